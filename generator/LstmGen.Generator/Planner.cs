@@ -1,0 +1,199 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace LstmGen.Generator;
+
+/// <summary>
+/// How one kernel covers the hidden units with vectors, and how it blocks them for registers.
+/// </summary>
+/// <remarks>
+/// The hidden units are split into groups of <see cref="Lanes"/> consecutive units. A group needs four
+/// vector accumulators, one per gate (i, f, g, o), and those four hold everything its cell update needs.
+/// When <c>HiddenSize</c> is not a multiple of <see cref="Lanes"/>, a tail group covers the last
+/// <see cref="Lanes"/> units, overlapping the group before it: the overlapping lanes are computed twice
+/// with identical operations, so they agree bit for bit and no scalar remainder loop is needed.
+/// Groups are processed in chunks of at most <see cref="GroupsPerChunk"/>: each chunk streams every weight
+/// row once, with all its accumulators in registers, then updates its units' cells straight from them.
+/// </remarks>
+/// <param name="Lanes">Floats per vector: 16, 8 or 4; 1 is the scalar kernel.</param>
+/// <param name="FullGroups"><c>HiddenSize / Lanes</c>.</param>
+/// <param name="HasTailGroup">Whether an overlapping group covers the last units.</param>
+/// <param name="GroupsPerChunk">Groups whose accumulators are live at once.</param>
+/// <param name="LoopChunks">Chunks of <see cref="GroupsPerChunk"/> full groups, run by a loop.</param>
+/// <param name="FinalChunkFullGroups">Full groups left for the final chunk, which also takes the tail group.</param>
+internal sealed record KernelPlan(
+    int Lanes,
+    int FullGroups,
+    bool HasTailGroup,
+    int GroupsPerChunk,
+    int LoopChunks,
+    int FinalChunkFullGroups)
+{
+    public bool IsScalar => Lanes == 1;
+
+    public int FinalChunkGroups => FinalChunkFullGroups + (HasTailGroup ? 1 : 0);
+
+    public int ChunkCount => LoopChunks + (FinalChunkGroups > 0 ? 1 : 0);
+
+    /// <summary>A later chunk reads h_{t-1} after an earlier chunk wrote h_t: the two must not share memory.</summary>
+    public bool NeedsSeparateHiddenOutput => !IsScalar && ChunkCount > 1;
+
+    /// <summary>The tail group reads c_{t-1} on lanes the group before it already overwrote with c_t.</summary>
+    public bool NeedsSeparateCellOutput => !IsScalar && HasTailGroup;
+
+    /// <summary>The kernel's method-name suffix, e.g. <c>16Lanes4Groups</c> or <c>Scalar</c>.</summary>
+    public string Suffix => IsScalar ? "Scalar" : $"{Lanes}Lanes{GroupsPerChunk}Groups";
+
+    public int VectorBits => Lanes * 32;
+}
+
+/// <summary>One hardware path of the dispatch: the JIT keeps exactly one of them.</summary>
+/// <param name="Condition">The JIT-time constant tested, or empty for the final fallback.</param>
+/// <param name="Description">What the path is, for comments.</param>
+/// <param name="Kernel">The kernel this path runs.</param>
+internal sealed record IsaPath(string Condition, string Description, KernelPlan Kernel);
+
+/// <summary>The planner's output: every size, offset, blocking and stack decision, as plain data.</summary>
+internal sealed record LstmPlan(
+    LstmSpec Spec,
+    int GateCount,
+    int ParameterCount,
+    int WeightHhOffset,
+    int BiasIhOffset,
+    int BiasHhOffset,
+    EquatableArray<IsaPath> Paths,
+    EquatableArray<KernelPlan> Kernels,
+    int StepStackBytes,
+    int ForwardStackBytes)
+{
+    public int InputSize => Spec.InputSize;
+
+    public int HiddenSize => Spec.HiddenSize;
+
+    public int SequenceLength => Spec.SequenceLength;
+}
+
+/// <summary>
+/// Pure planning: from sizes to vector widths, register blocking and stack use. No Roslyn types, so it is
+/// unit-tested directly, and the analyzer uses the same numbers the generator emits.
+/// </summary>
+internal static class Planner
+{
+    /// <summary>Vector accumulators kept live per chunk on a machine with 32 vector registers (AVX-512).</summary>
+    public const int Accumulators32Registers = 16;
+
+    /// <summary>Vector accumulators kept live per chunk with 16 vector registers (AVX2, SSE, NEON's lower half).</summary>
+    public const int Accumulators16Registers = 12;
+
+    public static LstmPlan Plan(LstmSpec spec)
+    {
+        int h = spec.HiddenSize;
+        int i = spec.InputSize;
+        int gates = 4 * h;
+        long parameterCount = (long)gates * i + (long)gates * h + 2L * gates;
+        if (parameterCount > int.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(spec), "The validator must reject configurations whose parameters do not fit one array.");
+        }
+
+        var paths = new[]
+        {
+            new IsaPath("global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated", "512-bit vectors (AVX-512)", PlanKernel(h, maxLanes: 16, Accumulators32Registers)),
+            new IsaPath("global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated", "256-bit vectors (AVX2)", PlanKernel(h, maxLanes: 8, Accumulators16Registers)),
+            new IsaPath("global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated", "128-bit vectors (SSE, AdvSimd)", PlanKernel(h, maxLanes: 4, Accumulators16Registers)),
+            new IsaPath(string.Empty, "scalar code (no SIMD acceleration)", PlanKernel(h, maxLanes: 1, Accumulators16Registers)),
+        };
+
+        // Paths with identical plans share one kernel method (e.g. H = 8 uses 8 lanes on both AVX-512 and AVX2).
+        var kernels = new List<KernelPlan>();
+        foreach (IsaPath path in paths)
+        {
+            if (!kernels.Contains(path.Kernel))
+            {
+                kernels.Add(path.Kernel);
+            }
+        }
+
+        int stepStack = paths.Max(p => StepStackFloats(p.Kernel, h)) * sizeof(float);
+        int forwardStack = paths.Max(p => ForwardStackFloats(p.Kernel, h)) * sizeof(float);
+
+        return new LstmPlan(
+            spec,
+            gates,
+            (int)parameterCount,
+            WeightHhOffset: gates * i,
+            BiasIhOffset: gates * (i + h),
+            BiasHhOffset: gates * (i + h + 1),
+            paths.ToEquatableArray(),
+            kernels.ToEquatableArray(),
+            stepStack,
+            forwardStack);
+    }
+
+    /// <summary>
+    /// Chooses the lane count and blocking of one path. The lane count minimizes the number of vector
+    /// groups (so the number of multiply-adds per weight row); ties prefer no tail group, then wider vectors.
+    /// Hidden sizes below 4 use the scalar kernel: a vector would be mostly empty.
+    /// </summary>
+    public static KernelPlan PlanKernel(int hiddenSize, int maxLanes, int maxAccumulators)
+    {
+        int lanes = 1;
+        int bestGroups = int.MaxValue;
+        foreach (int candidate in new[] { 16, 8, 4 })
+        {
+            if (candidate > maxLanes || candidate > hiddenSize)
+            {
+                continue;
+            }
+
+            int groups = (hiddenSize + candidate - 1) / candidate;
+            bool better = groups < bestGroups
+                || (groups == bestGroups && hiddenSize % candidate == 0 && hiddenSize % lanes != 0);
+            if (better)
+            {
+                lanes = candidate;
+                bestGroups = groups;
+            }
+        }
+
+        if (lanes == 1)
+        {
+            return new KernelPlan(1, hiddenSize, false, 1, 0, 0);
+        }
+
+        int fullGroups = hiddenSize / lanes;
+        bool tail = hiddenSize % lanes != 0;
+        int totalGroups = fullGroups + (tail ? 1 : 0);
+        int maxGroups = Math.Max(1, maxAccumulators / 4);
+        int chunkCount = (totalGroups + maxGroups - 1) / maxGroups;
+
+        // Balance the chunks: 8 groups with room for 3 become 3 + 3 + 2, not 3 + 3 + 1 + 1.
+        int perChunk = (totalGroups + chunkCount - 1) / chunkCount;
+        int loopChunks = fullGroups / perChunk;
+        int finalFull = fullGroups - loopChunks * perChunk;
+        return new KernelPlan(lanes, fullGroups, tail, perChunk, loopChunks, finalFull);
+    }
+
+    /// <summary>Stack floats <c>Step</c> needs: copies of h_{t-1}/c_{t-1} when the kernel cannot update them in place, or the scalar kernel's 4H pre-activations.</summary>
+    public static int StepStackFloats(KernelPlan kernel, int hiddenSize)
+    {
+        if (kernel.IsScalar)
+        {
+            return 4 * hiddenSize;
+        }
+
+        return (kernel.NeedsSeparateHiddenOutput ? hiddenSize : 0) + (kernel.NeedsSeparateCellOutput ? hiddenSize : 0);
+    }
+
+    /// <summary>Stack floats <c>Forward</c> needs: a second cell buffer to alternate with when the kernel cannot update c in place, or the scalar kernel's 4H pre-activations.</summary>
+    public static int ForwardStackFloats(KernelPlan kernel, int hiddenSize)
+    {
+        if (kernel.IsScalar)
+        {
+            return 4 * hiddenSize;
+        }
+
+        return kernel.NeedsSeparateCellOutput ? hiddenSize : 0;
+    }
+}
