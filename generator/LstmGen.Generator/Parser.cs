@@ -61,7 +61,7 @@ internal static class Parser
             type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString(NamespaceFormat) : string.Empty,
             containing.ToEquatableArray(),
             nonPartial.ToEquatableArray(),
-            IsGeneric: type.IsGenericType,
+            IsGeneric: type.Arity > 0,
             IsStatic: type.IsStatic,
             IsAbstract: type.IsAbstract,
             IsRecord: type.IsRecord,
