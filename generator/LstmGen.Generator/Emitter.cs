@@ -52,9 +52,11 @@ internal static partial class Emitter
         using (w.Braces())
         {
             EmitConstantsAndStorage(w, plan);
+            EmitBackwardConstants(w, plan);
             EmitParameterMembers(w, plan);
             EmitStep(w, plan);
             EmitForward(w, plan);
+            EmitBackwardMembers(w, plan);
             EmitInterfaceMembers(w);
             EmitKernelClass(w, plan);
         }
@@ -89,7 +91,9 @@ internal static partial class Emitter
 
         w.Line("/// </list></para>");
         w.Line($"/// <para>Stack: <c>Step</c> uses at most {plan.StepStackBytes} bytes, <c>Forward</c> at most {plan.ForwardStackBytes} bytes of");
-        w.Line("/// scratch. Nothing is allocated on the heap after construction.</para>");
+        w.Line($"/// scratch; <c>Backward</c> up to {plan.BackwardStackBytes} bytes for <c>SequenceLength</c> steps (a tape of {plan.TapeStride} floats per step),");
+        w.Line($"/// falling back to a pooled array above {Validation.StackBudgetBytes / 1024} KiB. Nothing is allocated on the heap after construction");
+        w.Line("/// and the first <c>Backward</c> (which creates the gradient buffer).</para>");
         w.Line("/// </remarks>");
     }
 
@@ -292,7 +296,7 @@ internal static partial class Emitter
     private static void EmitInterfaceMembers(SourceWriter w)
     {
         w.Line("// ILstm exposes the constants as properties, for code that handles models of several sizes.");
-        foreach (string name in new[] { "InputSize", "HiddenSize", "SequenceLength", "ParameterCount" })
+        foreach (string name in new[] { "InputSize", "HiddenSize", "SequenceLength", "ParameterCount", "TapeLength", "BackwardWorkspaceLength" })
         {
             w.Line(GeneratedCode);
             w.Line($"int global::LstmGen.ILstm.{name} => {name};");
@@ -326,7 +330,8 @@ internal static partial class Emitter
         w.Line("private static class LstmKernels");
         using (w.Braces())
         {
-            bool first = true;
+            EmitBackwardKernels(w, plan);
+            bool first = false;
             foreach (KernelPlan kernel in plan.Kernels)
             {
                 if (!first)
@@ -337,15 +342,23 @@ internal static partial class Emitter
                 first = false;
                 if (kernel.IsScalar)
                 {
-                    EmitScalarStepKernel(w, plan);
+                    EmitScalarStepKernel(w, plan, record: false);
+                    w.Line();
+                    EmitScalarStepKernel(w, plan, record: true);
                 }
                 else
                 {
-                    EmitVectorStepKernel(w, plan, kernel);
+                    EmitVectorStepKernel(w, plan, kernel, record: false);
+                    w.Line();
+                    EmitVectorStepKernel(w, plan, kernel, record: true);
                 }
 
                 w.Line();
                 EmitForwardLoop(w, plan, kernel);
+                w.Line();
+                EmitRecordLoop(w, plan, kernel);
+                w.Line();
+                EmitCellBackward(w, plan, kernel);
             }
         }
     }
@@ -401,13 +414,28 @@ internal static partial class Emitter
         }
     }
 
-    private static void EmitScalarStepKernel(SourceWriter w, LstmPlan plan)
+    private static void EmitScalarStepKernel(SourceWriter w, LstmPlan plan, bool record)
     {
-        w.Line("/// <summary>One time step in scalar code: the fallback without SIMD, and the kernel for fewer than 4 hidden units.</summary>");
-        EmitMethodAttributes(w, plan);
-        w.Line("public static void StepScalar(ref float weights, ref float input, ref float hiddenIn, ref float cellIn, ref float hiddenOut, ref float cellOut)");
+        if (record)
+        {
+            w.Line("/// <summary>One time step in scalar code that also records i, f, g, o, c, tanh(c) and h in a tape row for the backward pass.</summary>");
+            EmitMethodAttributes(w, plan);
+            w.Line("public static void RecordScalar(ref float weights, ref float input, ref float hiddenIn, ref float cellIn, ref float tapeRow)");
+        }
+        else
+        {
+            w.Line("/// <summary>One time step in scalar code: the fallback without SIMD, and the kernel for fewer than 4 hidden units.</summary>");
+            EmitMethodAttributes(w, plan);
+            w.Line("public static void StepScalar(ref float weights, ref float input, ref float hiddenIn, ref float cellIn, ref float hiddenOut, ref float cellOut)");
+        }
+
         using (w.Braces())
         {
+            if (record)
+            {
+                EmitTapeRowRefs(w);
+            }
+
             w.Line("// z: the 4H gate pre-activations, gate-major (i | f | g | o).");
             w.Line($"{Span} preActivations = stackalloc float[GateCount];");
             w.Line($"ref float z = ref {MemoryMarshal}.GetReference(preActivations);");
@@ -451,7 +479,20 @@ internal static partial class Emitter
                 w.Line($"float o = {Activation}.Sigmoid({Unsafe}.Add(ref z, 3 * HiddenSize + j));");
                 w.Line($"float c = f * {Unsafe}.Add(ref cellIn, j) + i * g;");
                 w.Line($"{Unsafe}.Add(ref cellOut, j) = c;");
-                w.Line($"{Unsafe}.Add(ref hiddenOut, j) = o * {Activation}.Tanh(c);");
+                if (record)
+                {
+                    w.Line($"float tanhC = {Activation}.Tanh(c);");
+                    w.Line($"{Unsafe}.Add(ref tapeRow, j) = i;");
+                    w.Line($"{Unsafe}.Add(ref tapeRow, HiddenSize + j) = f;");
+                    w.Line($"{Unsafe}.Add(ref tapeRow, 2 * HiddenSize + j) = g;");
+                    w.Line($"{Unsafe}.Add(ref tapeRow, 3 * HiddenSize + j) = o;");
+                    w.Line($"{Unsafe}.Add(ref tanhCell, j) = tanhC;");
+                    w.Line($"{Unsafe}.Add(ref hiddenOut, j) = o * tanhC;");
+                }
+                else
+                {
+                    w.Line($"{Unsafe}.Add(ref hiddenOut, j) = o * {Activation}.Tanh(c);");
+                }
             }
         }
     }
@@ -485,18 +526,31 @@ internal static partial class Emitter
         }
     }
 
-    private static void EmitVectorStepKernel(SourceWriter w, LstmPlan plan, KernelPlan k)
+    private static void EmitVectorStepKernel(SourceWriter w, LstmPlan plan, KernelPlan k, bool record)
     {
         int h = plan.HiddenSize;
         w.Line($"/// <summary>");
         w.Line($"/// One time step with {k.Lanes}-float ({k.VectorBits}-bit) vectors. Each chunk keeps the four gate");
         w.Line("/// pre-activations of its hidden units in registers while it streams every weight row once, then updates");
         w.Line("/// those units' cells straight from the registers.");
+        if (record)
+        {
+            w.Line("/// It also records i, f, g, o, c, tanh(c) and h in a tape row for the backward pass; h_{t-1} and c_{t-1}");
+            w.Line("/// come from the previous row, so nothing is updated in place.");
+        }
+
         w.Line("/// </summary>");
         EmitMethodAttributes(w, plan);
-        w.Line("public static void Step" + k.Suffix + "(ref float weights, ref float input, ref float hiddenIn, ref float cellIn, ref float hiddenOut, ref float cellOut)");
+        w.Line(record
+            ? "public static void Record" + k.Suffix + "(ref float weights, ref float input, ref float hiddenIn, ref float cellIn, ref float tapeRow)"
+            : "public static void Step" + k.Suffix + "(ref float weights, ref float input, ref float hiddenIn, ref float cellIn, ref float hiddenOut, ref float cellOut)");
         using (w.Braces())
         {
+            if (record)
+            {
+                EmitTapeRowRefs(w);
+            }
+
             w.Line($"ref float biasIh = ref {Unsafe}.Add(ref weights, (nuint)BiasIhOffset);");
             w.Line($"ref float biasHh = ref {Unsafe}.Add(ref weights, (nuint)BiasHhOffset);");
             int unitsPerChunk = k.GroupsPerChunk * k.Lanes;
@@ -507,7 +561,7 @@ internal static partial class Emitter
                 w.Line($"// Units 0..{unitsPerChunk - 1}: {k.GroupsPerChunk} group(s) of {k.Lanes}.");
                 using (w.Braces())
                 {
-                    EmitChunkBody(w, plan, k, groups);
+                    EmitChunkBody(w, plan, k, groups, record);
                 }
             }
             else if (k.LoopChunks > 1)
@@ -518,7 +572,7 @@ internal static partial class Emitter
                 w.Line($"for (nuint unit = 0; unit < {k.LoopChunks * unitsPerChunk}; unit += {unitsPerChunk})");
                 using (w.Braces())
                 {
-                    EmitChunkBody(w, plan, k, groups);
+                    EmitChunkBody(w, plan, k, groups, record);
                 }
             }
 
@@ -540,13 +594,21 @@ internal static partial class Emitter
                     : $"// The tail group over units {h - k.Lanes}..{h - 1} (it overlaps the previous group; the shared lanes compute identical values).");
                 using (w.Braces())
                 {
-                    EmitChunkBody(w, plan, k, groups);
+                    EmitChunkBody(w, plan, k, groups, record);
                 }
             }
         }
     }
 
-    private static void EmitChunkBody(SourceWriter w, LstmPlan plan, KernelPlan k, List<Group> groups)
+    private static void EmitTapeRowRefs(SourceWriter w)
+    {
+        w.Line("// Tape row: i | f | g | o (4H), then c, tanh(c) and h (H each).");
+        w.Line($"ref float cellOut = ref {Unsafe}.Add(ref tapeRow, 4 * HiddenSize);");
+        w.Line($"ref float tanhCell = ref {Unsafe}.Add(ref tapeRow, 5 * HiddenSize);");
+        w.Line($"ref float hiddenOut = ref {Unsafe}.Add(ref tapeRow, 6 * HiddenSize);");
+    }
+
+    private static void EmitChunkBody(SourceWriter w, LstmPlan plan, KernelPlan k, List<Group> groups, bool record)
     {
         int h = plan.HiddenSize;
         string load = $"{Simd}.Load{k.VectorBits}";
@@ -611,7 +673,21 @@ internal static partial class Emitter
                 w.Line($"var c = {Simd}.MultiplyAdd(f, {load}(ref cellIn, {group.Offset(0)}), i * g);");
                 w.Line($"{Simd}.Store(c, ref cellOut, {group.Offset(0)});");
                 w.Line("// h' = o ⊙ tanh(c')");
-                w.Line($"{Simd}.Store(o * {Activation}.Tanh(c), ref hiddenOut, {group.Offset(0)});");
+                if (record)
+                {
+                    w.Line($"var tanhC = {Activation}.Tanh(c);");
+                    w.Line($"{Simd}.Store(tanhC, ref tanhCell, {group.Offset(0)});");
+                    w.Line($"{Simd}.Store(o * tanhC, ref hiddenOut, {group.Offset(0)});");
+                    w.Line("// Recorded for the backward pass: the activated gates.");
+                    for (int gate = 0; gate < 4; gate++)
+                    {
+                        w.Line($"{Simd}.Store({GateNames[gate]}, ref tapeRow, {group.Offset(gate * h)});");
+                    }
+                }
+                else
+                {
+                    w.Line($"{Simd}.Store(o * {Activation}.Tanh(c), ref hiddenOut, {group.Offset(0)});");
+                }
             }
         }
     }

@@ -48,11 +48,46 @@ internal sealed record KernelPlan(
     public int VectorBits => Lanes * 32;
 }
 
+/// <summary>
+/// How the backward pass covers a row of 4H gate columns with vectors: for the products with <c>dz</c>
+/// (<c>W_ihᵀ·dz</c>, <c>W_hhᵀ·dz</c>) and the parameter-gradient accumulation.
+/// </summary>
+/// <remarks>
+/// <see cref="FullVectors"/> vectors cover the row from column 0; when 4H is not a multiple of
+/// <see cref="Lanes"/>, one more vector ends exactly at column 4H and overlaps the last full one. Its
+/// overlapping lanes are masked out (zeroed in dot products, not added twice in accumulations), so only
+/// its <see cref="TailNewLanes"/> last lanes count.
+/// </remarks>
+/// <param name="Lanes">Floats per vector; 1 is the scalar code.</param>
+/// <param name="GateCount">4H, the row length.</param>
+/// <param name="FullVectors">Vectors starting at 0, Lanes, 2·Lanes, …</param>
+/// <param name="VectorsPerChunk">Gradient accumulators kept in registers at once.</param>
+/// <param name="DzInRegisters">Whether all of <c>dz</c> stays in registers across the rows of the dot products.</param>
+internal sealed record ColumnPlan(int Lanes, int GateCount, int FullVectors, int VectorsPerChunk, bool DzInRegisters)
+{
+    public bool IsScalar => Lanes == 1;
+
+    public int TailNewLanes => IsScalar ? 0 : GateCount - FullVectors * Lanes;
+
+    public bool HasTail => TailNewLanes > 0;
+
+    public int TailOffset => GateCount - Lanes;
+
+    public int VectorBits => Lanes * 32;
+
+    public string Suffix => IsScalar ? "Scalar" : $"{Lanes}Lanes";
+}
+
 /// <summary>One hardware path of the dispatch: the JIT keeps exactly one of them.</summary>
 /// <param name="Condition">The JIT-time constant tested, or empty for the final fallback.</param>
 /// <param name="Description">What the path is, for comments.</param>
-/// <param name="Kernel">The kernel this path runs.</param>
-internal sealed record IsaPath(string Condition, string Description, KernelPlan Kernel);
+/// <param name="Kernel">The forward kernel this path runs (also the lane groups of the backward cell update).</param>
+/// <param name="Columns">How this path's backward pass vectorizes over the 4H gate columns.</param>
+internal sealed record IsaPath(string Condition, string Description, KernelPlan Kernel, ColumnPlan Columns)
+{
+    /// <summary>The backward driver's name suffix: its lane groups and its column vectors.</summary>
+    public string BackwardSuffix => Kernel.IsScalar && Columns.IsScalar ? "Scalar" : $"{Kernel.Suffix}{Columns.Lanes}LaneColumns";
+}
 
 /// <summary>The planner's output: every size, offset, blocking and stack decision, as plain data.</summary>
 internal sealed record LstmPlan(
@@ -64,9 +99,19 @@ internal sealed record LstmPlan(
     int BiasHhOffset,
     EquatableArray<IsaPath> Paths,
     EquatableArray<KernelPlan> Kernels,
+    EquatableArray<ColumnPlan> ColumnPlans,
     int StepStackBytes,
-    int ForwardStackBytes)
+    int ForwardStackBytes,
+    int TapeStride,
+    int TapeLength,
+    int BackwardScratchLength,
+    long BackwardStackBytes)
 {
+    /// <summary>Floats before the tape's first row: a small header identifying what recorded it.</summary>
+    public const int TapeHeaderLength = 16;
+
+    public int BackwardWorkspaceLength => TapeLength + BackwardScratchLength;
+
     public int InputSize => Spec.InputSize;
 
     public int HiddenSize => Spec.HiddenSize;
@@ -99,10 +144,10 @@ internal static class Planner
 
         var paths = new[]
         {
-            new IsaPath("global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated", "512-bit vectors (AVX-512)", PlanKernel(h, maxLanes: 16, Accumulators32Registers)),
-            new IsaPath("global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated", "256-bit vectors (AVX2)", PlanKernel(h, maxLanes: 8, Accumulators16Registers)),
-            new IsaPath("global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated", "128-bit vectors (SSE, AdvSimd)", PlanKernel(h, maxLanes: 4, Accumulators16Registers)),
-            new IsaPath(string.Empty, "scalar code (no SIMD acceleration)", PlanKernel(h, maxLanes: 1, Accumulators16Registers)),
+            new IsaPath("global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated", "512-bit vectors (AVX-512)", PlanKernel(h, maxLanes: 16, Accumulators32Registers), PlanColumns(h, 16, Accumulators32Registers)),
+            new IsaPath("global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated", "256-bit vectors (AVX2)", PlanKernel(h, maxLanes: 8, Accumulators16Registers), PlanColumns(h, 8, Accumulators16Registers)),
+            new IsaPath("global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated", "128-bit vectors (SSE, AdvSimd)", PlanKernel(h, maxLanes: 4, Accumulators16Registers), PlanColumns(h, 4, Accumulators16Registers)),
+            new IsaPath(string.Empty, "scalar code (no SIMD acceleration)", PlanKernel(h, maxLanes: 1, Accumulators16Registers), PlanColumns(h, 1, Accumulators16Registers)),
         };
 
         // Paths with identical plans share one kernel method (e.g. H = 8 uses 8 lanes on both AVX-512 and AVX2).
@@ -115,8 +160,29 @@ internal static class Planner
             }
         }
 
+        var columnPlans = new List<ColumnPlan>();
+        foreach (IsaPath path in paths)
+        {
+            if (!columnPlans.Contains(path.Columns))
+            {
+                columnPlans.Add(path.Columns);
+            }
+        }
+
         int stepStack = paths.Max(p => StepStackFloats(p.Kernel, h)) * sizeof(float);
         int forwardStack = paths.Max(p => ForwardStackFloats(p.Kernel, h)) * sizeof(float);
+
+        // The tape: a header, then one row per step (plus row -1 holding h_0 and c_0), each
+        // gates (4H: i | f | g | o, overwritten by dz in the backward pass) | c (H) | tanh(c) (H) | h (H).
+        int stride = 7 * h;
+        long tapeLength = LstmPlan.TapeHeaderLength + (long)(spec.SequenceLength + 1) * stride;
+        int scratch = 2 * h; // dh flowing back from the next step, and dc
+        long backwardStack = (tapeLength + scratch) * sizeof(float)
+            + paths.Max(p => StepStackFloats(p.Kernel, h)) * (long)sizeof(float);
+        if (tapeLength + scratch > int.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(spec), "The validator must reject configurations whose tape does not fit one span.");
+        }
 
         return new LstmPlan(
             spec,
@@ -127,8 +193,37 @@ internal static class Planner
             BiasHhOffset: gates * (i + h + 1),
             paths.ToEquatableArray(),
             kernels.ToEquatableArray(),
+            columnPlans.ToEquatableArray(),
             stepStack,
-            forwardStack);
+            forwardStack,
+            stride,
+            (int)tapeLength,
+            scratch,
+            backwardStack);
+    }
+
+    /// <summary>
+    /// The backward pass's vectors over the 4H gate columns: the widest the path has that fits in 4H.
+    /// <c>dz</c> stays in registers for the dot products when it takes at most half the register budget.
+    /// </summary>
+    public static ColumnPlan PlanColumns(int hiddenSize, int maxLanes, int maxAccumulators)
+    {
+        int gates = 4 * hiddenSize;
+        if (maxLanes == 1)
+        {
+            return new ColumnPlan(1, gates, gates, 1, false);
+        }
+
+        int lanes = maxLanes;
+        while (lanes > gates)
+        {
+            lanes /= 2;
+        }
+
+        int full = gates / lanes;
+        int vectors = full + (gates % lanes != 0 ? 1 : 0);
+        int dzRegisters = maxAccumulators == Accumulators32Registers ? 16 : 8;
+        return new ColumnPlan(lanes, gates, full, Math.Min(maxAccumulators, full), DzInRegisters: vectors <= dzRegisters);
     }
 
     /// <summary>

@@ -28,7 +28,8 @@ internal static class Validation
         "InputSize", "HiddenSize", "SequenceLength", "ParameterCount", "Parameters", "InitializeParameters",
         "ImportPyTorch", "ExportPyTorch", "Step", "Forward", "Backward", "Gradients", "ZeroGradients",
         "ExportGradientsPyTorch", "BackwardWorkspaceLength", "TapeLength",
-        "GateCount", "WeightHhOffset", "BiasIhOffset", "BiasHhOffset",
+        "BackwardFromTape", "GateCount", "WeightHhOffset", "BiasIhOffset", "BiasHhOffset", "TapeHeaderLength", "TapeStride",
+        "BackwardStackLimitFloats", "RecordForward", "BackwardUsingWorkspace", "BackwardCore",
         "_lstmParameters", "_lstmGradients", "LstmKernels");
 
     public static ImmutableArray<LstmProblem> Validate(LstmCandidate candidate)

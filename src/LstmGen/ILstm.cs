@@ -54,4 +54,76 @@ public interface ILstm
     /// <param name="hidden">Initial hidden state in, final out.</param>
     /// <param name="cell">Initial cell state in, final out.</param>
     void Forward(ReadOnlySpan<float> input, Span<float> output, Span<float> hidden, Span<float> cell);
+
+    /// <summary>Floats a tape for <see cref="SequenceLength"/> steps needs.</summary>
+    int TapeLength { get; }
+
+    /// <summary>Floats the workspace overload of <c>Backward</c> needs.</summary>
+    int BackwardWorkspaceLength { get; }
+
+    /// <summary>The accumulated parameter gradients, in the order of <see cref="Parameters"/>.</summary>
+    Span<float> Gradients { get; }
+
+    /// <summary>Sets the accumulated gradients to zero.</summary>
+    void ZeroGradients();
+
+    /// <summary>Writes the accumulated gradients in PyTorch <c>nn.LSTM</c> layout.</summary>
+    /// <param name="weightIh">Receives ∂L/∂<c>weight_ih_l0</c>.</param>
+    /// <param name="weightHh">Receives ∂L/∂<c>weight_hh_l0</c>.</param>
+    /// <param name="biasIh">Receives ∂L/∂<c>bias_ih_l0</c>.</param>
+    /// <param name="biasHh">Receives ∂L/∂<c>bias_hh_l0</c>.</param>
+    void ExportGradientsPyTorch(Span<float> weightIh, Span<float> weightHh, Span<float> biasIh, Span<float> biasHh);
+
+    /// <summary>A sequence of time steps that also records a tape for <see cref="BackwardFromTape"/>.</summary>
+    /// <param name="input">Time-major inputs.</param>
+    /// <param name="output">h_t for every step.</param>
+    /// <param name="hidden">Initial hidden state in, final out.</param>
+    /// <param name="cell">Initial cell state in, final out.</param>
+    /// <param name="tape">Receives the recording.</param>
+    void Forward(ReadOnlySpan<float> input, Span<float> output, Span<float> hidden, Span<float> cell, Span<float> tape);
+
+    /// <summary>Backpropagation through time; accumulates parameter gradients.</summary>
+    /// <param name="input">Time-major inputs.</param>
+    /// <param name="initialHidden">h_0.</param>
+    /// <param name="initialCell">c_0.</param>
+    /// <param name="outputGradient">∂L/∂output.</param>
+    /// <param name="finalHiddenGradient">∂L/∂h_N.</param>
+    /// <param name="finalCellGradient">∂L/∂c_N.</param>
+    /// <param name="inputGradient">Receives ∂L/∂input.</param>
+    /// <param name="initialHiddenGradient">Receives ∂L/∂h_0.</param>
+    /// <param name="initialCellGradient">Receives ∂L/∂c_0.</param>
+    void Backward(
+        ReadOnlySpan<float> input, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell,
+        ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> finalHiddenGradient, ReadOnlySpan<float> finalCellGradient,
+        Span<float> inputGradient, Span<float> initialHiddenGradient, Span<float> initialCellGradient);
+
+    /// <summary><c>Backward</c> with a caller-provided workspace of at least <see cref="BackwardWorkspaceLength"/> floats.</summary>
+    /// <param name="input">Time-major inputs.</param>
+    /// <param name="initialHidden">h_0.</param>
+    /// <param name="initialCell">c_0.</param>
+    /// <param name="outputGradient">∂L/∂output.</param>
+    /// <param name="finalHiddenGradient">∂L/∂h_N.</param>
+    /// <param name="finalCellGradient">∂L/∂c_N.</param>
+    /// <param name="inputGradient">Receives ∂L/∂input.</param>
+    /// <param name="initialHiddenGradient">Receives ∂L/∂h_0.</param>
+    /// <param name="initialCellGradient">Receives ∂L/∂c_0.</param>
+    /// <param name="workspace">Scratch memory.</param>
+    void Backward(
+        ReadOnlySpan<float> input, ReadOnlySpan<float> initialHidden, ReadOnlySpan<float> initialCell,
+        ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> finalHiddenGradient, ReadOnlySpan<float> finalCellGradient,
+        Span<float> inputGradient, Span<float> initialHiddenGradient, Span<float> initialCellGradient, Span<float> workspace);
+
+    /// <summary>The backward pass from a tape recorded by <c>Forward(…, tape)</c>; consumes the tape.</summary>
+    /// <param name="input">The input the tape was recorded with.</param>
+    /// <param name="tape">The recording.</param>
+    /// <param name="outputGradient">∂L/∂output.</param>
+    /// <param name="finalHiddenGradient">∂L/∂h_N.</param>
+    /// <param name="finalCellGradient">∂L/∂c_N.</param>
+    /// <param name="inputGradient">Receives ∂L/∂input.</param>
+    /// <param name="initialHiddenGradient">Receives ∂L/∂h_0.</param>
+    /// <param name="initialCellGradient">Receives ∂L/∂c_0.</param>
+    void BackwardFromTape(
+        ReadOnlySpan<float> input, Span<float> tape,
+        ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> finalHiddenGradient, ReadOnlySpan<float> finalCellGradient,
+        Span<float> inputGradient, Span<float> initialHiddenGradient, Span<float> initialCellGradient);
 }

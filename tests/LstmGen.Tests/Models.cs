@@ -33,3 +33,6 @@ public static class Models
         _ => throw new ArgumentException($"No generated model for I={inputSize}, H={hiddenSize}, T={sequenceLength}."),
     };
 }
+
+/// <summary>A tape of 201 rows × 448 floats (≈ 360 KB): more than Backward's 256 KiB stack budget, so it uses the array pool.</summary>
+[Lstm(inputSize: 4, hiddenSize: 64, sequenceLength: 200)] public partial class LongSequenceModel { }

@@ -23,6 +23,58 @@ public static class LstmThrow
         }
     }
 
+    /// <summary>Throws if <paramref name="actual"/> is less than <paramref name="minimum"/>.</summary>
+    /// <param name="parameterName">The name of the span argument.</param>
+    /// <param name="actual">Its length.</param>
+    /// <param name="minimum">The least length accepted.</param>
+    /// <param name="meaning">The constant that names the minimum, e.g. <c>"TapeLength"</c>.</param>
+    /// <exception cref="ArgumentException">The span is too short.</exception>
+    public static void IfShorterThan(string parameterName, int actual, int minimum, string meaning)
+    {
+        if (actual < minimum)
+        {
+            throw new ArgumentException(
+                $"'{parameterName}' must have at least {minimum} elements ({meaning}), but its length is {actual}.",
+                parameterName);
+        }
+    }
+
+    /// <summary>
+    /// Throws unless a tape header says it was recorded by a model with these sizes for <paramref name="steps"/> steps
+    /// and has not been consumed by a backward pass yet.
+    /// </summary>
+    /// <param name="parameterName">The name of the tape argument.</param>
+    /// <param name="recordedInputSize">Header value 0.</param>
+    /// <param name="recordedHiddenSize">Header value 1.</param>
+    /// <param name="recordedSteps">Header value 2 (0 once consumed).</param>
+    /// <param name="inputSize">This model's input size.</param>
+    /// <param name="hiddenSize">This model's hidden size.</param>
+    /// <param name="steps">The number of steps of the input passed with the tape.</param>
+    /// <exception cref="ArgumentException">The tape does not match.</exception>
+    public static void IfTapeDoesNotMatch(string parameterName, float recordedInputSize, float recordedHiddenSize, float recordedSteps, int inputSize, int hiddenSize, int steps)
+    {
+        if (recordedInputSize != inputSize || recordedHiddenSize != hiddenSize)
+        {
+            throw new ArgumentException(
+                $"'{parameterName}' was not recorded by Forward(input, output, hidden, cell, tape) of a model with InputSize = {inputSize} and HiddenSize = {hiddenSize}.",
+                parameterName);
+        }
+
+        if (recordedSteps == 0)
+        {
+            throw new ArgumentException(
+                $"'{parameterName}' was already consumed by BackwardFromTape; record it again with Forward(input, output, hidden, cell, tape).",
+                parameterName);
+        }
+
+        if (recordedSteps != steps)
+        {
+            throw new ArgumentException(
+                $"'{parameterName}' was recorded for {recordedSteps} steps, but the input has {steps} steps.",
+                parameterName);
+        }
+    }
+
     /// <summary>
     /// Validates a sequence input of <c>steps · inputSize</c> floats with <c>1 ≤ steps ≤ sequenceLength</c>
     /// and returns <c>steps</c>.

@@ -156,6 +156,27 @@ public static class Simd
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float MultiplyAdd(float a, float b, float addend) => a * b + addend;
 
+    /// <summary>A mask with every bit set in lanes <paramref name="firstLane"/> to 15 and clear below, for <c>&amp;</c> with a vector of floats.</summary>
+    /// <param name="firstLane">The first lane kept, 0 to 16.</param>
+    /// <returns>The mask.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> LanesFrom512(int firstLane)
+        => Vector512.GreaterThanOrEqual(Vector512<int>.Indices, Vector512.Create(firstLane)).AsSingle();
+
+    /// <summary>A mask with every bit set in lanes <paramref name="firstLane"/> to 7 and clear below.</summary>
+    /// <param name="firstLane">The first lane kept, 0 to 8.</param>
+    /// <returns>The mask.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> LanesFrom256(int firstLane)
+        => Vector256.GreaterThanOrEqual(Vector256<int>.Indices, Vector256.Create(firstLane)).AsSingle();
+
+    /// <summary>A mask with every bit set in lanes <paramref name="firstLane"/> to 3 and clear below.</summary>
+    /// <param name="firstLane">The first lane kept, 0 to 4.</param>
+    /// <returns>The mask.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> LanesFrom128(int firstLane)
+        => Vector128.GreaterThanOrEqual(Vector128<int>.Indices, Vector128.Create(firstLane)).AsSingle();
+
     /// <summary>The sum of all lanes.</summary>
     /// <param name="value">The vector to reduce.</param>
     /// <returns>The sum of the 16 lanes.</returns>

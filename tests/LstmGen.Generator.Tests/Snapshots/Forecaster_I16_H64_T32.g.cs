@@ -22,7 +22,9 @@ namespace Contoso.Forecasting
     /// <item><description>scalar code (no SIMD acceleration): scalar loops</description></item>
     /// </list></para>
     /// <para>Stack: <c>Step</c> uses at most 1024 bytes, <c>Forward</c> at most 1024 bytes of
-    /// scratch. Nothing is allocated on the heap after construction.</para>
+    /// scratch; <c>Backward</c> up to 60736 bytes for <c>SequenceLength</c> steps (a tape of 448 floats per step),
+    /// falling back to a pooled array above 256 KiB. Nothing is allocated on the heap after construction
+    /// and the first <c>Backward</c> (which creates the gradient buffer).</para>
     /// </remarks>
     partial class Forecaster : global::LstmGen.ILstm
     {
@@ -53,6 +55,34 @@ namespace Contoso.Forecasting
         // Allocated once per instance, zeroed, 64-byte aligned and never moved by the GC.
         [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
         private readonly global::LstmGen.Kernels.AlignedBuffer _lstmParameters = new global::LstmGen.Kernels.AlignedBuffer(ParameterCount);
+
+        /// <summary>
+        /// Floats a tape needs for <see cref="SequenceLength"/> steps: a 16-float header, then per step
+        /// (plus one row for the initial state) the gates i, f, g, o, the cell state, tanh of it and the hidden state:
+        /// 7·HiddenSize floats. Used by <c>Forward(input, output, hidden, cell, tape)</c> and <see cref="BackwardFromTape"/>.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        public const int TapeLength = 14800;
+
+        /// <summary>
+        /// Floats the workspace overload of <c>Backward</c> needs: a tape plus 2·HiddenSize floats for the gradients
+        /// flowing back through h and c. (59712 bytes; the overload without a workspace
+        /// takes them from the stack when a call needs at most 256 KiB, and from
+        /// <see cref="global::System.Buffers.ArrayPool{T}.Shared"/> otherwise.)
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        public const int BackwardWorkspaceLength = 14928;
+
+        // Tape geometry: row t (t = -1 for the initial state) starts at TapeHeaderLength + (t + 1)·TapeStride.
+        private const int TapeHeaderLength = 16;
+        private const int TapeStride = 448;
+
+        // Backward without a workspace uses the stack up to this many floats, the shared array pool beyond.
+        private const int BackwardStackLimitFloats = 65536;
+
+        // Created on first use: inference-only code never pays for gradient storage.
+        [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        private global::LstmGen.Kernels.AlignedBuffer? _lstmGradients;
 
         /// <summary>
         /// All <see cref="ParameterCount"/> trainable values in this model's own layout (see the remarks on the type):
@@ -190,6 +220,269 @@ namespace Contoso.Forecasting
             }
         }
 
+        /// <summary>
+        /// The accumulated gradient of the loss with respect to every parameter: same length and order as
+        /// <see cref="Parameters"/>. <c>Backward</c> adds to it (like PyTorch's <c>.grad</c>); <see cref="ZeroGradients"/> resets it.
+        /// Allocated on first use.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        public global::System.Span<float> Gradients => (_lstmGradients ??= new global::LstmGen.Kernels.AlignedBuffer(ParameterCount)).Span;
+
+        /// <summary>Sets every accumulated gradient to zero.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        public void ZeroGradients() => _lstmGradients?.Span.Clear();
+
+        /// <summary>Writes the accumulated gradients in PyTorch <c>nn.LSTM</c> layout (the shapes of <see cref="ExportPyTorch"/>).</summary>
+        /// <param name="weightIh">Receives ∂L/∂<c>weight_ih_l0</c>: 4096 floats.</param>
+        /// <param name="weightHh">Receives ∂L/∂<c>weight_hh_l0</c>: 16384 floats.</param>
+        /// <param name="biasIh">Receives ∂L/∂<c>bias_ih_l0</c>: 256 floats.</param>
+        /// <param name="biasHh">Receives ∂L/∂<c>bias_hh_l0</c>: 256 floats.</param>
+        /// <exception cref="global::System.ArgumentException">A span's length does not match its shape.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        public void ExportGradientsPyTorch(global::System.Span<float> weightIh, global::System.Span<float> weightHh, global::System.Span<float> biasIh, global::System.Span<float> biasHh)
+            => global::LstmGen.PyTorchLayout.Export(Gradients, InputSize, HiddenSize, weightIh, weightHh, biasIh, biasHh);
+
+        /// <summary>
+        /// <c>Forward</c> that also records, in <paramref name="tape"/>, the activations the backward pass needs, so a
+        /// training step runs the forward once: call this, compute the loss gradient from <paramref name="output"/>, then
+        /// <see cref="BackwardFromTape"/>. Outputs are identical to <c>Forward</c> without a tape.
+        /// </summary>
+        /// <param name="input">Time-major inputs: <c>steps·InputSize</c> floats, 1 ≤ steps ≤ <see cref="SequenceLength"/>.</param>
+        /// <param name="output">Receives h_t of every step: <c>steps·HiddenSize</c> floats.</param>
+        /// <param name="hidden">In: h_0; out: h_N. <see cref="HiddenSize"/> floats.</param>
+        /// <param name="cell">In: c_0; out: c_N. <see cref="HiddenSize"/> floats.</param>
+        /// <param name="tape">Receives the recording: at least <see cref="TapeLength"/> floats.</param>
+        /// <exception cref="global::System.ArgumentException">A span's length is wrong; the message names it and both lengths.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+        public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> hidden, global::System.Span<float> cell, global::System.Span<float> tape)
+        {
+            int steps = global::LstmGen.Kernels.LstmThrow.StepsOf(nameof(input), input.Length, InputSize, SequenceLength);
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(output), output.Length, steps * HiddenSize, "steps · HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(hidden), hidden.Length, HiddenSize, "HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(cell), cell.Length, HiddenSize, "HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfShorterThan(nameof(tape), tape.Length, TapeLength, "TapeLength");
+
+            RecordForward(input, steps, hidden, cell, tape);
+
+            // Hand out what the tape holds: h_t for every step, and the final state.
+            for (int t = 0; t < steps; t++)
+            {
+                tape.Slice(TapeHeaderLength + (t + 1) * TapeStride + 6 * HiddenSize, HiddenSize).CopyTo(output.Slice(t * HiddenSize, HiddenSize));
+            }
+            output.Slice((steps - 1) * HiddenSize, HiddenSize).CopyTo(hidden);
+            tape.Slice(TapeHeaderLength + steps * TapeStride + 4 * HiddenSize, HiddenSize).CopyTo(cell);
+        }
+
+        // Writes the header and row -1 (h_0, c_0), then runs the recording kernel for every step.
+        [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+        private void RecordForward(global::System.ReadOnlySpan<float> input, int steps, global::System.ReadOnlySpan<float> initialHidden, global::System.ReadOnlySpan<float> initialCell, global::System.Span<float> tape)
+        {
+            // The header says what recorded the tape, so BackwardFromTape can refuse a foreign or stale one.
+            tape.Slice(0, TapeHeaderLength).Clear();
+            tape[0] = InputSize;
+            tape[1] = HiddenSize;
+            tape[2] = steps;
+            initialCell.CopyTo(tape.Slice(TapeHeaderLength + 4 * HiddenSize, HiddenSize));
+            initialHidden.CopyTo(tape.Slice(TapeHeaderLength + 6 * HiddenSize, HiddenSize));
+            ref float weights = ref _lstmParameters.Reference;
+            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+            ref float rows = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tape);
+
+            // Each condition is a constant when the JIT compiles this method: only one branch remains.
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            {
+                // 512-bit vectors (AVX-512): 16-float vectors; 4 group(s) of 16 units; up to 4 group(s) (16 accumulators) per chunk, 1 chunk(s) per step.
+                LstmKernels.RecordSequence16Lanes4Groups(ref weights, ref x, steps, ref rows);
+            }
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            {
+                // 256-bit vectors (AVX2): 8-float vectors; 8 group(s) of 8 units; up to 3 group(s) (12 accumulators) per chunk, 3 chunk(s) per step.
+                LstmKernels.RecordSequence8Lanes3Groups(ref weights, ref x, steps, ref rows);
+            }
+            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
+            {
+                // 128-bit vectors (SSE, AdvSimd): 4-float vectors; 16 group(s) of 4 units; up to 3 group(s) (12 accumulators) per chunk, 6 chunk(s) per step.
+                LstmKernels.RecordSequence4Lanes3Groups(ref weights, ref x, steps, ref rows);
+            }
+            else
+            {
+                // scalar code (no SIMD acceleration): scalar loops.
+                LstmKernels.RecordSequenceScalar(ref weights, ref x, steps, ref rows);
+            }
+        }
+
+        /// <summary>
+        /// The backward pass from a tape recorded by <c>Forward(input, output, hidden, cell, tape)</c> on the same input:
+        /// writes ∂L/∂input, ∂L/∂h_0, ∂L/∂c_0 and adds ∂L/∂parameters to <see cref="Gradients"/>. The tape is consumed (its
+        /// gate rows are reused for the gate gradients), so record again before the next call. Allocation-free.
+        /// </summary>
+        /// <param name="input">The input the tape was recorded with: <c>steps·InputSize</c> floats.</param>
+        /// <param name="tape">The recording; at least <see cref="TapeLength"/> floats.</param>
+        /// <param name="outputGradient">∂L/∂output: <c>steps·HiddenSize</c> floats, time-major like <c>Forward</c>'s output.</param>
+        /// <param name="finalHiddenGradient">∂L/∂h_N, for a loss that uses the final hidden state (zeros if it does not): <see cref="HiddenSize"/> floats.</param>
+        /// <param name="finalCellGradient">∂L/∂c_N: <see cref="HiddenSize"/> floats.</param>
+        /// <param name="inputGradient">Receives ∂L/∂input: <c>steps·InputSize</c> floats.</param>
+        /// <param name="initialHiddenGradient">Receives ∂L/∂h_0: <see cref="HiddenSize"/> floats.</param>
+        /// <param name="initialCellGradient">Receives ∂L/∂c_0: <see cref="HiddenSize"/> floats.</param>
+        /// <exception cref="global::System.ArgumentException">A span's length is wrong, or the tape was not recorded for this input (or was already consumed).</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+        public void BackwardFromTape(global::System.ReadOnlySpan<float> input, global::System.Span<float> tape, global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> finalHiddenGradient, global::System.ReadOnlySpan<float> finalCellGradient, global::System.Span<float> inputGradient, global::System.Span<float> initialHiddenGradient, global::System.Span<float> initialCellGradient)
+        {
+            int steps = global::LstmGen.Kernels.LstmThrow.StepsOf(nameof(input), input.Length, InputSize, SequenceLength);
+            global::LstmGen.Kernels.LstmThrow.IfShorterThan(nameof(tape), tape.Length, TapeLength, "TapeLength");
+            global::LstmGen.Kernels.LstmThrow.IfTapeDoesNotMatch(nameof(tape), tape[0], tape[1], tape[2], InputSize, HiddenSize, steps);
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(outputGradient), outputGradient.Length, steps * HiddenSize, "steps · HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(finalHiddenGradient), finalHiddenGradient.Length, HiddenSize, "HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(finalCellGradient), finalCellGradient.Length, HiddenSize, "HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(inputGradient), inputGradient.Length, steps * InputSize, "steps · InputSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(initialHiddenGradient), initialHiddenGradient.Length, HiddenSize, "HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(initialCellGradient), initialCellGradient.Length, HiddenSize, "HiddenSize");
+
+            // A consumed tape must not be used again: its gate rows now hold gate gradients.
+            tape[2] = 0;
+            global::System.Span<float> scratch = stackalloc float[2 * HiddenSize];
+            BackwardCore(input, steps, tape, scratch, outputGradient, finalHiddenGradient, finalCellGradient, inputGradient, initialHiddenGradient, initialCellGradient);
+        }
+
+        /// <summary>
+        /// Backpropagation through time for the loss L of <c>Forward(input, output, h, c)</c> started from
+        /// (<paramref name="initialHidden"/>, <paramref name="initialCell"/>): writes ∂L/∂input, ∂L/∂h_0 and ∂L/∂c_0, and
+        /// adds ∂L/∂parameters to <see cref="Gradients"/> (like PyTorch's <c>.grad</c>). It recomputes the forward
+        /// activations itself, into a stack buffer (or, for calls needing more than the stack budget, a pooled array:
+        /// no garbage either way); nothing is kept between calls. Not safe to call concurrently on one instance.
+        /// </summary>
+        /// <param name="input">Time-major inputs: <c>steps·InputSize</c> floats, 1 ≤ steps ≤ <see cref="SequenceLength"/>.</param>
+        /// <param name="initialHidden">h_0 of the forward pass: <see cref="HiddenSize"/> floats.</param>
+        /// <param name="initialCell">c_0 of the forward pass: <see cref="HiddenSize"/> floats.</param>
+        /// <param name="outputGradient">∂L/∂output: <c>steps·HiddenSize</c> floats, time-major like <c>Forward</c>'s output.</param>
+        /// <param name="finalHiddenGradient">∂L/∂h_N, for a loss that uses the final hidden state (zeros if it does not): <see cref="HiddenSize"/> floats.</param>
+        /// <param name="finalCellGradient">∂L/∂c_N: <see cref="HiddenSize"/> floats.</param>
+        /// <param name="inputGradient">Receives ∂L/∂input: <c>steps·InputSize</c> floats.</param>
+        /// <param name="initialHiddenGradient">Receives ∂L/∂h_0: <see cref="HiddenSize"/> floats.</param>
+        /// <param name="initialCellGradient">Receives ∂L/∂c_0: <see cref="HiddenSize"/> floats.</param>
+        /// <exception cref="global::System.ArgumentException">A span's length is wrong; the message names it and both lengths.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+        public void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> initialHidden, global::System.ReadOnlySpan<float> initialCell, global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> finalHiddenGradient, global::System.ReadOnlySpan<float> finalCellGradient, global::System.Span<float> inputGradient, global::System.Span<float> initialHiddenGradient, global::System.Span<float> initialCellGradient)
+        {
+            int steps = global::LstmGen.Kernels.LstmThrow.StepsOf(nameof(input), input.Length, InputSize, SequenceLength);
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(initialHidden), initialHidden.Length, HiddenSize, "HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(initialCell), initialCell.Length, HiddenSize, "HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(outputGradient), outputGradient.Length, steps * HiddenSize, "steps · HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(finalHiddenGradient), finalHiddenGradient.Length, HiddenSize, "HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(finalCellGradient), finalCellGradient.Length, HiddenSize, "HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(inputGradient), inputGradient.Length, steps * InputSize, "steps · InputSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(initialHiddenGradient), initialHiddenGradient.Length, HiddenSize, "HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(initialCellGradient), initialCellGradient.Length, HiddenSize, "HiddenSize");
+
+            // This call's tape (steps + 1 rows, not SequenceLength + 1) plus the two gradient vectors.
+            int needed = TapeHeaderLength + (steps + 1) * TapeStride + 2 * HiddenSize;
+            float[]? rented = null;
+            global::System.Span<float> workspace = needed <= BackwardStackLimitFloats
+                ? stackalloc float[needed]
+                : (rented = global::System.Buffers.ArrayPool<float>.Shared.Rent(needed));
+            try
+            {
+                BackwardUsingWorkspace(input, steps, initialHidden, initialCell, outputGradient, finalHiddenGradient, finalCellGradient, inputGradient, initialHiddenGradient, initialCellGradient, workspace);
+            }
+            finally
+            {
+                if (rented is not null)
+                {
+                    global::System.Buffers.ArrayPool<float>.Shared.Return(rented);
+                }
+            }
+        }
+
+        /// <summary>
+        /// <c>Backward</c> with a caller-provided workspace instead of stack memory: for configurations whose tape is
+        /// large (this one needs 59712 bytes for <see cref="SequenceLength"/> steps), or to keep
+        /// the stack small on threads with little of it. Same results as the overload without a workspace.
+        /// </summary>
+        /// <param name="input">Time-major inputs: <c>steps·InputSize</c> floats, 1 ≤ steps ≤ <see cref="SequenceLength"/>.</param>
+        /// <param name="initialHidden">h_0 of the forward pass: <see cref="HiddenSize"/> floats.</param>
+        /// <param name="initialCell">c_0 of the forward pass: <see cref="HiddenSize"/> floats.</param>
+        /// <param name="outputGradient">∂L/∂output: <c>steps·HiddenSize</c> floats, time-major like <c>Forward</c>'s output.</param>
+        /// <param name="finalHiddenGradient">∂L/∂h_N, for a loss that uses the final hidden state (zeros if it does not): <see cref="HiddenSize"/> floats.</param>
+        /// <param name="finalCellGradient">∂L/∂c_N: <see cref="HiddenSize"/> floats.</param>
+        /// <param name="inputGradient">Receives ∂L/∂input: <c>steps·InputSize</c> floats.</param>
+        /// <param name="initialHiddenGradient">Receives ∂L/∂h_0: <see cref="HiddenSize"/> floats.</param>
+        /// <param name="initialCellGradient">Receives ∂L/∂c_0: <see cref="HiddenSize"/> floats.</param>
+        /// <param name="workspace">Scratch memory: at least <see cref="BackwardWorkspaceLength"/> floats; its contents are overwritten.</param>
+        /// <exception cref="global::System.ArgumentException">A span's length is wrong; the message names it and both lengths.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+        public void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> initialHidden, global::System.ReadOnlySpan<float> initialCell, global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> finalHiddenGradient, global::System.ReadOnlySpan<float> finalCellGradient, global::System.Span<float> inputGradient, global::System.Span<float> initialHiddenGradient, global::System.Span<float> initialCellGradient, global::System.Span<float> workspace)
+        {
+            int steps = global::LstmGen.Kernels.LstmThrow.StepsOf(nameof(input), input.Length, InputSize, SequenceLength);
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(initialHidden), initialHidden.Length, HiddenSize, "HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(initialCell), initialCell.Length, HiddenSize, "HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(outputGradient), outputGradient.Length, steps * HiddenSize, "steps · HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(finalHiddenGradient), finalHiddenGradient.Length, HiddenSize, "HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(finalCellGradient), finalCellGradient.Length, HiddenSize, "HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(inputGradient), inputGradient.Length, steps * InputSize, "steps · InputSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(initialHiddenGradient), initialHiddenGradient.Length, HiddenSize, "HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(initialCellGradient), initialCellGradient.Length, HiddenSize, "HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfShorterThan(nameof(workspace), workspace.Length, BackwardWorkspaceLength, "BackwardWorkspaceLength");
+            BackwardUsingWorkspace(input, steps, initialHidden, initialCell, outputGradient, finalHiddenGradient, finalCellGradient, inputGradient, initialHiddenGradient, initialCellGradient, workspace);
+        }
+
+        // Records the forward pass into the front of the workspace, then runs the backward pass from it.
+        [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+        private void BackwardUsingWorkspace(global::System.ReadOnlySpan<float> input, int steps, global::System.ReadOnlySpan<float> initialHidden, global::System.ReadOnlySpan<float> initialCell, global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> finalHiddenGradient, global::System.ReadOnlySpan<float> finalCellGradient, global::System.Span<float> inputGradient, global::System.Span<float> initialHiddenGradient, global::System.Span<float> initialCellGradient, global::System.Span<float> workspace)
+        {
+            int tapeLength = TapeHeaderLength + (steps + 1) * TapeStride;
+            global::System.Span<float> tape = workspace.Slice(0, tapeLength);
+            RecordForward(input, steps, initialHidden, initialCell, tape);
+            BackwardCore(input, steps, tape, workspace.Slice(tapeLength, 2 * HiddenSize), outputGradient, finalHiddenGradient, finalCellGradient, inputGradient, initialHiddenGradient, initialCellGradient);
+        }
+
+        // Dispatches the backward kernels once the spans are validated.
+        [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+        private void BackwardCore(global::System.ReadOnlySpan<float> input, int steps, global::System.Span<float> tape, global::System.Span<float> scratch, global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> finalHiddenGradient, global::System.ReadOnlySpan<float> finalCellGradient, global::System.Span<float> inputGradient, global::System.Span<float> initialHiddenGradient, global::System.Span<float> initialCellGradient)
+        {
+            // ∂L/∂h and ∂L/∂c flowing back through time start from the gradients of the final state.
+            finalHiddenGradient.CopyTo(scratch);
+            finalCellGradient.CopyTo(scratch.Slice(HiddenSize));
+            ref float weights = ref _lstmParameters.Reference;
+            ref float gradients = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(Gradients);
+            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+            ref float rows = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tape);
+            ref float hiddenGradient = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
+            ref float dy = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputGradient);
+            ref float dx = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputGradient);
+
+            // Each condition is a constant when the JIT compiles this method: only one branch remains.
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            {
+                // 512-bit vectors (AVX-512): 16-float vectors; 4 group(s) of 16 units; up to 4 group(s) (16 accumulators) per chunk, 1 chunk(s) per step.
+                LstmKernels.BackwardSequence16Lanes4Groups16LaneColumns(ref weights, ref gradients, ref x, steps, ref rows, ref dy, ref dx, ref hiddenGradient);
+            }
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            {
+                // 256-bit vectors (AVX2): 8-float vectors; 8 group(s) of 8 units; up to 3 group(s) (12 accumulators) per chunk, 3 chunk(s) per step.
+                LstmKernels.BackwardSequence8Lanes3Groups8LaneColumns(ref weights, ref gradients, ref x, steps, ref rows, ref dy, ref dx, ref hiddenGradient);
+            }
+            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
+            {
+                // 128-bit vectors (SSE, AdvSimd): 4-float vectors; 16 group(s) of 4 units; up to 3 group(s) (12 accumulators) per chunk, 6 chunk(s) per step.
+                LstmKernels.BackwardSequence4Lanes3Groups4LaneColumns(ref weights, ref gradients, ref x, steps, ref rows, ref dy, ref dx, ref hiddenGradient);
+            }
+            else
+            {
+                // scalar code (no SIMD acceleration): scalar loops.
+                LstmKernels.BackwardSequenceScalar(ref weights, ref gradients, ref x, steps, ref rows, ref dy, ref dx, ref hiddenGradient);
+            }
+
+            scratch.Slice(0, HiddenSize).CopyTo(initialHiddenGradient);
+            scratch.Slice(HiddenSize, HiddenSize).CopyTo(initialCellGradient);
+        }
+
         // ILstm exposes the constants as properties, for code that handles models of several sizes.
         [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
         int global::LstmGen.ILstm.InputSize => InputSize;
@@ -199,11 +492,1143 @@ namespace Contoso.Forecasting
         int global::LstmGen.ILstm.SequenceLength => SequenceLength;
         [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
         int global::LstmGen.ILstm.ParameterCount => ParameterCount;
+        [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        int global::LstmGen.ILstm.TapeLength => TapeLength;
+        [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        int global::LstmGen.ILstm.BackwardWorkspaceLength => BackwardWorkspaceLength;
 
         /// <summary>The specialized kernels: sizes are constants, loops have constant bounds, refs replace bounds checks.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
         private static class LstmKernels
         {
+            /// <summary>
+            /// ∂L/∂x_t = W_ihᵀ·dz and ∂L/∂h_{t-1} = W_hhᵀ·dz with 16-float vectors: a dot product of each contiguous row of the
+            /// transposed weights with dz (256 floats), over 4 partial sums so consecutive multiply-adds do not wait on each other.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void TransposedProducts16Lanes(ref float weights, ref float dz, ref float inputGradient, ref float hiddenGradient)
+            {
+                // dz stays in registers (16 vector(s)) for every row.
+                var dz0 = global::LstmGen.Kernels.Simd.Load512(ref dz, 0);
+                var dz1 = global::LstmGen.Kernels.Simd.Load512(ref dz, 16);
+                var dz2 = global::LstmGen.Kernels.Simd.Load512(ref dz, 32);
+                var dz3 = global::LstmGen.Kernels.Simd.Load512(ref dz, 48);
+                var dz4 = global::LstmGen.Kernels.Simd.Load512(ref dz, 64);
+                var dz5 = global::LstmGen.Kernels.Simd.Load512(ref dz, 80);
+                var dz6 = global::LstmGen.Kernels.Simd.Load512(ref dz, 96);
+                var dz7 = global::LstmGen.Kernels.Simd.Load512(ref dz, 112);
+                var dz8 = global::LstmGen.Kernels.Simd.Load512(ref dz, 128);
+                var dz9 = global::LstmGen.Kernels.Simd.Load512(ref dz, 144);
+                var dz10 = global::LstmGen.Kernels.Simd.Load512(ref dz, 160);
+                var dz11 = global::LstmGen.Kernels.Simd.Load512(ref dz, 176);
+                var dz12 = global::LstmGen.Kernels.Simd.Load512(ref dz, 192);
+                var dz13 = global::LstmGen.Kernels.Simd.Load512(ref dz, 208);
+                var dz14 = global::LstmGen.Kernels.Simd.Load512(ref dz, 224);
+                var dz15 = global::LstmGen.Kernels.Simd.Load512(ref dz, 240);
+                ref float row = ref weights;
+
+                // Rows of W_ihᵀ give ∂L/∂x_t.
+                for (nuint k = 0; k < InputSize; k++)
+                {
+                    var sum0 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                    var sum1 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                    var sum2 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                    var sum3 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 0), dz0, sum0);
+                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 16), dz1, sum1);
+                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 32), dz2, sum2);
+                    sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 48), dz3, sum3);
+                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 64), dz4, sum0);
+                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 80), dz5, sum1);
+                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 96), dz6, sum2);
+                    sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 112), dz7, sum3);
+                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 128), dz8, sum0);
+                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 144), dz9, sum1);
+                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 160), dz10, sum2);
+                    sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 176), dz11, sum3);
+                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 192), dz12, sum0);
+                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 208), dz13, sum1);
+                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 224), dz14, sum2);
+                    sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 240), dz15, sum3);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, k) = global::LstmGen.Kernels.Simd.Sum((sum0 + sum1) + (sum2 + sum3));
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                }
+
+                // Rows of W_hhᵀ (right after W_ihᵀ) give ∂L/∂h_{t-1}.
+                for (nuint j = 0; j < HiddenSize; j++)
+                {
+                    var sum0 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                    var sum1 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                    var sum2 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                    var sum3 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 0), dz0, sum0);
+                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 16), dz1, sum1);
+                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 32), dz2, sum2);
+                    sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 48), dz3, sum3);
+                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 64), dz4, sum0);
+                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 80), dz5, sum1);
+                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 96), dz6, sum2);
+                    sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 112), dz7, sum3);
+                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 128), dz8, sum0);
+                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 144), dz9, sum1);
+                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 160), dz10, sum2);
+                    sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 176), dz11, sum3);
+                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 192), dz12, sum0);
+                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 208), dz13, sum1);
+                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 224), dz14, sum2);
+                    sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 240), dz15, sum3);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, j) = global::LstmGen.Kernels.Simd.Sum((sum0 + sum1) + (sum2 + sum3));
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                }
+            }
+
+            /// <summary>
+            /// Parameter gradients with 16-float vectors, after the time loop: ∂L/∂W_ihᵀ[k] += Σ_t x_t[k]·dz_t,
+            /// ∂L/∂W_hhᵀ[j] += Σ_t h_{t-1}[j]·dz_t, ∂L/∂b_ih = ∂L/∂b_hh += Σ_t dz_t. Each gradient row is loaded into registers
+            /// once (a chunk of columns at a time), the steps' dz stream past it, and it is stored once.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void AccumulateParameterGradients16Lanes(ref float gradients, ref float input, int steps, ref float tape)
+            {
+                ref float firstDz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength + TapeStride);
+                ref float gradient = ref gradients;
+
+                // Rows of ∂L/∂W_ihᵀ: row k is scaled by x_t[k].
+                for (nuint k = 0; k < InputSize; k++)
+                {
+                    {
+                        var sum0 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        var sum1 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        var sum2 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        var sum3 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        var sum4 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        var sum5 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        var sum6 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        var sum7 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        var sum8 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        var sum9 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        var sum10 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        var sum11 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        var sum12 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        var sum13 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        var sum14 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        var sum15 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        ref float dz = ref firstDz;
+                        for (int t = 0; t < steps; t++)
+                        {
+                            var scale = global::LstmGen.Kernels.Simd.Broadcast512(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k));
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 0), scale, sum0);
+                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 16), scale, sum1);
+                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 32), scale, sum2);
+                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 48), scale, sum3);
+                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 64), scale, sum4);
+                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 80), scale, sum5);
+                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 96), scale, sum6);
+                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 112), scale, sum7);
+                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 128), scale, sum8);
+                            sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 144), scale, sum9);
+                            sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 160), scale, sum10);
+                            sum11 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 176), scale, sum11);
+                            sum12 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 192), scale, sum12);
+                            sum13 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 208), scale, sum13);
+                            sum14 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 224), scale, sum14);
+                            sum15 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 240), scale, sum15);
+                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        }
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 0) + sum0, ref gradient, 0);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 16) + sum1, ref gradient, 16);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 32) + sum2, ref gradient, 32);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 48) + sum3, ref gradient, 48);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 64) + sum4, ref gradient, 64);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 80) + sum5, ref gradient, 80);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 96) + sum6, ref gradient, 96);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 112) + sum7, ref gradient, 112);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 128) + sum8, ref gradient, 128);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 144) + sum9, ref gradient, 144);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 160) + sum10, ref gradient, 160);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 176) + sum11, ref gradient, 176);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 192) + sum12, ref gradient, 192);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 208) + sum13, ref gradient, 208);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 224) + sum14, ref gradient, 224);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 240) + sum15, ref gradient, 240);
+                    }
+                    gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
+                }
+
+                // Rows of ∂L/∂W_hhᵀ: row j is scaled by h_{t-1}[j], read from the previous tape row (row -1 holds h_0).
+                for (nuint j = 0; j < HiddenSize; j++)
+                {
+                    {
+                        var sum0 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        var sum1 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        var sum2 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        var sum3 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        var sum4 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        var sum5 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        var sum6 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        var sum7 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        var sum8 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        var sum9 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        var sum10 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        var sum11 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        var sum12 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        var sum13 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        var sum14 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        var sum15 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        ref float dz = ref firstDz;
+                        for (int t = 0; t < steps; t++)
+                        {
+                            var scale = global::LstmGen.Kernels.Simd.Broadcast512(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j));
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 0), scale, sum0);
+                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 16), scale, sum1);
+                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 32), scale, sum2);
+                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 48), scale, sum3);
+                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 64), scale, sum4);
+                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 80), scale, sum5);
+                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 96), scale, sum6);
+                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 112), scale, sum7);
+                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 128), scale, sum8);
+                            sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 144), scale, sum9);
+                            sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 160), scale, sum10);
+                            sum11 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 176), scale, sum11);
+                            sum12 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 192), scale, sum12);
+                            sum13 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 208), scale, sum13);
+                            sum14 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 224), scale, sum14);
+                            sum15 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 240), scale, sum15);
+                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        }
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 0) + sum0, ref gradient, 0);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 16) + sum1, ref gradient, 16);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 32) + sum2, ref gradient, 32);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 48) + sum3, ref gradient, 48);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 64) + sum4, ref gradient, 64);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 80) + sum5, ref gradient, 80);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 96) + sum6, ref gradient, 96);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 112) + sum7, ref gradient, 112);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 128) + sum8, ref gradient, 128);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 144) + sum9, ref gradient, 144);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 160) + sum10, ref gradient, 160);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 176) + sum11, ref gradient, 176);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 192) + sum12, ref gradient, 192);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 208) + sum13, ref gradient, 208);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 224) + sum14, ref gradient, 224);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 240) + sum15, ref gradient, 240);
+                    }
+                    gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
+                }
+
+                // Both bias vectors receive Σ_t dz_t: they enter every gate pre-activation the same way.
+                ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
+                {
+                    var sum0 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                    var sum1 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                    var sum2 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                    var sum3 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                    var sum4 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                    var sum5 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                    var sum6 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                    var sum7 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                    var sum8 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                    var sum9 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                    var sum10 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                    var sum11 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                    var sum12 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                    var sum13 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                    var sum14 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                    var sum15 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                    ref float dz = ref firstDz;
+                    for (int t = 0; t < steps; t++)
+                    {
+                        sum0 += global::LstmGen.Kernels.Simd.Load512(ref dz, 0);
+                        sum1 += global::LstmGen.Kernels.Simd.Load512(ref dz, 16);
+                        sum2 += global::LstmGen.Kernels.Simd.Load512(ref dz, 32);
+                        sum3 += global::LstmGen.Kernels.Simd.Load512(ref dz, 48);
+                        sum4 += global::LstmGen.Kernels.Simd.Load512(ref dz, 64);
+                        sum5 += global::LstmGen.Kernels.Simd.Load512(ref dz, 80);
+                        sum6 += global::LstmGen.Kernels.Simd.Load512(ref dz, 96);
+                        sum7 += global::LstmGen.Kernels.Simd.Load512(ref dz, 112);
+                        sum8 += global::LstmGen.Kernels.Simd.Load512(ref dz, 128);
+                        sum9 += global::LstmGen.Kernels.Simd.Load512(ref dz, 144);
+                        sum10 += global::LstmGen.Kernels.Simd.Load512(ref dz, 160);
+                        sum11 += global::LstmGen.Kernels.Simd.Load512(ref dz, 176);
+                        sum12 += global::LstmGen.Kernels.Simd.Load512(ref dz, 192);
+                        sum13 += global::LstmGen.Kernels.Simd.Load512(ref dz, 208);
+                        sum14 += global::LstmGen.Kernels.Simd.Load512(ref dz, 224);
+                        sum15 += global::LstmGen.Kernels.Simd.Load512(ref dz, 240);
+                        dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                    }
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 0) + sum0, ref gradient, 0);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref biasHh, 0) + sum0, ref biasHh, 0);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 16) + sum1, ref gradient, 16);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref biasHh, 16) + sum1, ref biasHh, 16);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 32) + sum2, ref gradient, 32);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref biasHh, 32) + sum2, ref biasHh, 32);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 48) + sum3, ref gradient, 48);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref biasHh, 48) + sum3, ref biasHh, 48);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 64) + sum4, ref gradient, 64);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref biasHh, 64) + sum4, ref biasHh, 64);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 80) + sum5, ref gradient, 80);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref biasHh, 80) + sum5, ref biasHh, 80);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 96) + sum6, ref gradient, 96);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref biasHh, 96) + sum6, ref biasHh, 96);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 112) + sum7, ref gradient, 112);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref biasHh, 112) + sum7, ref biasHh, 112);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 128) + sum8, ref gradient, 128);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref biasHh, 128) + sum8, ref biasHh, 128);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 144) + sum9, ref gradient, 144);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref biasHh, 144) + sum9, ref biasHh, 144);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 160) + sum10, ref gradient, 160);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref biasHh, 160) + sum10, ref biasHh, 160);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 176) + sum11, ref gradient, 176);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref biasHh, 176) + sum11, ref biasHh, 176);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 192) + sum12, ref gradient, 192);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref biasHh, 192) + sum12, ref biasHh, 192);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 208) + sum13, ref gradient, 208);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref biasHh, 208) + sum13, ref biasHh, 208);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 224) + sum14, ref gradient, 224);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref biasHh, 224) + sum14, ref biasHh, 224);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 240) + sum15, ref gradient, 240);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref biasHh, 240) + sum15, ref biasHh, 240);
+                }
+            }
+
+            /// <summary>
+            /// ∂L/∂x_t = W_ihᵀ·dz and ∂L/∂h_{t-1} = W_hhᵀ·dz with 8-float vectors: a dot product of each contiguous row of the
+            /// transposed weights with dz (256 floats), over 4 partial sums so consecutive multiply-adds do not wait on each other.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void TransposedProducts8Lanes(ref float weights, ref float dz, ref float inputGradient, ref float hiddenGradient)
+            {
+                ref float row = ref weights;
+
+                // Rows of W_ihᵀ give ∂L/∂x_t.
+                for (nuint k = 0; k < InputSize; k++)
+                {
+                    var sum0 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    var sum1 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    var sum2 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    var sum3 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    for (nuint column = 0; column < 256; column += 32)
+                    {
+                        sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, column), global::LstmGen.Kernels.Simd.Load256(ref dz, column), sum0);
+                        sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, column + 8), global::LstmGen.Kernels.Simd.Load256(ref dz, column + 8), sum1);
+                        sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, column + 16), global::LstmGen.Kernels.Simd.Load256(ref dz, column + 16), sum2);
+                        sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, column + 24), global::LstmGen.Kernels.Simd.Load256(ref dz, column + 24), sum3);
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, k) = global::LstmGen.Kernels.Simd.Sum((sum0 + sum1) + (sum2 + sum3));
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                }
+
+                // Rows of W_hhᵀ (right after W_ihᵀ) give ∂L/∂h_{t-1}.
+                for (nuint j = 0; j < HiddenSize; j++)
+                {
+                    var sum0 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    var sum1 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    var sum2 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    var sum3 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    for (nuint column = 0; column < 256; column += 32)
+                    {
+                        sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, column), global::LstmGen.Kernels.Simd.Load256(ref dz, column), sum0);
+                        sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, column + 8), global::LstmGen.Kernels.Simd.Load256(ref dz, column + 8), sum1);
+                        sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, column + 16), global::LstmGen.Kernels.Simd.Load256(ref dz, column + 16), sum2);
+                        sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, column + 24), global::LstmGen.Kernels.Simd.Load256(ref dz, column + 24), sum3);
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, j) = global::LstmGen.Kernels.Simd.Sum((sum0 + sum1) + (sum2 + sum3));
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                }
+            }
+
+            /// <summary>
+            /// Parameter gradients with 8-float vectors, after the time loop: ∂L/∂W_ihᵀ[k] += Σ_t x_t[k]·dz_t,
+            /// ∂L/∂W_hhᵀ[j] += Σ_t h_{t-1}[j]·dz_t, ∂L/∂b_ih = ∂L/∂b_hh += Σ_t dz_t. Each gradient row is loaded into registers
+            /// once (a chunk of columns at a time), the steps' dz stream past it, and it is stored once.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void AccumulateParameterGradients8Lanes(ref float gradients, ref float input, int steps, ref float tape)
+            {
+                ref float firstDz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength + TapeStride);
+                ref float gradient = ref gradients;
+
+                // Rows of ∂L/∂W_ihᵀ: row k is scaled by x_t[k].
+                for (nuint k = 0; k < InputSize; k++)
+                {
+                    for (nuint column = 0; column < 176; column += 88)
+                    {
+                        var sum0 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum1 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum2 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum3 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum4 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum5 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum6 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum7 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum8 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum9 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum10 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        ref float dz = ref firstDz;
+                        for (int t = 0; t < steps; t++)
+                        {
+                            var scale = global::LstmGen.Kernels.Simd.Broadcast256(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k));
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column), scale, sum0);
+                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column + 8), scale, sum1);
+                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column + 16), scale, sum2);
+                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column + 24), scale, sum3);
+                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column + 32), scale, sum4);
+                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column + 40), scale, sum5);
+                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column + 48), scale, sum6);
+                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column + 56), scale, sum7);
+                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column + 64), scale, sum8);
+                            sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column + 72), scale, sum9);
+                            sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column + 80), scale, sum10);
+                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        }
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column) + sum0, ref gradient, column);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 8) + sum1, ref gradient, column + 8);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 16) + sum2, ref gradient, column + 16);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 24) + sum3, ref gradient, column + 24);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 32) + sum4, ref gradient, column + 32);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 40) + sum5, ref gradient, column + 40);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 48) + sum6, ref gradient, column + 48);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 56) + sum7, ref gradient, column + 56);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 64) + sum8, ref gradient, column + 64);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 72) + sum9, ref gradient, column + 72);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 80) + sum10, ref gradient, column + 80);
+                    }
+                    {
+                        var sum0 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum1 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum2 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum3 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum4 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum5 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum6 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum7 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum8 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum9 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        ref float dz = ref firstDz;
+                        for (int t = 0; t < steps; t++)
+                        {
+                            var scale = global::LstmGen.Kernels.Simd.Broadcast256(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k));
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 176), scale, sum0);
+                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 184), scale, sum1);
+                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 192), scale, sum2);
+                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 200), scale, sum3);
+                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 208), scale, sum4);
+                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 216), scale, sum5);
+                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 224), scale, sum6);
+                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 232), scale, sum7);
+                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 240), scale, sum8);
+                            sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 248), scale, sum9);
+                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        }
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 176) + sum0, ref gradient, 176);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 184) + sum1, ref gradient, 184);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 192) + sum2, ref gradient, 192);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 200) + sum3, ref gradient, 200);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 208) + sum4, ref gradient, 208);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 216) + sum5, ref gradient, 216);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 224) + sum6, ref gradient, 224);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 232) + sum7, ref gradient, 232);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 240) + sum8, ref gradient, 240);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 248) + sum9, ref gradient, 248);
+                    }
+                    gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
+                }
+
+                // Rows of ∂L/∂W_hhᵀ: row j is scaled by h_{t-1}[j], read from the previous tape row (row -1 holds h_0).
+                for (nuint j = 0; j < HiddenSize; j++)
+                {
+                    for (nuint column = 0; column < 176; column += 88)
+                    {
+                        var sum0 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum1 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum2 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum3 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum4 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum5 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum6 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum7 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum8 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum9 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum10 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        ref float dz = ref firstDz;
+                        for (int t = 0; t < steps; t++)
+                        {
+                            var scale = global::LstmGen.Kernels.Simd.Broadcast256(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j));
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column), scale, sum0);
+                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column + 8), scale, sum1);
+                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column + 16), scale, sum2);
+                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column + 24), scale, sum3);
+                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column + 32), scale, sum4);
+                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column + 40), scale, sum5);
+                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column + 48), scale, sum6);
+                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column + 56), scale, sum7);
+                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column + 64), scale, sum8);
+                            sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column + 72), scale, sum9);
+                            sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column + 80), scale, sum10);
+                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        }
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column) + sum0, ref gradient, column);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 8) + sum1, ref gradient, column + 8);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 16) + sum2, ref gradient, column + 16);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 24) + sum3, ref gradient, column + 24);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 32) + sum4, ref gradient, column + 32);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 40) + sum5, ref gradient, column + 40);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 48) + sum6, ref gradient, column + 48);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 56) + sum7, ref gradient, column + 56);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 64) + sum8, ref gradient, column + 64);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 72) + sum9, ref gradient, column + 72);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 80) + sum10, ref gradient, column + 80);
+                    }
+                    {
+                        var sum0 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum1 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum2 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum3 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum4 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum5 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum6 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum7 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum8 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum9 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        ref float dz = ref firstDz;
+                        for (int t = 0; t < steps; t++)
+                        {
+                            var scale = global::LstmGen.Kernels.Simd.Broadcast256(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j));
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 176), scale, sum0);
+                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 184), scale, sum1);
+                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 192), scale, sum2);
+                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 200), scale, sum3);
+                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 208), scale, sum4);
+                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 216), scale, sum5);
+                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 224), scale, sum6);
+                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 232), scale, sum7);
+                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 240), scale, sum8);
+                            sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 248), scale, sum9);
+                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        }
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 176) + sum0, ref gradient, 176);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 184) + sum1, ref gradient, 184);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 192) + sum2, ref gradient, 192);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 200) + sum3, ref gradient, 200);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 208) + sum4, ref gradient, 208);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 216) + sum5, ref gradient, 216);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 224) + sum6, ref gradient, 224);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 232) + sum7, ref gradient, 232);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 240) + sum8, ref gradient, 240);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 248) + sum9, ref gradient, 248);
+                    }
+                    gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
+                }
+
+                // Both bias vectors receive Σ_t dz_t: they enter every gate pre-activation the same way.
+                ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
+                for (nuint column = 0; column < 176; column += 88)
+                {
+                    var sum0 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    var sum1 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    var sum2 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    var sum3 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    var sum4 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    var sum5 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    var sum6 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    var sum7 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    var sum8 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    var sum9 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    var sum10 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    ref float dz = ref firstDz;
+                    for (int t = 0; t < steps; t++)
+                    {
+                        sum0 += global::LstmGen.Kernels.Simd.Load256(ref dz, column);
+                        sum1 += global::LstmGen.Kernels.Simd.Load256(ref dz, column + 8);
+                        sum2 += global::LstmGen.Kernels.Simd.Load256(ref dz, column + 16);
+                        sum3 += global::LstmGen.Kernels.Simd.Load256(ref dz, column + 24);
+                        sum4 += global::LstmGen.Kernels.Simd.Load256(ref dz, column + 32);
+                        sum5 += global::LstmGen.Kernels.Simd.Load256(ref dz, column + 40);
+                        sum6 += global::LstmGen.Kernels.Simd.Load256(ref dz, column + 48);
+                        sum7 += global::LstmGen.Kernels.Simd.Load256(ref dz, column + 56);
+                        sum8 += global::LstmGen.Kernels.Simd.Load256(ref dz, column + 64);
+                        sum9 += global::LstmGen.Kernels.Simd.Load256(ref dz, column + 72);
+                        sum10 += global::LstmGen.Kernels.Simd.Load256(ref dz, column + 80);
+                        dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                    }
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column) + sum0, ref gradient, column);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, column) + sum0, ref biasHh, column);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 8) + sum1, ref gradient, column + 8);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, column + 8) + sum1, ref biasHh, column + 8);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 16) + sum2, ref gradient, column + 16);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, column + 16) + sum2, ref biasHh, column + 16);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 24) + sum3, ref gradient, column + 24);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, column + 24) + sum3, ref biasHh, column + 24);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 32) + sum4, ref gradient, column + 32);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, column + 32) + sum4, ref biasHh, column + 32);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 40) + sum5, ref gradient, column + 40);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, column + 40) + sum5, ref biasHh, column + 40);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 48) + sum6, ref gradient, column + 48);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, column + 48) + sum6, ref biasHh, column + 48);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 56) + sum7, ref gradient, column + 56);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, column + 56) + sum7, ref biasHh, column + 56);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 64) + sum8, ref gradient, column + 64);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, column + 64) + sum8, ref biasHh, column + 64);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 72) + sum9, ref gradient, column + 72);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, column + 72) + sum9, ref biasHh, column + 72);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 80) + sum10, ref gradient, column + 80);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, column + 80) + sum10, ref biasHh, column + 80);
+                }
+                {
+                    var sum0 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    var sum1 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    var sum2 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    var sum3 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    var sum4 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    var sum5 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    var sum6 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    var sum7 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    var sum8 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    var sum9 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    ref float dz = ref firstDz;
+                    for (int t = 0; t < steps; t++)
+                    {
+                        sum0 += global::LstmGen.Kernels.Simd.Load256(ref dz, 176);
+                        sum1 += global::LstmGen.Kernels.Simd.Load256(ref dz, 184);
+                        sum2 += global::LstmGen.Kernels.Simd.Load256(ref dz, 192);
+                        sum3 += global::LstmGen.Kernels.Simd.Load256(ref dz, 200);
+                        sum4 += global::LstmGen.Kernels.Simd.Load256(ref dz, 208);
+                        sum5 += global::LstmGen.Kernels.Simd.Load256(ref dz, 216);
+                        sum6 += global::LstmGen.Kernels.Simd.Load256(ref dz, 224);
+                        sum7 += global::LstmGen.Kernels.Simd.Load256(ref dz, 232);
+                        sum8 += global::LstmGen.Kernels.Simd.Load256(ref dz, 240);
+                        sum9 += global::LstmGen.Kernels.Simd.Load256(ref dz, 248);
+                        dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                    }
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 176) + sum0, ref gradient, 176);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, 176) + sum0, ref biasHh, 176);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 184) + sum1, ref gradient, 184);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, 184) + sum1, ref biasHh, 184);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 192) + sum2, ref gradient, 192);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, 192) + sum2, ref biasHh, 192);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 200) + sum3, ref gradient, 200);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, 200) + sum3, ref biasHh, 200);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 208) + sum4, ref gradient, 208);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, 208) + sum4, ref biasHh, 208);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 216) + sum5, ref gradient, 216);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, 216) + sum5, ref biasHh, 216);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 224) + sum6, ref gradient, 224);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, 224) + sum6, ref biasHh, 224);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 232) + sum7, ref gradient, 232);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, 232) + sum7, ref biasHh, 232);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 240) + sum8, ref gradient, 240);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, 240) + sum8, ref biasHh, 240);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 248) + sum9, ref gradient, 248);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, 248) + sum9, ref biasHh, 248);
+                }
+            }
+
+            /// <summary>
+            /// ∂L/∂x_t = W_ihᵀ·dz and ∂L/∂h_{t-1} = W_hhᵀ·dz with 4-float vectors: a dot product of each contiguous row of the
+            /// transposed weights with dz (256 floats), over 4 partial sums so consecutive multiply-adds do not wait on each other.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void TransposedProducts4Lanes(ref float weights, ref float dz, ref float inputGradient, ref float hiddenGradient)
+            {
+                ref float row = ref weights;
+
+                // Rows of W_ihᵀ give ∂L/∂x_t.
+                for (nuint k = 0; k < InputSize; k++)
+                {
+                    var sum0 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    var sum1 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    var sum2 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    var sum3 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    for (nuint column = 0; column < 256; column += 16)
+                    {
+                        sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, column), global::LstmGen.Kernels.Simd.Load128(ref dz, column), sum0);
+                        sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, column + 4), global::LstmGen.Kernels.Simd.Load128(ref dz, column + 4), sum1);
+                        sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, column + 8), global::LstmGen.Kernels.Simd.Load128(ref dz, column + 8), sum2);
+                        sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, column + 12), global::LstmGen.Kernels.Simd.Load128(ref dz, column + 12), sum3);
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, k) = global::LstmGen.Kernels.Simd.Sum((sum0 + sum1) + (sum2 + sum3));
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                }
+
+                // Rows of W_hhᵀ (right after W_ihᵀ) give ∂L/∂h_{t-1}.
+                for (nuint j = 0; j < HiddenSize; j++)
+                {
+                    var sum0 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    var sum1 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    var sum2 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    var sum3 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    for (nuint column = 0; column < 256; column += 16)
+                    {
+                        sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, column), global::LstmGen.Kernels.Simd.Load128(ref dz, column), sum0);
+                        sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, column + 4), global::LstmGen.Kernels.Simd.Load128(ref dz, column + 4), sum1);
+                        sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, column + 8), global::LstmGen.Kernels.Simd.Load128(ref dz, column + 8), sum2);
+                        sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, column + 12), global::LstmGen.Kernels.Simd.Load128(ref dz, column + 12), sum3);
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, j) = global::LstmGen.Kernels.Simd.Sum((sum0 + sum1) + (sum2 + sum3));
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                }
+            }
+
+            /// <summary>
+            /// Parameter gradients with 4-float vectors, after the time loop: ∂L/∂W_ihᵀ[k] += Σ_t x_t[k]·dz_t,
+            /// ∂L/∂W_hhᵀ[j] += Σ_t h_{t-1}[j]·dz_t, ∂L/∂b_ih = ∂L/∂b_hh += Σ_t dz_t. Each gradient row is loaded into registers
+            /// once (a chunk of columns at a time), the steps' dz stream past it, and it is stored once.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void AccumulateParameterGradients4Lanes(ref float gradients, ref float input, int steps, ref float tape)
+            {
+                ref float firstDz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength + TapeStride);
+                ref float gradient = ref gradients;
+
+                // Rows of ∂L/∂W_ihᵀ: row k is scaled by x_t[k].
+                for (nuint k = 0; k < InputSize; k++)
+                {
+                    for (nuint column = 0; column < 220; column += 44)
+                    {
+                        var sum0 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum1 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum2 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum3 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum4 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum5 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum6 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum7 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum8 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum9 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum10 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        ref float dz = ref firstDz;
+                        for (int t = 0; t < steps; t++)
+                        {
+                            var scale = global::LstmGen.Kernels.Simd.Broadcast128(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k));
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column), scale, sum0);
+                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column + 4), scale, sum1);
+                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column + 8), scale, sum2);
+                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column + 12), scale, sum3);
+                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column + 16), scale, sum4);
+                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column + 20), scale, sum5);
+                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column + 24), scale, sum6);
+                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column + 28), scale, sum7);
+                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column + 32), scale, sum8);
+                            sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column + 36), scale, sum9);
+                            sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column + 40), scale, sum10);
+                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        }
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column) + sum0, ref gradient, column);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 4) + sum1, ref gradient, column + 4);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 8) + sum2, ref gradient, column + 8);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 12) + sum3, ref gradient, column + 12);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 16) + sum4, ref gradient, column + 16);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 20) + sum5, ref gradient, column + 20);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 24) + sum6, ref gradient, column + 24);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 28) + sum7, ref gradient, column + 28);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 32) + sum8, ref gradient, column + 32);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 36) + sum9, ref gradient, column + 36);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 40) + sum10, ref gradient, column + 40);
+                    }
+                    {
+                        var sum0 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum1 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum2 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum3 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum4 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum5 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum6 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum7 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum8 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        ref float dz = ref firstDz;
+                        for (int t = 0; t < steps; t++)
+                        {
+                            var scale = global::LstmGen.Kernels.Simd.Broadcast128(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k));
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 220), scale, sum0);
+                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 224), scale, sum1);
+                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 228), scale, sum2);
+                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 232), scale, sum3);
+                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 236), scale, sum4);
+                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 240), scale, sum5);
+                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 244), scale, sum6);
+                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 248), scale, sum7);
+                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 252), scale, sum8);
+                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        }
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 220) + sum0, ref gradient, 220);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 224) + sum1, ref gradient, 224);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 228) + sum2, ref gradient, 228);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 232) + sum3, ref gradient, 232);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 236) + sum4, ref gradient, 236);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 240) + sum5, ref gradient, 240);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 244) + sum6, ref gradient, 244);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 248) + sum7, ref gradient, 248);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 252) + sum8, ref gradient, 252);
+                    }
+                    gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
+                }
+
+                // Rows of ∂L/∂W_hhᵀ: row j is scaled by h_{t-1}[j], read from the previous tape row (row -1 holds h_0).
+                for (nuint j = 0; j < HiddenSize; j++)
+                {
+                    for (nuint column = 0; column < 220; column += 44)
+                    {
+                        var sum0 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum1 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum2 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum3 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum4 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum5 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum6 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum7 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum8 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum9 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum10 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        ref float dz = ref firstDz;
+                        for (int t = 0; t < steps; t++)
+                        {
+                            var scale = global::LstmGen.Kernels.Simd.Broadcast128(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j));
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column), scale, sum0);
+                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column + 4), scale, sum1);
+                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column + 8), scale, sum2);
+                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column + 12), scale, sum3);
+                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column + 16), scale, sum4);
+                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column + 20), scale, sum5);
+                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column + 24), scale, sum6);
+                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column + 28), scale, sum7);
+                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column + 32), scale, sum8);
+                            sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column + 36), scale, sum9);
+                            sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column + 40), scale, sum10);
+                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        }
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column) + sum0, ref gradient, column);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 4) + sum1, ref gradient, column + 4);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 8) + sum2, ref gradient, column + 8);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 12) + sum3, ref gradient, column + 12);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 16) + sum4, ref gradient, column + 16);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 20) + sum5, ref gradient, column + 20);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 24) + sum6, ref gradient, column + 24);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 28) + sum7, ref gradient, column + 28);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 32) + sum8, ref gradient, column + 32);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 36) + sum9, ref gradient, column + 36);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 40) + sum10, ref gradient, column + 40);
+                    }
+                    {
+                        var sum0 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum1 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum2 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum3 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum4 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum5 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum6 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum7 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum8 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        ref float dz = ref firstDz;
+                        for (int t = 0; t < steps; t++)
+                        {
+                            var scale = global::LstmGen.Kernels.Simd.Broadcast128(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j));
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 220), scale, sum0);
+                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 224), scale, sum1);
+                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 228), scale, sum2);
+                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 232), scale, sum3);
+                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 236), scale, sum4);
+                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 240), scale, sum5);
+                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 244), scale, sum6);
+                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 248), scale, sum7);
+                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 252), scale, sum8);
+                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        }
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 220) + sum0, ref gradient, 220);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 224) + sum1, ref gradient, 224);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 228) + sum2, ref gradient, 228);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 232) + sum3, ref gradient, 232);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 236) + sum4, ref gradient, 236);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 240) + sum5, ref gradient, 240);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 244) + sum6, ref gradient, 244);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 248) + sum7, ref gradient, 248);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 252) + sum8, ref gradient, 252);
+                    }
+                    gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
+                }
+
+                // Both bias vectors receive Σ_t dz_t: they enter every gate pre-activation the same way.
+                ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
+                for (nuint column = 0; column < 220; column += 44)
+                {
+                    var sum0 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    var sum1 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    var sum2 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    var sum3 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    var sum4 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    var sum5 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    var sum6 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    var sum7 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    var sum8 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    var sum9 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    var sum10 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    ref float dz = ref firstDz;
+                    for (int t = 0; t < steps; t++)
+                    {
+                        sum0 += global::LstmGen.Kernels.Simd.Load128(ref dz, column);
+                        sum1 += global::LstmGen.Kernels.Simd.Load128(ref dz, column + 4);
+                        sum2 += global::LstmGen.Kernels.Simd.Load128(ref dz, column + 8);
+                        sum3 += global::LstmGen.Kernels.Simd.Load128(ref dz, column + 12);
+                        sum4 += global::LstmGen.Kernels.Simd.Load128(ref dz, column + 16);
+                        sum5 += global::LstmGen.Kernels.Simd.Load128(ref dz, column + 20);
+                        sum6 += global::LstmGen.Kernels.Simd.Load128(ref dz, column + 24);
+                        sum7 += global::LstmGen.Kernels.Simd.Load128(ref dz, column + 28);
+                        sum8 += global::LstmGen.Kernels.Simd.Load128(ref dz, column + 32);
+                        sum9 += global::LstmGen.Kernels.Simd.Load128(ref dz, column + 36);
+                        sum10 += global::LstmGen.Kernels.Simd.Load128(ref dz, column + 40);
+                        dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                    }
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column) + sum0, ref gradient, column);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, column) + sum0, ref biasHh, column);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 4) + sum1, ref gradient, column + 4);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, column + 4) + sum1, ref biasHh, column + 4);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 8) + sum2, ref gradient, column + 8);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, column + 8) + sum2, ref biasHh, column + 8);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 12) + sum3, ref gradient, column + 12);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, column + 12) + sum3, ref biasHh, column + 12);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 16) + sum4, ref gradient, column + 16);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, column + 16) + sum4, ref biasHh, column + 16);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 20) + sum5, ref gradient, column + 20);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, column + 20) + sum5, ref biasHh, column + 20);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 24) + sum6, ref gradient, column + 24);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, column + 24) + sum6, ref biasHh, column + 24);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 28) + sum7, ref gradient, column + 28);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, column + 28) + sum7, ref biasHh, column + 28);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 32) + sum8, ref gradient, column + 32);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, column + 32) + sum8, ref biasHh, column + 32);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 36) + sum9, ref gradient, column + 36);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, column + 36) + sum9, ref biasHh, column + 36);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 40) + sum10, ref gradient, column + 40);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, column + 40) + sum10, ref biasHh, column + 40);
+                }
+                {
+                    var sum0 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    var sum1 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    var sum2 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    var sum3 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    var sum4 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    var sum5 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    var sum6 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    var sum7 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    var sum8 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    ref float dz = ref firstDz;
+                    for (int t = 0; t < steps; t++)
+                    {
+                        sum0 += global::LstmGen.Kernels.Simd.Load128(ref dz, 220);
+                        sum1 += global::LstmGen.Kernels.Simd.Load128(ref dz, 224);
+                        sum2 += global::LstmGen.Kernels.Simd.Load128(ref dz, 228);
+                        sum3 += global::LstmGen.Kernels.Simd.Load128(ref dz, 232);
+                        sum4 += global::LstmGen.Kernels.Simd.Load128(ref dz, 236);
+                        sum5 += global::LstmGen.Kernels.Simd.Load128(ref dz, 240);
+                        sum6 += global::LstmGen.Kernels.Simd.Load128(ref dz, 244);
+                        sum7 += global::LstmGen.Kernels.Simd.Load128(ref dz, 248);
+                        sum8 += global::LstmGen.Kernels.Simd.Load128(ref dz, 252);
+                        dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                    }
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 220) + sum0, ref gradient, 220);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, 220) + sum0, ref biasHh, 220);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 224) + sum1, ref gradient, 224);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, 224) + sum1, ref biasHh, 224);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 228) + sum2, ref gradient, 228);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, 228) + sum2, ref biasHh, 228);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 232) + sum3, ref gradient, 232);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, 232) + sum3, ref biasHh, 232);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 236) + sum4, ref gradient, 236);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, 236) + sum4, ref biasHh, 236);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 240) + sum5, ref gradient, 240);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, 240) + sum5, ref biasHh, 240);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 244) + sum6, ref gradient, 244);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, 244) + sum6, ref biasHh, 244);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 248) + sum7, ref gradient, 248);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, 248) + sum7, ref biasHh, 248);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 252) + sum8, ref gradient, 252);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, 252) + sum8, ref biasHh, 252);
+                }
+            }
+
+            /// <summary>∂L/∂x_t = W_ihᵀ·dz and ∂L/∂h_{t-1} = W_hhᵀ·dz, in scalar code: one dot product per row of the transposed weights.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void TransposedProductsScalar(ref float weights, ref float dz, ref float inputGradient, ref float hiddenGradient)
+            {
+                ref float row = ref weights;
+                for (nuint k = 0; k < InputSize; k++)
+                {
+                    float sum = 0;
+                    for (nuint r = 0; r < GateCount; r++)
+                    {
+                        sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, r) * global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, r);
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, k) = sum;
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                }
+                for (nuint j = 0; j < HiddenSize; j++)
+                {
+                    float sum = 0;
+                    for (nuint r = 0; r < GateCount; r++)
+                    {
+                        sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, r) * global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, r);
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, j) = sum;
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                }
+            }
+
+            /// <summary>
+            /// Parameter gradients in scalar code: ∂L/∂W_ihᵀ[k] += Σ_t x_t[k]·dz_t, ∂L/∂W_hhᵀ[j] += Σ_t h_{t-1}[j]·dz_t, ∂L/∂b += Σ_t dz_t.
+            /// Each element's sum over the steps is formed from zero, then added to the accumulated gradient.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void AccumulateParameterGradientsScalar(ref float gradients, ref float input, int steps, ref float tape)
+            {
+                ref float firstDz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength + TapeStride);
+                ref float gradient = ref gradients;
+                // Rows of ∂L/∂W_ihᵀ: row k is scaled by x_t[k].
+                for (nuint k = 0; k < InputSize; k++)
+                {
+                    for (nuint r = 0; r < GateCount; r++)
+                    {
+                        float sum = 0;
+                        ref float dz = ref firstDz;
+                        for (int t = 0; t < steps; t++)
+                        {
+                            float scale = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k);
+                            sum += scale * global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, r);
+                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        }
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, r) += sum;
+                    }
+                    gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
+                }
+                // Rows of ∂L/∂W_hhᵀ: row j is scaled by h_{t-1}[j], from the previous tape row (row -1 holds h_0).
+                for (nuint j = 0; j < HiddenSize; j++)
+                {
+                    for (nuint r = 0; r < GateCount; r++)
+                    {
+                        float sum = 0;
+                        ref float dz = ref firstDz;
+                        for (int t = 0; t < steps; t++)
+                        {
+                            float scale = global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j);
+                            sum += scale * global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, r);
+                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        }
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, r) += sum;
+                    }
+                    gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
+                }
+                // Both bias vectors receive Σ_t dz_t: they enter every gate pre-activation the same way.
+                ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
+                for (nuint r = 0; r < GateCount; r++)
+                {
+                    float sum = 0;
+                    ref float dz = ref firstDz;
+                    for (int t = 0; t < steps; t++)
+                    {
+                        sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, r);
+                        dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, r) += sum;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, r) += sum;
+                }
+            }
+
+            /// <summary>
+            /// Backpropagation through time over a recorded tape, last step first. Per step: the cell's backward pass
+            /// turns ∂L/∂h_t and ∂L/∂c_t into the gate gradients dz (stored over the gates in the tape row) and ∂L/∂c_{t-1};
+            /// the transposed products W_ihᵀ·dz and W_hhᵀ·dz give ∂L/∂x_t and ∂L/∂h_{t-1}. The parameter gradients are
+            /// accumulated after the loop, from all steps' dz at once.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void BackwardSequence16Lanes4Groups16LaneColumns(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient)
+            {
+                // hiddenGradient holds ∂L/∂h (H floats), followed by ∂L/∂c (H floats); both are updated step by step.
+                ref float cellGradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, HiddenSize);
+                for (int t = steps - 1; t >= 0; t--)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, (nuint)(TapeHeaderLength + (t + 1) * TapeStride));
+                    CellBackward16Lanes4Groups(ref row, ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref row, TapeStride), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, (nuint)(t * HiddenSize)), ref hiddenGradient, ref cellGradient);
+                    TransposedProducts16Lanes(ref weights, ref row, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, (nuint)(t * InputSize)), ref hiddenGradient);
+                }
+
+                AccumulateParameterGradients16Lanes(ref gradients, ref input, steps, ref tape);
+            }
+
+            /// <summary>
+            /// Backpropagation through time over a recorded tape, last step first. Per step: the cell's backward pass
+            /// turns ∂L/∂h_t and ∂L/∂c_t into the gate gradients dz (stored over the gates in the tape row) and ∂L/∂c_{t-1};
+            /// the transposed products W_ihᵀ·dz and W_hhᵀ·dz give ∂L/∂x_t and ∂L/∂h_{t-1}. The parameter gradients are
+            /// accumulated after the loop, from all steps' dz at once.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void BackwardSequence8Lanes3Groups8LaneColumns(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient)
+            {
+                // hiddenGradient holds ∂L/∂h (H floats), followed by ∂L/∂c (H floats); both are updated step by step.
+                ref float cellGradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, HiddenSize);
+                for (int t = steps - 1; t >= 0; t--)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, (nuint)(TapeHeaderLength + (t + 1) * TapeStride));
+                    CellBackward8Lanes3Groups(ref row, ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref row, TapeStride), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, (nuint)(t * HiddenSize)), ref hiddenGradient, ref cellGradient);
+                    TransposedProducts8Lanes(ref weights, ref row, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, (nuint)(t * InputSize)), ref hiddenGradient);
+                }
+
+                AccumulateParameterGradients8Lanes(ref gradients, ref input, steps, ref tape);
+            }
+
+            /// <summary>
+            /// Backpropagation through time over a recorded tape, last step first. Per step: the cell's backward pass
+            /// turns ∂L/∂h_t and ∂L/∂c_t into the gate gradients dz (stored over the gates in the tape row) and ∂L/∂c_{t-1};
+            /// the transposed products W_ihᵀ·dz and W_hhᵀ·dz give ∂L/∂x_t and ∂L/∂h_{t-1}. The parameter gradients are
+            /// accumulated after the loop, from all steps' dz at once.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void BackwardSequence4Lanes3Groups4LaneColumns(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient)
+            {
+                // hiddenGradient holds ∂L/∂h (H floats), followed by ∂L/∂c (H floats); both are updated step by step.
+                ref float cellGradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, HiddenSize);
+                for (int t = steps - 1; t >= 0; t--)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, (nuint)(TapeHeaderLength + (t + 1) * TapeStride));
+                    CellBackward4Lanes3Groups(ref row, ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref row, TapeStride), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, (nuint)(t * HiddenSize)), ref hiddenGradient, ref cellGradient);
+                    TransposedProducts4Lanes(ref weights, ref row, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, (nuint)(t * InputSize)), ref hiddenGradient);
+                }
+
+                AccumulateParameterGradients4Lanes(ref gradients, ref input, steps, ref tape);
+            }
+
+            /// <summary>
+            /// Backpropagation through time over a recorded tape, last step first. Per step: the cell's backward pass
+            /// turns ∂L/∂h_t and ∂L/∂c_t into the gate gradients dz (stored over the gates in the tape row) and ∂L/∂c_{t-1};
+            /// the transposed products W_ihᵀ·dz and W_hhᵀ·dz give ∂L/∂x_t and ∂L/∂h_{t-1}. The parameter gradients are
+            /// accumulated after the loop, from all steps' dz at once.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void BackwardSequenceScalar(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient)
+            {
+                // hiddenGradient holds ∂L/∂h (H floats), followed by ∂L/∂c (H floats); both are updated step by step.
+                ref float cellGradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, HiddenSize);
+                for (int t = steps - 1; t >= 0; t--)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, (nuint)(TapeHeaderLength + (t + 1) * TapeStride));
+                    CellBackwardScalar(ref row, ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref row, TapeStride), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, (nuint)(t * HiddenSize)), ref hiddenGradient, ref cellGradient);
+                    TransposedProductsScalar(ref weights, ref row, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, (nuint)(t * InputSize)), ref hiddenGradient);
+                }
+
+                AccumulateParameterGradientsScalar(ref gradients, ref input, steps, ref tape);
+            }
+
+
             /// <summary>
             /// One time step with 16-float (512-bit) vectors. Each chunk keeps the four gate
             /// pre-activations of its hidden units in registers while it streams every weight row once, then updates
@@ -338,6 +1763,174 @@ namespace Contoso.Forecasting
                 }
             }
 
+            /// <summary>
+            /// One time step with 16-float (512-bit) vectors. Each chunk keeps the four gate
+            /// pre-activations of its hidden units in registers while it streams every weight row once, then updates
+            /// those units' cells straight from the registers.
+            /// It also records i, f, g, o, c, tanh(c) and h in a tape row for the backward pass; h_{t-1} and c_{t-1}
+            /// come from the previous row, so nothing is updated in place.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void Record16Lanes4Groups(ref float weights, ref float input, ref float hiddenIn, ref float cellIn, ref float tapeRow)
+            {
+                // Tape row: i | f | g | o (4H), then c, tanh(c) and h (H each).
+                ref float cellOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 4 * HiddenSize);
+                ref float tanhCell = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 5 * HiddenSize);
+                ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 6 * HiddenSize);
+                ref float biasIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasIhOffset);
+                ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasHhOffset);
+
+                // Units 0..63: 4 group(s) of 16.
+                {
+                    // z = b_ih + b_hh: the biases are the accumulators' starting values.
+                    // z{gate}{group} holds 16 pre-activations of one gate (i, f, g, o) for one group of units.
+                    var zi0 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 0) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 0);
+                    var zf0 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 64) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 64);
+                    var zg0 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 128) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 128);
+                    var zo0 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 192) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 192);
+                    var zi1 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 16) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 16);
+                    var zf1 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 80) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 80);
+                    var zg1 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 144) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 144);
+                    var zo1 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 208) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 208);
+                    var zi2 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 32) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 32);
+                    var zf2 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 96) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 96);
+                    var zg2 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 160) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 160);
+                    var zo2 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 224) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 224);
+                    var zi3 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 48) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 48);
+                    var zf3 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 112) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 112);
+                    var zg3 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 176) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 176);
+                    var zo3 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 240) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 240);
+
+                    // z += W_ih·x: x_k is broadcast and multiplied into row k of W_ihᵀ (contiguous gate columns).
+                    ref float row = ref weights;
+                    for (nuint k = 0; k < InputSize; k++)
+                    {
+                        var scale = global::LstmGen.Kernels.Simd.Broadcast512(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 0), scale, zi0);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 64), scale, zf0);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 128), scale, zg0);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 192), scale, zo0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 16), scale, zi1);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 80), scale, zf1);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 144), scale, zg1);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 208), scale, zo1);
+                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 32), scale, zi2);
+                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 96), scale, zf2);
+                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 160), scale, zg2);
+                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 224), scale, zo2);
+                        zi3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 48), scale, zi3);
+                        zf3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 112), scale, zf3);
+                        zg3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 176), scale, zg3);
+                        zo3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 240), scale, zo3);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    }
+
+                    // z += W_hh·h_{t-1}: the rows of W_hhᵀ follow those of W_ihᵀ, so `row` just continues.
+                    for (nuint j = 0; j < HiddenSize; j++)
+                    {
+                        var scale = global::LstmGen.Kernels.Simd.Broadcast512(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 0), scale, zi0);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 64), scale, zf0);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 128), scale, zg0);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 192), scale, zo0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 16), scale, zi1);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 80), scale, zf1);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 144), scale, zg1);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 208), scale, zo1);
+                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 32), scale, zi2);
+                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 96), scale, zf2);
+                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 160), scale, zg2);
+                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 224), scale, zo2);
+                        zi3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 48), scale, zi3);
+                        zf3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 112), scale, zf3);
+                        zg3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 176), scale, zg3);
+                        zo3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 240), scale, zo3);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    }
+
+                    // Group 0 (units 0..15): i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi0);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf0);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg0);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo0);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load512(ref cellIn, 0), i * g);
+                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, 0);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::LstmGen.Kernels.Simd.Store(tanhC, ref tanhCell, 0);
+                        global::LstmGen.Kernels.Simd.Store(o * tanhC, ref hiddenOut, 0);
+                        // Recorded for the backward pass: the activated gates.
+                        global::LstmGen.Kernels.Simd.Store(i, ref tapeRow, 0);
+                        global::LstmGen.Kernels.Simd.Store(f, ref tapeRow, 64);
+                        global::LstmGen.Kernels.Simd.Store(g, ref tapeRow, 128);
+                        global::LstmGen.Kernels.Simd.Store(o, ref tapeRow, 192);
+                    }
+
+                    // Group 1 (units 16..31): i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi1);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf1);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg1);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo1);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load512(ref cellIn, 16), i * g);
+                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, 16);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::LstmGen.Kernels.Simd.Store(tanhC, ref tanhCell, 16);
+                        global::LstmGen.Kernels.Simd.Store(o * tanhC, ref hiddenOut, 16);
+                        // Recorded for the backward pass: the activated gates.
+                        global::LstmGen.Kernels.Simd.Store(i, ref tapeRow, 16);
+                        global::LstmGen.Kernels.Simd.Store(f, ref tapeRow, 80);
+                        global::LstmGen.Kernels.Simd.Store(g, ref tapeRow, 144);
+                        global::LstmGen.Kernels.Simd.Store(o, ref tapeRow, 208);
+                    }
+
+                    // Group 2 (units 32..47): i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi2);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf2);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg2);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo2);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load512(ref cellIn, 32), i * g);
+                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, 32);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::LstmGen.Kernels.Simd.Store(tanhC, ref tanhCell, 32);
+                        global::LstmGen.Kernels.Simd.Store(o * tanhC, ref hiddenOut, 32);
+                        // Recorded for the backward pass: the activated gates.
+                        global::LstmGen.Kernels.Simd.Store(i, ref tapeRow, 32);
+                        global::LstmGen.Kernels.Simd.Store(f, ref tapeRow, 96);
+                        global::LstmGen.Kernels.Simd.Store(g, ref tapeRow, 160);
+                        global::LstmGen.Kernels.Simd.Store(o, ref tapeRow, 224);
+                    }
+
+                    // Group 3 (units 48..63): i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi3);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf3);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg3);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo3);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load512(ref cellIn, 48), i * g);
+                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, 48);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::LstmGen.Kernels.Simd.Store(tanhC, ref tanhCell, 48);
+                        global::LstmGen.Kernels.Simd.Store(o * tanhC, ref hiddenOut, 48);
+                        // Recorded for the backward pass: the activated gates.
+                        global::LstmGen.Kernels.Simd.Store(i, ref tapeRow, 48);
+                        global::LstmGen.Kernels.Simd.Store(f, ref tapeRow, 112);
+                        global::LstmGen.Kernels.Simd.Store(g, ref tapeRow, 176);
+                        global::LstmGen.Kernels.Simd.Store(o, ref tapeRow, 240);
+                    }
+                }
+            }
+
             /// <summary>Runs <see cref="Step16Lanes4Groups"/> over <paramref name="steps"/> steps, writing h_t into row t of the output.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
@@ -357,6 +1950,59 @@ namespace Contoso.Forecasting
 
                 // The final state: h_N is the last output row; c_N is wherever the last step wrote it.
                 global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref hiddenIn, HiddenSize).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref hidden, HiddenSize));
+            }
+
+            /// <summary>Runs <see cref="Record16Lanes4Groups"/> over <paramref name="steps"/> steps; row -1 (h_0, c_0) is already in the tape.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void RecordSequence16Lanes4Groups(ref float weights, ref float input, int steps, ref float tape)
+            {
+                ref float previous = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength);
+                for (int t = 0; t < steps; t++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, TapeStride);
+                    Record16Lanes4Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
+                    previous = ref row;
+                }
+            }
+
+            /// <summary>
+            /// The cell's backward pass for one step. In: ∂L/∂h_t = dy_t + (the gradient from step t+1), ∂L/∂c_t. Out: the gate
+            /// gradients dz (over the gates in the tape row) and ∂L/∂c_{t-1} (over ∂L/∂c_t).
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void CellBackward16Lanes4Groups(ref float row, ref float previousRow, ref float outputGradient, ref float hiddenGradient, ref float cellGradient)
+            {
+                // Units 0..63, 16 at a time.
+                for (nuint unit = 0; unit < 64; unit += 16)
+                {
+                    // The forward activations of this step, recorded in the tape.
+                    var i = global::LstmGen.Kernels.Simd.Load512(ref row, unit);
+                    var f = global::LstmGen.Kernels.Simd.Load512(ref row, unit + HiddenSize);
+                    var g = global::LstmGen.Kernels.Simd.Load512(ref row, unit + 2 * HiddenSize);
+                    var o = global::LstmGen.Kernels.Simd.Load512(ref row, unit + 3 * HiddenSize);
+                    var tanhC = global::LstmGen.Kernels.Simd.Load512(ref row, unit + 5 * HiddenSize);
+                    var previousC = global::LstmGen.Kernels.Simd.Load512(ref previousRow, unit + 4 * HiddenSize);
+                    var one = global::LstmGen.Kernels.Simd.Broadcast512(1f);
+                    // dh = ∂L/∂h_t: from this step's output and from step t+1
+                    var dh = global::LstmGen.Kernels.Simd.Load512(ref outputGradient, unit) + global::LstmGen.Kernels.Simd.Load512(ref hiddenGradient, unit);
+                    // dc = dc_next + dh ⊙ o ⊙ (1 − tanh²(c))
+                    var dc = global::LstmGen.Kernels.Simd.MultiplyAdd(dh * o, one - tanhC * tanhC, global::LstmGen.Kernels.Simd.Load512(ref cellGradient, unit));
+                    // Through the activations (σ' = σ(1 − σ), tanh' = 1 − tanh²):
+                    // dz_i = dc ⊙ g ⊙ i(1 − i), dz_f = dc ⊙ c_{t-1} ⊙ f(1 − f), dz_g = dc ⊙ i ⊙ (1 − g²), dz_o = dh ⊙ tanh(c) ⊙ o(1 − o)
+                    var dzi = dc * g * i * (one - i);
+                    var dzf = dc * previousC * f * (one - f);
+                    var dzg = dc * i * (one - g * g);
+                    var dzo = dh * tanhC * o * (one - o);
+                    // dc_{t-1} = dc ⊙ f
+                    var previousDc = dc * f;
+                    global::LstmGen.Kernels.Simd.Store(dzi, ref row, unit);
+                    global::LstmGen.Kernels.Simd.Store(dzf, ref row, unit + HiddenSize);
+                    global::LstmGen.Kernels.Simd.Store(dzg, ref row, unit + 2 * HiddenSize);
+                    global::LstmGen.Kernels.Simd.Store(dzo, ref row, unit + 3 * HiddenSize);
+                    global::LstmGen.Kernels.Simd.Store(previousDc, ref cellGradient, unit);
+                }
             }
 
             /// <summary>
@@ -540,6 +2186,228 @@ namespace Contoso.Forecasting
                 }
             }
 
+            /// <summary>
+            /// One time step with 8-float (256-bit) vectors. Each chunk keeps the four gate
+            /// pre-activations of its hidden units in registers while it streams every weight row once, then updates
+            /// those units' cells straight from the registers.
+            /// It also records i, f, g, o, c, tanh(c) and h in a tape row for the backward pass; h_{t-1} and c_{t-1}
+            /// come from the previous row, so nothing is updated in place.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void Record8Lanes3Groups(ref float weights, ref float input, ref float hiddenIn, ref float cellIn, ref float tapeRow)
+            {
+                // Tape row: i | f | g | o (4H), then c, tanh(c) and h (H each).
+                ref float cellOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 4 * HiddenSize);
+                ref float tanhCell = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 5 * HiddenSize);
+                ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 6 * HiddenSize);
+                ref float biasIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasIhOffset);
+                ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasHhOffset);
+
+                // Units 0..47 in 2 chunks of 24: `unit` is a chunk's first hidden unit.
+                for (nuint unit = 0; unit < 48; unit += 24)
+                {
+                    // z = b_ih + b_hh: the biases are the accumulators' starting values.
+                    // z{gate}{group} holds 8 pre-activations of one gate (i, f, g, o) for one group of units.
+                    var zi0 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, unit) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, unit);
+                    var zf0 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, unit + 64) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, unit + 64);
+                    var zg0 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, unit + 128) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, unit + 128);
+                    var zo0 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, unit + 192) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, unit + 192);
+                    var zi1 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, unit + 8) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, unit + 8);
+                    var zf1 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, unit + 72) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, unit + 72);
+                    var zg1 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, unit + 136) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, unit + 136);
+                    var zo1 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, unit + 200) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, unit + 200);
+                    var zi2 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, unit + 16) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, unit + 16);
+                    var zf2 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, unit + 80) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, unit + 80);
+                    var zg2 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, unit + 144) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, unit + 144);
+                    var zo2 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, unit + 208) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, unit + 208);
+
+                    // z += W_ih·x: x_k is broadcast and multiplied into row k of W_ihᵀ (contiguous gate columns).
+                    ref float row = ref weights;
+                    for (nuint k = 0; k < InputSize; k++)
+                    {
+                        var scale = global::LstmGen.Kernels.Simd.Broadcast256(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit), scale, zi0);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 64), scale, zf0);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 128), scale, zg0);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 192), scale, zo0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 8), scale, zi1);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 72), scale, zf1);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 136), scale, zg1);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 200), scale, zo1);
+                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 16), scale, zi2);
+                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 80), scale, zf2);
+                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 144), scale, zg2);
+                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 208), scale, zo2);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    }
+
+                    // z += W_hh·h_{t-1}: the rows of W_hhᵀ follow those of W_ihᵀ, so `row` just continues.
+                    for (nuint j = 0; j < HiddenSize; j++)
+                    {
+                        var scale = global::LstmGen.Kernels.Simd.Broadcast256(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit), scale, zi0);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 64), scale, zf0);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 128), scale, zg0);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 192), scale, zo0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 8), scale, zi1);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 72), scale, zf1);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 136), scale, zg1);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 200), scale, zo1);
+                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 16), scale, zi2);
+                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 80), scale, zf2);
+                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 144), scale, zg2);
+                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 208), scale, zo2);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    }
+
+                    // Group 0 (units unit .. unit + 7): i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi0);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf0);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg0);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo0);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load256(ref cellIn, unit), i * g);
+                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, unit);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::LstmGen.Kernels.Simd.Store(tanhC, ref tanhCell, unit);
+                        global::LstmGen.Kernels.Simd.Store(o * tanhC, ref hiddenOut, unit);
+                        // Recorded for the backward pass: the activated gates.
+                        global::LstmGen.Kernels.Simd.Store(i, ref tapeRow, unit);
+                        global::LstmGen.Kernels.Simd.Store(f, ref tapeRow, unit + 64);
+                        global::LstmGen.Kernels.Simd.Store(g, ref tapeRow, unit + 128);
+                        global::LstmGen.Kernels.Simd.Store(o, ref tapeRow, unit + 192);
+                    }
+
+                    // Group 1 (units unit + 8 .. unit + 15): i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi1);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf1);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg1);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo1);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load256(ref cellIn, unit + 8), i * g);
+                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, unit + 8);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::LstmGen.Kernels.Simd.Store(tanhC, ref tanhCell, unit + 8);
+                        global::LstmGen.Kernels.Simd.Store(o * tanhC, ref hiddenOut, unit + 8);
+                        // Recorded for the backward pass: the activated gates.
+                        global::LstmGen.Kernels.Simd.Store(i, ref tapeRow, unit + 8);
+                        global::LstmGen.Kernels.Simd.Store(f, ref tapeRow, unit + 72);
+                        global::LstmGen.Kernels.Simd.Store(g, ref tapeRow, unit + 136);
+                        global::LstmGen.Kernels.Simd.Store(o, ref tapeRow, unit + 200);
+                    }
+
+                    // Group 2 (units unit + 16 .. unit + 23): i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi2);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf2);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg2);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo2);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load256(ref cellIn, unit + 16), i * g);
+                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, unit + 16);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::LstmGen.Kernels.Simd.Store(tanhC, ref tanhCell, unit + 16);
+                        global::LstmGen.Kernels.Simd.Store(o * tanhC, ref hiddenOut, unit + 16);
+                        // Recorded for the backward pass: the activated gates.
+                        global::LstmGen.Kernels.Simd.Store(i, ref tapeRow, unit + 16);
+                        global::LstmGen.Kernels.Simd.Store(f, ref tapeRow, unit + 80);
+                        global::LstmGen.Kernels.Simd.Store(g, ref tapeRow, unit + 144);
+                        global::LstmGen.Kernels.Simd.Store(o, ref tapeRow, unit + 208);
+                    }
+                }
+
+                // Units 48..63: 2 group(s) of 8.
+                {
+                    // z = b_ih + b_hh: the biases are the accumulators' starting values.
+                    // z{gate}{group} holds 8 pre-activations of one gate (i, f, g, o) for one group of units.
+                    var zi0 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, 48) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, 48);
+                    var zf0 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, 112) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, 112);
+                    var zg0 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, 176) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, 176);
+                    var zo0 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, 240) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, 240);
+                    var zi1 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, 56) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, 56);
+                    var zf1 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, 120) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, 120);
+                    var zg1 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, 184) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, 184);
+                    var zo1 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, 248) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, 248);
+
+                    // z += W_ih·x: x_k is broadcast and multiplied into row k of W_ihᵀ (contiguous gate columns).
+                    ref float row = ref weights;
+                    for (nuint k = 0; k < InputSize; k++)
+                    {
+                        var scale = global::LstmGen.Kernels.Simd.Broadcast256(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 48), scale, zi0);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 112), scale, zf0);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 176), scale, zg0);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 240), scale, zo0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 56), scale, zi1);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 120), scale, zf1);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 184), scale, zg1);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 248), scale, zo1);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    }
+
+                    // z += W_hh·h_{t-1}: the rows of W_hhᵀ follow those of W_ihᵀ, so `row` just continues.
+                    for (nuint j = 0; j < HiddenSize; j++)
+                    {
+                        var scale = global::LstmGen.Kernels.Simd.Broadcast256(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 48), scale, zi0);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 112), scale, zf0);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 176), scale, zg0);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 240), scale, zo0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 56), scale, zi1);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 120), scale, zf1);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 184), scale, zg1);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 248), scale, zo1);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    }
+
+                    // Group 0 (units 48..55): i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi0);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf0);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg0);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo0);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load256(ref cellIn, 48), i * g);
+                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, 48);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::LstmGen.Kernels.Simd.Store(tanhC, ref tanhCell, 48);
+                        global::LstmGen.Kernels.Simd.Store(o * tanhC, ref hiddenOut, 48);
+                        // Recorded for the backward pass: the activated gates.
+                        global::LstmGen.Kernels.Simd.Store(i, ref tapeRow, 48);
+                        global::LstmGen.Kernels.Simd.Store(f, ref tapeRow, 112);
+                        global::LstmGen.Kernels.Simd.Store(g, ref tapeRow, 176);
+                        global::LstmGen.Kernels.Simd.Store(o, ref tapeRow, 240);
+                    }
+
+                    // Group 1 (units 56..63): i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi1);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf1);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg1);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo1);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load256(ref cellIn, 56), i * g);
+                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, 56);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::LstmGen.Kernels.Simd.Store(tanhC, ref tanhCell, 56);
+                        global::LstmGen.Kernels.Simd.Store(o * tanhC, ref hiddenOut, 56);
+                        // Recorded for the backward pass: the activated gates.
+                        global::LstmGen.Kernels.Simd.Store(i, ref tapeRow, 56);
+                        global::LstmGen.Kernels.Simd.Store(f, ref tapeRow, 120);
+                        global::LstmGen.Kernels.Simd.Store(g, ref tapeRow, 184);
+                        global::LstmGen.Kernels.Simd.Store(o, ref tapeRow, 248);
+                    }
+                }
+            }
+
             /// <summary>Runs <see cref="Step8Lanes3Groups"/> over <paramref name="steps"/> steps, writing h_t into row t of the output.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
@@ -559,6 +2427,59 @@ namespace Contoso.Forecasting
 
                 // The final state: h_N is the last output row; c_N is wherever the last step wrote it.
                 global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref hiddenIn, HiddenSize).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref hidden, HiddenSize));
+            }
+
+            /// <summary>Runs <see cref="Record8Lanes3Groups"/> over <paramref name="steps"/> steps; row -1 (h_0, c_0) is already in the tape.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void RecordSequence8Lanes3Groups(ref float weights, ref float input, int steps, ref float tape)
+            {
+                ref float previous = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength);
+                for (int t = 0; t < steps; t++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, TapeStride);
+                    Record8Lanes3Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
+                    previous = ref row;
+                }
+            }
+
+            /// <summary>
+            /// The cell's backward pass for one step. In: ∂L/∂h_t = dy_t + (the gradient from step t+1), ∂L/∂c_t. Out: the gate
+            /// gradients dz (over the gates in the tape row) and ∂L/∂c_{t-1} (over ∂L/∂c_t).
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void CellBackward8Lanes3Groups(ref float row, ref float previousRow, ref float outputGradient, ref float hiddenGradient, ref float cellGradient)
+            {
+                // Units 0..63, 8 at a time.
+                for (nuint unit = 0; unit < 64; unit += 8)
+                {
+                    // The forward activations of this step, recorded in the tape.
+                    var i = global::LstmGen.Kernels.Simd.Load256(ref row, unit);
+                    var f = global::LstmGen.Kernels.Simd.Load256(ref row, unit + HiddenSize);
+                    var g = global::LstmGen.Kernels.Simd.Load256(ref row, unit + 2 * HiddenSize);
+                    var o = global::LstmGen.Kernels.Simd.Load256(ref row, unit + 3 * HiddenSize);
+                    var tanhC = global::LstmGen.Kernels.Simd.Load256(ref row, unit + 5 * HiddenSize);
+                    var previousC = global::LstmGen.Kernels.Simd.Load256(ref previousRow, unit + 4 * HiddenSize);
+                    var one = global::LstmGen.Kernels.Simd.Broadcast256(1f);
+                    // dh = ∂L/∂h_t: from this step's output and from step t+1
+                    var dh = global::LstmGen.Kernels.Simd.Load256(ref outputGradient, unit) + global::LstmGen.Kernels.Simd.Load256(ref hiddenGradient, unit);
+                    // dc = dc_next + dh ⊙ o ⊙ (1 − tanh²(c))
+                    var dc = global::LstmGen.Kernels.Simd.MultiplyAdd(dh * o, one - tanhC * tanhC, global::LstmGen.Kernels.Simd.Load256(ref cellGradient, unit));
+                    // Through the activations (σ' = σ(1 − σ), tanh' = 1 − tanh²):
+                    // dz_i = dc ⊙ g ⊙ i(1 − i), dz_f = dc ⊙ c_{t-1} ⊙ f(1 − f), dz_g = dc ⊙ i ⊙ (1 − g²), dz_o = dh ⊙ tanh(c) ⊙ o(1 − o)
+                    var dzi = dc * g * i * (one - i);
+                    var dzf = dc * previousC * f * (one - f);
+                    var dzg = dc * i * (one - g * g);
+                    var dzo = dh * tanhC * o * (one - o);
+                    // dc_{t-1} = dc ⊙ f
+                    var previousDc = dc * f;
+                    global::LstmGen.Kernels.Simd.Store(dzi, ref row, unit);
+                    global::LstmGen.Kernels.Simd.Store(dzf, ref row, unit + HiddenSize);
+                    global::LstmGen.Kernels.Simd.Store(dzg, ref row, unit + 2 * HiddenSize);
+                    global::LstmGen.Kernels.Simd.Store(dzo, ref row, unit + 3 * HiddenSize);
+                    global::LstmGen.Kernels.Simd.Store(previousDc, ref cellGradient, unit);
+                }
             }
 
             /// <summary>
@@ -717,6 +2638,196 @@ namespace Contoso.Forecasting
                 }
             }
 
+            /// <summary>
+            /// One time step with 4-float (128-bit) vectors. Each chunk keeps the four gate
+            /// pre-activations of its hidden units in registers while it streams every weight row once, then updates
+            /// those units' cells straight from the registers.
+            /// It also records i, f, g, o, c, tanh(c) and h in a tape row for the backward pass; h_{t-1} and c_{t-1}
+            /// come from the previous row, so nothing is updated in place.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void Record4Lanes3Groups(ref float weights, ref float input, ref float hiddenIn, ref float cellIn, ref float tapeRow)
+            {
+                // Tape row: i | f | g | o (4H), then c, tanh(c) and h (H each).
+                ref float cellOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 4 * HiddenSize);
+                ref float tanhCell = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 5 * HiddenSize);
+                ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 6 * HiddenSize);
+                ref float biasIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasIhOffset);
+                ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasHhOffset);
+
+                // Units 0..59 in 5 chunks of 12: `unit` is a chunk's first hidden unit.
+                for (nuint unit = 0; unit < 60; unit += 12)
+                {
+                    // z = b_ih + b_hh: the biases are the accumulators' starting values.
+                    // z{gate}{group} holds 4 pre-activations of one gate (i, f, g, o) for one group of units.
+                    var zi0 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, unit) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, unit);
+                    var zf0 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, unit + 64) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, unit + 64);
+                    var zg0 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, unit + 128) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, unit + 128);
+                    var zo0 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, unit + 192) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, unit + 192);
+                    var zi1 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, unit + 4) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, unit + 4);
+                    var zf1 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, unit + 68) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, unit + 68);
+                    var zg1 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, unit + 132) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, unit + 132);
+                    var zo1 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, unit + 196) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, unit + 196);
+                    var zi2 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, unit + 8) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, unit + 8);
+                    var zf2 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, unit + 72) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, unit + 72);
+                    var zg2 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, unit + 136) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, unit + 136);
+                    var zo2 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, unit + 200) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, unit + 200);
+
+                    // z += W_ih·x: x_k is broadcast and multiplied into row k of W_ihᵀ (contiguous gate columns).
+                    ref float row = ref weights;
+                    for (nuint k = 0; k < InputSize; k++)
+                    {
+                        var scale = global::LstmGen.Kernels.Simd.Broadcast128(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit), scale, zi0);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 64), scale, zf0);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 128), scale, zg0);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 192), scale, zo0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 4), scale, zi1);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 68), scale, zf1);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 132), scale, zg1);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 196), scale, zo1);
+                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 8), scale, zi2);
+                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 72), scale, zf2);
+                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 136), scale, zg2);
+                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 200), scale, zo2);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    }
+
+                    // z += W_hh·h_{t-1}: the rows of W_hhᵀ follow those of W_ihᵀ, so `row` just continues.
+                    for (nuint j = 0; j < HiddenSize; j++)
+                    {
+                        var scale = global::LstmGen.Kernels.Simd.Broadcast128(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit), scale, zi0);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 64), scale, zf0);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 128), scale, zg0);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 192), scale, zo0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 4), scale, zi1);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 68), scale, zf1);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 132), scale, zg1);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 196), scale, zo1);
+                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 8), scale, zi2);
+                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 72), scale, zf2);
+                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 136), scale, zg2);
+                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 200), scale, zo2);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    }
+
+                    // Group 0 (units unit .. unit + 3): i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi0);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf0);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg0);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo0);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load128(ref cellIn, unit), i * g);
+                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, unit);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::LstmGen.Kernels.Simd.Store(tanhC, ref tanhCell, unit);
+                        global::LstmGen.Kernels.Simd.Store(o * tanhC, ref hiddenOut, unit);
+                        // Recorded for the backward pass: the activated gates.
+                        global::LstmGen.Kernels.Simd.Store(i, ref tapeRow, unit);
+                        global::LstmGen.Kernels.Simd.Store(f, ref tapeRow, unit + 64);
+                        global::LstmGen.Kernels.Simd.Store(g, ref tapeRow, unit + 128);
+                        global::LstmGen.Kernels.Simd.Store(o, ref tapeRow, unit + 192);
+                    }
+
+                    // Group 1 (units unit + 4 .. unit + 7): i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi1);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf1);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg1);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo1);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load128(ref cellIn, unit + 4), i * g);
+                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, unit + 4);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::LstmGen.Kernels.Simd.Store(tanhC, ref tanhCell, unit + 4);
+                        global::LstmGen.Kernels.Simd.Store(o * tanhC, ref hiddenOut, unit + 4);
+                        // Recorded for the backward pass: the activated gates.
+                        global::LstmGen.Kernels.Simd.Store(i, ref tapeRow, unit + 4);
+                        global::LstmGen.Kernels.Simd.Store(f, ref tapeRow, unit + 68);
+                        global::LstmGen.Kernels.Simd.Store(g, ref tapeRow, unit + 132);
+                        global::LstmGen.Kernels.Simd.Store(o, ref tapeRow, unit + 196);
+                    }
+
+                    // Group 2 (units unit + 8 .. unit + 11): i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi2);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf2);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg2);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo2);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load128(ref cellIn, unit + 8), i * g);
+                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, unit + 8);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::LstmGen.Kernels.Simd.Store(tanhC, ref tanhCell, unit + 8);
+                        global::LstmGen.Kernels.Simd.Store(o * tanhC, ref hiddenOut, unit + 8);
+                        // Recorded for the backward pass: the activated gates.
+                        global::LstmGen.Kernels.Simd.Store(i, ref tapeRow, unit + 8);
+                        global::LstmGen.Kernels.Simd.Store(f, ref tapeRow, unit + 72);
+                        global::LstmGen.Kernels.Simd.Store(g, ref tapeRow, unit + 136);
+                        global::LstmGen.Kernels.Simd.Store(o, ref tapeRow, unit + 200);
+                    }
+                }
+
+                // Units 60..63: 1 group(s) of 4.
+                {
+                    // z = b_ih + b_hh: the biases are the accumulators' starting values.
+                    // z{gate}{group} holds 4 pre-activations of one gate (i, f, g, o) for one group of units.
+                    var zi0 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, 60) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, 60);
+                    var zf0 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, 124) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, 124);
+                    var zg0 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, 188) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, 188);
+                    var zo0 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, 252) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, 252);
+
+                    // z += W_ih·x: x_k is broadcast and multiplied into row k of W_ihᵀ (contiguous gate columns).
+                    ref float row = ref weights;
+                    for (nuint k = 0; k < InputSize; k++)
+                    {
+                        var scale = global::LstmGen.Kernels.Simd.Broadcast128(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 60), scale, zi0);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 124), scale, zf0);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 188), scale, zg0);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 252), scale, zo0);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    }
+
+                    // z += W_hh·h_{t-1}: the rows of W_hhᵀ follow those of W_ihᵀ, so `row` just continues.
+                    for (nuint j = 0; j < HiddenSize; j++)
+                    {
+                        var scale = global::LstmGen.Kernels.Simd.Broadcast128(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 60), scale, zi0);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 124), scale, zf0);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 188), scale, zg0);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 252), scale, zo0);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    }
+
+                    // Group 0 (units 60..63): i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi0);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf0);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg0);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo0);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load128(ref cellIn, 60), i * g);
+                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, 60);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::LstmGen.Kernels.Simd.Store(tanhC, ref tanhCell, 60);
+                        global::LstmGen.Kernels.Simd.Store(o * tanhC, ref hiddenOut, 60);
+                        // Recorded for the backward pass: the activated gates.
+                        global::LstmGen.Kernels.Simd.Store(i, ref tapeRow, 60);
+                        global::LstmGen.Kernels.Simd.Store(f, ref tapeRow, 124);
+                        global::LstmGen.Kernels.Simd.Store(g, ref tapeRow, 188);
+                        global::LstmGen.Kernels.Simd.Store(o, ref tapeRow, 252);
+                    }
+                }
+            }
+
             /// <summary>Runs <see cref="Step4Lanes3Groups"/> over <paramref name="steps"/> steps, writing h_t into row t of the output.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
@@ -736,6 +2847,59 @@ namespace Contoso.Forecasting
 
                 // The final state: h_N is the last output row; c_N is wherever the last step wrote it.
                 global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref hiddenIn, HiddenSize).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref hidden, HiddenSize));
+            }
+
+            /// <summary>Runs <see cref="Record4Lanes3Groups"/> over <paramref name="steps"/> steps; row -1 (h_0, c_0) is already in the tape.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void RecordSequence4Lanes3Groups(ref float weights, ref float input, int steps, ref float tape)
+            {
+                ref float previous = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength);
+                for (int t = 0; t < steps; t++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, TapeStride);
+                    Record4Lanes3Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
+                    previous = ref row;
+                }
+            }
+
+            /// <summary>
+            /// The cell's backward pass for one step. In: ∂L/∂h_t = dy_t + (the gradient from step t+1), ∂L/∂c_t. Out: the gate
+            /// gradients dz (over the gates in the tape row) and ∂L/∂c_{t-1} (over ∂L/∂c_t).
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void CellBackward4Lanes3Groups(ref float row, ref float previousRow, ref float outputGradient, ref float hiddenGradient, ref float cellGradient)
+            {
+                // Units 0..63, 4 at a time.
+                for (nuint unit = 0; unit < 64; unit += 4)
+                {
+                    // The forward activations of this step, recorded in the tape.
+                    var i = global::LstmGen.Kernels.Simd.Load128(ref row, unit);
+                    var f = global::LstmGen.Kernels.Simd.Load128(ref row, unit + HiddenSize);
+                    var g = global::LstmGen.Kernels.Simd.Load128(ref row, unit + 2 * HiddenSize);
+                    var o = global::LstmGen.Kernels.Simd.Load128(ref row, unit + 3 * HiddenSize);
+                    var tanhC = global::LstmGen.Kernels.Simd.Load128(ref row, unit + 5 * HiddenSize);
+                    var previousC = global::LstmGen.Kernels.Simd.Load128(ref previousRow, unit + 4 * HiddenSize);
+                    var one = global::LstmGen.Kernels.Simd.Broadcast128(1f);
+                    // dh = ∂L/∂h_t: from this step's output and from step t+1
+                    var dh = global::LstmGen.Kernels.Simd.Load128(ref outputGradient, unit) + global::LstmGen.Kernels.Simd.Load128(ref hiddenGradient, unit);
+                    // dc = dc_next + dh ⊙ o ⊙ (1 − tanh²(c))
+                    var dc = global::LstmGen.Kernels.Simd.MultiplyAdd(dh * o, one - tanhC * tanhC, global::LstmGen.Kernels.Simd.Load128(ref cellGradient, unit));
+                    // Through the activations (σ' = σ(1 − σ), tanh' = 1 − tanh²):
+                    // dz_i = dc ⊙ g ⊙ i(1 − i), dz_f = dc ⊙ c_{t-1} ⊙ f(1 − f), dz_g = dc ⊙ i ⊙ (1 − g²), dz_o = dh ⊙ tanh(c) ⊙ o(1 − o)
+                    var dzi = dc * g * i * (one - i);
+                    var dzf = dc * previousC * f * (one - f);
+                    var dzg = dc * i * (one - g * g);
+                    var dzo = dh * tanhC * o * (one - o);
+                    // dc_{t-1} = dc ⊙ f
+                    var previousDc = dc * f;
+                    global::LstmGen.Kernels.Simd.Store(dzi, ref row, unit);
+                    global::LstmGen.Kernels.Simd.Store(dzf, ref row, unit + HiddenSize);
+                    global::LstmGen.Kernels.Simd.Store(dzg, ref row, unit + 2 * HiddenSize);
+                    global::LstmGen.Kernels.Simd.Store(dzo, ref row, unit + 3 * HiddenSize);
+                    global::LstmGen.Kernels.Simd.Store(previousDc, ref cellGradient, unit);
+                }
             }
 
             /// <summary>One time step in scalar code: the fallback without SIMD, and the kernel for fewer than 4 hidden units.</summary>
@@ -789,6 +2953,67 @@ namespace Contoso.Forecasting
                 }
             }
 
+            /// <summary>One time step in scalar code that also records i, f, g, o, c, tanh(c) and h in a tape row for the backward pass.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void RecordScalar(ref float weights, ref float input, ref float hiddenIn, ref float cellIn, ref float tapeRow)
+            {
+                // Tape row: i | f | g | o (4H), then c, tanh(c) and h (H each).
+                ref float cellOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 4 * HiddenSize);
+                ref float tanhCell = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 5 * HiddenSize);
+                ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 6 * HiddenSize);
+                // z: the 4H gate pre-activations, gate-major (i | f | g | o).
+                global::System.Span<float> preActivations = stackalloc float[GateCount];
+                ref float z = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(preActivations);
+                ref float biasIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasIhOffset);
+                ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasHhOffset);
+
+                // z = b_ih + b_hh
+                for (nuint r = 0; r < GateCount; r++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z, r) = global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, r) + global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, r);
+                }
+
+                // z += W_ih·x + W_hh·h_{t-1}: row k of W_ihᵀ (then row j of W_hhᵀ) scaled by x_k (then h_j).
+                ref float row = ref weights;
+                for (nuint k = 0; k < InputSize; k++)
+                {
+                    float scale = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k);
+                    for (nuint r = 0; r < GateCount; r++)
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref z, r) += scale * global::System.Runtime.CompilerServices.Unsafe.Add(ref row, r);
+                    }
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                }
+                for (nuint j = 0; j < HiddenSize; j++)
+                {
+                    float scale = global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j);
+                    for (nuint r = 0; r < GateCount; r++)
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref z, r) += scale * global::System.Runtime.CompilerServices.Unsafe.Add(ref row, r);
+                    }
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                }
+
+                // Per unit: i, f, o = σ(z), g = tanh(z); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c'). Lane j reads c_j before writing it.
+                for (nuint j = 0; j < HiddenSize; j++)
+                {
+                    float i = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref z, j));
+                    float f = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref z, HiddenSize + j));
+                    float g = global::LstmGen.Kernels.Activation.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref z, 2 * HiddenSize + j));
+                    float o = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref z, 3 * HiddenSize + j));
+                    float c = f * global::System.Runtime.CompilerServices.Unsafe.Add(ref cellIn, j) + i * g;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cellOut, j) = c;
+                    float tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, j) = i;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, HiddenSize + j) = f;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 2 * HiddenSize + j) = g;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 3 * HiddenSize + j) = o;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref tanhCell, j) = tanhC;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenOut, j) = o * tanhC;
+                }
+            }
+
             /// <summary>Runs <see cref="StepScalar"/> over <paramref name="steps"/> steps, writing h_t into row t of the output.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
@@ -808,6 +3033,58 @@ namespace Contoso.Forecasting
 
                 // The final state: h_N is the last output row; c_N is wherever the last step wrote it.
                 global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref hiddenIn, HiddenSize).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref hidden, HiddenSize));
+            }
+
+            /// <summary>Runs <see cref="RecordScalar"/> over <paramref name="steps"/> steps; row -1 (h_0, c_0) is already in the tape.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void RecordSequenceScalar(ref float weights, ref float input, int steps, ref float tape)
+            {
+                ref float previous = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength);
+                for (int t = 0; t < steps; t++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, TapeStride);
+                    RecordScalar(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
+                    previous = ref row;
+                }
+            }
+
+            /// <summary>
+            /// The cell's backward pass for one step. In: ∂L/∂h_t = dy_t + (the gradient from step t+1), ∂L/∂c_t. Out: the gate
+            /// gradients dz (over the gates in the tape row) and ∂L/∂c_{t-1} (over ∂L/∂c_t).
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void CellBackwardScalar(ref float row, ref float previousRow, ref float outputGradient, ref float hiddenGradient, ref float cellGradient)
+            {
+                for (nuint j = 0; j < HiddenSize; j++)
+                {
+                    // The forward activations of this step, recorded in the tape.
+                    var i = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j);
+                    var f = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j + HiddenSize);
+                    var g = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j + 2 * HiddenSize);
+                    var o = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j + 3 * HiddenSize);
+                    var tanhC = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j + 5 * HiddenSize);
+                    var previousC = global::System.Runtime.CompilerServices.Unsafe.Add(ref previousRow, j + 4 * HiddenSize);
+                    var one = 1f;
+                    // dh = ∂L/∂h_t: from this step's output and from step t+1
+                    var dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, j) + global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, j);
+                    // dc = dc_next + dh ⊙ o ⊙ (1 − tanh²(c))
+                    var dc = (dh * o) * (one - tanhC * tanhC) + global::System.Runtime.CompilerServices.Unsafe.Add(ref cellGradient, j);
+                    // Through the activations (σ' = σ(1 − σ), tanh' = 1 − tanh²):
+                    // dz_i = dc ⊙ g ⊙ i(1 − i), dz_f = dc ⊙ c_{t-1} ⊙ f(1 − f), dz_g = dc ⊙ i ⊙ (1 − g²), dz_o = dh ⊙ tanh(c) ⊙ o(1 − o)
+                    var dzi = dc * g * i * (one - i);
+                    var dzf = dc * previousC * f * (one - f);
+                    var dzg = dc * i * (one - g * g);
+                    var dzo = dh * tanhC * o * (one - o);
+                    // dc_{t-1} = dc ⊙ f
+                    var previousDc = dc * f;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j) = dzi;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j + HiddenSize) = dzf;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j + 2 * HiddenSize) = dzg;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j + 3 * HiddenSize) = dzo;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cellGradient, j) = previousDc;
+                }
             }
         }
     }

@@ -22,7 +22,9 @@ partial class Outer<T>
     /// <item><description>scalar code (no SIMD acceleration): scalar loops</description></item>
     /// </list></para>
     /// <para>Stack: <c>Step</c> uses at most 80 bytes, <c>Forward</c> at most 80 bytes of
-    /// scratch. Nothing is allocated on the heap after construction.</para>
+    /// scratch; <c>Backward</c> up to 1304 bytes for <c>SequenceLength</c> steps (a tape of 35 floats per step),
+    /// falling back to a pooled array above 256 KiB. Nothing is allocated on the heap after construction
+    /// and the first <c>Backward</c> (which creates the gradient buffer).</para>
     /// </remarks>
     partial class Tiny : global::LstmGen.ILstm
     {
@@ -53,6 +55,34 @@ partial class Outer<T>
         // Allocated once per instance, zeroed, 64-byte aligned and never moved by the GC.
         [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
         private readonly global::LstmGen.Kernels.AlignedBuffer _lstmParameters = new global::LstmGen.Kernels.AlignedBuffer(ParameterCount);
+
+        /// <summary>
+        /// Floats a tape needs for <see cref="SequenceLength"/> steps: a 16-float header, then per step
+        /// (plus one row for the initial state) the gates i, f, g, o, the cell state, tanh of it and the hidden state:
+        /// 7·HiddenSize floats. Used by <c>Forward(input, output, hidden, cell, tape)</c> and <see cref="BackwardFromTape"/>.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        public const int TapeLength = 296;
+
+        /// <summary>
+        /// Floats the workspace overload of <c>Backward</c> needs: a tape plus 2·HiddenSize floats for the gradients
+        /// flowing back through h and c. (1224 bytes; the overload without a workspace
+        /// takes them from the stack when a call needs at most 256 KiB, and from
+        /// <see cref="global::System.Buffers.ArrayPool{T}.Shared"/> otherwise.)
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        public const int BackwardWorkspaceLength = 306;
+
+        // Tape geometry: row t (t = -1 for the initial state) starts at TapeHeaderLength + (t + 1)·TapeStride.
+        private const int TapeHeaderLength = 16;
+        private const int TapeStride = 35;
+
+        // Backward without a workspace uses the stack up to this many floats, the shared array pool beyond.
+        private const int BackwardStackLimitFloats = 65536;
+
+        // Created on first use: inference-only code never pays for gradient storage.
+        [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        private global::LstmGen.Kernels.AlignedBuffer? _lstmGradients;
 
         /// <summary>
         /// All <see cref="ParameterCount"/> trainable values in this model's own layout (see the remarks on the type):
@@ -194,6 +224,262 @@ partial class Outer<T>
             }
         }
 
+        /// <summary>
+        /// The accumulated gradient of the loss with respect to every parameter: same length and order as
+        /// <see cref="Parameters"/>. <c>Backward</c> adds to it (like PyTorch's <c>.grad</c>); <see cref="ZeroGradients"/> resets it.
+        /// Allocated on first use.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        public global::System.Span<float> Gradients => (_lstmGradients ??= new global::LstmGen.Kernels.AlignedBuffer(ParameterCount)).Span;
+
+        /// <summary>Sets every accumulated gradient to zero.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        public void ZeroGradients() => _lstmGradients?.Span.Clear();
+
+        /// <summary>Writes the accumulated gradients in PyTorch <c>nn.LSTM</c> layout (the shapes of <see cref="ExportPyTorch"/>).</summary>
+        /// <param name="weightIh">Receives ∂L/∂<c>weight_ih_l0</c>: 60 floats.</param>
+        /// <param name="weightHh">Receives ∂L/∂<c>weight_hh_l0</c>: 100 floats.</param>
+        /// <param name="biasIh">Receives ∂L/∂<c>bias_ih_l0</c>: 20 floats.</param>
+        /// <param name="biasHh">Receives ∂L/∂<c>bias_hh_l0</c>: 20 floats.</param>
+        /// <exception cref="global::System.ArgumentException">A span's length does not match its shape.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        public void ExportGradientsPyTorch(global::System.Span<float> weightIh, global::System.Span<float> weightHh, global::System.Span<float> biasIh, global::System.Span<float> biasHh)
+            => global::LstmGen.PyTorchLayout.Export(Gradients, InputSize, HiddenSize, weightIh, weightHh, biasIh, biasHh);
+
+        /// <summary>
+        /// <c>Forward</c> that also records, in <paramref name="tape"/>, the activations the backward pass needs, so a
+        /// training step runs the forward once: call this, compute the loss gradient from <paramref name="output"/>, then
+        /// <see cref="BackwardFromTape"/>. Outputs are identical to <c>Forward</c> without a tape.
+        /// </summary>
+        /// <param name="input">Time-major inputs: <c>steps·InputSize</c> floats, 1 ≤ steps ≤ <see cref="SequenceLength"/>.</param>
+        /// <param name="output">Receives h_t of every step: <c>steps·HiddenSize</c> floats.</param>
+        /// <param name="hidden">In: h_0; out: h_N. <see cref="HiddenSize"/> floats.</param>
+        /// <param name="cell">In: c_0; out: c_N. <see cref="HiddenSize"/> floats.</param>
+        /// <param name="tape">Receives the recording: at least <see cref="TapeLength"/> floats.</param>
+        /// <exception cref="global::System.ArgumentException">A span's length is wrong; the message names it and both lengths.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> hidden, global::System.Span<float> cell, global::System.Span<float> tape)
+        {
+            int steps = global::LstmGen.Kernels.LstmThrow.StepsOf(nameof(input), input.Length, InputSize, SequenceLength);
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(output), output.Length, steps * HiddenSize, "steps · HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(hidden), hidden.Length, HiddenSize, "HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(cell), cell.Length, HiddenSize, "HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfShorterThan(nameof(tape), tape.Length, TapeLength, "TapeLength");
+
+            RecordForward(input, steps, hidden, cell, tape);
+
+            // Hand out what the tape holds: h_t for every step, and the final state.
+            for (int t = 0; t < steps; t++)
+            {
+                tape.Slice(TapeHeaderLength + (t + 1) * TapeStride + 6 * HiddenSize, HiddenSize).CopyTo(output.Slice(t * HiddenSize, HiddenSize));
+            }
+            output.Slice((steps - 1) * HiddenSize, HiddenSize).CopyTo(hidden);
+            tape.Slice(TapeHeaderLength + steps * TapeStride + 4 * HiddenSize, HiddenSize).CopyTo(cell);
+        }
+
+        // Writes the header and row -1 (h_0, c_0), then runs the recording kernel for every step.
+        [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        private void RecordForward(global::System.ReadOnlySpan<float> input, int steps, global::System.ReadOnlySpan<float> initialHidden, global::System.ReadOnlySpan<float> initialCell, global::System.Span<float> tape)
+        {
+            // The header says what recorded the tape, so BackwardFromTape can refuse a foreign or stale one.
+            tape.Slice(0, TapeHeaderLength).Clear();
+            tape[0] = InputSize;
+            tape[1] = HiddenSize;
+            tape[2] = steps;
+            initialCell.CopyTo(tape.Slice(TapeHeaderLength + 4 * HiddenSize, HiddenSize));
+            initialHidden.CopyTo(tape.Slice(TapeHeaderLength + 6 * HiddenSize, HiddenSize));
+            ref float weights = ref _lstmParameters.Reference;
+            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+            ref float rows = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tape);
+
+            // Each condition is a constant when the JIT compiles this method: only one branch remains.
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            {
+                // 512-bit vectors (AVX-512): 4-float vectors; 1 group(s) of 4 units plus a tail group over units 1..4 that overlaps the previous group; up to 2 group(s) (8 accumulators) per chunk, 1 chunk(s) per step.
+                LstmKernels.RecordSequence4Lanes2Groups(ref weights, ref x, steps, ref rows);
+            }
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            {
+                // 256-bit vectors (AVX2): 4-float vectors; 1 group(s) of 4 units plus a tail group over units 1..4 that overlaps the previous group; up to 2 group(s) (8 accumulators) per chunk, 1 chunk(s) per step.
+                LstmKernels.RecordSequence4Lanes2Groups(ref weights, ref x, steps, ref rows);
+            }
+            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
+            {
+                // 128-bit vectors (SSE, AdvSimd): 4-float vectors; 1 group(s) of 4 units plus a tail group over units 1..4 that overlaps the previous group; up to 2 group(s) (8 accumulators) per chunk, 1 chunk(s) per step.
+                LstmKernels.RecordSequence4Lanes2Groups(ref weights, ref x, steps, ref rows);
+            }
+            else
+            {
+                // scalar code (no SIMD acceleration): scalar loops.
+                LstmKernels.RecordSequenceScalar(ref weights, ref x, steps, ref rows);
+            }
+        }
+
+        /// <summary>
+        /// The backward pass from a tape recorded by <c>Forward(input, output, hidden, cell, tape)</c> on the same input:
+        /// writes ∂L/∂input, ∂L/∂h_0, ∂L/∂c_0 and adds ∂L/∂parameters to <see cref="Gradients"/>. The tape is consumed (its
+        /// gate rows are reused for the gate gradients), so record again before the next call. Allocation-free.
+        /// </summary>
+        /// <param name="input">The input the tape was recorded with: <c>steps·InputSize</c> floats.</param>
+        /// <param name="tape">The recording; at least <see cref="TapeLength"/> floats.</param>
+        /// <param name="outputGradient">∂L/∂output: <c>steps·HiddenSize</c> floats, time-major like <c>Forward</c>'s output.</param>
+        /// <param name="finalHiddenGradient">∂L/∂h_N, for a loss that uses the final hidden state (zeros if it does not): <see cref="HiddenSize"/> floats.</param>
+        /// <param name="finalCellGradient">∂L/∂c_N: <see cref="HiddenSize"/> floats.</param>
+        /// <param name="inputGradient">Receives ∂L/∂input: <c>steps·InputSize</c> floats.</param>
+        /// <param name="initialHiddenGradient">Receives ∂L/∂h_0: <see cref="HiddenSize"/> floats.</param>
+        /// <param name="initialCellGradient">Receives ∂L/∂c_0: <see cref="HiddenSize"/> floats.</param>
+        /// <exception cref="global::System.ArgumentException">A span's length is wrong, or the tape was not recorded for this input (or was already consumed).</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        public void BackwardFromTape(global::System.ReadOnlySpan<float> input, global::System.Span<float> tape, global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> finalHiddenGradient, global::System.ReadOnlySpan<float> finalCellGradient, global::System.Span<float> inputGradient, global::System.Span<float> initialHiddenGradient, global::System.Span<float> initialCellGradient)
+        {
+            int steps = global::LstmGen.Kernels.LstmThrow.StepsOf(nameof(input), input.Length, InputSize, SequenceLength);
+            global::LstmGen.Kernels.LstmThrow.IfShorterThan(nameof(tape), tape.Length, TapeLength, "TapeLength");
+            global::LstmGen.Kernels.LstmThrow.IfTapeDoesNotMatch(nameof(tape), tape[0], tape[1], tape[2], InputSize, HiddenSize, steps);
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(outputGradient), outputGradient.Length, steps * HiddenSize, "steps · HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(finalHiddenGradient), finalHiddenGradient.Length, HiddenSize, "HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(finalCellGradient), finalCellGradient.Length, HiddenSize, "HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(inputGradient), inputGradient.Length, steps * InputSize, "steps · InputSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(initialHiddenGradient), initialHiddenGradient.Length, HiddenSize, "HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(initialCellGradient), initialCellGradient.Length, HiddenSize, "HiddenSize");
+
+            // A consumed tape must not be used again: its gate rows now hold gate gradients.
+            tape[2] = 0;
+            global::System.Span<float> scratch = stackalloc float[2 * HiddenSize];
+            BackwardCore(input, steps, tape, scratch, outputGradient, finalHiddenGradient, finalCellGradient, inputGradient, initialHiddenGradient, initialCellGradient);
+        }
+
+        /// <summary>
+        /// Backpropagation through time for the loss L of <c>Forward(input, output, h, c)</c> started from
+        /// (<paramref name="initialHidden"/>, <paramref name="initialCell"/>): writes ∂L/∂input, ∂L/∂h_0 and ∂L/∂c_0, and
+        /// adds ∂L/∂parameters to <see cref="Gradients"/> (like PyTorch's <c>.grad</c>). It recomputes the forward
+        /// activations itself, into a stack buffer (or, for calls needing more than the stack budget, a pooled array:
+        /// no garbage either way); nothing is kept between calls. Not safe to call concurrently on one instance.
+        /// </summary>
+        /// <param name="input">Time-major inputs: <c>steps·InputSize</c> floats, 1 ≤ steps ≤ <see cref="SequenceLength"/>.</param>
+        /// <param name="initialHidden">h_0 of the forward pass: <see cref="HiddenSize"/> floats.</param>
+        /// <param name="initialCell">c_0 of the forward pass: <see cref="HiddenSize"/> floats.</param>
+        /// <param name="outputGradient">∂L/∂output: <c>steps·HiddenSize</c> floats, time-major like <c>Forward</c>'s output.</param>
+        /// <param name="finalHiddenGradient">∂L/∂h_N, for a loss that uses the final hidden state (zeros if it does not): <see cref="HiddenSize"/> floats.</param>
+        /// <param name="finalCellGradient">∂L/∂c_N: <see cref="HiddenSize"/> floats.</param>
+        /// <param name="inputGradient">Receives ∂L/∂input: <c>steps·InputSize</c> floats.</param>
+        /// <param name="initialHiddenGradient">Receives ∂L/∂h_0: <see cref="HiddenSize"/> floats.</param>
+        /// <param name="initialCellGradient">Receives ∂L/∂c_0: <see cref="HiddenSize"/> floats.</param>
+        /// <exception cref="global::System.ArgumentException">A span's length is wrong; the message names it and both lengths.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        public void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> initialHidden, global::System.ReadOnlySpan<float> initialCell, global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> finalHiddenGradient, global::System.ReadOnlySpan<float> finalCellGradient, global::System.Span<float> inputGradient, global::System.Span<float> initialHiddenGradient, global::System.Span<float> initialCellGradient)
+        {
+            int steps = global::LstmGen.Kernels.LstmThrow.StepsOf(nameof(input), input.Length, InputSize, SequenceLength);
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(initialHidden), initialHidden.Length, HiddenSize, "HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(initialCell), initialCell.Length, HiddenSize, "HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(outputGradient), outputGradient.Length, steps * HiddenSize, "steps · HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(finalHiddenGradient), finalHiddenGradient.Length, HiddenSize, "HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(finalCellGradient), finalCellGradient.Length, HiddenSize, "HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(inputGradient), inputGradient.Length, steps * InputSize, "steps · InputSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(initialHiddenGradient), initialHiddenGradient.Length, HiddenSize, "HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(initialCellGradient), initialCellGradient.Length, HiddenSize, "HiddenSize");
+
+            // This call's tape (steps + 1 rows, not SequenceLength + 1) plus the two gradient vectors.
+            int needed = TapeHeaderLength + (steps + 1) * TapeStride + 2 * HiddenSize;
+            float[]? rented = null;
+            global::System.Span<float> workspace = needed <= BackwardStackLimitFloats
+                ? stackalloc float[needed]
+                : (rented = global::System.Buffers.ArrayPool<float>.Shared.Rent(needed));
+            try
+            {
+                BackwardUsingWorkspace(input, steps, initialHidden, initialCell, outputGradient, finalHiddenGradient, finalCellGradient, inputGradient, initialHiddenGradient, initialCellGradient, workspace);
+            }
+            finally
+            {
+                if (rented is not null)
+                {
+                    global::System.Buffers.ArrayPool<float>.Shared.Return(rented);
+                }
+            }
+        }
+
+        /// <summary>
+        /// <c>Backward</c> with a caller-provided workspace instead of stack memory: for configurations whose tape is
+        /// large (this one needs 1224 bytes for <see cref="SequenceLength"/> steps), or to keep
+        /// the stack small on threads with little of it. Same results as the overload without a workspace.
+        /// </summary>
+        /// <param name="input">Time-major inputs: <c>steps·InputSize</c> floats, 1 ≤ steps ≤ <see cref="SequenceLength"/>.</param>
+        /// <param name="initialHidden">h_0 of the forward pass: <see cref="HiddenSize"/> floats.</param>
+        /// <param name="initialCell">c_0 of the forward pass: <see cref="HiddenSize"/> floats.</param>
+        /// <param name="outputGradient">∂L/∂output: <c>steps·HiddenSize</c> floats, time-major like <c>Forward</c>'s output.</param>
+        /// <param name="finalHiddenGradient">∂L/∂h_N, for a loss that uses the final hidden state (zeros if it does not): <see cref="HiddenSize"/> floats.</param>
+        /// <param name="finalCellGradient">∂L/∂c_N: <see cref="HiddenSize"/> floats.</param>
+        /// <param name="inputGradient">Receives ∂L/∂input: <c>steps·InputSize</c> floats.</param>
+        /// <param name="initialHiddenGradient">Receives ∂L/∂h_0: <see cref="HiddenSize"/> floats.</param>
+        /// <param name="initialCellGradient">Receives ∂L/∂c_0: <see cref="HiddenSize"/> floats.</param>
+        /// <param name="workspace">Scratch memory: at least <see cref="BackwardWorkspaceLength"/> floats; its contents are overwritten.</param>
+        /// <exception cref="global::System.ArgumentException">A span's length is wrong; the message names it and both lengths.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        public void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> initialHidden, global::System.ReadOnlySpan<float> initialCell, global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> finalHiddenGradient, global::System.ReadOnlySpan<float> finalCellGradient, global::System.Span<float> inputGradient, global::System.Span<float> initialHiddenGradient, global::System.Span<float> initialCellGradient, global::System.Span<float> workspace)
+        {
+            int steps = global::LstmGen.Kernels.LstmThrow.StepsOf(nameof(input), input.Length, InputSize, SequenceLength);
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(initialHidden), initialHidden.Length, HiddenSize, "HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(initialCell), initialCell.Length, HiddenSize, "HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(outputGradient), outputGradient.Length, steps * HiddenSize, "steps · HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(finalHiddenGradient), finalHiddenGradient.Length, HiddenSize, "HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(finalCellGradient), finalCellGradient.Length, HiddenSize, "HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(inputGradient), inputGradient.Length, steps * InputSize, "steps · InputSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(initialHiddenGradient), initialHiddenGradient.Length, HiddenSize, "HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(initialCellGradient), initialCellGradient.Length, HiddenSize, "HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfShorterThan(nameof(workspace), workspace.Length, BackwardWorkspaceLength, "BackwardWorkspaceLength");
+            BackwardUsingWorkspace(input, steps, initialHidden, initialCell, outputGradient, finalHiddenGradient, finalCellGradient, inputGradient, initialHiddenGradient, initialCellGradient, workspace);
+        }
+
+        // Records the forward pass into the front of the workspace, then runs the backward pass from it.
+        [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        private void BackwardUsingWorkspace(global::System.ReadOnlySpan<float> input, int steps, global::System.ReadOnlySpan<float> initialHidden, global::System.ReadOnlySpan<float> initialCell, global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> finalHiddenGradient, global::System.ReadOnlySpan<float> finalCellGradient, global::System.Span<float> inputGradient, global::System.Span<float> initialHiddenGradient, global::System.Span<float> initialCellGradient, global::System.Span<float> workspace)
+        {
+            int tapeLength = TapeHeaderLength + (steps + 1) * TapeStride;
+            global::System.Span<float> tape = workspace.Slice(0, tapeLength);
+            RecordForward(input, steps, initialHidden, initialCell, tape);
+            BackwardCore(input, steps, tape, workspace.Slice(tapeLength, 2 * HiddenSize), outputGradient, finalHiddenGradient, finalCellGradient, inputGradient, initialHiddenGradient, initialCellGradient);
+        }
+
+        // Dispatches the backward kernels once the spans are validated.
+        [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        private void BackwardCore(global::System.ReadOnlySpan<float> input, int steps, global::System.Span<float> tape, global::System.Span<float> scratch, global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> finalHiddenGradient, global::System.ReadOnlySpan<float> finalCellGradient, global::System.Span<float> inputGradient, global::System.Span<float> initialHiddenGradient, global::System.Span<float> initialCellGradient)
+        {
+            // ∂L/∂h and ∂L/∂c flowing back through time start from the gradients of the final state.
+            finalHiddenGradient.CopyTo(scratch);
+            finalCellGradient.CopyTo(scratch.Slice(HiddenSize));
+            ref float weights = ref _lstmParameters.Reference;
+            ref float gradients = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(Gradients);
+            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+            ref float rows = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tape);
+            ref float hiddenGradient = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
+            ref float dy = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputGradient);
+            ref float dx = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputGradient);
+
+            // Each condition is a constant when the JIT compiles this method: only one branch remains.
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            {
+                // 512-bit vectors (AVX-512): 4-float vectors; 1 group(s) of 4 units plus a tail group over units 1..4 that overlaps the previous group; up to 2 group(s) (8 accumulators) per chunk, 1 chunk(s) per step.
+                LstmKernels.BackwardSequence4Lanes2Groups16LaneColumns(ref weights, ref gradients, ref x, steps, ref rows, ref dy, ref dx, ref hiddenGradient);
+            }
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            {
+                // 256-bit vectors (AVX2): 4-float vectors; 1 group(s) of 4 units plus a tail group over units 1..4 that overlaps the previous group; up to 2 group(s) (8 accumulators) per chunk, 1 chunk(s) per step.
+                LstmKernels.BackwardSequence4Lanes2Groups8LaneColumns(ref weights, ref gradients, ref x, steps, ref rows, ref dy, ref dx, ref hiddenGradient);
+            }
+            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
+            {
+                // 128-bit vectors (SSE, AdvSimd): 4-float vectors; 1 group(s) of 4 units plus a tail group over units 1..4 that overlaps the previous group; up to 2 group(s) (8 accumulators) per chunk, 1 chunk(s) per step.
+                LstmKernels.BackwardSequence4Lanes2Groups4LaneColumns(ref weights, ref gradients, ref x, steps, ref rows, ref dy, ref dx, ref hiddenGradient);
+            }
+            else
+            {
+                // scalar code (no SIMD acceleration): scalar loops.
+                LstmKernels.BackwardSequenceScalar(ref weights, ref gradients, ref x, steps, ref rows, ref dy, ref dx, ref hiddenGradient);
+            }
+
+            scratch.Slice(0, HiddenSize).CopyTo(initialHiddenGradient);
+            scratch.Slice(HiddenSize, HiddenSize).CopyTo(initialCellGradient);
+        }
+
         // ILstm exposes the constants as properties, for code that handles models of several sizes.
         [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
         int global::LstmGen.ILstm.InputSize => InputSize;
@@ -203,11 +489,621 @@ partial class Outer<T>
         int global::LstmGen.ILstm.SequenceLength => SequenceLength;
         [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
         int global::LstmGen.ILstm.ParameterCount => ParameterCount;
+        [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        int global::LstmGen.ILstm.TapeLength => TapeLength;
+        [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        int global::LstmGen.ILstm.BackwardWorkspaceLength => BackwardWorkspaceLength;
 
         /// <summary>The specialized kernels: sizes are constants, loops have constant bounds, refs replace bounds checks.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
         private static class LstmKernels
         {
+            /// <summary>
+            /// ∂L/∂x_t = W_ihᵀ·dz and ∂L/∂h_{t-1} = W_hhᵀ·dz with 16-float vectors: a dot product of each contiguous row of the
+            /// transposed weights with dz (20 floats), over 2 partial sums so consecutive multiply-adds do not wait on each other.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            public static void TransposedProducts16Lanes(ref float weights, ref float dz, ref float inputGradient, ref float hiddenGradient)
+            {
+                // The last vector ends at column 20 and overlaps the previous one: only its last 4 lanes count.
+                var tailMask = global::LstmGen.Kernels.Simd.LanesFrom512(12);
+                var dzTail = global::LstmGen.Kernels.Simd.Load512(ref dz, 4) & tailMask;
+                // dz stays in registers (1 vector(s)) for every row.
+                var dz0 = global::LstmGen.Kernels.Simd.Load512(ref dz, 0);
+                ref float row = ref weights;
+
+                // Rows of W_ihᵀ give ∂L/∂x_t.
+                for (nuint k = 0; k < InputSize; k++)
+                {
+                    var sum0 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                    var sum1 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 0), dz0, sum0);
+                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 4), dzTail, sum1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, k) = global::LstmGen.Kernels.Simd.Sum(sum0 + sum1);
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                }
+
+                // Rows of W_hhᵀ (right after W_ihᵀ) give ∂L/∂h_{t-1}.
+                for (nuint j = 0; j < HiddenSize; j++)
+                {
+                    var sum0 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                    var sum1 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 0), dz0, sum0);
+                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 4), dzTail, sum1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, j) = global::LstmGen.Kernels.Simd.Sum(sum0 + sum1);
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                }
+            }
+
+            /// <summary>
+            /// Parameter gradients with 16-float vectors, after the time loop: ∂L/∂W_ihᵀ[k] += Σ_t x_t[k]·dz_t,
+            /// ∂L/∂W_hhᵀ[j] += Σ_t h_{t-1}[j]·dz_t, ∂L/∂b_ih = ∂L/∂b_hh += Σ_t dz_t. Each gradient row is loaded into registers
+            /// once (a chunk of columns at a time), the steps' dz stream past it, and it is stored once.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            public static void AccumulateParameterGradients16Lanes(ref float gradients, ref float input, int steps, ref float tape)
+            {
+                // The last vector ends at column 20 and overlaps the previous one: only its last 4 lanes are added.
+                var tailMask = global::LstmGen.Kernels.Simd.LanesFrom512(12);
+                ref float firstDz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength + TapeStride);
+                ref float gradient = ref gradients;
+
+                // Rows of ∂L/∂W_ihᵀ: row k is scaled by x_t[k].
+                for (nuint k = 0; k < InputSize; k++)
+                {
+                    {
+                        var sum0 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        ref float dz = ref firstDz;
+                        for (int t = 0; t < steps; t++)
+                        {
+                            var scale = global::LstmGen.Kernels.Simd.Broadcast512(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k));
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 0), scale, sum0);
+                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        }
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 0) + sum0, ref gradient, 0);
+                    }
+                    // The overlapping last vector: summed from zero, then added only on its new lanes.
+                    {
+                        var sum = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        ref float dz = ref firstDz;
+                        for (int t = 0; t < steps; t++)
+                        {
+                            sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 4), global::LstmGen.Kernels.Simd.Broadcast512(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k)), sum);
+                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        }
+                        sum &= tailMask;
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 4) + sum, ref gradient, 4);
+                    }
+                    gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
+                }
+
+                // Rows of ∂L/∂W_hhᵀ: row j is scaled by h_{t-1}[j], read from the previous tape row (row -1 holds h_0).
+                for (nuint j = 0; j < HiddenSize; j++)
+                {
+                    {
+                        var sum0 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        ref float dz = ref firstDz;
+                        for (int t = 0; t < steps; t++)
+                        {
+                            var scale = global::LstmGen.Kernels.Simd.Broadcast512(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j));
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 0), scale, sum0);
+                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        }
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 0) + sum0, ref gradient, 0);
+                    }
+                    // The overlapping last vector: summed from zero, then added only on its new lanes.
+                    {
+                        var sum = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        ref float dz = ref firstDz;
+                        for (int t = 0; t < steps; t++)
+                        {
+                            sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 4), global::LstmGen.Kernels.Simd.Broadcast512(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j)), sum);
+                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        }
+                        sum &= tailMask;
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 4) + sum, ref gradient, 4);
+                    }
+                    gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
+                }
+
+                // Both bias vectors receive Σ_t dz_t: they enter every gate pre-activation the same way.
+                ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
+                {
+                    var sum0 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                    ref float dz = ref firstDz;
+                    for (int t = 0; t < steps; t++)
+                    {
+                        sum0 += global::LstmGen.Kernels.Simd.Load512(ref dz, 0);
+                        dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                    }
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 0) + sum0, ref gradient, 0);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref biasHh, 0) + sum0, ref biasHh, 0);
+                }
+                // The overlapping last vector: summed from zero, then added only on its new lanes.
+                {
+                    var sum = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                    ref float dz = ref firstDz;
+                    for (int t = 0; t < steps; t++)
+                    {
+                        sum += global::LstmGen.Kernels.Simd.Load512(ref dz, 4);
+                        dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                    }
+                    sum &= tailMask;
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 4) + sum, ref gradient, 4);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref biasHh, 4) + sum, ref biasHh, 4);
+                }
+            }
+
+            /// <summary>
+            /// ∂L/∂x_t = W_ihᵀ·dz and ∂L/∂h_{t-1} = W_hhᵀ·dz with 8-float vectors: a dot product of each contiguous row of the
+            /// transposed weights with dz (20 floats), over 3 partial sums so consecutive multiply-adds do not wait on each other.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            public static void TransposedProducts8Lanes(ref float weights, ref float dz, ref float inputGradient, ref float hiddenGradient)
+            {
+                // The last vector ends at column 20 and overlaps the previous one: only its last 4 lanes count.
+                var tailMask = global::LstmGen.Kernels.Simd.LanesFrom256(4);
+                var dzTail = global::LstmGen.Kernels.Simd.Load256(ref dz, 12) & tailMask;
+                // dz stays in registers (2 vector(s)) for every row.
+                var dz0 = global::LstmGen.Kernels.Simd.Load256(ref dz, 0);
+                var dz1 = global::LstmGen.Kernels.Simd.Load256(ref dz, 8);
+                ref float row = ref weights;
+
+                // Rows of W_ihᵀ give ∂L/∂x_t.
+                for (nuint k = 0; k < InputSize; k++)
+                {
+                    var sum0 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    var sum1 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    var sum2 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 0), dz0, sum0);
+                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 8), dz1, sum1);
+                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 12), dzTail, sum2);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, k) = global::LstmGen.Kernels.Simd.Sum((sum0 + sum1) + sum2);
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                }
+
+                // Rows of W_hhᵀ (right after W_ihᵀ) give ∂L/∂h_{t-1}.
+                for (nuint j = 0; j < HiddenSize; j++)
+                {
+                    var sum0 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    var sum1 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    var sum2 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 0), dz0, sum0);
+                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 8), dz1, sum1);
+                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 12), dzTail, sum2);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, j) = global::LstmGen.Kernels.Simd.Sum((sum0 + sum1) + sum2);
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                }
+            }
+
+            /// <summary>
+            /// Parameter gradients with 8-float vectors, after the time loop: ∂L/∂W_ihᵀ[k] += Σ_t x_t[k]·dz_t,
+            /// ∂L/∂W_hhᵀ[j] += Σ_t h_{t-1}[j]·dz_t, ∂L/∂b_ih = ∂L/∂b_hh += Σ_t dz_t. Each gradient row is loaded into registers
+            /// once (a chunk of columns at a time), the steps' dz stream past it, and it is stored once.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            public static void AccumulateParameterGradients8Lanes(ref float gradients, ref float input, int steps, ref float tape)
+            {
+                // The last vector ends at column 20 and overlaps the previous one: only its last 4 lanes are added.
+                var tailMask = global::LstmGen.Kernels.Simd.LanesFrom256(4);
+                ref float firstDz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength + TapeStride);
+                ref float gradient = ref gradients;
+
+                // Rows of ∂L/∂W_ihᵀ: row k is scaled by x_t[k].
+                for (nuint k = 0; k < InputSize; k++)
+                {
+                    {
+                        var sum0 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum1 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        ref float dz = ref firstDz;
+                        for (int t = 0; t < steps; t++)
+                        {
+                            var scale = global::LstmGen.Kernels.Simd.Broadcast256(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k));
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 0), scale, sum0);
+                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 8), scale, sum1);
+                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        }
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 0) + sum0, ref gradient, 0);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 8) + sum1, ref gradient, 8);
+                    }
+                    // The overlapping last vector: summed from zero, then added only on its new lanes.
+                    {
+                        var sum = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        ref float dz = ref firstDz;
+                        for (int t = 0; t < steps; t++)
+                        {
+                            sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 12), global::LstmGen.Kernels.Simd.Broadcast256(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k)), sum);
+                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        }
+                        sum &= tailMask;
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 12) + sum, ref gradient, 12);
+                    }
+                    gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
+                }
+
+                // Rows of ∂L/∂W_hhᵀ: row j is scaled by h_{t-1}[j], read from the previous tape row (row -1 holds h_0).
+                for (nuint j = 0; j < HiddenSize; j++)
+                {
+                    {
+                        var sum0 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum1 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        ref float dz = ref firstDz;
+                        for (int t = 0; t < steps; t++)
+                        {
+                            var scale = global::LstmGen.Kernels.Simd.Broadcast256(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j));
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 0), scale, sum0);
+                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 8), scale, sum1);
+                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        }
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 0) + sum0, ref gradient, 0);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 8) + sum1, ref gradient, 8);
+                    }
+                    // The overlapping last vector: summed from zero, then added only on its new lanes.
+                    {
+                        var sum = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        ref float dz = ref firstDz;
+                        for (int t = 0; t < steps; t++)
+                        {
+                            sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 12), global::LstmGen.Kernels.Simd.Broadcast256(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j)), sum);
+                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        }
+                        sum &= tailMask;
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 12) + sum, ref gradient, 12);
+                    }
+                    gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
+                }
+
+                // Both bias vectors receive Σ_t dz_t: they enter every gate pre-activation the same way.
+                ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
+                {
+                    var sum0 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    var sum1 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    ref float dz = ref firstDz;
+                    for (int t = 0; t < steps; t++)
+                    {
+                        sum0 += global::LstmGen.Kernels.Simd.Load256(ref dz, 0);
+                        sum1 += global::LstmGen.Kernels.Simd.Load256(ref dz, 8);
+                        dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                    }
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 0) + sum0, ref gradient, 0);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, 0) + sum0, ref biasHh, 0);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 8) + sum1, ref gradient, 8);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, 8) + sum1, ref biasHh, 8);
+                }
+                // The overlapping last vector: summed from zero, then added only on its new lanes.
+                {
+                    var sum = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    ref float dz = ref firstDz;
+                    for (int t = 0; t < steps; t++)
+                    {
+                        sum += global::LstmGen.Kernels.Simd.Load256(ref dz, 12);
+                        dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                    }
+                    sum &= tailMask;
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 12) + sum, ref gradient, 12);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, 12) + sum, ref biasHh, 12);
+                }
+            }
+
+            /// <summary>
+            /// ∂L/∂x_t = W_ihᵀ·dz and ∂L/∂h_{t-1} = W_hhᵀ·dz with 4-float vectors: a dot product of each contiguous row of the
+            /// transposed weights with dz (20 floats), over 4 partial sums so consecutive multiply-adds do not wait on each other.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            public static void TransposedProducts4Lanes(ref float weights, ref float dz, ref float inputGradient, ref float hiddenGradient)
+            {
+                // dz stays in registers (5 vector(s)) for every row.
+                var dz0 = global::LstmGen.Kernels.Simd.Load128(ref dz, 0);
+                var dz1 = global::LstmGen.Kernels.Simd.Load128(ref dz, 4);
+                var dz2 = global::LstmGen.Kernels.Simd.Load128(ref dz, 8);
+                var dz3 = global::LstmGen.Kernels.Simd.Load128(ref dz, 12);
+                var dz4 = global::LstmGen.Kernels.Simd.Load128(ref dz, 16);
+                ref float row = ref weights;
+
+                // Rows of W_ihᵀ give ∂L/∂x_t.
+                for (nuint k = 0; k < InputSize; k++)
+                {
+                    var sum0 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    var sum1 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    var sum2 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    var sum3 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 0), dz0, sum0);
+                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 4), dz1, sum1);
+                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 8), dz2, sum2);
+                    sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 12), dz3, sum3);
+                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 16), dz4, sum0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, k) = global::LstmGen.Kernels.Simd.Sum((sum0 + sum1) + (sum2 + sum3));
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                }
+
+                // Rows of W_hhᵀ (right after W_ihᵀ) give ∂L/∂h_{t-1}.
+                for (nuint j = 0; j < HiddenSize; j++)
+                {
+                    var sum0 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    var sum1 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    var sum2 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    var sum3 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 0), dz0, sum0);
+                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 4), dz1, sum1);
+                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 8), dz2, sum2);
+                    sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 12), dz3, sum3);
+                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 16), dz4, sum0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, j) = global::LstmGen.Kernels.Simd.Sum((sum0 + sum1) + (sum2 + sum3));
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                }
+            }
+
+            /// <summary>
+            /// Parameter gradients with 4-float vectors, after the time loop: ∂L/∂W_ihᵀ[k] += Σ_t x_t[k]·dz_t,
+            /// ∂L/∂W_hhᵀ[j] += Σ_t h_{t-1}[j]·dz_t, ∂L/∂b_ih = ∂L/∂b_hh += Σ_t dz_t. Each gradient row is loaded into registers
+            /// once (a chunk of columns at a time), the steps' dz stream past it, and it is stored once.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            public static void AccumulateParameterGradients4Lanes(ref float gradients, ref float input, int steps, ref float tape)
+            {
+                ref float firstDz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength + TapeStride);
+                ref float gradient = ref gradients;
+
+                // Rows of ∂L/∂W_ihᵀ: row k is scaled by x_t[k].
+                for (nuint k = 0; k < InputSize; k++)
+                {
+                    {
+                        var sum0 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum1 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum2 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum3 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum4 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        ref float dz = ref firstDz;
+                        for (int t = 0; t < steps; t++)
+                        {
+                            var scale = global::LstmGen.Kernels.Simd.Broadcast128(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k));
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 0), scale, sum0);
+                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 4), scale, sum1);
+                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 8), scale, sum2);
+                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 12), scale, sum3);
+                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 16), scale, sum4);
+                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        }
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 0) + sum0, ref gradient, 0);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 4) + sum1, ref gradient, 4);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 8) + sum2, ref gradient, 8);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 12) + sum3, ref gradient, 12);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 16) + sum4, ref gradient, 16);
+                    }
+                    gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
+                }
+
+                // Rows of ∂L/∂W_hhᵀ: row j is scaled by h_{t-1}[j], read from the previous tape row (row -1 holds h_0).
+                for (nuint j = 0; j < HiddenSize; j++)
+                {
+                    {
+                        var sum0 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum1 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum2 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum3 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum4 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        ref float dz = ref firstDz;
+                        for (int t = 0; t < steps; t++)
+                        {
+                            var scale = global::LstmGen.Kernels.Simd.Broadcast128(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j));
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 0), scale, sum0);
+                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 4), scale, sum1);
+                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 8), scale, sum2);
+                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 12), scale, sum3);
+                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 16), scale, sum4);
+                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        }
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 0) + sum0, ref gradient, 0);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 4) + sum1, ref gradient, 4);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 8) + sum2, ref gradient, 8);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 12) + sum3, ref gradient, 12);
+                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 16) + sum4, ref gradient, 16);
+                    }
+                    gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
+                }
+
+                // Both bias vectors receive Σ_t dz_t: they enter every gate pre-activation the same way.
+                ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
+                {
+                    var sum0 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    var sum1 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    var sum2 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    var sum3 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    var sum4 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    ref float dz = ref firstDz;
+                    for (int t = 0; t < steps; t++)
+                    {
+                        sum0 += global::LstmGen.Kernels.Simd.Load128(ref dz, 0);
+                        sum1 += global::LstmGen.Kernels.Simd.Load128(ref dz, 4);
+                        sum2 += global::LstmGen.Kernels.Simd.Load128(ref dz, 8);
+                        sum3 += global::LstmGen.Kernels.Simd.Load128(ref dz, 12);
+                        sum4 += global::LstmGen.Kernels.Simd.Load128(ref dz, 16);
+                        dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                    }
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 0) + sum0, ref gradient, 0);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, 0) + sum0, ref biasHh, 0);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 4) + sum1, ref gradient, 4);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, 4) + sum1, ref biasHh, 4);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 8) + sum2, ref gradient, 8);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, 8) + sum2, ref biasHh, 8);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 12) + sum3, ref gradient, 12);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, 12) + sum3, ref biasHh, 12);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 16) + sum4, ref gradient, 16);
+                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, 16) + sum4, ref biasHh, 16);
+                }
+            }
+
+            /// <summary>∂L/∂x_t = W_ihᵀ·dz and ∂L/∂h_{t-1} = W_hhᵀ·dz, in scalar code: one dot product per row of the transposed weights.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            public static void TransposedProductsScalar(ref float weights, ref float dz, ref float inputGradient, ref float hiddenGradient)
+            {
+                ref float row = ref weights;
+                for (nuint k = 0; k < InputSize; k++)
+                {
+                    float sum = 0;
+                    for (nuint r = 0; r < GateCount; r++)
+                    {
+                        sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, r) * global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, r);
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, k) = sum;
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                }
+                for (nuint j = 0; j < HiddenSize; j++)
+                {
+                    float sum = 0;
+                    for (nuint r = 0; r < GateCount; r++)
+                    {
+                        sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref row, r) * global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, r);
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, j) = sum;
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                }
+            }
+
+            /// <summary>
+            /// Parameter gradients in scalar code: ∂L/∂W_ihᵀ[k] += Σ_t x_t[k]·dz_t, ∂L/∂W_hhᵀ[j] += Σ_t h_{t-1}[j]·dz_t, ∂L/∂b += Σ_t dz_t.
+            /// Each element's sum over the steps is formed from zero, then added to the accumulated gradient.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            public static void AccumulateParameterGradientsScalar(ref float gradients, ref float input, int steps, ref float tape)
+            {
+                ref float firstDz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength + TapeStride);
+                ref float gradient = ref gradients;
+                // Rows of ∂L/∂W_ihᵀ: row k is scaled by x_t[k].
+                for (nuint k = 0; k < InputSize; k++)
+                {
+                    for (nuint r = 0; r < GateCount; r++)
+                    {
+                        float sum = 0;
+                        ref float dz = ref firstDz;
+                        for (int t = 0; t < steps; t++)
+                        {
+                            float scale = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k);
+                            sum += scale * global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, r);
+                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        }
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, r) += sum;
+                    }
+                    gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
+                }
+                // Rows of ∂L/∂W_hhᵀ: row j is scaled by h_{t-1}[j], from the previous tape row (row -1 holds h_0).
+                for (nuint j = 0; j < HiddenSize; j++)
+                {
+                    for (nuint r = 0; r < GateCount; r++)
+                    {
+                        float sum = 0;
+                        ref float dz = ref firstDz;
+                        for (int t = 0; t < steps; t++)
+                        {
+                            float scale = global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j);
+                            sum += scale * global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, r);
+                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        }
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, r) += sum;
+                    }
+                    gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
+                }
+                // Both bias vectors receive Σ_t dz_t: they enter every gate pre-activation the same way.
+                ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
+                for (nuint r = 0; r < GateCount; r++)
+                {
+                    float sum = 0;
+                    ref float dz = ref firstDz;
+                    for (int t = 0; t < steps; t++)
+                    {
+                        sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, r);
+                        dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, r) += sum;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, r) += sum;
+                }
+            }
+
+            /// <summary>
+            /// Backpropagation through time over a recorded tape, last step first. Per step: the cell's backward pass
+            /// turns ∂L/∂h_t and ∂L/∂c_t into the gate gradients dz (stored over the gates in the tape row) and ∂L/∂c_{t-1};
+            /// the transposed products W_ihᵀ·dz and W_hhᵀ·dz give ∂L/∂x_t and ∂L/∂h_{t-1}. The parameter gradients are
+            /// accumulated after the loop, from all steps' dz at once.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            public static void BackwardSequence4Lanes2Groups16LaneColumns(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient)
+            {
+                // hiddenGradient holds ∂L/∂h (H floats), followed by ∂L/∂c (H floats); both are updated step by step.
+                ref float cellGradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, HiddenSize);
+                for (int t = steps - 1; t >= 0; t--)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, (nuint)(TapeHeaderLength + (t + 1) * TapeStride));
+                    CellBackward4Lanes2Groups(ref row, ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref row, TapeStride), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, (nuint)(t * HiddenSize)), ref hiddenGradient, ref cellGradient);
+                    TransposedProducts16Lanes(ref weights, ref row, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, (nuint)(t * InputSize)), ref hiddenGradient);
+                }
+
+                AccumulateParameterGradients16Lanes(ref gradients, ref input, steps, ref tape);
+            }
+
+            /// <summary>
+            /// Backpropagation through time over a recorded tape, last step first. Per step: the cell's backward pass
+            /// turns ∂L/∂h_t and ∂L/∂c_t into the gate gradients dz (stored over the gates in the tape row) and ∂L/∂c_{t-1};
+            /// the transposed products W_ihᵀ·dz and W_hhᵀ·dz give ∂L/∂x_t and ∂L/∂h_{t-1}. The parameter gradients are
+            /// accumulated after the loop, from all steps' dz at once.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            public static void BackwardSequence4Lanes2Groups8LaneColumns(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient)
+            {
+                // hiddenGradient holds ∂L/∂h (H floats), followed by ∂L/∂c (H floats); both are updated step by step.
+                ref float cellGradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, HiddenSize);
+                for (int t = steps - 1; t >= 0; t--)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, (nuint)(TapeHeaderLength + (t + 1) * TapeStride));
+                    CellBackward4Lanes2Groups(ref row, ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref row, TapeStride), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, (nuint)(t * HiddenSize)), ref hiddenGradient, ref cellGradient);
+                    TransposedProducts8Lanes(ref weights, ref row, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, (nuint)(t * InputSize)), ref hiddenGradient);
+                }
+
+                AccumulateParameterGradients8Lanes(ref gradients, ref input, steps, ref tape);
+            }
+
+            /// <summary>
+            /// Backpropagation through time over a recorded tape, last step first. Per step: the cell's backward pass
+            /// turns ∂L/∂h_t and ∂L/∂c_t into the gate gradients dz (stored over the gates in the tape row) and ∂L/∂c_{t-1};
+            /// the transposed products W_ihᵀ·dz and W_hhᵀ·dz give ∂L/∂x_t and ∂L/∂h_{t-1}. The parameter gradients are
+            /// accumulated after the loop, from all steps' dz at once.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            public static void BackwardSequence4Lanes2Groups4LaneColumns(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient)
+            {
+                // hiddenGradient holds ∂L/∂h (H floats), followed by ∂L/∂c (H floats); both are updated step by step.
+                ref float cellGradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, HiddenSize);
+                for (int t = steps - 1; t >= 0; t--)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, (nuint)(TapeHeaderLength + (t + 1) * TapeStride));
+                    CellBackward4Lanes2Groups(ref row, ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref row, TapeStride), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, (nuint)(t * HiddenSize)), ref hiddenGradient, ref cellGradient);
+                    TransposedProducts4Lanes(ref weights, ref row, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, (nuint)(t * InputSize)), ref hiddenGradient);
+                }
+
+                AccumulateParameterGradients4Lanes(ref gradients, ref input, steps, ref tape);
+            }
+
+            /// <summary>
+            /// Backpropagation through time over a recorded tape, last step first. Per step: the cell's backward pass
+            /// turns ∂L/∂h_t and ∂L/∂c_t into the gate gradients dz (stored over the gates in the tape row) and ∂L/∂c_{t-1};
+            /// the transposed products W_ihᵀ·dz and W_hhᵀ·dz give ∂L/∂x_t and ∂L/∂h_{t-1}. The parameter gradients are
+            /// accumulated after the loop, from all steps' dz at once.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            public static void BackwardSequenceScalar(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient)
+            {
+                // hiddenGradient holds ∂L/∂h (H floats), followed by ∂L/∂c (H floats); both are updated step by step.
+                ref float cellGradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, HiddenSize);
+                for (int t = steps - 1; t >= 0; t--)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, (nuint)(TapeHeaderLength + (t + 1) * TapeStride));
+                    CellBackwardScalar(ref row, ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref row, TapeStride), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, (nuint)(t * HiddenSize)), ref hiddenGradient, ref cellGradient);
+                    TransposedProductsScalar(ref weights, ref row, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, (nuint)(t * InputSize)), ref hiddenGradient);
+                }
+
+                AccumulateParameterGradientsScalar(ref gradients, ref input, steps, ref tape);
+            }
+
+
             /// <summary>
             /// One time step with 4-float (128-bit) vectors. Each chunk keeps the four gate
             /// pre-activations of its hidden units in registers while it streams every weight row once, then updates
@@ -291,6 +1187,109 @@ partial class Outer<T>
                 }
             }
 
+            /// <summary>
+            /// One time step with 4-float (128-bit) vectors. Each chunk keeps the four gate
+            /// pre-activations of its hidden units in registers while it streams every weight row once, then updates
+            /// those units' cells straight from the registers.
+            /// It also records i, f, g, o, c, tanh(c) and h in a tape row for the backward pass; h_{t-1} and c_{t-1}
+            /// come from the previous row, so nothing is updated in place.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            public static void Record4Lanes2Groups(ref float weights, ref float input, ref float hiddenIn, ref float cellIn, ref float tapeRow)
+            {
+                // Tape row: i | f | g | o (4H), then c, tanh(c) and h (H each).
+                ref float cellOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 4 * HiddenSize);
+                ref float tanhCell = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 5 * HiddenSize);
+                ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 6 * HiddenSize);
+                ref float biasIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasIhOffset);
+                ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasHhOffset);
+
+                // Units 0..3: 1 group(s) of 4, then the tail group over units 1..4 (it overlaps the previous group; the shared lanes compute identical values).
+                {
+                    // z = b_ih + b_hh: the biases are the accumulators' starting values.
+                    // z{gate}{group} holds 4 pre-activations of one gate (i, f, g, o) for one group of units.
+                    var zi0 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, 0) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, 0);
+                    var zf0 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, 5) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, 5);
+                    var zg0 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, 10) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, 10);
+                    var zo0 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, 15) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, 15);
+                    var zi1 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, 1) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, 1);
+                    var zf1 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, 6) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, 6);
+                    var zg1 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, 11) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, 11);
+                    var zo1 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, 16) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, 16);
+
+                    // z += W_ih·x: x_k is broadcast and multiplied into row k of W_ihᵀ (contiguous gate columns).
+                    ref float row = ref weights;
+                    for (nuint k = 0; k < InputSize; k++)
+                    {
+                        var scale = global::LstmGen.Kernels.Simd.Broadcast128(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 0), scale, zi0);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 5), scale, zf0);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 10), scale, zg0);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 15), scale, zo0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 1), scale, zi1);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 6), scale, zf1);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 11), scale, zg1);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 16), scale, zo1);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    }
+
+                    // z += W_hh·h_{t-1}: the rows of W_hhᵀ follow those of W_ihᵀ, so `row` just continues.
+                    for (nuint j = 0; j < HiddenSize; j++)
+                    {
+                        var scale = global::LstmGen.Kernels.Simd.Broadcast128(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 0), scale, zi0);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 5), scale, zf0);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 10), scale, zg0);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 15), scale, zo0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 1), scale, zi1);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 6), scale, zf1);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 11), scale, zg1);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 16), scale, zo1);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    }
+
+                    // Group 0 (units 0..3): i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi0);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf0);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg0);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo0);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load128(ref cellIn, 0), i * g);
+                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, 0);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::LstmGen.Kernels.Simd.Store(tanhC, ref tanhCell, 0);
+                        global::LstmGen.Kernels.Simd.Store(o * tanhC, ref hiddenOut, 0);
+                        // Recorded for the backward pass: the activated gates.
+                        global::LstmGen.Kernels.Simd.Store(i, ref tapeRow, 0);
+                        global::LstmGen.Kernels.Simd.Store(f, ref tapeRow, 5);
+                        global::LstmGen.Kernels.Simd.Store(g, ref tapeRow, 10);
+                        global::LstmGen.Kernels.Simd.Store(o, ref tapeRow, 15);
+                    }
+
+                    // Group 1 (units 1..4, tail): i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi1);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf1);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg1);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo1);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load128(ref cellIn, 1), i * g);
+                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, 1);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::LstmGen.Kernels.Simd.Store(tanhC, ref tanhCell, 1);
+                        global::LstmGen.Kernels.Simd.Store(o * tanhC, ref hiddenOut, 1);
+                        // Recorded for the backward pass: the activated gates.
+                        global::LstmGen.Kernels.Simd.Store(i, ref tapeRow, 1);
+                        global::LstmGen.Kernels.Simd.Store(f, ref tapeRow, 6);
+                        global::LstmGen.Kernels.Simd.Store(g, ref tapeRow, 11);
+                        global::LstmGen.Kernels.Simd.Store(o, ref tapeRow, 16);
+                    }
+                }
+            }
+
             /// <summary>Runs <see cref="Step4Lanes2Groups"/> over <paramref name="steps"/> steps, writing h_t into row t of the output.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
             public static void Forward4Lanes2Groups(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell, ref float cellBuffer)
@@ -316,6 +1315,86 @@ partial class Outer<T>
                 {
                     global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref cellIn, HiddenSize).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref cell, HiddenSize));
                 }
+            }
+
+            /// <summary>Runs <see cref="Record4Lanes2Groups"/> over <paramref name="steps"/> steps; row -1 (h_0, c_0) is already in the tape.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            public static void RecordSequence4Lanes2Groups(ref float weights, ref float input, int steps, ref float tape)
+            {
+                ref float previous = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength);
+                for (int t = 0; t < steps; t++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, TapeStride);
+                    Record4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
+                    previous = ref row;
+                }
+            }
+
+            /// <summary>
+            /// The cell's backward pass for one step. In: ∂L/∂h_t = dy_t + (the gradient from step t+1), ∂L/∂c_t. Out: the gate
+            /// gradients dz (over the gates in the tape row) and ∂L/∂c_{t-1} (over ∂L/∂c_t).
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            public static void CellBackward4Lanes2Groups(ref float row, ref float previousRow, ref float outputGradient, ref float hiddenGradient, ref float cellGradient)
+            {
+                // The tail group (units 1..4) overlaps its neighbour, and every group overwrites its gates with dz and
+                // ∂L/∂c_t with ∂L/∂c_{t-1}: so the tail reads all its inputs first and stores last. Shared lanes agree bit for bit.
+                // The forward activations of this step, recorded in the tape.
+                var tailI = global::LstmGen.Kernels.Simd.Load128(ref row, 1);
+                var tailF = global::LstmGen.Kernels.Simd.Load128(ref row, 1 + HiddenSize);
+                var tailG = global::LstmGen.Kernels.Simd.Load128(ref row, 1 + 2 * HiddenSize);
+                var tailO = global::LstmGen.Kernels.Simd.Load128(ref row, 1 + 3 * HiddenSize);
+                var tailTanhC = global::LstmGen.Kernels.Simd.Load128(ref row, 1 + 5 * HiddenSize);
+                var tailPreviousC = global::LstmGen.Kernels.Simd.Load128(ref previousRow, 1 + 4 * HiddenSize);
+                var tailOne = global::LstmGen.Kernels.Simd.Broadcast128(1f);
+                // dh = ∂L/∂h_t: from this step's output and from step t+1
+                var tailDh = global::LstmGen.Kernels.Simd.Load128(ref outputGradient, 1) + global::LstmGen.Kernels.Simd.Load128(ref hiddenGradient, 1);
+                // dc = dc_next + dh ⊙ o ⊙ (1 − tanh²(c))
+                var tailDc = global::LstmGen.Kernels.Simd.MultiplyAdd(tailDh * tailO, tailOne - tailTanhC * tailTanhC, global::LstmGen.Kernels.Simd.Load128(ref cellGradient, 1));
+                // Through the activations (σ' = σ(1 − σ), tanh' = 1 − tanh²):
+                // dz_i = dc ⊙ g ⊙ i(1 − i), dz_f = dc ⊙ c_{t-1} ⊙ f(1 − f), dz_g = dc ⊙ i ⊙ (1 − g²), dz_o = dh ⊙ tanh(c) ⊙ o(1 − o)
+                var tailDzi = tailDc * tailG * tailI * (tailOne - tailI);
+                var tailDzf = tailDc * tailPreviousC * tailF * (tailOne - tailF);
+                var tailDzg = tailDc * tailI * (tailOne - tailG * tailG);
+                var tailDzo = tailDh * tailTanhC * tailO * (tailOne - tailO);
+                // dc_{t-1} = dc ⊙ f
+                var tailPreviousDc = tailDc * tailF;
+
+                // Units 0..3.
+                {
+                    // The forward activations of this step, recorded in the tape.
+                    var i = global::LstmGen.Kernels.Simd.Load128(ref row, 0);
+                    var f = global::LstmGen.Kernels.Simd.Load128(ref row, HiddenSize);
+                    var g = global::LstmGen.Kernels.Simd.Load128(ref row, 2 * HiddenSize);
+                    var o = global::LstmGen.Kernels.Simd.Load128(ref row, 3 * HiddenSize);
+                    var tanhC = global::LstmGen.Kernels.Simd.Load128(ref row, 5 * HiddenSize);
+                    var previousC = global::LstmGen.Kernels.Simd.Load128(ref previousRow, 4 * HiddenSize);
+                    var one = global::LstmGen.Kernels.Simd.Broadcast128(1f);
+                    // dh = ∂L/∂h_t: from this step's output and from step t+1
+                    var dh = global::LstmGen.Kernels.Simd.Load128(ref outputGradient, 0) + global::LstmGen.Kernels.Simd.Load128(ref hiddenGradient, 0);
+                    // dc = dc_next + dh ⊙ o ⊙ (1 − tanh²(c))
+                    var dc = global::LstmGen.Kernels.Simd.MultiplyAdd(dh * o, one - tanhC * tanhC, global::LstmGen.Kernels.Simd.Load128(ref cellGradient, 0));
+                    // Through the activations (σ' = σ(1 − σ), tanh' = 1 − tanh²):
+                    // dz_i = dc ⊙ g ⊙ i(1 − i), dz_f = dc ⊙ c_{t-1} ⊙ f(1 − f), dz_g = dc ⊙ i ⊙ (1 − g²), dz_o = dh ⊙ tanh(c) ⊙ o(1 − o)
+                    var dzi = dc * g * i * (one - i);
+                    var dzf = dc * previousC * f * (one - f);
+                    var dzg = dc * i * (one - g * g);
+                    var dzo = dh * tanhC * o * (one - o);
+                    // dc_{t-1} = dc ⊙ f
+                    var previousDc = dc * f;
+                    global::LstmGen.Kernels.Simd.Store(dzi, ref row, 0);
+                    global::LstmGen.Kernels.Simd.Store(dzf, ref row, HiddenSize);
+                    global::LstmGen.Kernels.Simd.Store(dzg, ref row, 2 * HiddenSize);
+                    global::LstmGen.Kernels.Simd.Store(dzo, ref row, 3 * HiddenSize);
+                    global::LstmGen.Kernels.Simd.Store(previousDc, ref cellGradient, 0);
+                }
+
+                // The tail group's results, now that every other group has read its inputs.
+                global::LstmGen.Kernels.Simd.Store(tailDzi, ref row, 1);
+                global::LstmGen.Kernels.Simd.Store(tailDzf, ref row, 1 + HiddenSize);
+                global::LstmGen.Kernels.Simd.Store(tailDzg, ref row, 1 + 2 * HiddenSize);
+                global::LstmGen.Kernels.Simd.Store(tailDzo, ref row, 1 + 3 * HiddenSize);
+                global::LstmGen.Kernels.Simd.Store(tailPreviousDc, ref cellGradient, 1);
             }
 
             /// <summary>One time step in scalar code: the fallback without SIMD, and the kernel for fewer than 4 hidden units.</summary>
@@ -368,6 +1447,66 @@ partial class Outer<T>
                 }
             }
 
+            /// <summary>One time step in scalar code that also records i, f, g, o, c, tanh(c) and h in a tape row for the backward pass.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            public static void RecordScalar(ref float weights, ref float input, ref float hiddenIn, ref float cellIn, ref float tapeRow)
+            {
+                // Tape row: i | f | g | o (4H), then c, tanh(c) and h (H each).
+                ref float cellOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 4 * HiddenSize);
+                ref float tanhCell = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 5 * HiddenSize);
+                ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 6 * HiddenSize);
+                // z: the 4H gate pre-activations, gate-major (i | f | g | o).
+                global::System.Span<float> preActivations = stackalloc float[GateCount];
+                ref float z = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(preActivations);
+                ref float biasIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasIhOffset);
+                ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasHhOffset);
+
+                // z = b_ih + b_hh
+                for (nuint r = 0; r < GateCount; r++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref z, r) = global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, r) + global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, r);
+                }
+
+                // z += W_ih·x + W_hh·h_{t-1}: row k of W_ihᵀ (then row j of W_hhᵀ) scaled by x_k (then h_j).
+                ref float row = ref weights;
+                for (nuint k = 0; k < InputSize; k++)
+                {
+                    float scale = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k);
+                    for (nuint r = 0; r < GateCount; r++)
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref z, r) += scale * global::System.Runtime.CompilerServices.Unsafe.Add(ref row, r);
+                    }
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                }
+                for (nuint j = 0; j < HiddenSize; j++)
+                {
+                    float scale = global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j);
+                    for (nuint r = 0; r < GateCount; r++)
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref z, r) += scale * global::System.Runtime.CompilerServices.Unsafe.Add(ref row, r);
+                    }
+                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                }
+
+                // Per unit: i, f, o = σ(z), g = tanh(z); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c'). Lane j reads c_j before writing it.
+                for (nuint j = 0; j < HiddenSize; j++)
+                {
+                    float i = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref z, j));
+                    float f = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref z, HiddenSize + j));
+                    float g = global::LstmGen.Kernels.Activation.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref z, 2 * HiddenSize + j));
+                    float o = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref z, 3 * HiddenSize + j));
+                    float c = f * global::System.Runtime.CompilerServices.Unsafe.Add(ref cellIn, j) + i * g;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cellOut, j) = c;
+                    float tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, j) = i;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, HiddenSize + j) = f;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 2 * HiddenSize + j) = g;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 3 * HiddenSize + j) = o;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref tanhCell, j) = tanhC;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenOut, j) = o * tanhC;
+                }
+            }
+
             /// <summary>Runs <see cref="StepScalar"/> over <paramref name="steps"/> steps, writing h_t into row t of the output.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
             public static void ForwardScalar(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell)
@@ -386,6 +1525,56 @@ partial class Outer<T>
 
                 // The final state: h_N is the last output row; c_N is wherever the last step wrote it.
                 global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref hiddenIn, HiddenSize).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref hidden, HiddenSize));
+            }
+
+            /// <summary>Runs <see cref="RecordScalar"/> over <paramref name="steps"/> steps; row -1 (h_0, c_0) is already in the tape.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            public static void RecordSequenceScalar(ref float weights, ref float input, int steps, ref float tape)
+            {
+                ref float previous = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength);
+                for (int t = 0; t < steps; t++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, TapeStride);
+                    RecordScalar(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
+                    previous = ref row;
+                }
+            }
+
+            /// <summary>
+            /// The cell's backward pass for one step. In: ∂L/∂h_t = dy_t + (the gradient from step t+1), ∂L/∂c_t. Out: the gate
+            /// gradients dz (over the gates in the tape row) and ∂L/∂c_{t-1} (over ∂L/∂c_t).
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            public static void CellBackwardScalar(ref float row, ref float previousRow, ref float outputGradient, ref float hiddenGradient, ref float cellGradient)
+            {
+                for (nuint j = 0; j < HiddenSize; j++)
+                {
+                    // The forward activations of this step, recorded in the tape.
+                    var i = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j);
+                    var f = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j + HiddenSize);
+                    var g = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j + 2 * HiddenSize);
+                    var o = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j + 3 * HiddenSize);
+                    var tanhC = global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j + 5 * HiddenSize);
+                    var previousC = global::System.Runtime.CompilerServices.Unsafe.Add(ref previousRow, j + 4 * HiddenSize);
+                    var one = 1f;
+                    // dh = ∂L/∂h_t: from this step's output and from step t+1
+                    var dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, j) + global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, j);
+                    // dc = dc_next + dh ⊙ o ⊙ (1 − tanh²(c))
+                    var dc = (dh * o) * (one - tanhC * tanhC) + global::System.Runtime.CompilerServices.Unsafe.Add(ref cellGradient, j);
+                    // Through the activations (σ' = σ(1 − σ), tanh' = 1 − tanh²):
+                    // dz_i = dc ⊙ g ⊙ i(1 − i), dz_f = dc ⊙ c_{t-1} ⊙ f(1 − f), dz_g = dc ⊙ i ⊙ (1 − g²), dz_o = dh ⊙ tanh(c) ⊙ o(1 − o)
+                    var dzi = dc * g * i * (one - i);
+                    var dzf = dc * previousC * f * (one - f);
+                    var dzg = dc * i * (one - g * g);
+                    var dzo = dh * tanhC * o * (one - o);
+                    // dc_{t-1} = dc ⊙ f
+                    var previousDc = dc * f;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j) = dzi;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j + HiddenSize) = dzf;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j + 2 * HiddenSize) = dzg;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref row, j + 3 * HiddenSize) = dzo;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cellGradient, j) = previousDc;
+                }
             }
         }
     }
