@@ -27,6 +27,7 @@ internal sealed record LstmCandidate(
     int? SequenceLength,
     EquatableArray<string> ConflictingMembers,
     bool HasVector512,
+    int LanguageVersion,
     bool AllowUnsafe);
 
 /// <summary>

@@ -72,7 +72,21 @@ internal static class Parser
             IntArgument(attribute, 2),
             ConflictingMembers(type).ToEquatableArray(),
             HasVector512: compilation.GetTypeByMetadataName("System.Runtime.Intrinsics.Vector512`1") is not null,
+            LanguageVersion: LanguageVersionOf(type),
             AllowUnsafe: compilation.Options is CSharpCompilationOptions { AllowUnsafe: true });
+    }
+
+    private static int LanguageVersionOf(INamedTypeSymbol type)
+    {
+        foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.SyntaxTree.Options is CSharpParseOptions options)
+            {
+                return (int)options.LanguageVersion;
+            }
+        }
+
+        return (int)LanguageVersion.Latest;
     }
 
     private static int? IntArgument(AttributeData attribute, int index)

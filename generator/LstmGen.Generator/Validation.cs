@@ -23,6 +23,9 @@ internal static class Validation
     /// <summary>The vector width the LSTM007 hint measures hidden sizes against (one 256-bit vector of floats).</summary>
     public const int HintVectorFloats = 8;
 
+    /// <summary>C# 9 (<c>LanguageVersion.CSharp9</c> = 900): native-sized integers in the emitted code.</summary>
+    public const int MinimumLanguageVersion = 900;
+
     /// <summary>Names the generator emits into the user's type; declaring any of them yourself is LSTM006.</summary>
     public static readonly ImmutableArray<string> GeneratedMemberNames = ImmutableArray.Create(
         "InputSize", "HiddenSize", "SequenceLength", "ParameterCount", "Parameters", "InitializeParameters",
@@ -38,7 +41,10 @@ internal static class Validation
 
         foreach (string type in candidate.NonPartialTypes)
         {
-            problems.Add(Problem(DiagnosticIds.NotPartial, ProblemTarget.TypeIdentifier, type));
+            // MemberName carries which type of the chain lacks 'partial'; the analyzer reports at its declaration.
+            problems.Add(new LstmProblem(
+                DiagnosticIds.NotPartial, ProblemTarget.TypeIdentifier, 0, type,
+                ImmutableArray.Create(type, candidate.TypeName).ToEquatableArray()));
         }
 
         string? shapeReason =
@@ -56,6 +62,11 @@ internal static class Validation
         if (!candidate.HasVector512)
         {
             problems.Add(Problem(DiagnosticIds.MissingVector512, ProblemTarget.Attribute, candidate.TypeName));
+        }
+
+        if (candidate.LanguageVersion < MinimumLanguageVersion)
+        {
+            problems.Add(Problem(DiagnosticIds.LanguageVersionTooLow, ProblemTarget.Attribute, candidate.TypeName, FormatLanguageVersion(candidate.LanguageVersion)));
         }
 
         CheckSize(problems, 0, "inputSize", candidate.InputSize, MaxInputSize);
@@ -148,6 +159,11 @@ internal static class Validation
     private static LstmProblem Problem(string id, ProblemTarget target, int argumentIndex, params string[] arguments)
         => new(id, target, argumentIndex, string.Empty, arguments.ToEquatableArray());
 
+    private static string FormatLanguageVersion(int version) =>
+        version % 100 == 0
+            ? (version / 100).ToString(CultureInfo.InvariantCulture)
+            : $"{version / 100}.{version % 100}";
+
     private static string Format(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }
 
@@ -162,6 +178,7 @@ internal static class DiagnosticIds
     public const string MemberConflict = "LSTM006";
     public const string RemainderPath = "LSTM007";
     public const string MissingVector512 = "LSTM008";
+    public const string LanguageVersionTooLow = "LSTM009";
 
     /// <summary>An argument that is not a constant: the compiler already reports it; never surfaced.</summary>
     public const string Unreadable = "LSTM000";

@@ -8,7 +8,7 @@ namespace LstmGen.Generator.Tests;
 /// <summary>Compiles test sources against the running framework plus LstmGen, and runs the generator on them.</summary>
 internal static class GeneratorHarness
 {
-    private static readonly ImmutableArray<MetadataReference> References = LoadReferences();
+    public static readonly ImmutableArray<MetadataReference> References = LoadReferences();
 
     private static ImmutableArray<MetadataReference> LoadReferences()
     {

@@ -1,0 +1,83 @@
+using Microsoft.CodeAnalysis;
+
+namespace LstmGen.Generator;
+
+/// <summary>Every diagnostic LstmGen reports, in one place. Each has a help page under docs/diagnostics.</summary>
+internal static class DiagnosticDescriptors
+{
+    public const string Category = "LstmGen";
+
+    /// <summary>Where the help pages live; <c>{ID}.md</c> is appended.</summary>
+    public const string HelpLinkBase = "https://github.com/lstmgen/lstmgen/blob/main/docs/diagnostics/";
+
+    public static readonly DiagnosticDescriptor NotPartial = Create(
+        DiagnosticIds.NotPartial, DiagnosticSeverity.Error,
+        "The [Lstm] type and its containing types must be partial",
+        "'{0}' must be declared partial so LstmGen can add the generated LSTM members to '{1}'",
+        "LstmGen adds its members to the class through a second partial declaration. That needs the 'partial' modifier on every declaration of the class and of each type it is nested in.");
+
+    public static readonly DiagnosticDescriptor NonPositiveSize = Create(
+        DiagnosticIds.NonPositiveSize, DiagnosticSeverity.Error,
+        "LSTM sizes must be positive",
+        "{0} must be at least 1, but it is {1}",
+        "inputSize, hiddenSize and sequenceLength are counts (features per step, hidden units, time steps) and must be at least 1.");
+
+    public static readonly DiagnosticDescriptor UnsupportedType = Create(
+        DiagnosticIds.UnsupportedType, DiagnosticSeverity.Error,
+        "[Lstm] cannot be applied to this kind of type",
+        "[Lstm] cannot be applied to '{0}': {1}",
+        "The generated LSTM is a concrete, non-generic, non-record class owning its parameters: [Lstm] is not supported on generic, static, abstract, record or file-local types.");
+
+    public static readonly DiagnosticDescriptor AboveLimit = Create(
+        DiagnosticIds.AboveLimit, DiagnosticSeverity.Error,
+        "An LSTM size exceeds what LstmGen supports",
+        "{0} exceeds the supported limit of {1}",
+        "LstmGen targets small, fixed-size recurrent models: inputSize ≤ 65,536, hiddenSize ≤ 4,096, sequenceLength ≤ 65,536 and at most 64 Mi (67,108,864) parameters, which keeps every offset, tape and buffer within one .NET array.");
+
+    public static readonly DiagnosticDescriptor StackBudget = Create(
+        DiagnosticIds.StackBudget, DiagnosticSeverity.Warning,
+        "Backward needs more stack than the budget",
+        "Backward on '{0}' needs {1} bytes of scratch for sequenceLength = {2}, over the {3}-byte stack budget: calls that long take a pooled array instead of the stack; pass a workspace of BackwardWorkspaceLength floats to Backward, or lower sequenceLength",
+        "Backward without a workspace records the forward activations (7·hiddenSize floats per step) on the stack. Above 256 KiB a call rents a pooled array instead, so it neither overflows the stack nor creates garbage, but it depends on the shared pool; the workspace overload makes the memory explicit.");
+
+    public static readonly DiagnosticDescriptor MemberConflict = Create(
+        DiagnosticIds.MemberConflict, DiagnosticSeverity.Error,
+        "A member of the [Lstm] type has a name LstmGen generates",
+        "'{0}' declares '{1}', a name LstmGen generates into the type; rename or remove it",
+        "LstmGen generates constants (InputSize, HiddenSize, SequenceLength, ParameterCount, …), properties (Parameters, Gradients) and methods (Step, Forward, Backward, …) into the [Lstm] class. A member of the same name would collide with them.");
+
+    public static readonly DiagnosticDescriptor RemainderPath = Create(
+        DiagnosticIds.RemainderPath, DiagnosticSeverity.Info,
+        "hiddenSize is not a multiple of the vector width",
+        "hiddenSize = {0} is not a multiple of 8 floats, so a remainder vector that overlaps its neighbour runs in every step; {1} would use full vectors only",
+        "The kernels process hidden units in vectors of 8 (AVX2) or 16 (AVX-512) floats. Other sizes are fully supported through one extra, overlapping vector group, which costs up to one group's work per step.");
+
+    public static readonly DiagnosticDescriptor MissingVector512 = Create(
+        DiagnosticIds.MissingVector512, DiagnosticSeverity.Error,
+        "LstmGen needs .NET 8 or later",
+        "'{0}' cannot be generated: the target framework has no System.Runtime.Intrinsics.Vector512 (LstmGen's kernels need .NET 8 or later)",
+        "The generated kernels use Vector128/256/512 and the .NET 8 intrinsics APIs. Target net8.0 or later.");
+
+    public static readonly DiagnosticDescriptor LanguageVersionTooLow = Create(
+        DiagnosticIds.LanguageVersionTooLow, DiagnosticSeverity.Error,
+        "LstmGen needs C# 9 or later",
+        "'{0}' cannot be generated: LstmGen's code needs C# 9 or later, but this project uses C# {1}",
+        "The generated code uses native-sized integers and pattern matching from C# 9. Raise LangVersion (the default for net8.0 is C# 12).");
+
+    public static DiagnosticDescriptor? ForId(string id) => id switch
+    {
+        DiagnosticIds.NotPartial => NotPartial,
+        DiagnosticIds.NonPositiveSize => NonPositiveSize,
+        DiagnosticIds.UnsupportedType => UnsupportedType,
+        DiagnosticIds.AboveLimit => AboveLimit,
+        DiagnosticIds.StackBudget => StackBudget,
+        DiagnosticIds.MemberConflict => MemberConflict,
+        DiagnosticIds.RemainderPath => RemainderPath,
+        DiagnosticIds.MissingVector512 => MissingVector512,
+        DiagnosticIds.LanguageVersionTooLow => LanguageVersionTooLow,
+        _ => null,
+    };
+
+    private static DiagnosticDescriptor Create(string id, DiagnosticSeverity severity, string title, string message, string description) =>
+        new(id, title, message, Category, severity, isEnabledByDefault: true, description, HelpLinkBase + id + ".md");
+}
