@@ -330,6 +330,14 @@ internal static partial class Emitter
         w.Line("private static class LstmKernels");
         using (w.Braces())
         {
+            foreach (int lanes in plan.Kernels.Where(k => !k.IsScalar).Select(k => k.Lanes).Distinct())
+            {
+                EmitCellForward(w, plan, lanes, record: false);
+                w.Line();
+                EmitCellForward(w, plan, lanes, record: true);
+                w.Line();
+            }
+
             EmitBackwardKernels(w, plan);
             bool first = false;
             foreach (KernelPlan kernel in plan.Kernels)
@@ -546,11 +554,9 @@ internal static partial class Emitter
             : "public static void Step" + k.Suffix + "(ref float weights, ref float input, ref float hiddenIn, ref float cellIn, ref float hiddenOut, ref float cellOut)");
         using (w.Braces())
         {
-            if (record)
-            {
-                EmitTapeRowRefs(w);
-            }
-
+            w.Line($"// Each chunk's pre-activations, for the cell update: {4 * k.GroupsPerChunk} vectors of {k.Lanes}.");
+            w.Line($"{Span} preActivations = stackalloc float[{4 * k.GroupsPerChunk * k.Lanes}];");
+            w.Line($"ref float z = ref {MemoryMarshal}.GetReference(preActivations);");
             w.Line($"ref float biasIh = ref {Unsafe}.Add(ref weights, (nuint)BiasIhOffset);");
             w.Line($"ref float biasHh = ref {Unsafe}.Add(ref weights, (nuint)BiasHhOffset);");
             int unitsPerChunk = k.GroupsPerChunk * k.Lanes;
@@ -608,11 +614,13 @@ internal static partial class Emitter
         w.Line($"ref float hiddenOut = ref {Unsafe}.Add(ref tapeRow, 6 * HiddenSize);");
     }
 
+    /// <summary>The BCL vector class of a width, e.g. <c>global::System.Runtime.Intrinsics.Vector512</c>.</summary>
+    private static string VectorClass(int bits) => $"global::System.Runtime.Intrinsics.Vector{bits}";
+
     private static void EmitChunkBody(SourceWriter w, LstmPlan plan, KernelPlan k, List<Group> groups, bool record)
     {
         int h = plan.HiddenSize;
-        string load = $"{Simd}.Load{k.VectorBits}";
-        string broadcast = $"{Simd}.Broadcast{k.VectorBits}";
+        string vector = VectorClass(k.VectorBits);
 
         w.Line("// z = b_ih + b_hh: the biases are the accumulators' starting values.");
         w.Line($"// z{{gate}}{{group}} holds {k.Lanes} pre-activations of one gate (i, f, g, o) for one group of units.");
@@ -621,7 +629,7 @@ internal static partial class Emitter
             for (int gate = 0; gate < 4; gate++)
             {
                 string offset = groups[q].Offset(gate * h);
-                w.Line($"var z{GateNames[gate]}{q} = {load}(ref biasIh, {offset}) + {load}(ref biasHh, {offset});");
+                w.Line($"var z{GateNames[gate]}{q} = {vector}.LoadUnsafe(ref biasIh, {offset}) + {vector}.LoadUnsafe(ref biasHh, {offset});");
             }
         }
 
@@ -641,13 +649,13 @@ internal static partial class Emitter
             w.Line($"for (nuint {name} = 0; {name} < {count}; {name}++)");
             using (w.Braces())
             {
-                w.Line($"var scale = {broadcast}({Unsafe}.Add(ref {source}, {name}));");
+                w.Line($"var scale = {vector}.Create({Unsafe}.Add(ref {source}, {name}));");
                 for (int q = 0; q < groups.Count; q++)
                 {
                     for (int gate = 0; gate < 4; gate++)
                     {
                         string acc = $"z{GateNames[gate]}{q}";
-                        w.Line($"{acc} = {Simd}.MultiplyAdd({load}(ref row, {groups[q].Offset(gate * h)}), scale, {acc});");
+                        w.Line($"{acc} = {Simd}.MultiplyAdd({vector}.LoadUnsafe(ref row, {groups[q].Offset(gate * h)}), scale, {acc});");
                     }
                 }
 
@@ -655,38 +663,80 @@ internal static partial class Emitter
             }
         }
 
+        w.Line();
+        w.Line($"// The cell update reads the pre-activations from z: group q's gates i | f | g | o at z[{4 * k.Lanes}·q + {k.Lanes}·gate].");
+        w.Line("// (A separate method: its activations are inlined there, in a small method, whatever this kernel's size.)");
         for (int q = 0; q < groups.Count; q++)
         {
-            Group group = groups[q];
-            w.Line();
-            string units = group.Variable is null
-                ? $"units {group.Constant}..{group.Constant + k.Lanes - 1}"
-                : $"units {group.Offset(0)} .. {group.Offset(k.Lanes - 1)}";
-            w.Line($"// Group {q} ({units}{(group.IsTail ? ", tail" : string.Empty)}): i, f, o = σ(z), g = tanh(z).");
+            for (int gate = 0; gate < 4; gate++)
+            {
+                w.Line($"{vector}.StoreUnsafe(z{GateNames[gate]}{q}, ref z, {(4 * q + gate) * k.Lanes});");
+            }
+        }
+
+        int full = groups.Count(g => !g.IsTail);
+        string method = record ? $"CellRecord{k.Lanes}" : $"CellForward{k.Lanes}";
+        string targets = record ? "ref cellIn, ref tapeRow" : "ref cellIn, ref cellOut, ref hiddenOut";
+        if (full > 0)
+        {
+            w.Line($"{method}(ref z, {full}, {groups[0].Offset(0)}, {targets});");
+        }
+
+        if (groups.Any(g => g.IsTail))
+        {
+            Group tail = groups.Single(g => g.IsTail);
+            w.Line($"{method}(ref {Unsafe}.Add(ref z, {4 * full * k.Lanes}), 1, {tail.Offset(0)}, {targets});");
+        }
+    }
+
+    /// <summary>The cell update of consecutive groups of <paramref name="lanes"/> units, from stored pre-activations.</summary>
+    private static void EmitCellForward(SourceWriter w, LstmPlan plan, int lanes, bool record)
+    {
+        string vector = VectorClass(lanes * 32);
+        w.Line("/// <summary>");
+        w.Line($"/// The cell update of <paramref name=\"groups\"/> consecutive groups of {lanes} hidden units starting at <paramref name=\"unit\"/>,");
+        w.Line($"/// from their gate pre-activations in <paramref name=\"z\"/> (group q's i | f | g | o at z[{4 * lanes}·q + {lanes}·gate]).");
+        if (record)
+        {
+            w.Line("/// Also records i, f, g, o, c, tanh(c) and h in the tape row for the backward pass.");
+        }
+
+        w.Line("/// </summary>");
+        w.Line($"[{MethodImpl}({MethodImplOptions}.NoInlining)] // keeps the caller small; this method's activations are inlined here");
+        EmitMethodAttributes(w, plan);
+        w.Line(record
+            ? $"public static void CellRecord{lanes}(ref float z, nuint groups, nuint unit, ref float cellIn, ref float tapeRow)"
+            : $"public static void CellForward{lanes}(ref float z, nuint groups, nuint unit, ref float cellIn, ref float cellOut, ref float hiddenOut)");
+        using (w.Braces())
+        {
+            w.Line($"for (nuint q = 0; q < groups; q++, unit += {lanes})");
             using (w.Braces())
             {
-                w.Line($"var i = {Activation}.Sigmoid(zi{q});");
-                w.Line($"var f = {Activation}.Sigmoid(zf{q});");
-                w.Line($"var g = {Activation}.Tanh(zg{q});");
-                w.Line($"var o = {Activation}.Sigmoid(zo{q});");
+                w.Line($"ref float zq = ref {Unsafe}.Add(ref z, q * {4 * lanes});");
+                w.Line("// i, f, o = σ(z), g = tanh(z)");
+                w.Line($"var i = {Activation}.Sigmoid({vector}.LoadUnsafe(ref zq, 0));");
+                w.Line($"var f = {Activation}.Sigmoid({vector}.LoadUnsafe(ref zq, {lanes}));");
+                w.Line($"var g = {Activation}.Tanh({vector}.LoadUnsafe(ref zq, {2 * lanes}));");
+                w.Line($"var o = {Activation}.Sigmoid({vector}.LoadUnsafe(ref zq, {3 * lanes}));");
                 w.Line("// c' = f ⊙ c + i ⊙ g");
-                w.Line($"var c = {Simd}.MultiplyAdd(f, {load}(ref cellIn, {group.Offset(0)}), i * g);");
-                w.Line($"{Simd}.Store(c, ref cellOut, {group.Offset(0)});");
+                w.Line($"var c = {Simd}.MultiplyAdd(f, {vector}.LoadUnsafe(ref cellIn, unit), i * g);");
                 w.Line("// h' = o ⊙ tanh(c')");
+                w.Line($"var tanhC = {Activation}.Tanh(c);");
                 if (record)
                 {
-                    w.Line($"var tanhC = {Activation}.Tanh(c);");
-                    w.Line($"{Simd}.Store(tanhC, ref tanhCell, {group.Offset(0)});");
-                    w.Line($"{Simd}.Store(o * tanhC, ref hiddenOut, {group.Offset(0)});");
-                    w.Line("// Recorded for the backward pass: the activated gates.");
-                    for (int gate = 0; gate < 4; gate++)
-                    {
-                        w.Line($"{Simd}.Store({GateNames[gate]}, ref tapeRow, {group.Offset(gate * h)});");
-                    }
+                    w.Line("// Tape row: i | f | g | o (4H), then c, tanh(c) and h (H each).");
+                    w.Line($"{vector}.StoreUnsafe(i, ref tapeRow, unit);");
+                    w.Line($"{vector}.StoreUnsafe(f, ref tapeRow, HiddenSize + unit);");
+                    w.Line($"{vector}.StoreUnsafe(g, ref tapeRow, 2 * HiddenSize + unit);");
+                    w.Line($"{vector}.StoreUnsafe(o, ref tapeRow, 3 * HiddenSize + unit);");
+                    w.Line($"{vector}.StoreUnsafe(c, ref tapeRow, 4 * HiddenSize + unit);");
+                    w.Line($"{vector}.StoreUnsafe(tanhC, ref tapeRow, 5 * HiddenSize + unit);");
+                    w.Line($"{vector}.StoreUnsafe(o * tanhC, ref tapeRow, 6 * HiddenSize + unit);");
                 }
                 else
                 {
-                    w.Line($"{Simd}.Store(o * {Activation}.Tanh(c), ref hiddenOut, {group.Offset(0)});");
+                    w.Line($"{vector}.StoreUnsafe(c, ref cellOut, unit);");
+                    w.Line($"{vector}.StoreUnsafe(o * tanhC, ref hiddenOut, unit);");
                 }
             }
         }

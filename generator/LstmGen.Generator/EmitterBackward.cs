@@ -435,11 +435,11 @@ internal static partial class Emitter
     private static void EmitCellBackwardBody(SourceWriter w, KernelPlan? k, string unit, bool store, string prefix)
     {
         string P(string name) => prefix.Length == 0 ? name : prefix + char.ToUpperInvariant(name[0]) + name.Substring(1);
-        string load = k is null ? string.Empty : $"{Simd}.Load{k.VectorBits}";
+        string load = k is null ? string.Empty : $"{VectorClass(k.VectorBits)}.LoadUnsafe";
         string Read(string reference, string offset) => k is null
             ? $"{Unsafe}.Add(ref {reference}, {offset})"
             : $"{load}(ref {reference}, {offset})";
-        string one = k is null ? "1f" : $"{Simd}.Broadcast{k.VectorBits}(1f)";
+        string one = k is null ? "1f" : $"{VectorClass(k.VectorBits)}.Create(1f)";
         string Fma(string a, string b, string c) => k is null ? $"({a}) * ({b}) + {c}" : $"{Simd}.MultiplyAdd({a}, {b}, {c})";
 
         w.Line("// The forward activations of this step, recorded in the tape.");
@@ -475,7 +475,7 @@ internal static partial class Emitter
         {
             w.Line(k is null
                 ? $"{Unsafe}.Add(ref {reference}, {offset}) = {value};"
-                : $"{Simd}.Store({value}, ref {reference}, {offset});");
+                : $"{VectorClass(k.VectorBits)}.StoreUnsafe({value}, ref {reference}, {offset});");
         }
 
         Write(P("dzi"), "row", unit);
@@ -604,8 +604,8 @@ internal static partial class Emitter
 
     private static void EmitVectorDots(SourceWriter w, LstmPlan plan, ColumnPlan c)
     {
-        string load = $"{Simd}.Load{c.VectorBits}";
-        string zero = $"{Simd}.Broadcast{c.VectorBits}(0f)";
+        string load = $"{VectorClass(c.VectorBits)}.LoadUnsafe";
+        string zero = $"{VectorClass(c.VectorBits)}<float>.Zero";
         int accumulators = System.Math.Min(4, c.FullVectors + (c.HasTail ? 1 : 0));
         w.Line("/// <summary>");
         w.Line($"/// ∂L/∂x_t = W_ihᵀ·dz and ∂L/∂h_{{t-1}} = W_hhᵀ·dz with {c.Lanes}-float vectors: a dot product of each contiguous row of the");
@@ -697,9 +697,9 @@ internal static partial class Emitter
 
     private static void EmitVectorGemm(SourceWriter w, LstmPlan plan, ColumnPlan c)
     {
-        string load = $"{Simd}.Load{c.VectorBits}";
-        string broadcast = $"{Simd}.Broadcast{c.VectorBits}";
-        string zero = $"{Simd}.Broadcast{c.VectorBits}(0f)";
+        string load = $"{VectorClass(c.VectorBits)}.LoadUnsafe";
+        string broadcast = $"{VectorClass(c.VectorBits)}.Create";
+        string zero = $"{VectorClass(c.VectorBits)}<float>.Zero";
         List<List<Group>> chunks = ColumnChunks(c, out int loopChunks, out int perChunk);
         w.Line("/// <summary>");
         w.Line($"/// Parameter gradients with {c.Lanes}-float vectors, after the time loop: ∂L/∂W_ihᵀ[k] += Σ_t x_t[k]·dz_t,");
@@ -785,12 +785,12 @@ internal static partial class Emitter
                 {
                     if (bias)
                     {
-                        w.Line($"{Simd}.Store({load}(ref gradient, {chunk[v].Offset(0)}) + sum{v}, ref gradient, {chunk[v].Offset(0)});");
-                        w.Line($"{Simd}.Store({load}(ref biasHh, {chunk[v].Offset(0)}) + sum{v}, ref biasHh, {chunk[v].Offset(0)});");
+                        w.Line($"{VectorClass(c.VectorBits)}.StoreUnsafe({load}(ref gradient, {chunk[v].Offset(0)}) + sum{v}, ref gradient, {chunk[v].Offset(0)});");
+                        w.Line($"{VectorClass(c.VectorBits)}.StoreUnsafe({load}(ref biasHh, {chunk[v].Offset(0)}) + sum{v}, ref biasHh, {chunk[v].Offset(0)});");
                     }
                     else
                     {
-                        w.Line($"{Simd}.Store({load}(ref gradient, {chunk[v].Offset(0)}) + sum{v}, ref gradient, {chunk[v].Offset(0)});");
+                        w.Line($"{VectorClass(c.VectorBits)}.StoreUnsafe({load}(ref gradient, {chunk[v].Offset(0)}) + sum{v}, ref gradient, {chunk[v].Offset(0)});");
                     }
                 }
             }
@@ -813,10 +813,10 @@ internal static partial class Emitter
                 }
 
                 w.Line("sum &= tailMask;");
-                w.Line($"{Simd}.Store({load}(ref gradient, {c.TailOffset}) + sum, ref gradient, {c.TailOffset});");
+                w.Line($"{VectorClass(c.VectorBits)}.StoreUnsafe({load}(ref gradient, {c.TailOffset}) + sum, ref gradient, {c.TailOffset});");
                 if (bias)
                 {
-                    w.Line($"{Simd}.Store({load}(ref biasHh, {c.TailOffset}) + sum, ref biasHh, {c.TailOffset});");
+                    w.Line($"{VectorClass(c.VectorBits)}.StoreUnsafe({load}(ref biasHh, {c.TailOffset}) + sum, ref biasHh, {c.TailOffset});");
                 }
             }
         }

@@ -59,60 +59,174 @@ public static class Activation
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Tanh(Vector512<float> x)
     {
-        float clamp = Simd.IsMultiplyAddFused512 ? TanhClampFused : TanhClampUnfused;
-        x = ClampPreservingNaN(x, Vector512.Create(-clamp), Vector512.Create(clamp));
+        // Written out with intrinsics only (no helper calls), so inlining it costs the JIT a single inline.
+        bool fused =
+#if NET9_0_OR_GREATER
+            Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported;
+#else
+            Avx512F.IsSupported;
+#endif
+        Vector512<float> high = Vector512.Create(fused ? TanhClampFused : TanhClampUnfused);
+        Vector512<float> low = -high;
+        // min/max with the bound as the first operand: x86 MINPS/MAXPS return the second operand when either is NaN,
+        // so a NaN input comes back out; the portable fallback behaves the same in this operand order.
+        x = Avx512F.IsSupported ? Avx512F.Max(low, Avx512F.Min(high, x)) : Vector512.Max(low, Vector512.Min(high, x));
         Vector512<float> x2 = x * x;
-        Vector512<float> p = Simd.MultiplyAdd(x2, Vector512.Create(Alpha13), Vector512.Create(Alpha11));
-        p = Simd.MultiplyAdd(p, x2, Vector512.Create(Alpha9));
-        p = Simd.MultiplyAdd(p, x2, Vector512.Create(Alpha7));
-        p = Simd.MultiplyAdd(p, x2, Vector512.Create(Alpha5));
-        p = Simd.MultiplyAdd(p, x2, Vector512.Create(Alpha3));
-        p = Simd.MultiplyAdd(p, x2, Vector512.Create(Alpha1));
-        p *= x;
-        Vector512<float> q = Simd.MultiplyAdd(x2, Vector512.Create(Beta6), Vector512.Create(Beta4));
-        q = Simd.MultiplyAdd(q, x2, Vector512.Create(Beta2));
-        q = Simd.MultiplyAdd(q, x2, Vector512.Create(Beta0));
-        return p / q;
+        Vector512<float> p, q;
+        if (fused)
+        {
+#if NET9_0_OR_GREATER
+            p = Vector512.FusedMultiplyAdd(x2, Vector512.Create(Alpha13), Vector512.Create(Alpha11));
+            p = Vector512.FusedMultiplyAdd(p, x2, Vector512.Create(Alpha9));
+            p = Vector512.FusedMultiplyAdd(p, x2, Vector512.Create(Alpha7));
+            p = Vector512.FusedMultiplyAdd(p, x2, Vector512.Create(Alpha5));
+            p = Vector512.FusedMultiplyAdd(p, x2, Vector512.Create(Alpha3));
+            p = Vector512.FusedMultiplyAdd(p, x2, Vector512.Create(Alpha1));
+            q = Vector512.FusedMultiplyAdd(x2, Vector512.Create(Beta6), Vector512.Create(Beta4));
+            q = Vector512.FusedMultiplyAdd(q, x2, Vector512.Create(Beta2));
+            q = Vector512.FusedMultiplyAdd(q, x2, Vector512.Create(Beta0));
+#else
+            p = Avx512F.FusedMultiplyAdd(x2, Vector512.Create(Alpha13), Vector512.Create(Alpha11));
+            p = Avx512F.FusedMultiplyAdd(p, x2, Vector512.Create(Alpha9));
+            p = Avx512F.FusedMultiplyAdd(p, x2, Vector512.Create(Alpha7));
+            p = Avx512F.FusedMultiplyAdd(p, x2, Vector512.Create(Alpha5));
+            p = Avx512F.FusedMultiplyAdd(p, x2, Vector512.Create(Alpha3));
+            p = Avx512F.FusedMultiplyAdd(p, x2, Vector512.Create(Alpha1));
+            q = Avx512F.FusedMultiplyAdd(x2, Vector512.Create(Beta6), Vector512.Create(Beta4));
+            q = Avx512F.FusedMultiplyAdd(q, x2, Vector512.Create(Beta2));
+            q = Avx512F.FusedMultiplyAdd(q, x2, Vector512.Create(Beta0));
+#endif
+        }
+        else
+        {
+            p = x2 * Vector512.Create(Alpha13) + Vector512.Create(Alpha11);
+            p = p * x2 + Vector512.Create(Alpha9);
+            p = p * x2 + Vector512.Create(Alpha7);
+            p = p * x2 + Vector512.Create(Alpha5);
+            p = p * x2 + Vector512.Create(Alpha3);
+            p = p * x2 + Vector512.Create(Alpha1);
+            q = x2 * Vector512.Create(Beta6) + Vector512.Create(Beta4);
+            q = q * x2 + Vector512.Create(Beta2);
+            q = q * x2 + Vector512.Create(Beta0);
+        }
+
+        return p * x / q;
     }
 
     /// <inheritdoc cref="Tanh(Vector512{float})"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Tanh(Vector256<float> x)
     {
-        float clamp = Simd.IsMultiplyAddFused256 ? TanhClampFused : TanhClampUnfused;
-        x = ClampPreservingNaN(x, Vector256.Create(-clamp), Vector256.Create(clamp));
+        // Written out with intrinsics only (no helper calls), so inlining it costs the JIT a single inline.
+        bool fused =
+#if NET9_0_OR_GREATER
+            Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported;
+#else
+            Fma.IsSupported;
+#endif
+        Vector256<float> high = Vector256.Create(fused ? TanhClampFused : TanhClampUnfused);
+        Vector256<float> low = -high;
+        // min/max with the bound as the first operand: x86 MINPS/MAXPS return the second operand when either is NaN,
+        // so a NaN input comes back out; the portable fallback behaves the same in this operand order.
+        x = Avx.IsSupported ? Avx.Max(low, Avx.Min(high, x)) : Vector256.Max(low, Vector256.Min(high, x));
         Vector256<float> x2 = x * x;
-        Vector256<float> p = Simd.MultiplyAdd(x2, Vector256.Create(Alpha13), Vector256.Create(Alpha11));
-        p = Simd.MultiplyAdd(p, x2, Vector256.Create(Alpha9));
-        p = Simd.MultiplyAdd(p, x2, Vector256.Create(Alpha7));
-        p = Simd.MultiplyAdd(p, x2, Vector256.Create(Alpha5));
-        p = Simd.MultiplyAdd(p, x2, Vector256.Create(Alpha3));
-        p = Simd.MultiplyAdd(p, x2, Vector256.Create(Alpha1));
-        p *= x;
-        Vector256<float> q = Simd.MultiplyAdd(x2, Vector256.Create(Beta6), Vector256.Create(Beta4));
-        q = Simd.MultiplyAdd(q, x2, Vector256.Create(Beta2));
-        q = Simd.MultiplyAdd(q, x2, Vector256.Create(Beta0));
-        return p / q;
+        Vector256<float> p, q;
+        if (fused)
+        {
+#if NET9_0_OR_GREATER
+            p = Vector256.FusedMultiplyAdd(x2, Vector256.Create(Alpha13), Vector256.Create(Alpha11));
+            p = Vector256.FusedMultiplyAdd(p, x2, Vector256.Create(Alpha9));
+            p = Vector256.FusedMultiplyAdd(p, x2, Vector256.Create(Alpha7));
+            p = Vector256.FusedMultiplyAdd(p, x2, Vector256.Create(Alpha5));
+            p = Vector256.FusedMultiplyAdd(p, x2, Vector256.Create(Alpha3));
+            p = Vector256.FusedMultiplyAdd(p, x2, Vector256.Create(Alpha1));
+            q = Vector256.FusedMultiplyAdd(x2, Vector256.Create(Beta6), Vector256.Create(Beta4));
+            q = Vector256.FusedMultiplyAdd(q, x2, Vector256.Create(Beta2));
+            q = Vector256.FusedMultiplyAdd(q, x2, Vector256.Create(Beta0));
+#else
+            p = Fma.MultiplyAdd(x2, Vector256.Create(Alpha13), Vector256.Create(Alpha11));
+            p = Fma.MultiplyAdd(p, x2, Vector256.Create(Alpha9));
+            p = Fma.MultiplyAdd(p, x2, Vector256.Create(Alpha7));
+            p = Fma.MultiplyAdd(p, x2, Vector256.Create(Alpha5));
+            p = Fma.MultiplyAdd(p, x2, Vector256.Create(Alpha3));
+            p = Fma.MultiplyAdd(p, x2, Vector256.Create(Alpha1));
+            q = Fma.MultiplyAdd(x2, Vector256.Create(Beta6), Vector256.Create(Beta4));
+            q = Fma.MultiplyAdd(q, x2, Vector256.Create(Beta2));
+            q = Fma.MultiplyAdd(q, x2, Vector256.Create(Beta0));
+#endif
+        }
+        else
+        {
+            p = x2 * Vector256.Create(Alpha13) + Vector256.Create(Alpha11);
+            p = p * x2 + Vector256.Create(Alpha9);
+            p = p * x2 + Vector256.Create(Alpha7);
+            p = p * x2 + Vector256.Create(Alpha5);
+            p = p * x2 + Vector256.Create(Alpha3);
+            p = p * x2 + Vector256.Create(Alpha1);
+            q = x2 * Vector256.Create(Beta6) + Vector256.Create(Beta4);
+            q = q * x2 + Vector256.Create(Beta2);
+            q = q * x2 + Vector256.Create(Beta0);
+        }
+
+        return p * x / q;
     }
 
     /// <inheritdoc cref="Tanh(Vector512{float})"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Tanh(Vector128<float> x)
     {
-        float clamp = Simd.IsMultiplyAddFused128 ? TanhClampFused : TanhClampUnfused;
-        x = ClampPreservingNaN(x, Vector128.Create(-clamp), Vector128.Create(clamp));
+        // Written out with intrinsics only (no helper calls), so inlining it costs the JIT a single inline.
+        bool fused =
+#if NET9_0_OR_GREATER
+            Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported;
+#else
+            Fma.IsSupported;
+#endif
+        Vector128<float> high = Vector128.Create(fused ? TanhClampFused : TanhClampUnfused);
+        Vector128<float> low = -high;
+        // min/max with the bound as the first operand: x86 MINPS/MAXPS return the second operand when either is NaN,
+        // so a NaN input comes back out; the portable fallback behaves the same in this operand order.
+        x = Sse.IsSupported ? Sse.Max(low, Sse.Min(high, x)) : Vector128.Max(low, Vector128.Min(high, x));
         Vector128<float> x2 = x * x;
-        Vector128<float> p = Simd.MultiplyAdd(x2, Vector128.Create(Alpha13), Vector128.Create(Alpha11));
-        p = Simd.MultiplyAdd(p, x2, Vector128.Create(Alpha9));
-        p = Simd.MultiplyAdd(p, x2, Vector128.Create(Alpha7));
-        p = Simd.MultiplyAdd(p, x2, Vector128.Create(Alpha5));
-        p = Simd.MultiplyAdd(p, x2, Vector128.Create(Alpha3));
-        p = Simd.MultiplyAdd(p, x2, Vector128.Create(Alpha1));
-        p *= x;
-        Vector128<float> q = Simd.MultiplyAdd(x2, Vector128.Create(Beta6), Vector128.Create(Beta4));
-        q = Simd.MultiplyAdd(q, x2, Vector128.Create(Beta2));
-        q = Simd.MultiplyAdd(q, x2, Vector128.Create(Beta0));
-        return p / q;
+        Vector128<float> p, q;
+        if (fused)
+        {
+#if NET9_0_OR_GREATER
+            p = Vector128.FusedMultiplyAdd(x2, Vector128.Create(Alpha13), Vector128.Create(Alpha11));
+            p = Vector128.FusedMultiplyAdd(p, x2, Vector128.Create(Alpha9));
+            p = Vector128.FusedMultiplyAdd(p, x2, Vector128.Create(Alpha7));
+            p = Vector128.FusedMultiplyAdd(p, x2, Vector128.Create(Alpha5));
+            p = Vector128.FusedMultiplyAdd(p, x2, Vector128.Create(Alpha3));
+            p = Vector128.FusedMultiplyAdd(p, x2, Vector128.Create(Alpha1));
+            q = Vector128.FusedMultiplyAdd(x2, Vector128.Create(Beta6), Vector128.Create(Beta4));
+            q = Vector128.FusedMultiplyAdd(q, x2, Vector128.Create(Beta2));
+            q = Vector128.FusedMultiplyAdd(q, x2, Vector128.Create(Beta0));
+#else
+            p = Fma.MultiplyAdd(x2, Vector128.Create(Alpha13), Vector128.Create(Alpha11));
+            p = Fma.MultiplyAdd(p, x2, Vector128.Create(Alpha9));
+            p = Fma.MultiplyAdd(p, x2, Vector128.Create(Alpha7));
+            p = Fma.MultiplyAdd(p, x2, Vector128.Create(Alpha5));
+            p = Fma.MultiplyAdd(p, x2, Vector128.Create(Alpha3));
+            p = Fma.MultiplyAdd(p, x2, Vector128.Create(Alpha1));
+            q = Fma.MultiplyAdd(x2, Vector128.Create(Beta6), Vector128.Create(Beta4));
+            q = Fma.MultiplyAdd(q, x2, Vector128.Create(Beta2));
+            q = Fma.MultiplyAdd(q, x2, Vector128.Create(Beta0));
+#endif
+        }
+        else
+        {
+            p = x2 * Vector128.Create(Alpha13) + Vector128.Create(Alpha11);
+            p = p * x2 + Vector128.Create(Alpha9);
+            p = p * x2 + Vector128.Create(Alpha7);
+            p = p * x2 + Vector128.Create(Alpha5);
+            p = p * x2 + Vector128.Create(Alpha3);
+            p = p * x2 + Vector128.Create(Alpha1);
+            q = x2 * Vector128.Create(Beta6) + Vector128.Create(Beta4);
+            q = q * x2 + Vector128.Create(Beta2);
+            q = q * x2 + Vector128.Create(Beta0);
+        }
+
+        return p * x / q;
     }
 
     /// <summary>Hyperbolic tangent of a scalar, with the same approximation as the vector overloads.</summary>
@@ -151,24 +265,27 @@ public static class Activation
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Sigmoid(Vector512<float> x)
     {
+        // t·½ is exact (a power of two), so the single rounding of + ½ equals a fused multiply-add's.
         Vector512<float> half = Vector512.Create(0.5f);
-        return Simd.MultiplyAdd(Tanh(x * half), half, half);
+        return Tanh(x * half) * half + half;
     }
 
     /// <inheritdoc cref="Sigmoid(Vector512{float})"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Sigmoid(Vector256<float> x)
     {
+        // t·½ is exact (a power of two), so the single rounding of + ½ equals a fused multiply-add's.
         Vector256<float> half = Vector256.Create(0.5f);
-        return Simd.MultiplyAdd(Tanh(x * half), half, half);
+        return Tanh(x * half) * half + half;
     }
 
     /// <inheritdoc cref="Sigmoid(Vector512{float})"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Sigmoid(Vector128<float> x)
     {
+        // t·½ is exact (a power of two), so the single rounding of + ½ equals a fused multiply-add's.
         Vector128<float> half = Vector128.Create(0.5f);
-        return Simd.MultiplyAdd(Tanh(x * half), half, half);
+        return Tanh(x * half) * half + half;
     }
 
     /// <summary>Logistic sigmoid of a scalar, computed as <c>½ + ½·tanh(x/2)</c>.</summary>
@@ -176,40 +293,4 @@ public static class Activation
     /// <returns><c>σ(x)</c>.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sigmoid(float x) => Tanh(x * 0.5f) * 0.5f + 0.5f;
-
-    // min/max with the bound as the FIRST operand: x86 MINPS/MAXPS return the second operand when either
-    // is NaN, so a NaN input comes back out. The portable fallback (`left < right ? left : right` on .NET 8,
-    // IEEE 754-2019 minimum on .NET 9+) also returns the NaN in this operand order.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> ClampPreservingNaN(Vector512<float> x, Vector512<float> low, Vector512<float> high)
-    {
-        if (Avx512F.IsSupported)
-        {
-            return Avx512F.Max(low, Avx512F.Min(high, x));
-        }
-
-        return Vector512.Max(low, Vector512.Min(high, x));
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> ClampPreservingNaN(Vector256<float> x, Vector256<float> low, Vector256<float> high)
-    {
-        if (Avx.IsSupported)
-        {
-            return Avx.Max(low, Avx.Min(high, x));
-        }
-
-        return Vector256.Max(low, Vector256.Min(high, x));
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> ClampPreservingNaN(Vector128<float> x, Vector128<float> low, Vector128<float> high)
-    {
-        if (Sse.IsSupported)
-        {
-            return Sse.Max(low, Sse.Min(high, x));
-        }
-
-        return Vector128.Max(low, Vector128.Min(high, x));
-    }
 }

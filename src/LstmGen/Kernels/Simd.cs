@@ -105,7 +105,8 @@ public static class Simd
     public static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> addend)
     {
 #if NET9_0_OR_GREATER
-        if (HasFusedMultiplyAddHardware)
+        // The condition is spelled out (not a property) so inlining this method inlines nothing further.
+        if (Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported)
         {
             return Vector512.FusedMultiplyAdd(a, b, addend);
         }
@@ -126,7 +127,8 @@ public static class Simd
     public static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> addend)
     {
 #if NET9_0_OR_GREATER
-        if (HasFusedMultiplyAddHardware)
+        // The condition is spelled out (not a property) so inlining this method inlines nothing further.
+        if (Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported)
         {
             return Vector256.FusedMultiplyAdd(a, b, addend);
         }
@@ -147,7 +149,8 @@ public static class Simd
     public static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> addend)
     {
 #if NET9_0_OR_GREATER
-        if (HasFusedMultiplyAddHardware)
+        // The condition is spelled out (not a property) so inlining this method inlines nothing further.
+        if (Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported)
         {
             return Vector128.FusedMultiplyAdd(a, b, addend);
         }

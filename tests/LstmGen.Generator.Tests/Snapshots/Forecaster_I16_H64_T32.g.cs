@@ -502,6 +502,183 @@ namespace Contoso.Forecasting
         private static class LstmKernels
         {
             /// <summary>
+            /// The cell update of <paramref name="groups"/> consecutive groups of 16 hidden units starting at <paramref name="unit"/>,
+            /// from their gate pre-activations in <paramref name="z"/> (group q's i | f | g | o at z[64·q + 16·gate]).
+            /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // keeps the caller small; this method's activations are inlined here
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void CellForward16(ref float z, nuint groups, nuint unit, ref float cellIn, ref float cellOut, ref float hiddenOut)
+            {
+                for (nuint q = 0; q < groups; q++, unit += 16)
+                {
+                    ref float zq = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, q * 64);
+                    // i, f, o = σ(z), g = tanh(z)
+                    var i = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref zq, 0));
+                    var f = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref zq, 16));
+                    var g = global::LstmGen.Kernels.Activation.Tanh(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref zq, 32));
+                    var o = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref zq, 48));
+                    // c' = f ⊙ c + i ⊙ g
+                    var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cellIn, unit), i * g);
+                    // h' = o ⊙ tanh(c')
+                    var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c, ref cellOut, unit);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * tanhC, ref hiddenOut, unit);
+                }
+            }
+
+            /// <summary>
+            /// The cell update of <paramref name="groups"/> consecutive groups of 16 hidden units starting at <paramref name="unit"/>,
+            /// from their gate pre-activations in <paramref name="z"/> (group q's i | f | g | o at z[64·q + 16·gate]).
+            /// Also records i, f, g, o, c, tanh(c) and h in the tape row for the backward pass.
+            /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // keeps the caller small; this method's activations are inlined here
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void CellRecord16(ref float z, nuint groups, nuint unit, ref float cellIn, ref float tapeRow)
+            {
+                for (nuint q = 0; q < groups; q++, unit += 16)
+                {
+                    ref float zq = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, q * 64);
+                    // i, f, o = σ(z), g = tanh(z)
+                    var i = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref zq, 0));
+                    var f = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref zq, 16));
+                    var g = global::LstmGen.Kernels.Activation.Tanh(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref zq, 32));
+                    var o = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref zq, 48));
+                    // c' = f ⊙ c + i ⊙ g
+                    var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cellIn, unit), i * g);
+                    // h' = o ⊙ tanh(c')
+                    var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                    // Tape row: i | f | g | o (4H), then c, tanh(c) and h (H each).
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref tapeRow, unit);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref tapeRow, HiddenSize + unit);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref tapeRow, 2 * HiddenSize + unit);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref tapeRow, 3 * HiddenSize + unit);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c, ref tapeRow, 4 * HiddenSize + unit);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(tanhC, ref tapeRow, 5 * HiddenSize + unit);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * tanhC, ref tapeRow, 6 * HiddenSize + unit);
+                }
+            }
+
+            /// <summary>
+            /// The cell update of <paramref name="groups"/> consecutive groups of 8 hidden units starting at <paramref name="unit"/>,
+            /// from their gate pre-activations in <paramref name="z"/> (group q's i | f | g | o at z[32·q + 8·gate]).
+            /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // keeps the caller small; this method's activations are inlined here
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void CellForward8(ref float z, nuint groups, nuint unit, ref float cellIn, ref float cellOut, ref float hiddenOut)
+            {
+                for (nuint q = 0; q < groups; q++, unit += 8)
+                {
+                    ref float zq = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, q * 32);
+                    // i, f, o = σ(z), g = tanh(z)
+                    var i = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref zq, 0));
+                    var f = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref zq, 8));
+                    var g = global::LstmGen.Kernels.Activation.Tanh(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref zq, 16));
+                    var o = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref zq, 24));
+                    // c' = f ⊙ c + i ⊙ g
+                    var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cellIn, unit), i * g);
+                    // h' = o ⊙ tanh(c')
+                    var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c, ref cellOut, unit);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * tanhC, ref hiddenOut, unit);
+                }
+            }
+
+            /// <summary>
+            /// The cell update of <paramref name="groups"/> consecutive groups of 8 hidden units starting at <paramref name="unit"/>,
+            /// from their gate pre-activations in <paramref name="z"/> (group q's i | f | g | o at z[32·q + 8·gate]).
+            /// Also records i, f, g, o, c, tanh(c) and h in the tape row for the backward pass.
+            /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // keeps the caller small; this method's activations are inlined here
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void CellRecord8(ref float z, nuint groups, nuint unit, ref float cellIn, ref float tapeRow)
+            {
+                for (nuint q = 0; q < groups; q++, unit += 8)
+                {
+                    ref float zq = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, q * 32);
+                    // i, f, o = σ(z), g = tanh(z)
+                    var i = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref zq, 0));
+                    var f = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref zq, 8));
+                    var g = global::LstmGen.Kernels.Activation.Tanh(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref zq, 16));
+                    var o = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref zq, 24));
+                    // c' = f ⊙ c + i ⊙ g
+                    var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cellIn, unit), i * g);
+                    // h' = o ⊙ tanh(c')
+                    var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                    // Tape row: i | f | g | o (4H), then c, tanh(c) and h (H each).
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(i, ref tapeRow, unit);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref tapeRow, HiddenSize + unit);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref tapeRow, 2 * HiddenSize + unit);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref tapeRow, 3 * HiddenSize + unit);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c, ref tapeRow, 4 * HiddenSize + unit);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(tanhC, ref tapeRow, 5 * HiddenSize + unit);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * tanhC, ref tapeRow, 6 * HiddenSize + unit);
+                }
+            }
+
+            /// <summary>
+            /// The cell update of <paramref name="groups"/> consecutive groups of 4 hidden units starting at <paramref name="unit"/>,
+            /// from their gate pre-activations in <paramref name="z"/> (group q's i | f | g | o at z[16·q + 4·gate]).
+            /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // keeps the caller small; this method's activations are inlined here
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void CellForward4(ref float z, nuint groups, nuint unit, ref float cellIn, ref float cellOut, ref float hiddenOut)
+            {
+                for (nuint q = 0; q < groups; q++, unit += 4)
+                {
+                    ref float zq = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, q * 16);
+                    // i, f, o = σ(z), g = tanh(z)
+                    var i = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref zq, 0));
+                    var f = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref zq, 4));
+                    var g = global::LstmGen.Kernels.Activation.Tanh(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref zq, 8));
+                    var o = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref zq, 12));
+                    // c' = f ⊙ c + i ⊙ g
+                    var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cellIn, unit), i * g);
+                    // h' = o ⊙ tanh(c')
+                    var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c, ref cellOut, unit);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * tanhC, ref hiddenOut, unit);
+                }
+            }
+
+            /// <summary>
+            /// The cell update of <paramref name="groups"/> consecutive groups of 4 hidden units starting at <paramref name="unit"/>,
+            /// from their gate pre-activations in <paramref name="z"/> (group q's i | f | g | o at z[16·q + 4·gate]).
+            /// Also records i, f, g, o, c, tanh(c) and h in the tape row for the backward pass.
+            /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // keeps the caller small; this method's activations are inlined here
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void CellRecord4(ref float z, nuint groups, nuint unit, ref float cellIn, ref float tapeRow)
+            {
+                for (nuint q = 0; q < groups; q++, unit += 4)
+                {
+                    ref float zq = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, q * 16);
+                    // i, f, o = σ(z), g = tanh(z)
+                    var i = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref zq, 0));
+                    var f = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref zq, 4));
+                    var g = global::LstmGen.Kernels.Activation.Tanh(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref zq, 8));
+                    var o = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref zq, 12));
+                    // c' = f ⊙ c + i ⊙ g
+                    var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cellIn, unit), i * g);
+                    // h' = o ⊙ tanh(c')
+                    var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                    // Tape row: i | f | g | o (4H), then c, tanh(c) and h (H each).
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(i, ref tapeRow, unit);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref tapeRow, HiddenSize + unit);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref tapeRow, 2 * HiddenSize + unit);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref tapeRow, 3 * HiddenSize + unit);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c, ref tapeRow, 4 * HiddenSize + unit);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(tanhC, ref tapeRow, 5 * HiddenSize + unit);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * tanhC, ref tapeRow, 6 * HiddenSize + unit);
+                }
+            }
+
+            /// <summary>
             /// ∂L/∂x_t = W_ihᵀ·dz and ∂L/∂h_{t-1} = W_hhᵀ·dz with 16-float vectors: a dot product of each contiguous row of the
             /// transposed weights with dz (256 floats), over 4 partial sums so consecutive multiply-adds do not wait on each other.
             /// </summary>
@@ -510,47 +687,47 @@ namespace Contoso.Forecasting
             public static void TransposedProducts16Lanes(ref float weights, ref float dz, ref float inputGradient, ref float hiddenGradient)
             {
                 // dz stays in registers (16 vector(s)) for every row.
-                var dz0 = global::LstmGen.Kernels.Simd.Load512(ref dz, 0);
-                var dz1 = global::LstmGen.Kernels.Simd.Load512(ref dz, 16);
-                var dz2 = global::LstmGen.Kernels.Simd.Load512(ref dz, 32);
-                var dz3 = global::LstmGen.Kernels.Simd.Load512(ref dz, 48);
-                var dz4 = global::LstmGen.Kernels.Simd.Load512(ref dz, 64);
-                var dz5 = global::LstmGen.Kernels.Simd.Load512(ref dz, 80);
-                var dz6 = global::LstmGen.Kernels.Simd.Load512(ref dz, 96);
-                var dz7 = global::LstmGen.Kernels.Simd.Load512(ref dz, 112);
-                var dz8 = global::LstmGen.Kernels.Simd.Load512(ref dz, 128);
-                var dz9 = global::LstmGen.Kernels.Simd.Load512(ref dz, 144);
-                var dz10 = global::LstmGen.Kernels.Simd.Load512(ref dz, 160);
-                var dz11 = global::LstmGen.Kernels.Simd.Load512(ref dz, 176);
-                var dz12 = global::LstmGen.Kernels.Simd.Load512(ref dz, 192);
-                var dz13 = global::LstmGen.Kernels.Simd.Load512(ref dz, 208);
-                var dz14 = global::LstmGen.Kernels.Simd.Load512(ref dz, 224);
-                var dz15 = global::LstmGen.Kernels.Simd.Load512(ref dz, 240);
+                var dz0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 0);
+                var dz1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 16);
+                var dz2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 32);
+                var dz3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 48);
+                var dz4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 64);
+                var dz5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 80);
+                var dz6 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 96);
+                var dz7 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 112);
+                var dz8 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 128);
+                var dz9 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 144);
+                var dz10 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 160);
+                var dz11 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 176);
+                var dz12 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 192);
+                var dz13 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 208);
+                var dz14 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 224);
+                var dz15 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 240);
                 ref float row = ref weights;
 
                 // Rows of W_ihᵀ give ∂L/∂x_t.
                 for (nuint k = 0; k < InputSize; k++)
                 {
-                    var sum0 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                    var sum1 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                    var sum2 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                    var sum3 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 0), dz0, sum0);
-                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 16), dz1, sum1);
-                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 32), dz2, sum2);
-                    sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 48), dz3, sum3);
-                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 64), dz4, sum0);
-                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 80), dz5, sum1);
-                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 96), dz6, sum2);
-                    sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 112), dz7, sum3);
-                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 128), dz8, sum0);
-                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 144), dz9, sum1);
-                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 160), dz10, sum2);
-                    sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 176), dz11, sum3);
-                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 192), dz12, sum0);
-                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 208), dz13, sum1);
-                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 224), dz14, sum2);
-                    sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 240), dz15, sum3);
+                    var sum0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var sum1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var sum2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var sum3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0), dz0, sum0);
+                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16), dz1, sum1);
+                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 32), dz2, sum2);
+                    sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 48), dz3, sum3);
+                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 64), dz4, sum0);
+                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 80), dz5, sum1);
+                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 96), dz6, sum2);
+                    sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 112), dz7, sum3);
+                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 128), dz8, sum0);
+                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 144), dz9, sum1);
+                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 160), dz10, sum2);
+                    sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 176), dz11, sum3);
+                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 192), dz12, sum0);
+                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 208), dz13, sum1);
+                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 224), dz14, sum2);
+                    sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 240), dz15, sum3);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, k) = global::LstmGen.Kernels.Simd.Sum((sum0 + sum1) + (sum2 + sum3));
                     row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                 }
@@ -558,26 +735,26 @@ namespace Contoso.Forecasting
                 // Rows of W_hhᵀ (right after W_ihᵀ) give ∂L/∂h_{t-1}.
                 for (nuint j = 0; j < HiddenSize; j++)
                 {
-                    var sum0 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                    var sum1 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                    var sum2 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                    var sum3 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 0), dz0, sum0);
-                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 16), dz1, sum1);
-                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 32), dz2, sum2);
-                    sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 48), dz3, sum3);
-                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 64), dz4, sum0);
-                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 80), dz5, sum1);
-                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 96), dz6, sum2);
-                    sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 112), dz7, sum3);
-                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 128), dz8, sum0);
-                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 144), dz9, sum1);
-                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 160), dz10, sum2);
-                    sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 176), dz11, sum3);
-                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 192), dz12, sum0);
-                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 208), dz13, sum1);
-                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 224), dz14, sum2);
-                    sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 240), dz15, sum3);
+                    var sum0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var sum1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var sum2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var sum3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0), dz0, sum0);
+                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16), dz1, sum1);
+                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 32), dz2, sum2);
+                    sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 48), dz3, sum3);
+                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 64), dz4, sum0);
+                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 80), dz5, sum1);
+                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 96), dz6, sum2);
+                    sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 112), dz7, sum3);
+                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 128), dz8, sum0);
+                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 144), dz9, sum1);
+                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 160), dz10, sum2);
+                    sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 176), dz11, sum3);
+                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 192), dz12, sum0);
+                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 208), dz13, sum1);
+                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 224), dz14, sum2);
+                    sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 240), dz15, sum3);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, j) = global::LstmGen.Kernels.Simd.Sum((sum0 + sum1) + (sum2 + sum3));
                     row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                 }
@@ -599,60 +776,60 @@ namespace Contoso.Forecasting
                 for (nuint k = 0; k < InputSize; k++)
                 {
                     {
-                        var sum0 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                        var sum1 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                        var sum2 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                        var sum3 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                        var sum4 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                        var sum5 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                        var sum6 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                        var sum7 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                        var sum8 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                        var sum9 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                        var sum10 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                        var sum11 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                        var sum12 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                        var sum13 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                        var sum14 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                        var sum15 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        var sum0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum6 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum7 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum8 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum9 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum14 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum15 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                         ref float dz = ref firstDz;
                         for (int t = 0; t < steps; t++)
                         {
-                            var scale = global::LstmGen.Kernels.Simd.Broadcast512(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k));
-                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 0), scale, sum0);
-                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 16), scale, sum1);
-                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 32), scale, sum2);
-                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 48), scale, sum3);
-                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 64), scale, sum4);
-                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 80), scale, sum5);
-                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 96), scale, sum6);
-                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 112), scale, sum7);
-                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 128), scale, sum8);
-                            sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 144), scale, sum9);
-                            sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 160), scale, sum10);
-                            sum11 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 176), scale, sum11);
-                            sum12 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 192), scale, sum12);
-                            sum13 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 208), scale, sum13);
-                            sum14 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 224), scale, sum14);
-                            sum15 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 240), scale, sum15);
+                            var scale = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k));
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 0), scale, sum0);
+                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 16), scale, sum1);
+                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 32), scale, sum2);
+                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 48), scale, sum3);
+                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 64), scale, sum4);
+                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 80), scale, sum5);
+                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 96), scale, sum6);
+                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 112), scale, sum7);
+                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 128), scale, sum8);
+                            sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 144), scale, sum9);
+                            sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 160), scale, sum10);
+                            sum11 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 176), scale, sum11);
+                            sum12 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 192), scale, sum12);
+                            sum13 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 208), scale, sum13);
+                            sum14 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 224), scale, sum14);
+                            sum15 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 240), scale, sum15);
                             dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
                         }
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 0) + sum0, ref gradient, 0);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 16) + sum1, ref gradient, 16);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 32) + sum2, ref gradient, 32);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 48) + sum3, ref gradient, 48);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 64) + sum4, ref gradient, 64);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 80) + sum5, ref gradient, 80);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 96) + sum6, ref gradient, 96);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 112) + sum7, ref gradient, 112);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 128) + sum8, ref gradient, 128);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 144) + sum9, ref gradient, 144);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 160) + sum10, ref gradient, 160);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 176) + sum11, ref gradient, 176);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 192) + sum12, ref gradient, 192);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 208) + sum13, ref gradient, 208);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 224) + sum14, ref gradient, 224);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 240) + sum15, ref gradient, 240);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 0) + sum0, ref gradient, 0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 16) + sum1, ref gradient, 16);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 32) + sum2, ref gradient, 32);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 48) + sum3, ref gradient, 48);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 64) + sum4, ref gradient, 64);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 80) + sum5, ref gradient, 80);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 96) + sum6, ref gradient, 96);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 112) + sum7, ref gradient, 112);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 128) + sum8, ref gradient, 128);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 144) + sum9, ref gradient, 144);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 160) + sum10, ref gradient, 160);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 176) + sum11, ref gradient, 176);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 192) + sum12, ref gradient, 192);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 208) + sum13, ref gradient, 208);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 224) + sum14, ref gradient, 224);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 240) + sum15, ref gradient, 240);
                     }
                     gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
                 }
@@ -661,60 +838,60 @@ namespace Contoso.Forecasting
                 for (nuint j = 0; j < HiddenSize; j++)
                 {
                     {
-                        var sum0 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                        var sum1 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                        var sum2 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                        var sum3 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                        var sum4 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                        var sum5 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                        var sum6 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                        var sum7 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                        var sum8 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                        var sum9 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                        var sum10 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                        var sum11 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                        var sum12 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                        var sum13 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                        var sum14 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                        var sum15 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        var sum0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum6 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum7 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum8 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum9 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum14 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum15 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                         ref float dz = ref firstDz;
                         for (int t = 0; t < steps; t++)
                         {
-                            var scale = global::LstmGen.Kernels.Simd.Broadcast512(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j));
-                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 0), scale, sum0);
-                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 16), scale, sum1);
-                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 32), scale, sum2);
-                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 48), scale, sum3);
-                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 64), scale, sum4);
-                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 80), scale, sum5);
-                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 96), scale, sum6);
-                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 112), scale, sum7);
-                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 128), scale, sum8);
-                            sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 144), scale, sum9);
-                            sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 160), scale, sum10);
-                            sum11 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 176), scale, sum11);
-                            sum12 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 192), scale, sum12);
-                            sum13 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 208), scale, sum13);
-                            sum14 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 224), scale, sum14);
-                            sum15 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 240), scale, sum15);
+                            var scale = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j));
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 0), scale, sum0);
+                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 16), scale, sum1);
+                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 32), scale, sum2);
+                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 48), scale, sum3);
+                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 64), scale, sum4);
+                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 80), scale, sum5);
+                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 96), scale, sum6);
+                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 112), scale, sum7);
+                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 128), scale, sum8);
+                            sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 144), scale, sum9);
+                            sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 160), scale, sum10);
+                            sum11 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 176), scale, sum11);
+                            sum12 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 192), scale, sum12);
+                            sum13 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 208), scale, sum13);
+                            sum14 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 224), scale, sum14);
+                            sum15 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 240), scale, sum15);
                             dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
                         }
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 0) + sum0, ref gradient, 0);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 16) + sum1, ref gradient, 16);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 32) + sum2, ref gradient, 32);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 48) + sum3, ref gradient, 48);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 64) + sum4, ref gradient, 64);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 80) + sum5, ref gradient, 80);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 96) + sum6, ref gradient, 96);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 112) + sum7, ref gradient, 112);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 128) + sum8, ref gradient, 128);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 144) + sum9, ref gradient, 144);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 160) + sum10, ref gradient, 160);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 176) + sum11, ref gradient, 176);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 192) + sum12, ref gradient, 192);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 208) + sum13, ref gradient, 208);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 224) + sum14, ref gradient, 224);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 240) + sum15, ref gradient, 240);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 0) + sum0, ref gradient, 0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 16) + sum1, ref gradient, 16);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 32) + sum2, ref gradient, 32);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 48) + sum3, ref gradient, 48);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 64) + sum4, ref gradient, 64);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 80) + sum5, ref gradient, 80);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 96) + sum6, ref gradient, 96);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 112) + sum7, ref gradient, 112);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 128) + sum8, ref gradient, 128);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 144) + sum9, ref gradient, 144);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 160) + sum10, ref gradient, 160);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 176) + sum11, ref gradient, 176);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 192) + sum12, ref gradient, 192);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 208) + sum13, ref gradient, 208);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 224) + sum14, ref gradient, 224);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 240) + sum15, ref gradient, 240);
                     }
                     gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
                 }
@@ -722,75 +899,75 @@ namespace Contoso.Forecasting
                 // Both bias vectors receive Σ_t dz_t: they enter every gate pre-activation the same way.
                 ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
                 {
-                    var sum0 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                    var sum1 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                    var sum2 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                    var sum3 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                    var sum4 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                    var sum5 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                    var sum6 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                    var sum7 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                    var sum8 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                    var sum9 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                    var sum10 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                    var sum11 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                    var sum12 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                    var sum13 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                    var sum14 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                    var sum15 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                    var sum0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var sum1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var sum2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var sum3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var sum4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var sum5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var sum6 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var sum7 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var sum8 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var sum9 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var sum10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var sum11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var sum12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var sum13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var sum14 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var sum15 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                     ref float dz = ref firstDz;
                     for (int t = 0; t < steps; t++)
                     {
-                        sum0 += global::LstmGen.Kernels.Simd.Load512(ref dz, 0);
-                        sum1 += global::LstmGen.Kernels.Simd.Load512(ref dz, 16);
-                        sum2 += global::LstmGen.Kernels.Simd.Load512(ref dz, 32);
-                        sum3 += global::LstmGen.Kernels.Simd.Load512(ref dz, 48);
-                        sum4 += global::LstmGen.Kernels.Simd.Load512(ref dz, 64);
-                        sum5 += global::LstmGen.Kernels.Simd.Load512(ref dz, 80);
-                        sum6 += global::LstmGen.Kernels.Simd.Load512(ref dz, 96);
-                        sum7 += global::LstmGen.Kernels.Simd.Load512(ref dz, 112);
-                        sum8 += global::LstmGen.Kernels.Simd.Load512(ref dz, 128);
-                        sum9 += global::LstmGen.Kernels.Simd.Load512(ref dz, 144);
-                        sum10 += global::LstmGen.Kernels.Simd.Load512(ref dz, 160);
-                        sum11 += global::LstmGen.Kernels.Simd.Load512(ref dz, 176);
-                        sum12 += global::LstmGen.Kernels.Simd.Load512(ref dz, 192);
-                        sum13 += global::LstmGen.Kernels.Simd.Load512(ref dz, 208);
-                        sum14 += global::LstmGen.Kernels.Simd.Load512(ref dz, 224);
-                        sum15 += global::LstmGen.Kernels.Simd.Load512(ref dz, 240);
+                        sum0 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 0);
+                        sum1 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 16);
+                        sum2 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 32);
+                        sum3 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 48);
+                        sum4 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 64);
+                        sum5 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 80);
+                        sum6 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 96);
+                        sum7 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 112);
+                        sum8 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 128);
+                        sum9 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 144);
+                        sum10 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 160);
+                        sum11 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 176);
+                        sum12 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 192);
+                        sum13 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 208);
+                        sum14 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 224);
+                        sum15 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 240);
                         dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
                     }
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 0) + sum0, ref gradient, 0);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref biasHh, 0) + sum0, ref biasHh, 0);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 16) + sum1, ref gradient, 16);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref biasHh, 16) + sum1, ref biasHh, 16);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 32) + sum2, ref gradient, 32);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref biasHh, 32) + sum2, ref biasHh, 32);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 48) + sum3, ref gradient, 48);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref biasHh, 48) + sum3, ref biasHh, 48);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 64) + sum4, ref gradient, 64);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref biasHh, 64) + sum4, ref biasHh, 64);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 80) + sum5, ref gradient, 80);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref biasHh, 80) + sum5, ref biasHh, 80);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 96) + sum6, ref gradient, 96);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref biasHh, 96) + sum6, ref biasHh, 96);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 112) + sum7, ref gradient, 112);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref biasHh, 112) + sum7, ref biasHh, 112);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 128) + sum8, ref gradient, 128);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref biasHh, 128) + sum8, ref biasHh, 128);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 144) + sum9, ref gradient, 144);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref biasHh, 144) + sum9, ref biasHh, 144);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 160) + sum10, ref gradient, 160);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref biasHh, 160) + sum10, ref biasHh, 160);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 176) + sum11, ref gradient, 176);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref biasHh, 176) + sum11, ref biasHh, 176);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 192) + sum12, ref gradient, 192);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref biasHh, 192) + sum12, ref biasHh, 192);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 208) + sum13, ref gradient, 208);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref biasHh, 208) + sum13, ref biasHh, 208);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 224) + sum14, ref gradient, 224);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref biasHh, 224) + sum14, ref biasHh, 224);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 240) + sum15, ref gradient, 240);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref biasHh, 240) + sum15, ref biasHh, 240);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 0) + sum0, ref gradient, 0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 0) + sum0, ref biasHh, 0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 16) + sum1, ref gradient, 16);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 16) + sum1, ref biasHh, 16);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 32) + sum2, ref gradient, 32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 32) + sum2, ref biasHh, 32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 48) + sum3, ref gradient, 48);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 48) + sum3, ref biasHh, 48);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 64) + sum4, ref gradient, 64);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 64) + sum4, ref biasHh, 64);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 80) + sum5, ref gradient, 80);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 80) + sum5, ref biasHh, 80);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 96) + sum6, ref gradient, 96);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 96) + sum6, ref biasHh, 96);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 112) + sum7, ref gradient, 112);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 112) + sum7, ref biasHh, 112);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 128) + sum8, ref gradient, 128);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 128) + sum8, ref biasHh, 128);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 144) + sum9, ref gradient, 144);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 144) + sum9, ref biasHh, 144);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 160) + sum10, ref gradient, 160);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 160) + sum10, ref biasHh, 160);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 176) + sum11, ref gradient, 176);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 176) + sum11, ref biasHh, 176);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 192) + sum12, ref gradient, 192);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 192) + sum12, ref biasHh, 192);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 208) + sum13, ref gradient, 208);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 208) + sum13, ref biasHh, 208);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 224) + sum14, ref gradient, 224);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 224) + sum14, ref biasHh, 224);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 240) + sum15, ref gradient, 240);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 240) + sum15, ref biasHh, 240);
                 }
             }
 
@@ -807,16 +984,16 @@ namespace Contoso.Forecasting
                 // Rows of W_ihᵀ give ∂L/∂x_t.
                 for (nuint k = 0; k < InputSize; k++)
                 {
-                    var sum0 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                    var sum1 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                    var sum2 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                    var sum3 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    var sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var sum1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var sum2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var sum3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                     for (nuint column = 0; column < 256; column += 32)
                     {
-                        sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, column), global::LstmGen.Kernels.Simd.Load256(ref dz, column), sum0);
-                        sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, column + 8), global::LstmGen.Kernels.Simd.Load256(ref dz, column + 8), sum1);
-                        sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, column + 16), global::LstmGen.Kernels.Simd.Load256(ref dz, column + 16), sum2);
-                        sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, column + 24), global::LstmGen.Kernels.Simd.Load256(ref dz, column + 24), sum3);
+                        sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, column), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column), sum0);
+                        sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, column + 8), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 8), sum1);
+                        sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, column + 16), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 16), sum2);
+                        sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, column + 24), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 24), sum3);
                     }
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, k) = global::LstmGen.Kernels.Simd.Sum((sum0 + sum1) + (sum2 + sum3));
                     row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
@@ -825,16 +1002,16 @@ namespace Contoso.Forecasting
                 // Rows of W_hhᵀ (right after W_ihᵀ) give ∂L/∂h_{t-1}.
                 for (nuint j = 0; j < HiddenSize; j++)
                 {
-                    var sum0 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                    var sum1 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                    var sum2 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                    var sum3 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    var sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var sum1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var sum2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var sum3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                     for (nuint column = 0; column < 256; column += 32)
                     {
-                        sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, column), global::LstmGen.Kernels.Simd.Load256(ref dz, column), sum0);
-                        sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, column + 8), global::LstmGen.Kernels.Simd.Load256(ref dz, column + 8), sum1);
-                        sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, column + 16), global::LstmGen.Kernels.Simd.Load256(ref dz, column + 16), sum2);
-                        sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, column + 24), global::LstmGen.Kernels.Simd.Load256(ref dz, column + 24), sum3);
+                        sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, column), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column), sum0);
+                        sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, column + 8), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 8), sum1);
+                        sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, column + 16), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 16), sum2);
+                        sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, column + 24), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 24), sum3);
                     }
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, j) = global::LstmGen.Kernels.Simd.Sum((sum0 + sum1) + (sum2 + sum3));
                     row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
@@ -858,83 +1035,83 @@ namespace Contoso.Forecasting
                 {
                     for (nuint column = 0; column < 176; column += 88)
                     {
-                        var sum0 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                        var sum1 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                        var sum2 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                        var sum3 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                        var sum4 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                        var sum5 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                        var sum6 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                        var sum7 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                        var sum8 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                        var sum9 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                        var sum10 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum4 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum5 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum6 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum7 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum8 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum9 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                         ref float dz = ref firstDz;
                         for (int t = 0; t < steps; t++)
                         {
-                            var scale = global::LstmGen.Kernels.Simd.Broadcast256(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k));
-                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column), scale, sum0);
-                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column + 8), scale, sum1);
-                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column + 16), scale, sum2);
-                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column + 24), scale, sum3);
-                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column + 32), scale, sum4);
-                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column + 40), scale, sum5);
-                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column + 48), scale, sum6);
-                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column + 56), scale, sum7);
-                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column + 64), scale, sum8);
-                            sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column + 72), scale, sum9);
-                            sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column + 80), scale, sum10);
+                            var scale = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k));
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column), scale, sum0);
+                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 8), scale, sum1);
+                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 16), scale, sum2);
+                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 24), scale, sum3);
+                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 32), scale, sum4);
+                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 40), scale, sum5);
+                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 48), scale, sum6);
+                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 56), scale, sum7);
+                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 64), scale, sum8);
+                            sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 72), scale, sum9);
+                            sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 80), scale, sum10);
                             dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
                         }
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column) + sum0, ref gradient, column);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 8) + sum1, ref gradient, column + 8);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 16) + sum2, ref gradient, column + 16);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 24) + sum3, ref gradient, column + 24);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 32) + sum4, ref gradient, column + 32);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 40) + sum5, ref gradient, column + 40);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 48) + sum6, ref gradient, column + 48);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 56) + sum7, ref gradient, column + 56);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 64) + sum8, ref gradient, column + 64);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 72) + sum9, ref gradient, column + 72);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 80) + sum10, ref gradient, column + 80);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column) + sum0, ref gradient, column);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 8) + sum1, ref gradient, column + 8);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 16) + sum2, ref gradient, column + 16);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 24) + sum3, ref gradient, column + 24);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 32) + sum4, ref gradient, column + 32);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 40) + sum5, ref gradient, column + 40);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 48) + sum6, ref gradient, column + 48);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 56) + sum7, ref gradient, column + 56);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 64) + sum8, ref gradient, column + 64);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 72) + sum9, ref gradient, column + 72);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 80) + sum10, ref gradient, column + 80);
                     }
                     {
-                        var sum0 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                        var sum1 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                        var sum2 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                        var sum3 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                        var sum4 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                        var sum5 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                        var sum6 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                        var sum7 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                        var sum8 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                        var sum9 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum4 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum5 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum6 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum7 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum8 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum9 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                         ref float dz = ref firstDz;
                         for (int t = 0; t < steps; t++)
                         {
-                            var scale = global::LstmGen.Kernels.Simd.Broadcast256(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k));
-                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 176), scale, sum0);
-                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 184), scale, sum1);
-                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 192), scale, sum2);
-                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 200), scale, sum3);
-                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 208), scale, sum4);
-                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 216), scale, sum5);
-                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 224), scale, sum6);
-                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 232), scale, sum7);
-                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 240), scale, sum8);
-                            sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 248), scale, sum9);
+                            var scale = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k));
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 176), scale, sum0);
+                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 184), scale, sum1);
+                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 192), scale, sum2);
+                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 200), scale, sum3);
+                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 208), scale, sum4);
+                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 216), scale, sum5);
+                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 224), scale, sum6);
+                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 232), scale, sum7);
+                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 240), scale, sum8);
+                            sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 248), scale, sum9);
                             dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
                         }
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 176) + sum0, ref gradient, 176);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 184) + sum1, ref gradient, 184);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 192) + sum2, ref gradient, 192);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 200) + sum3, ref gradient, 200);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 208) + sum4, ref gradient, 208);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 216) + sum5, ref gradient, 216);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 224) + sum6, ref gradient, 224);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 232) + sum7, ref gradient, 232);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 240) + sum8, ref gradient, 240);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 248) + sum9, ref gradient, 248);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 176) + sum0, ref gradient, 176);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 184) + sum1, ref gradient, 184);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 192) + sum2, ref gradient, 192);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 200) + sum3, ref gradient, 200);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 208) + sum4, ref gradient, 208);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 216) + sum5, ref gradient, 216);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 224) + sum6, ref gradient, 224);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 232) + sum7, ref gradient, 232);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 240) + sum8, ref gradient, 240);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 248) + sum9, ref gradient, 248);
                     }
                     gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
                 }
@@ -944,83 +1121,83 @@ namespace Contoso.Forecasting
                 {
                     for (nuint column = 0; column < 176; column += 88)
                     {
-                        var sum0 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                        var sum1 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                        var sum2 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                        var sum3 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                        var sum4 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                        var sum5 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                        var sum6 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                        var sum7 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                        var sum8 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                        var sum9 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                        var sum10 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum4 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum5 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum6 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum7 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum8 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum9 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                         ref float dz = ref firstDz;
                         for (int t = 0; t < steps; t++)
                         {
-                            var scale = global::LstmGen.Kernels.Simd.Broadcast256(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j));
-                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column), scale, sum0);
-                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column + 8), scale, sum1);
-                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column + 16), scale, sum2);
-                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column + 24), scale, sum3);
-                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column + 32), scale, sum4);
-                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column + 40), scale, sum5);
-                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column + 48), scale, sum6);
-                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column + 56), scale, sum7);
-                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column + 64), scale, sum8);
-                            sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column + 72), scale, sum9);
-                            sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, column + 80), scale, sum10);
+                            var scale = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j));
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column), scale, sum0);
+                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 8), scale, sum1);
+                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 16), scale, sum2);
+                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 24), scale, sum3);
+                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 32), scale, sum4);
+                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 40), scale, sum5);
+                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 48), scale, sum6);
+                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 56), scale, sum7);
+                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 64), scale, sum8);
+                            sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 72), scale, sum9);
+                            sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 80), scale, sum10);
                             dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
                         }
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column) + sum0, ref gradient, column);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 8) + sum1, ref gradient, column + 8);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 16) + sum2, ref gradient, column + 16);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 24) + sum3, ref gradient, column + 24);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 32) + sum4, ref gradient, column + 32);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 40) + sum5, ref gradient, column + 40);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 48) + sum6, ref gradient, column + 48);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 56) + sum7, ref gradient, column + 56);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 64) + sum8, ref gradient, column + 64);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 72) + sum9, ref gradient, column + 72);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 80) + sum10, ref gradient, column + 80);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column) + sum0, ref gradient, column);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 8) + sum1, ref gradient, column + 8);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 16) + sum2, ref gradient, column + 16);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 24) + sum3, ref gradient, column + 24);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 32) + sum4, ref gradient, column + 32);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 40) + sum5, ref gradient, column + 40);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 48) + sum6, ref gradient, column + 48);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 56) + sum7, ref gradient, column + 56);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 64) + sum8, ref gradient, column + 64);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 72) + sum9, ref gradient, column + 72);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 80) + sum10, ref gradient, column + 80);
                     }
                     {
-                        var sum0 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                        var sum1 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                        var sum2 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                        var sum3 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                        var sum4 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                        var sum5 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                        var sum6 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                        var sum7 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                        var sum8 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                        var sum9 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum4 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum5 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum6 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum7 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum8 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum9 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                         ref float dz = ref firstDz;
                         for (int t = 0; t < steps; t++)
                         {
-                            var scale = global::LstmGen.Kernels.Simd.Broadcast256(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j));
-                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 176), scale, sum0);
-                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 184), scale, sum1);
-                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 192), scale, sum2);
-                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 200), scale, sum3);
-                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 208), scale, sum4);
-                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 216), scale, sum5);
-                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 224), scale, sum6);
-                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 232), scale, sum7);
-                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 240), scale, sum8);
-                            sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 248), scale, sum9);
+                            var scale = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j));
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 176), scale, sum0);
+                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 184), scale, sum1);
+                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 192), scale, sum2);
+                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 200), scale, sum3);
+                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 208), scale, sum4);
+                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 216), scale, sum5);
+                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 224), scale, sum6);
+                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 232), scale, sum7);
+                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 240), scale, sum8);
+                            sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 248), scale, sum9);
                             dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
                         }
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 176) + sum0, ref gradient, 176);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 184) + sum1, ref gradient, 184);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 192) + sum2, ref gradient, 192);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 200) + sum3, ref gradient, 200);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 208) + sum4, ref gradient, 208);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 216) + sum5, ref gradient, 216);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 224) + sum6, ref gradient, 224);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 232) + sum7, ref gradient, 232);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 240) + sum8, ref gradient, 240);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 248) + sum9, ref gradient, 248);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 176) + sum0, ref gradient, 176);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 184) + sum1, ref gradient, 184);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 192) + sum2, ref gradient, 192);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 200) + sum3, ref gradient, 200);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 208) + sum4, ref gradient, 208);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 216) + sum5, ref gradient, 216);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 224) + sum6, ref gradient, 224);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 232) + sum7, ref gradient, 232);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 240) + sum8, ref gradient, 240);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 248) + sum9, ref gradient, 248);
                     }
                     gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
                 }
@@ -1029,102 +1206,102 @@ namespace Contoso.Forecasting
                 ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
                 for (nuint column = 0; column < 176; column += 88)
                 {
-                    var sum0 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                    var sum1 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                    var sum2 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                    var sum3 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                    var sum4 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                    var sum5 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                    var sum6 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                    var sum7 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                    var sum8 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                    var sum9 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                    var sum10 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    var sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var sum1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var sum2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var sum3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var sum4 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var sum5 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var sum6 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var sum7 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var sum8 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var sum9 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var sum10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                     ref float dz = ref firstDz;
                     for (int t = 0; t < steps; t++)
                     {
-                        sum0 += global::LstmGen.Kernels.Simd.Load256(ref dz, column);
-                        sum1 += global::LstmGen.Kernels.Simd.Load256(ref dz, column + 8);
-                        sum2 += global::LstmGen.Kernels.Simd.Load256(ref dz, column + 16);
-                        sum3 += global::LstmGen.Kernels.Simd.Load256(ref dz, column + 24);
-                        sum4 += global::LstmGen.Kernels.Simd.Load256(ref dz, column + 32);
-                        sum5 += global::LstmGen.Kernels.Simd.Load256(ref dz, column + 40);
-                        sum6 += global::LstmGen.Kernels.Simd.Load256(ref dz, column + 48);
-                        sum7 += global::LstmGen.Kernels.Simd.Load256(ref dz, column + 56);
-                        sum8 += global::LstmGen.Kernels.Simd.Load256(ref dz, column + 64);
-                        sum9 += global::LstmGen.Kernels.Simd.Load256(ref dz, column + 72);
-                        sum10 += global::LstmGen.Kernels.Simd.Load256(ref dz, column + 80);
+                        sum0 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column);
+                        sum1 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 8);
+                        sum2 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 16);
+                        sum3 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 24);
+                        sum4 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 32);
+                        sum5 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 40);
+                        sum6 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 48);
+                        sum7 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 56);
+                        sum8 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 64);
+                        sum9 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 72);
+                        sum10 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 80);
                         dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
                     }
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column) + sum0, ref gradient, column);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, column) + sum0, ref biasHh, column);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 8) + sum1, ref gradient, column + 8);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, column + 8) + sum1, ref biasHh, column + 8);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 16) + sum2, ref gradient, column + 16);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, column + 16) + sum2, ref biasHh, column + 16);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 24) + sum3, ref gradient, column + 24);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, column + 24) + sum3, ref biasHh, column + 24);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 32) + sum4, ref gradient, column + 32);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, column + 32) + sum4, ref biasHh, column + 32);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 40) + sum5, ref gradient, column + 40);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, column + 40) + sum5, ref biasHh, column + 40);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 48) + sum6, ref gradient, column + 48);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, column + 48) + sum6, ref biasHh, column + 48);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 56) + sum7, ref gradient, column + 56);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, column + 56) + sum7, ref biasHh, column + 56);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 64) + sum8, ref gradient, column + 64);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, column + 64) + sum8, ref biasHh, column + 64);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 72) + sum9, ref gradient, column + 72);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, column + 72) + sum9, ref biasHh, column + 72);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, column + 80) + sum10, ref gradient, column + 80);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, column + 80) + sum10, ref biasHh, column + 80);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column) + sum0, ref gradient, column);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column) + sum0, ref biasHh, column);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 8) + sum1, ref gradient, column + 8);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column + 8) + sum1, ref biasHh, column + 8);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 16) + sum2, ref gradient, column + 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column + 16) + sum2, ref biasHh, column + 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 24) + sum3, ref gradient, column + 24);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column + 24) + sum3, ref biasHh, column + 24);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 32) + sum4, ref gradient, column + 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column + 32) + sum4, ref biasHh, column + 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 40) + sum5, ref gradient, column + 40);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column + 40) + sum5, ref biasHh, column + 40);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 48) + sum6, ref gradient, column + 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column + 48) + sum6, ref biasHh, column + 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 56) + sum7, ref gradient, column + 56);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column + 56) + sum7, ref biasHh, column + 56);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 64) + sum8, ref gradient, column + 64);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column + 64) + sum8, ref biasHh, column + 64);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 72) + sum9, ref gradient, column + 72);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column + 72) + sum9, ref biasHh, column + 72);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 80) + sum10, ref gradient, column + 80);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column + 80) + sum10, ref biasHh, column + 80);
                 }
                 {
-                    var sum0 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                    var sum1 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                    var sum2 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                    var sum3 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                    var sum4 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                    var sum5 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                    var sum6 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                    var sum7 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                    var sum8 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                    var sum9 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    var sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var sum1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var sum2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var sum3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var sum4 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var sum5 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var sum6 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var sum7 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var sum8 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var sum9 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                     ref float dz = ref firstDz;
                     for (int t = 0; t < steps; t++)
                     {
-                        sum0 += global::LstmGen.Kernels.Simd.Load256(ref dz, 176);
-                        sum1 += global::LstmGen.Kernels.Simd.Load256(ref dz, 184);
-                        sum2 += global::LstmGen.Kernels.Simd.Load256(ref dz, 192);
-                        sum3 += global::LstmGen.Kernels.Simd.Load256(ref dz, 200);
-                        sum4 += global::LstmGen.Kernels.Simd.Load256(ref dz, 208);
-                        sum5 += global::LstmGen.Kernels.Simd.Load256(ref dz, 216);
-                        sum6 += global::LstmGen.Kernels.Simd.Load256(ref dz, 224);
-                        sum7 += global::LstmGen.Kernels.Simd.Load256(ref dz, 232);
-                        sum8 += global::LstmGen.Kernels.Simd.Load256(ref dz, 240);
-                        sum9 += global::LstmGen.Kernels.Simd.Load256(ref dz, 248);
+                        sum0 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 176);
+                        sum1 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 184);
+                        sum2 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 192);
+                        sum3 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 200);
+                        sum4 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 208);
+                        sum5 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 216);
+                        sum6 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 224);
+                        sum7 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 232);
+                        sum8 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 240);
+                        sum9 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 248);
                         dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
                     }
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 176) + sum0, ref gradient, 176);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, 176) + sum0, ref biasHh, 176);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 184) + sum1, ref gradient, 184);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, 184) + sum1, ref biasHh, 184);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 192) + sum2, ref gradient, 192);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, 192) + sum2, ref biasHh, 192);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 200) + sum3, ref gradient, 200);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, 200) + sum3, ref biasHh, 200);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 208) + sum4, ref gradient, 208);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, 208) + sum4, ref biasHh, 208);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 216) + sum5, ref gradient, 216);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, 216) + sum5, ref biasHh, 216);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 224) + sum6, ref gradient, 224);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, 224) + sum6, ref biasHh, 224);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 232) + sum7, ref gradient, 232);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, 232) + sum7, ref biasHh, 232);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 240) + sum8, ref gradient, 240);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, 240) + sum8, ref biasHh, 240);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 248) + sum9, ref gradient, 248);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, 248) + sum9, ref biasHh, 248);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 176) + sum0, ref gradient, 176);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 176) + sum0, ref biasHh, 176);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 184) + sum1, ref gradient, 184);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 184) + sum1, ref biasHh, 184);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 192) + sum2, ref gradient, 192);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 192) + sum2, ref biasHh, 192);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 200) + sum3, ref gradient, 200);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 200) + sum3, ref biasHh, 200);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 208) + sum4, ref gradient, 208);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 208) + sum4, ref biasHh, 208);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 216) + sum5, ref gradient, 216);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 216) + sum5, ref biasHh, 216);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 224) + sum6, ref gradient, 224);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 224) + sum6, ref biasHh, 224);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 232) + sum7, ref gradient, 232);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 232) + sum7, ref biasHh, 232);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 240) + sum8, ref gradient, 240);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 240) + sum8, ref biasHh, 240);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 248) + sum9, ref gradient, 248);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 248) + sum9, ref biasHh, 248);
                 }
             }
 
@@ -1141,16 +1318,16 @@ namespace Contoso.Forecasting
                 // Rows of W_ihᵀ give ∂L/∂x_t.
                 for (nuint k = 0; k < InputSize; k++)
                 {
-                    var sum0 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                    var sum1 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                    var sum2 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                    var sum3 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    var sum1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    var sum2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    var sum3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                     for (nuint column = 0; column < 256; column += 16)
                     {
-                        sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, column), global::LstmGen.Kernels.Simd.Load128(ref dz, column), sum0);
-                        sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, column + 4), global::LstmGen.Kernels.Simd.Load128(ref dz, column + 4), sum1);
-                        sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, column + 8), global::LstmGen.Kernels.Simd.Load128(ref dz, column + 8), sum2);
-                        sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, column + 12), global::LstmGen.Kernels.Simd.Load128(ref dz, column + 12), sum3);
+                        sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column), sum0);
+                        sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column + 4), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 4), sum1);
+                        sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column + 8), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 8), sum2);
+                        sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column + 12), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 12), sum3);
                     }
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, k) = global::LstmGen.Kernels.Simd.Sum((sum0 + sum1) + (sum2 + sum3));
                     row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
@@ -1159,16 +1336,16 @@ namespace Contoso.Forecasting
                 // Rows of W_hhᵀ (right after W_ihᵀ) give ∂L/∂h_{t-1}.
                 for (nuint j = 0; j < HiddenSize; j++)
                 {
-                    var sum0 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                    var sum1 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                    var sum2 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                    var sum3 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    var sum1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    var sum2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    var sum3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                     for (nuint column = 0; column < 256; column += 16)
                     {
-                        sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, column), global::LstmGen.Kernels.Simd.Load128(ref dz, column), sum0);
-                        sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, column + 4), global::LstmGen.Kernels.Simd.Load128(ref dz, column + 4), sum1);
-                        sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, column + 8), global::LstmGen.Kernels.Simd.Load128(ref dz, column + 8), sum2);
-                        sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, column + 12), global::LstmGen.Kernels.Simd.Load128(ref dz, column + 12), sum3);
+                        sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column), sum0);
+                        sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column + 4), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 4), sum1);
+                        sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column + 8), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 8), sum2);
+                        sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column + 12), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 12), sum3);
                     }
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, j) = global::LstmGen.Kernels.Simd.Sum((sum0 + sum1) + (sum2 + sum3));
                     row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
@@ -1192,80 +1369,80 @@ namespace Contoso.Forecasting
                 {
                     for (nuint column = 0; column < 220; column += 44)
                     {
-                        var sum0 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum1 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum2 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum3 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum4 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum5 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum6 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum7 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum8 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum9 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum10 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum4 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum5 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum6 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum7 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum8 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum9 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                         ref float dz = ref firstDz;
                         for (int t = 0; t < steps; t++)
                         {
-                            var scale = global::LstmGen.Kernels.Simd.Broadcast128(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k));
-                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column), scale, sum0);
-                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column + 4), scale, sum1);
-                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column + 8), scale, sum2);
-                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column + 12), scale, sum3);
-                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column + 16), scale, sum4);
-                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column + 20), scale, sum5);
-                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column + 24), scale, sum6);
-                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column + 28), scale, sum7);
-                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column + 32), scale, sum8);
-                            sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column + 36), scale, sum9);
-                            sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column + 40), scale, sum10);
+                            var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k));
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column), scale, sum0);
+                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 4), scale, sum1);
+                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 8), scale, sum2);
+                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 12), scale, sum3);
+                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 16), scale, sum4);
+                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 20), scale, sum5);
+                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 24), scale, sum6);
+                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 28), scale, sum7);
+                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 32), scale, sum8);
+                            sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 36), scale, sum9);
+                            sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 40), scale, sum10);
                             dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
                         }
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column) + sum0, ref gradient, column);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 4) + sum1, ref gradient, column + 4);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 8) + sum2, ref gradient, column + 8);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 12) + sum3, ref gradient, column + 12);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 16) + sum4, ref gradient, column + 16);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 20) + sum5, ref gradient, column + 20);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 24) + sum6, ref gradient, column + 24);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 28) + sum7, ref gradient, column + 28);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 32) + sum8, ref gradient, column + 32);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 36) + sum9, ref gradient, column + 36);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 40) + sum10, ref gradient, column + 40);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column) + sum0, ref gradient, column);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 4) + sum1, ref gradient, column + 4);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 8) + sum2, ref gradient, column + 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 12) + sum3, ref gradient, column + 12);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 16) + sum4, ref gradient, column + 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 20) + sum5, ref gradient, column + 20);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 24) + sum6, ref gradient, column + 24);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 28) + sum7, ref gradient, column + 28);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 32) + sum8, ref gradient, column + 32);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 36) + sum9, ref gradient, column + 36);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 40) + sum10, ref gradient, column + 40);
                     }
                     {
-                        var sum0 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum1 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum2 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum3 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum4 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum5 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum6 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum7 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum8 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum4 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum5 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum6 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum7 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum8 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                         ref float dz = ref firstDz;
                         for (int t = 0; t < steps; t++)
                         {
-                            var scale = global::LstmGen.Kernels.Simd.Broadcast128(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k));
-                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 220), scale, sum0);
-                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 224), scale, sum1);
-                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 228), scale, sum2);
-                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 232), scale, sum3);
-                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 236), scale, sum4);
-                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 240), scale, sum5);
-                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 244), scale, sum6);
-                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 248), scale, sum7);
-                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 252), scale, sum8);
+                            var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k));
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 220), scale, sum0);
+                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 224), scale, sum1);
+                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 228), scale, sum2);
+                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 232), scale, sum3);
+                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 236), scale, sum4);
+                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 240), scale, sum5);
+                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 244), scale, sum6);
+                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 248), scale, sum7);
+                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 252), scale, sum8);
                             dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
                         }
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 220) + sum0, ref gradient, 220);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 224) + sum1, ref gradient, 224);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 228) + sum2, ref gradient, 228);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 232) + sum3, ref gradient, 232);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 236) + sum4, ref gradient, 236);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 240) + sum5, ref gradient, 240);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 244) + sum6, ref gradient, 244);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 248) + sum7, ref gradient, 248);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 252) + sum8, ref gradient, 252);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 220) + sum0, ref gradient, 220);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 224) + sum1, ref gradient, 224);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 228) + sum2, ref gradient, 228);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 232) + sum3, ref gradient, 232);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 236) + sum4, ref gradient, 236);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 240) + sum5, ref gradient, 240);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 244) + sum6, ref gradient, 244);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 248) + sum7, ref gradient, 248);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 252) + sum8, ref gradient, 252);
                     }
                     gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
                 }
@@ -1275,80 +1452,80 @@ namespace Contoso.Forecasting
                 {
                     for (nuint column = 0; column < 220; column += 44)
                     {
-                        var sum0 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum1 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum2 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum3 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum4 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum5 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum6 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum7 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum8 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum9 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum10 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum4 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum5 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum6 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum7 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum8 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum9 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                         ref float dz = ref firstDz;
                         for (int t = 0; t < steps; t++)
                         {
-                            var scale = global::LstmGen.Kernels.Simd.Broadcast128(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j));
-                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column), scale, sum0);
-                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column + 4), scale, sum1);
-                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column + 8), scale, sum2);
-                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column + 12), scale, sum3);
-                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column + 16), scale, sum4);
-                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column + 20), scale, sum5);
-                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column + 24), scale, sum6);
-                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column + 28), scale, sum7);
-                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column + 32), scale, sum8);
-                            sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column + 36), scale, sum9);
-                            sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, column + 40), scale, sum10);
+                            var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j));
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column), scale, sum0);
+                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 4), scale, sum1);
+                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 8), scale, sum2);
+                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 12), scale, sum3);
+                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 16), scale, sum4);
+                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 20), scale, sum5);
+                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 24), scale, sum6);
+                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 28), scale, sum7);
+                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 32), scale, sum8);
+                            sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 36), scale, sum9);
+                            sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 40), scale, sum10);
                             dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
                         }
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column) + sum0, ref gradient, column);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 4) + sum1, ref gradient, column + 4);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 8) + sum2, ref gradient, column + 8);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 12) + sum3, ref gradient, column + 12);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 16) + sum4, ref gradient, column + 16);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 20) + sum5, ref gradient, column + 20);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 24) + sum6, ref gradient, column + 24);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 28) + sum7, ref gradient, column + 28);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 32) + sum8, ref gradient, column + 32);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 36) + sum9, ref gradient, column + 36);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 40) + sum10, ref gradient, column + 40);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column) + sum0, ref gradient, column);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 4) + sum1, ref gradient, column + 4);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 8) + sum2, ref gradient, column + 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 12) + sum3, ref gradient, column + 12);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 16) + sum4, ref gradient, column + 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 20) + sum5, ref gradient, column + 20);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 24) + sum6, ref gradient, column + 24);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 28) + sum7, ref gradient, column + 28);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 32) + sum8, ref gradient, column + 32);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 36) + sum9, ref gradient, column + 36);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 40) + sum10, ref gradient, column + 40);
                     }
                     {
-                        var sum0 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum1 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum2 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum3 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum4 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum5 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum6 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum7 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum8 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum4 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum5 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum6 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum7 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum8 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                         ref float dz = ref firstDz;
                         for (int t = 0; t < steps; t++)
                         {
-                            var scale = global::LstmGen.Kernels.Simd.Broadcast128(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j));
-                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 220), scale, sum0);
-                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 224), scale, sum1);
-                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 228), scale, sum2);
-                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 232), scale, sum3);
-                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 236), scale, sum4);
-                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 240), scale, sum5);
-                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 244), scale, sum6);
-                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 248), scale, sum7);
-                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 252), scale, sum8);
+                            var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j));
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 220), scale, sum0);
+                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 224), scale, sum1);
+                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 228), scale, sum2);
+                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 232), scale, sum3);
+                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 236), scale, sum4);
+                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 240), scale, sum5);
+                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 244), scale, sum6);
+                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 248), scale, sum7);
+                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 252), scale, sum8);
                             dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
                         }
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 220) + sum0, ref gradient, 220);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 224) + sum1, ref gradient, 224);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 228) + sum2, ref gradient, 228);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 232) + sum3, ref gradient, 232);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 236) + sum4, ref gradient, 236);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 240) + sum5, ref gradient, 240);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 244) + sum6, ref gradient, 244);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 248) + sum7, ref gradient, 248);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 252) + sum8, ref gradient, 252);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 220) + sum0, ref gradient, 220);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 224) + sum1, ref gradient, 224);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 228) + sum2, ref gradient, 228);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 232) + sum3, ref gradient, 232);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 236) + sum4, ref gradient, 236);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 240) + sum5, ref gradient, 240);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 244) + sum6, ref gradient, 244);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 248) + sum7, ref gradient, 248);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 252) + sum8, ref gradient, 252);
                     }
                     gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
                 }
@@ -1357,98 +1534,98 @@ namespace Contoso.Forecasting
                 ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
                 for (nuint column = 0; column < 220; column += 44)
                 {
-                    var sum0 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                    var sum1 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                    var sum2 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                    var sum3 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                    var sum4 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                    var sum5 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                    var sum6 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                    var sum7 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                    var sum8 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                    var sum9 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                    var sum10 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    var sum1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    var sum2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    var sum3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    var sum4 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    var sum5 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    var sum6 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    var sum7 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    var sum8 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    var sum9 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    var sum10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                     ref float dz = ref firstDz;
                     for (int t = 0; t < steps; t++)
                     {
-                        sum0 += global::LstmGen.Kernels.Simd.Load128(ref dz, column);
-                        sum1 += global::LstmGen.Kernels.Simd.Load128(ref dz, column + 4);
-                        sum2 += global::LstmGen.Kernels.Simd.Load128(ref dz, column + 8);
-                        sum3 += global::LstmGen.Kernels.Simd.Load128(ref dz, column + 12);
-                        sum4 += global::LstmGen.Kernels.Simd.Load128(ref dz, column + 16);
-                        sum5 += global::LstmGen.Kernels.Simd.Load128(ref dz, column + 20);
-                        sum6 += global::LstmGen.Kernels.Simd.Load128(ref dz, column + 24);
-                        sum7 += global::LstmGen.Kernels.Simd.Load128(ref dz, column + 28);
-                        sum8 += global::LstmGen.Kernels.Simd.Load128(ref dz, column + 32);
-                        sum9 += global::LstmGen.Kernels.Simd.Load128(ref dz, column + 36);
-                        sum10 += global::LstmGen.Kernels.Simd.Load128(ref dz, column + 40);
+                        sum0 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column);
+                        sum1 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 4);
+                        sum2 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 8);
+                        sum3 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 12);
+                        sum4 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 16);
+                        sum5 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 20);
+                        sum6 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 24);
+                        sum7 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 28);
+                        sum8 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 32);
+                        sum9 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 36);
+                        sum10 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 40);
                         dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
                     }
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column) + sum0, ref gradient, column);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, column) + sum0, ref biasHh, column);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 4) + sum1, ref gradient, column + 4);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, column + 4) + sum1, ref biasHh, column + 4);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 8) + sum2, ref gradient, column + 8);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, column + 8) + sum2, ref biasHh, column + 8);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 12) + sum3, ref gradient, column + 12);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, column + 12) + sum3, ref biasHh, column + 12);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 16) + sum4, ref gradient, column + 16);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, column + 16) + sum4, ref biasHh, column + 16);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 20) + sum5, ref gradient, column + 20);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, column + 20) + sum5, ref biasHh, column + 20);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 24) + sum6, ref gradient, column + 24);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, column + 24) + sum6, ref biasHh, column + 24);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 28) + sum7, ref gradient, column + 28);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, column + 28) + sum7, ref biasHh, column + 28);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 32) + sum8, ref gradient, column + 32);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, column + 32) + sum8, ref biasHh, column + 32);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 36) + sum9, ref gradient, column + 36);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, column + 36) + sum9, ref biasHh, column + 36);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, column + 40) + sum10, ref gradient, column + 40);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, column + 40) + sum10, ref biasHh, column + 40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column) + sum0, ref gradient, column);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column) + sum0, ref biasHh, column);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 4) + sum1, ref gradient, column + 4);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 4) + sum1, ref biasHh, column + 4);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 8) + sum2, ref gradient, column + 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 8) + sum2, ref biasHh, column + 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 12) + sum3, ref gradient, column + 12);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 12) + sum3, ref biasHh, column + 12);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 16) + sum4, ref gradient, column + 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 16) + sum4, ref biasHh, column + 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 20) + sum5, ref gradient, column + 20);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 20) + sum5, ref biasHh, column + 20);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 24) + sum6, ref gradient, column + 24);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 24) + sum6, ref biasHh, column + 24);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 28) + sum7, ref gradient, column + 28);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 28) + sum7, ref biasHh, column + 28);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 32) + sum8, ref gradient, column + 32);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 32) + sum8, ref biasHh, column + 32);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 36) + sum9, ref gradient, column + 36);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 36) + sum9, ref biasHh, column + 36);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 40) + sum10, ref gradient, column + 40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 40) + sum10, ref biasHh, column + 40);
                 }
                 {
-                    var sum0 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                    var sum1 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                    var sum2 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                    var sum3 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                    var sum4 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                    var sum5 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                    var sum6 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                    var sum7 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                    var sum8 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    var sum1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    var sum2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    var sum3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    var sum4 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    var sum5 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    var sum6 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    var sum7 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    var sum8 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                     ref float dz = ref firstDz;
                     for (int t = 0; t < steps; t++)
                     {
-                        sum0 += global::LstmGen.Kernels.Simd.Load128(ref dz, 220);
-                        sum1 += global::LstmGen.Kernels.Simd.Load128(ref dz, 224);
-                        sum2 += global::LstmGen.Kernels.Simd.Load128(ref dz, 228);
-                        sum3 += global::LstmGen.Kernels.Simd.Load128(ref dz, 232);
-                        sum4 += global::LstmGen.Kernels.Simd.Load128(ref dz, 236);
-                        sum5 += global::LstmGen.Kernels.Simd.Load128(ref dz, 240);
-                        sum6 += global::LstmGen.Kernels.Simd.Load128(ref dz, 244);
-                        sum7 += global::LstmGen.Kernels.Simd.Load128(ref dz, 248);
-                        sum8 += global::LstmGen.Kernels.Simd.Load128(ref dz, 252);
+                        sum0 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 220);
+                        sum1 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 224);
+                        sum2 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 228);
+                        sum3 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 232);
+                        sum4 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 236);
+                        sum5 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 240);
+                        sum6 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 244);
+                        sum7 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 248);
+                        sum8 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 252);
                         dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
                     }
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 220) + sum0, ref gradient, 220);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, 220) + sum0, ref biasHh, 220);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 224) + sum1, ref gradient, 224);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, 224) + sum1, ref biasHh, 224);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 228) + sum2, ref gradient, 228);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, 228) + sum2, ref biasHh, 228);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 232) + sum3, ref gradient, 232);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, 232) + sum3, ref biasHh, 232);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 236) + sum4, ref gradient, 236);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, 236) + sum4, ref biasHh, 236);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 240) + sum5, ref gradient, 240);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, 240) + sum5, ref biasHh, 240);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 244) + sum6, ref gradient, 244);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, 244) + sum6, ref biasHh, 244);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 248) + sum7, ref gradient, 248);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, 248) + sum7, ref biasHh, 248);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 252) + sum8, ref gradient, 252);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, 252) + sum8, ref biasHh, 252);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 220) + sum0, ref gradient, 220);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 220) + sum0, ref biasHh, 220);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 224) + sum1, ref gradient, 224);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 224) + sum1, ref biasHh, 224);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 228) + sum2, ref gradient, 228);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 228) + sum2, ref biasHh, 228);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 232) + sum3, ref gradient, 232);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 232) + sum3, ref biasHh, 232);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 236) + sum4, ref gradient, 236);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 236) + sum4, ref biasHh, 236);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 240) + sum5, ref gradient, 240);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 240) + sum5, ref biasHh, 240);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 244) + sum6, ref gradient, 244);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 244) + sum6, ref biasHh, 244);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 248) + sum7, ref gradient, 248);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 248) + sum7, ref biasHh, 248);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 252) + sum8, ref gradient, 252);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 252) + sum8, ref biasHh, 252);
                 }
             }
 
@@ -1638,6 +1815,9 @@ namespace Contoso.Forecasting
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void Step16Lanes4Groups(ref float weights, ref float input, ref float hiddenIn, ref float cellIn, ref float hiddenOut, ref float cellOut)
             {
+                // Each chunk's pre-activations, for the cell update: 16 vectors of 16.
+                global::System.Span<float> preActivations = stackalloc float[256];
+                ref float z = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(preActivations);
                 ref float biasIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasIhOffset);
                 ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasHhOffset);
 
@@ -1645,121 +1825,89 @@ namespace Contoso.Forecasting
                 {
                     // z = b_ih + b_hh: the biases are the accumulators' starting values.
                     // z{gate}{group} holds 16 pre-activations of one gate (i, f, g, o) for one group of units.
-                    var zi0 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 0) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 0);
-                    var zf0 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 64) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 64);
-                    var zg0 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 128) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 128);
-                    var zo0 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 192) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 192);
-                    var zi1 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 16) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 16);
-                    var zf1 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 80) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 80);
-                    var zg1 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 144) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 144);
-                    var zo1 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 208) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 208);
-                    var zi2 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 32) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 32);
-                    var zf2 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 96) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 96);
-                    var zg2 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 160) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 160);
-                    var zo2 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 224) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 224);
-                    var zi3 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 48) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 48);
-                    var zf3 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 112) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 112);
-                    var zg3 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 176) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 176);
-                    var zo3 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 240) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 240);
+                    var zi0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 0) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 0);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 64) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 64);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 128) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 128);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 192) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 192);
+                    var zi1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 16) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 16);
+                    var zf1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 80) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 80);
+                    var zg1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 144) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 144);
+                    var zo1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 208) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 208);
+                    var zi2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 32) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 32);
+                    var zf2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 96) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 96);
+                    var zg2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 160) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 160);
+                    var zo2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 224) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 224);
+                    var zi3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 48) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 48);
+                    var zf3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 112) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 112);
+                    var zg3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 176) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 176);
+                    var zo3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 240) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 240);
 
                     // z += W_ih·x: x_k is broadcast and multiplied into row k of W_ihᵀ (contiguous gate columns).
                     ref float row = ref weights;
                     for (nuint k = 0; k < InputSize; k++)
                     {
-                        var scale = global::LstmGen.Kernels.Simd.Broadcast512(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
-                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 0), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 64), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 128), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 192), scale, zo0);
-                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 16), scale, zi1);
-                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 80), scale, zf1);
-                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 144), scale, zg1);
-                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 208), scale, zo1);
-                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 32), scale, zi2);
-                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 96), scale, zf2);
-                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 160), scale, zg2);
-                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 224), scale, zo2);
-                        zi3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 48), scale, zi3);
-                        zf3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 112), scale, zf3);
-                        zg3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 176), scale, zg3);
-                        zo3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 240), scale, zo3);
+                        var scale = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0), scale, zi0);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 64), scale, zf0);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 128), scale, zg0);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 192), scale, zo0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16), scale, zi1);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 80), scale, zf1);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 144), scale, zg1);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 208), scale, zo1);
+                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 32), scale, zi2);
+                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 96), scale, zf2);
+                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 160), scale, zg2);
+                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 224), scale, zo2);
+                        zi3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 48), scale, zi3);
+                        zf3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 112), scale, zf3);
+                        zg3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 176), scale, zg3);
+                        zo3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 240), scale, zo3);
                         row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                     }
 
                     // z += W_hh·h_{t-1}: the rows of W_hhᵀ follow those of W_ihᵀ, so `row` just continues.
                     for (nuint j = 0; j < HiddenSize; j++)
                     {
-                        var scale = global::LstmGen.Kernels.Simd.Broadcast512(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
-                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 0), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 64), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 128), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 192), scale, zo0);
-                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 16), scale, zi1);
-                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 80), scale, zf1);
-                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 144), scale, zg1);
-                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 208), scale, zo1);
-                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 32), scale, zi2);
-                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 96), scale, zf2);
-                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 160), scale, zg2);
-                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 224), scale, zo2);
-                        zi3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 48), scale, zi3);
-                        zf3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 112), scale, zf3);
-                        zg3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 176), scale, zg3);
-                        zo3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 240), scale, zo3);
+                        var scale = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0), scale, zi0);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 64), scale, zf0);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 128), scale, zg0);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 192), scale, zo0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16), scale, zi1);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 80), scale, zf1);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 144), scale, zg1);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 208), scale, zo1);
+                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 32), scale, zi2);
+                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 96), scale, zf2);
+                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 160), scale, zg2);
+                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 224), scale, zo2);
+                        zi3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 48), scale, zi3);
+                        zf3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 112), scale, zf3);
+                        zg3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 176), scale, zg3);
+                        zo3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 240), scale, zo3);
                         row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                     }
 
-                    // Group 0 (units 0..15): i, f, o = σ(z), g = tanh(z).
-                    {
-                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi0);
-                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf0);
-                        var g = global::LstmGen.Kernels.Activation.Tanh(zg0);
-                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo0);
-                        // c' = f ⊙ c + i ⊙ g
-                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load512(ref cellIn, 0), i * g);
-                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, 0);
-                        // h' = o ⊙ tanh(c')
-                        global::LstmGen.Kernels.Simd.Store(o * global::LstmGen.Kernels.Activation.Tanh(c), ref hiddenOut, 0);
-                    }
-
-                    // Group 1 (units 16..31): i, f, o = σ(z), g = tanh(z).
-                    {
-                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi1);
-                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf1);
-                        var g = global::LstmGen.Kernels.Activation.Tanh(zg1);
-                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo1);
-                        // c' = f ⊙ c + i ⊙ g
-                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load512(ref cellIn, 16), i * g);
-                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, 16);
-                        // h' = o ⊙ tanh(c')
-                        global::LstmGen.Kernels.Simd.Store(o * global::LstmGen.Kernels.Activation.Tanh(c), ref hiddenOut, 16);
-                    }
-
-                    // Group 2 (units 32..47): i, f, o = σ(z), g = tanh(z).
-                    {
-                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi2);
-                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf2);
-                        var g = global::LstmGen.Kernels.Activation.Tanh(zg2);
-                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo2);
-                        // c' = f ⊙ c + i ⊙ g
-                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load512(ref cellIn, 32), i * g);
-                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, 32);
-                        // h' = o ⊙ tanh(c')
-                        global::LstmGen.Kernels.Simd.Store(o * global::LstmGen.Kernels.Activation.Tanh(c), ref hiddenOut, 32);
-                    }
-
-                    // Group 3 (units 48..63): i, f, o = σ(z), g = tanh(z).
-                    {
-                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi3);
-                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf3);
-                        var g = global::LstmGen.Kernels.Activation.Tanh(zg3);
-                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo3);
-                        // c' = f ⊙ c + i ⊙ g
-                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load512(ref cellIn, 48), i * g);
-                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, 48);
-                        // h' = o ⊙ tanh(c')
-                        global::LstmGen.Kernels.Simd.Store(o * global::LstmGen.Kernels.Activation.Tanh(c), ref hiddenOut, 48);
-                    }
+                    // The cell update reads the pre-activations from z: group q's gates i | f | g | o at z[64·q + 16·gate].
+                    // (A separate method: its activations are inlined there, in a small method, whatever this kernel's size.)
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zi0, ref z, 0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zf0, ref z, 16);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zg0, ref z, 32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zo0, ref z, 48);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zi1, ref z, 64);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zf1, ref z, 80);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zg1, ref z, 96);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zo1, ref z, 112);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zi2, ref z, 128);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zf2, ref z, 144);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zg2, ref z, 160);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zo2, ref z, 176);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zi3, ref z, 192);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zf3, ref z, 208);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zg3, ref z, 224);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zo3, ref z, 240);
+                    CellForward16(ref z, 4, 0, ref cellIn, ref cellOut, ref hiddenOut);
                 }
             }
 
@@ -1774,10 +1922,9 @@ namespace Contoso.Forecasting
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void Record16Lanes4Groups(ref float weights, ref float input, ref float hiddenIn, ref float cellIn, ref float tapeRow)
             {
-                // Tape row: i | f | g | o (4H), then c, tanh(c) and h (H each).
-                ref float cellOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 4 * HiddenSize);
-                ref float tanhCell = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 5 * HiddenSize);
-                ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 6 * HiddenSize);
+                // Each chunk's pre-activations, for the cell update: 16 vectors of 16.
+                global::System.Span<float> preActivations = stackalloc float[256];
+                ref float z = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(preActivations);
                 ref float biasIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasIhOffset);
                 ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasHhOffset);
 
@@ -1785,149 +1932,89 @@ namespace Contoso.Forecasting
                 {
                     // z = b_ih + b_hh: the biases are the accumulators' starting values.
                     // z{gate}{group} holds 16 pre-activations of one gate (i, f, g, o) for one group of units.
-                    var zi0 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 0) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 0);
-                    var zf0 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 64) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 64);
-                    var zg0 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 128) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 128);
-                    var zo0 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 192) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 192);
-                    var zi1 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 16) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 16);
-                    var zf1 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 80) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 80);
-                    var zg1 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 144) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 144);
-                    var zo1 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 208) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 208);
-                    var zi2 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 32) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 32);
-                    var zf2 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 96) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 96);
-                    var zg2 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 160) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 160);
-                    var zo2 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 224) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 224);
-                    var zi3 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 48) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 48);
-                    var zf3 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 112) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 112);
-                    var zg3 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 176) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 176);
-                    var zo3 = global::LstmGen.Kernels.Simd.Load512(ref biasIh, 240) + global::LstmGen.Kernels.Simd.Load512(ref biasHh, 240);
+                    var zi0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 0) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 0);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 64) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 64);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 128) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 128);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 192) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 192);
+                    var zi1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 16) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 16);
+                    var zf1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 80) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 80);
+                    var zg1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 144) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 144);
+                    var zo1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 208) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 208);
+                    var zi2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 32) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 32);
+                    var zf2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 96) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 96);
+                    var zg2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 160) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 160);
+                    var zo2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 224) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 224);
+                    var zi3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 48) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 48);
+                    var zf3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 112) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 112);
+                    var zg3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 176) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 176);
+                    var zo3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 240) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 240);
 
                     // z += W_ih·x: x_k is broadcast and multiplied into row k of W_ihᵀ (contiguous gate columns).
                     ref float row = ref weights;
                     for (nuint k = 0; k < InputSize; k++)
                     {
-                        var scale = global::LstmGen.Kernels.Simd.Broadcast512(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
-                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 0), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 64), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 128), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 192), scale, zo0);
-                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 16), scale, zi1);
-                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 80), scale, zf1);
-                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 144), scale, zg1);
-                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 208), scale, zo1);
-                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 32), scale, zi2);
-                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 96), scale, zf2);
-                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 160), scale, zg2);
-                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 224), scale, zo2);
-                        zi3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 48), scale, zi3);
-                        zf3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 112), scale, zf3);
-                        zg3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 176), scale, zg3);
-                        zo3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 240), scale, zo3);
+                        var scale = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0), scale, zi0);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 64), scale, zf0);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 128), scale, zg0);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 192), scale, zo0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16), scale, zi1);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 80), scale, zf1);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 144), scale, zg1);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 208), scale, zo1);
+                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 32), scale, zi2);
+                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 96), scale, zf2);
+                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 160), scale, zg2);
+                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 224), scale, zo2);
+                        zi3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 48), scale, zi3);
+                        zf3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 112), scale, zf3);
+                        zg3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 176), scale, zg3);
+                        zo3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 240), scale, zo3);
                         row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                     }
 
                     // z += W_hh·h_{t-1}: the rows of W_hhᵀ follow those of W_ihᵀ, so `row` just continues.
                     for (nuint j = 0; j < HiddenSize; j++)
                     {
-                        var scale = global::LstmGen.Kernels.Simd.Broadcast512(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
-                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 0), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 64), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 128), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 192), scale, zo0);
-                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 16), scale, zi1);
-                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 80), scale, zf1);
-                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 144), scale, zg1);
-                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 208), scale, zo1);
-                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 32), scale, zi2);
-                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 96), scale, zf2);
-                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 160), scale, zg2);
-                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 224), scale, zo2);
-                        zi3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 48), scale, zi3);
-                        zf3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 112), scale, zf3);
-                        zg3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 176), scale, zg3);
-                        zo3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 240), scale, zo3);
+                        var scale = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0), scale, zi0);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 64), scale, zf0);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 128), scale, zg0);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 192), scale, zo0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16), scale, zi1);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 80), scale, zf1);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 144), scale, zg1);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 208), scale, zo1);
+                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 32), scale, zi2);
+                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 96), scale, zf2);
+                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 160), scale, zg2);
+                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 224), scale, zo2);
+                        zi3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 48), scale, zi3);
+                        zf3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 112), scale, zf3);
+                        zg3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 176), scale, zg3);
+                        zo3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 240), scale, zo3);
                         row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                     }
 
-                    // Group 0 (units 0..15): i, f, o = σ(z), g = tanh(z).
-                    {
-                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi0);
-                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf0);
-                        var g = global::LstmGen.Kernels.Activation.Tanh(zg0);
-                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo0);
-                        // c' = f ⊙ c + i ⊙ g
-                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load512(ref cellIn, 0), i * g);
-                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, 0);
-                        // h' = o ⊙ tanh(c')
-                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
-                        global::LstmGen.Kernels.Simd.Store(tanhC, ref tanhCell, 0);
-                        global::LstmGen.Kernels.Simd.Store(o * tanhC, ref hiddenOut, 0);
-                        // Recorded for the backward pass: the activated gates.
-                        global::LstmGen.Kernels.Simd.Store(i, ref tapeRow, 0);
-                        global::LstmGen.Kernels.Simd.Store(f, ref tapeRow, 64);
-                        global::LstmGen.Kernels.Simd.Store(g, ref tapeRow, 128);
-                        global::LstmGen.Kernels.Simd.Store(o, ref tapeRow, 192);
-                    }
-
-                    // Group 1 (units 16..31): i, f, o = σ(z), g = tanh(z).
-                    {
-                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi1);
-                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf1);
-                        var g = global::LstmGen.Kernels.Activation.Tanh(zg1);
-                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo1);
-                        // c' = f ⊙ c + i ⊙ g
-                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load512(ref cellIn, 16), i * g);
-                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, 16);
-                        // h' = o ⊙ tanh(c')
-                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
-                        global::LstmGen.Kernels.Simd.Store(tanhC, ref tanhCell, 16);
-                        global::LstmGen.Kernels.Simd.Store(o * tanhC, ref hiddenOut, 16);
-                        // Recorded for the backward pass: the activated gates.
-                        global::LstmGen.Kernels.Simd.Store(i, ref tapeRow, 16);
-                        global::LstmGen.Kernels.Simd.Store(f, ref tapeRow, 80);
-                        global::LstmGen.Kernels.Simd.Store(g, ref tapeRow, 144);
-                        global::LstmGen.Kernels.Simd.Store(o, ref tapeRow, 208);
-                    }
-
-                    // Group 2 (units 32..47): i, f, o = σ(z), g = tanh(z).
-                    {
-                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi2);
-                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf2);
-                        var g = global::LstmGen.Kernels.Activation.Tanh(zg2);
-                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo2);
-                        // c' = f ⊙ c + i ⊙ g
-                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load512(ref cellIn, 32), i * g);
-                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, 32);
-                        // h' = o ⊙ tanh(c')
-                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
-                        global::LstmGen.Kernels.Simd.Store(tanhC, ref tanhCell, 32);
-                        global::LstmGen.Kernels.Simd.Store(o * tanhC, ref hiddenOut, 32);
-                        // Recorded for the backward pass: the activated gates.
-                        global::LstmGen.Kernels.Simd.Store(i, ref tapeRow, 32);
-                        global::LstmGen.Kernels.Simd.Store(f, ref tapeRow, 96);
-                        global::LstmGen.Kernels.Simd.Store(g, ref tapeRow, 160);
-                        global::LstmGen.Kernels.Simd.Store(o, ref tapeRow, 224);
-                    }
-
-                    // Group 3 (units 48..63): i, f, o = σ(z), g = tanh(z).
-                    {
-                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi3);
-                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf3);
-                        var g = global::LstmGen.Kernels.Activation.Tanh(zg3);
-                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo3);
-                        // c' = f ⊙ c + i ⊙ g
-                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load512(ref cellIn, 48), i * g);
-                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, 48);
-                        // h' = o ⊙ tanh(c')
-                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
-                        global::LstmGen.Kernels.Simd.Store(tanhC, ref tanhCell, 48);
-                        global::LstmGen.Kernels.Simd.Store(o * tanhC, ref hiddenOut, 48);
-                        // Recorded for the backward pass: the activated gates.
-                        global::LstmGen.Kernels.Simd.Store(i, ref tapeRow, 48);
-                        global::LstmGen.Kernels.Simd.Store(f, ref tapeRow, 112);
-                        global::LstmGen.Kernels.Simd.Store(g, ref tapeRow, 176);
-                        global::LstmGen.Kernels.Simd.Store(o, ref tapeRow, 240);
-                    }
+                    // The cell update reads the pre-activations from z: group q's gates i | f | g | o at z[64·q + 16·gate].
+                    // (A separate method: its activations are inlined there, in a small method, whatever this kernel's size.)
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zi0, ref z, 0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zf0, ref z, 16);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zg0, ref z, 32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zo0, ref z, 48);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zi1, ref z, 64);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zf1, ref z, 80);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zg1, ref z, 96);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zo1, ref z, 112);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zi2, ref z, 128);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zf2, ref z, 144);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zg2, ref z, 160);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zo2, ref z, 176);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zi3, ref z, 192);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zf3, ref z, 208);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zg3, ref z, 224);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zo3, ref z, 240);
+                    CellRecord16(ref z, 4, 0, ref cellIn, ref tapeRow);
                 }
             }
 
@@ -1978,17 +2065,17 @@ namespace Contoso.Forecasting
                 for (nuint unit = 0; unit < 64; unit += 16)
                 {
                     // The forward activations of this step, recorded in the tape.
-                    var i = global::LstmGen.Kernels.Simd.Load512(ref row, unit);
-                    var f = global::LstmGen.Kernels.Simd.Load512(ref row, unit + HiddenSize);
-                    var g = global::LstmGen.Kernels.Simd.Load512(ref row, unit + 2 * HiddenSize);
-                    var o = global::LstmGen.Kernels.Simd.Load512(ref row, unit + 3 * HiddenSize);
-                    var tanhC = global::LstmGen.Kernels.Simd.Load512(ref row, unit + 5 * HiddenSize);
-                    var previousC = global::LstmGen.Kernels.Simd.Load512(ref previousRow, unit + 4 * HiddenSize);
-                    var one = global::LstmGen.Kernels.Simd.Broadcast512(1f);
+                    var i = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, unit);
+                    var f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, unit + HiddenSize);
+                    var g = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, unit + 2 * HiddenSize);
+                    var o = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, unit + 3 * HiddenSize);
+                    var tanhC = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, unit + 5 * HiddenSize);
+                    var previousC = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref previousRow, unit + 4 * HiddenSize);
+                    var one = global::System.Runtime.Intrinsics.Vector512.Create(1f);
                     // dh = ∂L/∂h_t: from this step's output and from step t+1
-                    var dh = global::LstmGen.Kernels.Simd.Load512(ref outputGradient, unit) + global::LstmGen.Kernels.Simd.Load512(ref hiddenGradient, unit);
+                    var dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, unit) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hiddenGradient, unit);
                     // dc = dc_next + dh ⊙ o ⊙ (1 − tanh²(c))
-                    var dc = global::LstmGen.Kernels.Simd.MultiplyAdd(dh * o, one - tanhC * tanhC, global::LstmGen.Kernels.Simd.Load512(ref cellGradient, unit));
+                    var dc = global::LstmGen.Kernels.Simd.MultiplyAdd(dh * o, one - tanhC * tanhC, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cellGradient, unit));
                     // Through the activations (σ' = σ(1 − σ), tanh' = 1 − tanh²):
                     // dz_i = dc ⊙ g ⊙ i(1 − i), dz_f = dc ⊙ c_{t-1} ⊙ f(1 − f), dz_g = dc ⊙ i ⊙ (1 − g²), dz_o = dh ⊙ tanh(c) ⊙ o(1 − o)
                     var dzi = dc * g * i * (one - i);
@@ -1997,11 +2084,11 @@ namespace Contoso.Forecasting
                     var dzo = dh * tanhC * o * (one - o);
                     // dc_{t-1} = dc ⊙ f
                     var previousDc = dc * f;
-                    global::LstmGen.Kernels.Simd.Store(dzi, ref row, unit);
-                    global::LstmGen.Kernels.Simd.Store(dzf, ref row, unit + HiddenSize);
-                    global::LstmGen.Kernels.Simd.Store(dzg, ref row, unit + 2 * HiddenSize);
-                    global::LstmGen.Kernels.Simd.Store(dzo, ref row, unit + 3 * HiddenSize);
-                    global::LstmGen.Kernels.Simd.Store(previousDc, ref cellGradient, unit);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dzi, ref row, unit);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dzf, ref row, unit + HiddenSize);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dzg, ref row, unit + 2 * HiddenSize);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dzo, ref row, unit + 3 * HiddenSize);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(previousDc, ref cellGradient, unit);
                 }
             }
 
@@ -2014,6 +2101,9 @@ namespace Contoso.Forecasting
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void Step8Lanes3Groups(ref float weights, ref float input, ref float hiddenIn, ref float cellIn, ref float hiddenOut, ref float cellOut)
             {
+                // Each chunk's pre-activations, for the cell update: 12 vectors of 8.
+                global::System.Span<float> preActivations = stackalloc float[96];
+                ref float z = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(preActivations);
                 ref float biasIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasIhOffset);
                 ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasHhOffset);
 
@@ -2022,167 +2112,130 @@ namespace Contoso.Forecasting
                 {
                     // z = b_ih + b_hh: the biases are the accumulators' starting values.
                     // z{gate}{group} holds 8 pre-activations of one gate (i, f, g, o) for one group of units.
-                    var zi0 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, unit) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, unit);
-                    var zf0 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, unit + 64) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, unit + 64);
-                    var zg0 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, unit + 128) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, unit + 128);
-                    var zo0 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, unit + 192) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, unit + 192);
-                    var zi1 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, unit + 8) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, unit + 8);
-                    var zf1 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, unit + 72) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, unit + 72);
-                    var zg1 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, unit + 136) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, unit + 136);
-                    var zo1 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, unit + 200) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, unit + 200);
-                    var zi2 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, unit + 16) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, unit + 16);
-                    var zf2 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, unit + 80) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, unit + 80);
-                    var zg2 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, unit + 144) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, unit + 144);
-                    var zo2 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, unit + 208) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, unit + 208);
+                    var zi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 64) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 64);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 128) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 128);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 192) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 192);
+                    var zi1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 8) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 8);
+                    var zf1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 72) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 72);
+                    var zg1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 136) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 136);
+                    var zo1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 200) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 200);
+                    var zi2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 16) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 16);
+                    var zf2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 80) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 80);
+                    var zg2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 144) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 144);
+                    var zo2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 208) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 208);
 
                     // z += W_ih·x: x_k is broadcast and multiplied into row k of W_ihᵀ (contiguous gate columns).
                     ref float row = ref weights;
                     for (nuint k = 0; k < InputSize; k++)
                     {
-                        var scale = global::LstmGen.Kernels.Simd.Broadcast256(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
-                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 64), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 128), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 192), scale, zo0);
-                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 8), scale, zi1);
-                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 72), scale, zf1);
-                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 136), scale, zg1);
-                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 200), scale, zo1);
-                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 16), scale, zi2);
-                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 80), scale, zf2);
-                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 144), scale, zg2);
-                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 208), scale, zo2);
+                        var scale = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit), scale, zi0);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 64), scale, zf0);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 128), scale, zg0);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 192), scale, zo0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 8), scale, zi1);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 72), scale, zf1);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 136), scale, zg1);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 200), scale, zo1);
+                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 16), scale, zi2);
+                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 80), scale, zf2);
+                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 144), scale, zg2);
+                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 208), scale, zo2);
                         row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                     }
 
                     // z += W_hh·h_{t-1}: the rows of W_hhᵀ follow those of W_ihᵀ, so `row` just continues.
                     for (nuint j = 0; j < HiddenSize; j++)
                     {
-                        var scale = global::LstmGen.Kernels.Simd.Broadcast256(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
-                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 64), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 128), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 192), scale, zo0);
-                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 8), scale, zi1);
-                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 72), scale, zf1);
-                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 136), scale, zg1);
-                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 200), scale, zo1);
-                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 16), scale, zi2);
-                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 80), scale, zf2);
-                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 144), scale, zg2);
-                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 208), scale, zo2);
+                        var scale = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit), scale, zi0);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 64), scale, zf0);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 128), scale, zg0);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 192), scale, zo0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 8), scale, zi1);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 72), scale, zf1);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 136), scale, zg1);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 200), scale, zo1);
+                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 16), scale, zi2);
+                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 80), scale, zf2);
+                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 144), scale, zg2);
+                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 208), scale, zo2);
                         row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                     }
 
-                    // Group 0 (units unit .. unit + 7): i, f, o = σ(z), g = tanh(z).
-                    {
-                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi0);
-                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf0);
-                        var g = global::LstmGen.Kernels.Activation.Tanh(zg0);
-                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo0);
-                        // c' = f ⊙ c + i ⊙ g
-                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load256(ref cellIn, unit), i * g);
-                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, unit);
-                        // h' = o ⊙ tanh(c')
-                        global::LstmGen.Kernels.Simd.Store(o * global::LstmGen.Kernels.Activation.Tanh(c), ref hiddenOut, unit);
-                    }
-
-                    // Group 1 (units unit + 8 .. unit + 15): i, f, o = σ(z), g = tanh(z).
-                    {
-                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi1);
-                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf1);
-                        var g = global::LstmGen.Kernels.Activation.Tanh(zg1);
-                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo1);
-                        // c' = f ⊙ c + i ⊙ g
-                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load256(ref cellIn, unit + 8), i * g);
-                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, unit + 8);
-                        // h' = o ⊙ tanh(c')
-                        global::LstmGen.Kernels.Simd.Store(o * global::LstmGen.Kernels.Activation.Tanh(c), ref hiddenOut, unit + 8);
-                    }
-
-                    // Group 2 (units unit + 16 .. unit + 23): i, f, o = σ(z), g = tanh(z).
-                    {
-                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi2);
-                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf2);
-                        var g = global::LstmGen.Kernels.Activation.Tanh(zg2);
-                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo2);
-                        // c' = f ⊙ c + i ⊙ g
-                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load256(ref cellIn, unit + 16), i * g);
-                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, unit + 16);
-                        // h' = o ⊙ tanh(c')
-                        global::LstmGen.Kernels.Simd.Store(o * global::LstmGen.Kernels.Activation.Tanh(c), ref hiddenOut, unit + 16);
-                    }
+                    // The cell update reads the pre-activations from z: group q's gates i | f | g | o at z[32·q + 8·gate].
+                    // (A separate method: its activations are inlined there, in a small method, whatever this kernel's size.)
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zi0, ref z, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zf0, ref z, 8);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zg0, ref z, 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zo0, ref z, 24);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zi1, ref z, 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zf1, ref z, 40);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zg1, ref z, 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zo1, ref z, 56);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zi2, ref z, 64);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zf2, ref z, 72);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zg2, ref z, 80);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zo2, ref z, 88);
+                    CellForward8(ref z, 3, unit, ref cellIn, ref cellOut, ref hiddenOut);
                 }
 
                 // Units 48..63: 2 group(s) of 8.
                 {
                     // z = b_ih + b_hh: the biases are the accumulators' starting values.
                     // z{gate}{group} holds 8 pre-activations of one gate (i, f, g, o) for one group of units.
-                    var zi0 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, 48) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, 48);
-                    var zf0 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, 112) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, 112);
-                    var zg0 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, 176) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, 176);
-                    var zo0 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, 240) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, 240);
-                    var zi1 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, 56) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, 56);
-                    var zf1 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, 120) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, 120);
-                    var zg1 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, 184) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, 184);
-                    var zo1 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, 248) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, 248);
+                    var zi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 48) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 48);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 112) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 112);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 176) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 176);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 240) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 240);
+                    var zi1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 56) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 56);
+                    var zf1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 120) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 120);
+                    var zg1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 184) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 184);
+                    var zo1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 248) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 248);
 
                     // z += W_ih·x: x_k is broadcast and multiplied into row k of W_ihᵀ (contiguous gate columns).
                     ref float row = ref weights;
                     for (nuint k = 0; k < InputSize; k++)
                     {
-                        var scale = global::LstmGen.Kernels.Simd.Broadcast256(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
-                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 48), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 112), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 176), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 240), scale, zo0);
-                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 56), scale, zi1);
-                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 120), scale, zf1);
-                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 184), scale, zg1);
-                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 248), scale, zo1);
+                        var scale = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 48), scale, zi0);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 112), scale, zf0);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 176), scale, zg0);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 240), scale, zo0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 56), scale, zi1);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 120), scale, zf1);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 184), scale, zg1);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 248), scale, zo1);
                         row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                     }
 
                     // z += W_hh·h_{t-1}: the rows of W_hhᵀ follow those of W_ihᵀ, so `row` just continues.
                     for (nuint j = 0; j < HiddenSize; j++)
                     {
-                        var scale = global::LstmGen.Kernels.Simd.Broadcast256(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
-                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 48), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 112), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 176), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 240), scale, zo0);
-                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 56), scale, zi1);
-                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 120), scale, zf1);
-                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 184), scale, zg1);
-                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 248), scale, zo1);
+                        var scale = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 48), scale, zi0);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 112), scale, zf0);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 176), scale, zg0);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 240), scale, zo0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 56), scale, zi1);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 120), scale, zf1);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 184), scale, zg1);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 248), scale, zo1);
                         row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                     }
 
-                    // Group 0 (units 48..55): i, f, o = σ(z), g = tanh(z).
-                    {
-                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi0);
-                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf0);
-                        var g = global::LstmGen.Kernels.Activation.Tanh(zg0);
-                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo0);
-                        // c' = f ⊙ c + i ⊙ g
-                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load256(ref cellIn, 48), i * g);
-                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, 48);
-                        // h' = o ⊙ tanh(c')
-                        global::LstmGen.Kernels.Simd.Store(o * global::LstmGen.Kernels.Activation.Tanh(c), ref hiddenOut, 48);
-                    }
-
-                    // Group 1 (units 56..63): i, f, o = σ(z), g = tanh(z).
-                    {
-                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi1);
-                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf1);
-                        var g = global::LstmGen.Kernels.Activation.Tanh(zg1);
-                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo1);
-                        // c' = f ⊙ c + i ⊙ g
-                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load256(ref cellIn, 56), i * g);
-                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, 56);
-                        // h' = o ⊙ tanh(c')
-                        global::LstmGen.Kernels.Simd.Store(o * global::LstmGen.Kernels.Activation.Tanh(c), ref hiddenOut, 56);
-                    }
+                    // The cell update reads the pre-activations from z: group q's gates i | f | g | o at z[32·q + 8·gate].
+                    // (A separate method: its activations are inlined there, in a small method, whatever this kernel's size.)
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zi0, ref z, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zf0, ref z, 8);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zg0, ref z, 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zo0, ref z, 24);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zi1, ref z, 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zf1, ref z, 40);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zg1, ref z, 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zo1, ref z, 56);
+                    CellForward8(ref z, 2, 48, ref cellIn, ref cellOut, ref hiddenOut);
                 }
             }
 
@@ -2197,10 +2250,9 @@ namespace Contoso.Forecasting
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void Record8Lanes3Groups(ref float weights, ref float input, ref float hiddenIn, ref float cellIn, ref float tapeRow)
             {
-                // Tape row: i | f | g | o (4H), then c, tanh(c) and h (H each).
-                ref float cellOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 4 * HiddenSize);
-                ref float tanhCell = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 5 * HiddenSize);
-                ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 6 * HiddenSize);
+                // Each chunk's pre-activations, for the cell update: 12 vectors of 8.
+                global::System.Span<float> preActivations = stackalloc float[96];
+                ref float z = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(preActivations);
                 ref float biasIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasIhOffset);
                 ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasHhOffset);
 
@@ -2209,202 +2261,130 @@ namespace Contoso.Forecasting
                 {
                     // z = b_ih + b_hh: the biases are the accumulators' starting values.
                     // z{gate}{group} holds 8 pre-activations of one gate (i, f, g, o) for one group of units.
-                    var zi0 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, unit) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, unit);
-                    var zf0 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, unit + 64) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, unit + 64);
-                    var zg0 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, unit + 128) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, unit + 128);
-                    var zo0 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, unit + 192) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, unit + 192);
-                    var zi1 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, unit + 8) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, unit + 8);
-                    var zf1 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, unit + 72) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, unit + 72);
-                    var zg1 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, unit + 136) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, unit + 136);
-                    var zo1 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, unit + 200) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, unit + 200);
-                    var zi2 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, unit + 16) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, unit + 16);
-                    var zf2 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, unit + 80) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, unit + 80);
-                    var zg2 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, unit + 144) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, unit + 144);
-                    var zo2 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, unit + 208) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, unit + 208);
+                    var zi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 64) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 64);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 128) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 128);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 192) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 192);
+                    var zi1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 8) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 8);
+                    var zf1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 72) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 72);
+                    var zg1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 136) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 136);
+                    var zo1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 200) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 200);
+                    var zi2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 16) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 16);
+                    var zf2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 80) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 80);
+                    var zg2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 144) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 144);
+                    var zo2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 208) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 208);
 
                     // z += W_ih·x: x_k is broadcast and multiplied into row k of W_ihᵀ (contiguous gate columns).
                     ref float row = ref weights;
                     for (nuint k = 0; k < InputSize; k++)
                     {
-                        var scale = global::LstmGen.Kernels.Simd.Broadcast256(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
-                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 64), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 128), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 192), scale, zo0);
-                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 8), scale, zi1);
-                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 72), scale, zf1);
-                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 136), scale, zg1);
-                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 200), scale, zo1);
-                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 16), scale, zi2);
-                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 80), scale, zf2);
-                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 144), scale, zg2);
-                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 208), scale, zo2);
+                        var scale = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit), scale, zi0);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 64), scale, zf0);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 128), scale, zg0);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 192), scale, zo0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 8), scale, zi1);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 72), scale, zf1);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 136), scale, zg1);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 200), scale, zo1);
+                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 16), scale, zi2);
+                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 80), scale, zf2);
+                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 144), scale, zg2);
+                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 208), scale, zo2);
                         row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                     }
 
                     // z += W_hh·h_{t-1}: the rows of W_hhᵀ follow those of W_ihᵀ, so `row` just continues.
                     for (nuint j = 0; j < HiddenSize; j++)
                     {
-                        var scale = global::LstmGen.Kernels.Simd.Broadcast256(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
-                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 64), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 128), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 192), scale, zo0);
-                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 8), scale, zi1);
-                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 72), scale, zf1);
-                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 136), scale, zg1);
-                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 200), scale, zo1);
-                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 16), scale, zi2);
-                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 80), scale, zf2);
-                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 144), scale, zg2);
-                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, unit + 208), scale, zo2);
+                        var scale = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit), scale, zi0);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 64), scale, zf0);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 128), scale, zg0);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 192), scale, zo0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 8), scale, zi1);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 72), scale, zf1);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 136), scale, zg1);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 200), scale, zo1);
+                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 16), scale, zi2);
+                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 80), scale, zf2);
+                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 144), scale, zg2);
+                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 208), scale, zo2);
                         row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                     }
 
-                    // Group 0 (units unit .. unit + 7): i, f, o = σ(z), g = tanh(z).
-                    {
-                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi0);
-                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf0);
-                        var g = global::LstmGen.Kernels.Activation.Tanh(zg0);
-                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo0);
-                        // c' = f ⊙ c + i ⊙ g
-                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load256(ref cellIn, unit), i * g);
-                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, unit);
-                        // h' = o ⊙ tanh(c')
-                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
-                        global::LstmGen.Kernels.Simd.Store(tanhC, ref tanhCell, unit);
-                        global::LstmGen.Kernels.Simd.Store(o * tanhC, ref hiddenOut, unit);
-                        // Recorded for the backward pass: the activated gates.
-                        global::LstmGen.Kernels.Simd.Store(i, ref tapeRow, unit);
-                        global::LstmGen.Kernels.Simd.Store(f, ref tapeRow, unit + 64);
-                        global::LstmGen.Kernels.Simd.Store(g, ref tapeRow, unit + 128);
-                        global::LstmGen.Kernels.Simd.Store(o, ref tapeRow, unit + 192);
-                    }
-
-                    // Group 1 (units unit + 8 .. unit + 15): i, f, o = σ(z), g = tanh(z).
-                    {
-                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi1);
-                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf1);
-                        var g = global::LstmGen.Kernels.Activation.Tanh(zg1);
-                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo1);
-                        // c' = f ⊙ c + i ⊙ g
-                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load256(ref cellIn, unit + 8), i * g);
-                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, unit + 8);
-                        // h' = o ⊙ tanh(c')
-                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
-                        global::LstmGen.Kernels.Simd.Store(tanhC, ref tanhCell, unit + 8);
-                        global::LstmGen.Kernels.Simd.Store(o * tanhC, ref hiddenOut, unit + 8);
-                        // Recorded for the backward pass: the activated gates.
-                        global::LstmGen.Kernels.Simd.Store(i, ref tapeRow, unit + 8);
-                        global::LstmGen.Kernels.Simd.Store(f, ref tapeRow, unit + 72);
-                        global::LstmGen.Kernels.Simd.Store(g, ref tapeRow, unit + 136);
-                        global::LstmGen.Kernels.Simd.Store(o, ref tapeRow, unit + 200);
-                    }
-
-                    // Group 2 (units unit + 16 .. unit + 23): i, f, o = σ(z), g = tanh(z).
-                    {
-                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi2);
-                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf2);
-                        var g = global::LstmGen.Kernels.Activation.Tanh(zg2);
-                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo2);
-                        // c' = f ⊙ c + i ⊙ g
-                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load256(ref cellIn, unit + 16), i * g);
-                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, unit + 16);
-                        // h' = o ⊙ tanh(c')
-                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
-                        global::LstmGen.Kernels.Simd.Store(tanhC, ref tanhCell, unit + 16);
-                        global::LstmGen.Kernels.Simd.Store(o * tanhC, ref hiddenOut, unit + 16);
-                        // Recorded for the backward pass: the activated gates.
-                        global::LstmGen.Kernels.Simd.Store(i, ref tapeRow, unit + 16);
-                        global::LstmGen.Kernels.Simd.Store(f, ref tapeRow, unit + 80);
-                        global::LstmGen.Kernels.Simd.Store(g, ref tapeRow, unit + 144);
-                        global::LstmGen.Kernels.Simd.Store(o, ref tapeRow, unit + 208);
-                    }
+                    // The cell update reads the pre-activations from z: group q's gates i | f | g | o at z[32·q + 8·gate].
+                    // (A separate method: its activations are inlined there, in a small method, whatever this kernel's size.)
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zi0, ref z, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zf0, ref z, 8);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zg0, ref z, 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zo0, ref z, 24);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zi1, ref z, 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zf1, ref z, 40);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zg1, ref z, 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zo1, ref z, 56);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zi2, ref z, 64);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zf2, ref z, 72);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zg2, ref z, 80);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zo2, ref z, 88);
+                    CellRecord8(ref z, 3, unit, ref cellIn, ref tapeRow);
                 }
 
                 // Units 48..63: 2 group(s) of 8.
                 {
                     // z = b_ih + b_hh: the biases are the accumulators' starting values.
                     // z{gate}{group} holds 8 pre-activations of one gate (i, f, g, o) for one group of units.
-                    var zi0 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, 48) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, 48);
-                    var zf0 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, 112) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, 112);
-                    var zg0 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, 176) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, 176);
-                    var zo0 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, 240) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, 240);
-                    var zi1 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, 56) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, 56);
-                    var zf1 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, 120) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, 120);
-                    var zg1 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, 184) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, 184);
-                    var zo1 = global::LstmGen.Kernels.Simd.Load256(ref biasIh, 248) + global::LstmGen.Kernels.Simd.Load256(ref biasHh, 248);
+                    var zi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 48) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 48);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 112) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 112);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 176) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 176);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 240) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 240);
+                    var zi1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 56) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 56);
+                    var zf1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 120) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 120);
+                    var zg1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 184) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 184);
+                    var zo1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 248) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 248);
 
                     // z += W_ih·x: x_k is broadcast and multiplied into row k of W_ihᵀ (contiguous gate columns).
                     ref float row = ref weights;
                     for (nuint k = 0; k < InputSize; k++)
                     {
-                        var scale = global::LstmGen.Kernels.Simd.Broadcast256(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
-                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 48), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 112), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 176), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 240), scale, zo0);
-                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 56), scale, zi1);
-                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 120), scale, zf1);
-                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 184), scale, zg1);
-                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 248), scale, zo1);
+                        var scale = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 48), scale, zi0);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 112), scale, zf0);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 176), scale, zg0);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 240), scale, zo0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 56), scale, zi1);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 120), scale, zf1);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 184), scale, zg1);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 248), scale, zo1);
                         row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                     }
 
                     // z += W_hh·h_{t-1}: the rows of W_hhᵀ follow those of W_ihᵀ, so `row` just continues.
                     for (nuint j = 0; j < HiddenSize; j++)
                     {
-                        var scale = global::LstmGen.Kernels.Simd.Broadcast256(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
-                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 48), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 112), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 176), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 240), scale, zo0);
-                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 56), scale, zi1);
-                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 120), scale, zf1);
-                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 184), scale, zg1);
-                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 248), scale, zo1);
+                        var scale = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 48), scale, zi0);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 112), scale, zf0);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 176), scale, zg0);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 240), scale, zo0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 56), scale, zi1);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 120), scale, zf1);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 184), scale, zg1);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 248), scale, zo1);
                         row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                     }
 
-                    // Group 0 (units 48..55): i, f, o = σ(z), g = tanh(z).
-                    {
-                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi0);
-                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf0);
-                        var g = global::LstmGen.Kernels.Activation.Tanh(zg0);
-                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo0);
-                        // c' = f ⊙ c + i ⊙ g
-                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load256(ref cellIn, 48), i * g);
-                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, 48);
-                        // h' = o ⊙ tanh(c')
-                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
-                        global::LstmGen.Kernels.Simd.Store(tanhC, ref tanhCell, 48);
-                        global::LstmGen.Kernels.Simd.Store(o * tanhC, ref hiddenOut, 48);
-                        // Recorded for the backward pass: the activated gates.
-                        global::LstmGen.Kernels.Simd.Store(i, ref tapeRow, 48);
-                        global::LstmGen.Kernels.Simd.Store(f, ref tapeRow, 112);
-                        global::LstmGen.Kernels.Simd.Store(g, ref tapeRow, 176);
-                        global::LstmGen.Kernels.Simd.Store(o, ref tapeRow, 240);
-                    }
-
-                    // Group 1 (units 56..63): i, f, o = σ(z), g = tanh(z).
-                    {
-                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi1);
-                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf1);
-                        var g = global::LstmGen.Kernels.Activation.Tanh(zg1);
-                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo1);
-                        // c' = f ⊙ c + i ⊙ g
-                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load256(ref cellIn, 56), i * g);
-                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, 56);
-                        // h' = o ⊙ tanh(c')
-                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
-                        global::LstmGen.Kernels.Simd.Store(tanhC, ref tanhCell, 56);
-                        global::LstmGen.Kernels.Simd.Store(o * tanhC, ref hiddenOut, 56);
-                        // Recorded for the backward pass: the activated gates.
-                        global::LstmGen.Kernels.Simd.Store(i, ref tapeRow, 56);
-                        global::LstmGen.Kernels.Simd.Store(f, ref tapeRow, 120);
-                        global::LstmGen.Kernels.Simd.Store(g, ref tapeRow, 184);
-                        global::LstmGen.Kernels.Simd.Store(o, ref tapeRow, 248);
-                    }
+                    // The cell update reads the pre-activations from z: group q's gates i | f | g | o at z[32·q + 8·gate].
+                    // (A separate method: its activations are inlined there, in a small method, whatever this kernel's size.)
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zi0, ref z, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zf0, ref z, 8);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zg0, ref z, 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zo0, ref z, 24);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zi1, ref z, 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zf1, ref z, 40);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zg1, ref z, 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zo1, ref z, 56);
+                    CellRecord8(ref z, 2, 48, ref cellIn, ref tapeRow);
                 }
             }
 
@@ -2455,17 +2435,17 @@ namespace Contoso.Forecasting
                 for (nuint unit = 0; unit < 64; unit += 8)
                 {
                     // The forward activations of this step, recorded in the tape.
-                    var i = global::LstmGen.Kernels.Simd.Load256(ref row, unit);
-                    var f = global::LstmGen.Kernels.Simd.Load256(ref row, unit + HiddenSize);
-                    var g = global::LstmGen.Kernels.Simd.Load256(ref row, unit + 2 * HiddenSize);
-                    var o = global::LstmGen.Kernels.Simd.Load256(ref row, unit + 3 * HiddenSize);
-                    var tanhC = global::LstmGen.Kernels.Simd.Load256(ref row, unit + 5 * HiddenSize);
-                    var previousC = global::LstmGen.Kernels.Simd.Load256(ref previousRow, unit + 4 * HiddenSize);
-                    var one = global::LstmGen.Kernels.Simd.Broadcast256(1f);
+                    var i = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit);
+                    var f = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + HiddenSize);
+                    var g = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 2 * HiddenSize);
+                    var o = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 3 * HiddenSize);
+                    var tanhC = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 5 * HiddenSize);
+                    var previousC = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref previousRow, unit + 4 * HiddenSize);
+                    var one = global::System.Runtime.Intrinsics.Vector256.Create(1f);
                     // dh = ∂L/∂h_t: from this step's output and from step t+1
-                    var dh = global::LstmGen.Kernels.Simd.Load256(ref outputGradient, unit) + global::LstmGen.Kernels.Simd.Load256(ref hiddenGradient, unit);
+                    var dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, unit) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hiddenGradient, unit);
                     // dc = dc_next + dh ⊙ o ⊙ (1 − tanh²(c))
-                    var dc = global::LstmGen.Kernels.Simd.MultiplyAdd(dh * o, one - tanhC * tanhC, global::LstmGen.Kernels.Simd.Load256(ref cellGradient, unit));
+                    var dc = global::LstmGen.Kernels.Simd.MultiplyAdd(dh * o, one - tanhC * tanhC, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cellGradient, unit));
                     // Through the activations (σ' = σ(1 − σ), tanh' = 1 − tanh²):
                     // dz_i = dc ⊙ g ⊙ i(1 − i), dz_f = dc ⊙ c_{t-1} ⊙ f(1 − f), dz_g = dc ⊙ i ⊙ (1 − g²), dz_o = dh ⊙ tanh(c) ⊙ o(1 − o)
                     var dzi = dc * g * i * (one - i);
@@ -2474,11 +2454,11 @@ namespace Contoso.Forecasting
                     var dzo = dh * tanhC * o * (one - o);
                     // dc_{t-1} = dc ⊙ f
                     var previousDc = dc * f;
-                    global::LstmGen.Kernels.Simd.Store(dzi, ref row, unit);
-                    global::LstmGen.Kernels.Simd.Store(dzf, ref row, unit + HiddenSize);
-                    global::LstmGen.Kernels.Simd.Store(dzg, ref row, unit + 2 * HiddenSize);
-                    global::LstmGen.Kernels.Simd.Store(dzo, ref row, unit + 3 * HiddenSize);
-                    global::LstmGen.Kernels.Simd.Store(previousDc, ref cellGradient, unit);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dzi, ref row, unit);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dzf, ref row, unit + HiddenSize);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dzg, ref row, unit + 2 * HiddenSize);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dzo, ref row, unit + 3 * HiddenSize);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(previousDc, ref cellGradient, unit);
                 }
             }
 
@@ -2491,6 +2471,9 @@ namespace Contoso.Forecasting
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void Step4Lanes3Groups(ref float weights, ref float input, ref float hiddenIn, ref float cellIn, ref float hiddenOut, ref float cellOut)
             {
+                // Each chunk's pre-activations, for the cell update: 12 vectors of 4.
+                global::System.Span<float> preActivations = stackalloc float[48];
+                ref float z = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(preActivations);
                 ref float biasIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasIhOffset);
                 ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasHhOffset);
 
@@ -2499,142 +2482,114 @@ namespace Contoso.Forecasting
                 {
                     // z = b_ih + b_hh: the biases are the accumulators' starting values.
                     // z{gate}{group} holds 4 pre-activations of one gate (i, f, g, o) for one group of units.
-                    var zi0 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, unit) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, unit);
-                    var zf0 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, unit + 64) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, unit + 64);
-                    var zg0 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, unit + 128) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, unit + 128);
-                    var zo0 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, unit + 192) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, unit + 192);
-                    var zi1 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, unit + 4) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, unit + 4);
-                    var zf1 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, unit + 68) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, unit + 68);
-                    var zg1 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, unit + 132) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, unit + 132);
-                    var zo1 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, unit + 196) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, unit + 196);
-                    var zi2 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, unit + 8) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, unit + 8);
-                    var zf2 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, unit + 72) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, unit + 72);
-                    var zg2 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, unit + 136) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, unit + 136);
-                    var zo2 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, unit + 200) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, unit + 200);
+                    var zi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 64) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 64);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 128) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 128);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 192) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 192);
+                    var zi1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 4) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 4);
+                    var zf1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 68) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 68);
+                    var zg1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 132) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 132);
+                    var zo1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 196) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 196);
+                    var zi2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 8) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 8);
+                    var zf2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 72) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 72);
+                    var zg2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 136) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 136);
+                    var zo2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 200) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 200);
 
                     // z += W_ih·x: x_k is broadcast and multiplied into row k of W_ihᵀ (contiguous gate columns).
                     ref float row = ref weights;
                     for (nuint k = 0; k < InputSize; k++)
                     {
-                        var scale = global::LstmGen.Kernels.Simd.Broadcast128(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
-                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 64), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 128), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 192), scale, zo0);
-                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 4), scale, zi1);
-                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 68), scale, zf1);
-                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 132), scale, zg1);
-                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 196), scale, zo1);
-                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 8), scale, zi2);
-                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 72), scale, zf2);
-                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 136), scale, zg2);
-                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 200), scale, zo2);
+                        var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit), scale, zi0);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 64), scale, zf0);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 128), scale, zg0);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 192), scale, zo0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 4), scale, zi1);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 68), scale, zf1);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 132), scale, zg1);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 196), scale, zo1);
+                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 8), scale, zi2);
+                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 72), scale, zf2);
+                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 136), scale, zg2);
+                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 200), scale, zo2);
                         row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                     }
 
                     // z += W_hh·h_{t-1}: the rows of W_hhᵀ follow those of W_ihᵀ, so `row` just continues.
                     for (nuint j = 0; j < HiddenSize; j++)
                     {
-                        var scale = global::LstmGen.Kernels.Simd.Broadcast128(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
-                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 64), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 128), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 192), scale, zo0);
-                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 4), scale, zi1);
-                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 68), scale, zf1);
-                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 132), scale, zg1);
-                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 196), scale, zo1);
-                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 8), scale, zi2);
-                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 72), scale, zf2);
-                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 136), scale, zg2);
-                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 200), scale, zo2);
+                        var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit), scale, zi0);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 64), scale, zf0);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 128), scale, zg0);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 192), scale, zo0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 4), scale, zi1);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 68), scale, zf1);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 132), scale, zg1);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 196), scale, zo1);
+                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 8), scale, zi2);
+                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 72), scale, zf2);
+                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 136), scale, zg2);
+                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 200), scale, zo2);
                         row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                     }
 
-                    // Group 0 (units unit .. unit + 3): i, f, o = σ(z), g = tanh(z).
-                    {
-                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi0);
-                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf0);
-                        var g = global::LstmGen.Kernels.Activation.Tanh(zg0);
-                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo0);
-                        // c' = f ⊙ c + i ⊙ g
-                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load128(ref cellIn, unit), i * g);
-                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, unit);
-                        // h' = o ⊙ tanh(c')
-                        global::LstmGen.Kernels.Simd.Store(o * global::LstmGen.Kernels.Activation.Tanh(c), ref hiddenOut, unit);
-                    }
-
-                    // Group 1 (units unit + 4 .. unit + 7): i, f, o = σ(z), g = tanh(z).
-                    {
-                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi1);
-                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf1);
-                        var g = global::LstmGen.Kernels.Activation.Tanh(zg1);
-                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo1);
-                        // c' = f ⊙ c + i ⊙ g
-                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load128(ref cellIn, unit + 4), i * g);
-                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, unit + 4);
-                        // h' = o ⊙ tanh(c')
-                        global::LstmGen.Kernels.Simd.Store(o * global::LstmGen.Kernels.Activation.Tanh(c), ref hiddenOut, unit + 4);
-                    }
-
-                    // Group 2 (units unit + 8 .. unit + 11): i, f, o = σ(z), g = tanh(z).
-                    {
-                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi2);
-                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf2);
-                        var g = global::LstmGen.Kernels.Activation.Tanh(zg2);
-                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo2);
-                        // c' = f ⊙ c + i ⊙ g
-                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load128(ref cellIn, unit + 8), i * g);
-                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, unit + 8);
-                        // h' = o ⊙ tanh(c')
-                        global::LstmGen.Kernels.Simd.Store(o * global::LstmGen.Kernels.Activation.Tanh(c), ref hiddenOut, unit + 8);
-                    }
+                    // The cell update reads the pre-activations from z: group q's gates i | f | g | o at z[16·q + 4·gate].
+                    // (A separate method: its activations are inlined there, in a small method, whatever this kernel's size.)
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zi0, ref z, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zf0, ref z, 4);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zg0, ref z, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zo0, ref z, 12);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zi1, ref z, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zf1, ref z, 20);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zg1, ref z, 24);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zo1, ref z, 28);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zi2, ref z, 32);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zf2, ref z, 36);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zg2, ref z, 40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zo2, ref z, 44);
+                    CellForward4(ref z, 3, unit, ref cellIn, ref cellOut, ref hiddenOut);
                 }
 
                 // Units 60..63: 1 group(s) of 4.
                 {
                     // z = b_ih + b_hh: the biases are the accumulators' starting values.
                     // z{gate}{group} holds 4 pre-activations of one gate (i, f, g, o) for one group of units.
-                    var zi0 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, 60) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, 60);
-                    var zf0 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, 124) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, 124);
-                    var zg0 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, 188) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, 188);
-                    var zo0 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, 252) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, 252);
+                    var zi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 60) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 60);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 124) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 124);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 188) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 188);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 252) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 252);
 
                     // z += W_ih·x: x_k is broadcast and multiplied into row k of W_ihᵀ (contiguous gate columns).
                     ref float row = ref weights;
                     for (nuint k = 0; k < InputSize; k++)
                     {
-                        var scale = global::LstmGen.Kernels.Simd.Broadcast128(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
-                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 60), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 124), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 188), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 252), scale, zo0);
+                        var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 60), scale, zi0);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 124), scale, zf0);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 188), scale, zg0);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 252), scale, zo0);
                         row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                     }
 
                     // z += W_hh·h_{t-1}: the rows of W_hhᵀ follow those of W_ihᵀ, so `row` just continues.
                     for (nuint j = 0; j < HiddenSize; j++)
                     {
-                        var scale = global::LstmGen.Kernels.Simd.Broadcast128(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
-                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 60), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 124), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 188), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 252), scale, zo0);
+                        var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 60), scale, zi0);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 124), scale, zf0);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 188), scale, zg0);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 252), scale, zo0);
                         row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                     }
 
-                    // Group 0 (units 60..63): i, f, o = σ(z), g = tanh(z).
-                    {
-                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi0);
-                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf0);
-                        var g = global::LstmGen.Kernels.Activation.Tanh(zg0);
-                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo0);
-                        // c' = f ⊙ c + i ⊙ g
-                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load128(ref cellIn, 60), i * g);
-                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, 60);
-                        // h' = o ⊙ tanh(c')
-                        global::LstmGen.Kernels.Simd.Store(o * global::LstmGen.Kernels.Activation.Tanh(c), ref hiddenOut, 60);
-                    }
+                    // The cell update reads the pre-activations from z: group q's gates i | f | g | o at z[16·q + 4·gate].
+                    // (A separate method: its activations are inlined there, in a small method, whatever this kernel's size.)
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zi0, ref z, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zf0, ref z, 4);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zg0, ref z, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zo0, ref z, 12);
+                    CellForward4(ref z, 1, 60, ref cellIn, ref cellOut, ref hiddenOut);
                 }
             }
 
@@ -2649,10 +2604,9 @@ namespace Contoso.Forecasting
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void Record4Lanes3Groups(ref float weights, ref float input, ref float hiddenIn, ref float cellIn, ref float tapeRow)
             {
-                // Tape row: i | f | g | o (4H), then c, tanh(c) and h (H each).
-                ref float cellOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 4 * HiddenSize);
-                ref float tanhCell = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 5 * HiddenSize);
-                ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 6 * HiddenSize);
+                // Each chunk's pre-activations, for the cell update: 12 vectors of 4.
+                global::System.Span<float> preActivations = stackalloc float[48];
+                ref float z = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(preActivations);
                 ref float biasIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasIhOffset);
                 ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasHhOffset);
 
@@ -2661,170 +2615,114 @@ namespace Contoso.Forecasting
                 {
                     // z = b_ih + b_hh: the biases are the accumulators' starting values.
                     // z{gate}{group} holds 4 pre-activations of one gate (i, f, g, o) for one group of units.
-                    var zi0 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, unit) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, unit);
-                    var zf0 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, unit + 64) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, unit + 64);
-                    var zg0 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, unit + 128) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, unit + 128);
-                    var zo0 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, unit + 192) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, unit + 192);
-                    var zi1 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, unit + 4) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, unit + 4);
-                    var zf1 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, unit + 68) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, unit + 68);
-                    var zg1 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, unit + 132) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, unit + 132);
-                    var zo1 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, unit + 196) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, unit + 196);
-                    var zi2 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, unit + 8) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, unit + 8);
-                    var zf2 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, unit + 72) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, unit + 72);
-                    var zg2 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, unit + 136) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, unit + 136);
-                    var zo2 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, unit + 200) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, unit + 200);
+                    var zi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 64) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 64);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 128) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 128);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 192) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 192);
+                    var zi1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 4) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 4);
+                    var zf1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 68) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 68);
+                    var zg1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 132) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 132);
+                    var zo1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 196) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 196);
+                    var zi2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 8) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 8);
+                    var zf2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 72) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 72);
+                    var zg2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 136) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 136);
+                    var zo2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 200) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 200);
 
                     // z += W_ih·x: x_k is broadcast and multiplied into row k of W_ihᵀ (contiguous gate columns).
                     ref float row = ref weights;
                     for (nuint k = 0; k < InputSize; k++)
                     {
-                        var scale = global::LstmGen.Kernels.Simd.Broadcast128(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
-                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 64), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 128), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 192), scale, zo0);
-                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 4), scale, zi1);
-                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 68), scale, zf1);
-                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 132), scale, zg1);
-                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 196), scale, zo1);
-                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 8), scale, zi2);
-                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 72), scale, zf2);
-                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 136), scale, zg2);
-                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 200), scale, zo2);
+                        var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit), scale, zi0);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 64), scale, zf0);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 128), scale, zg0);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 192), scale, zo0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 4), scale, zi1);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 68), scale, zf1);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 132), scale, zg1);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 196), scale, zo1);
+                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 8), scale, zi2);
+                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 72), scale, zf2);
+                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 136), scale, zg2);
+                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 200), scale, zo2);
                         row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                     }
 
                     // z += W_hh·h_{t-1}: the rows of W_hhᵀ follow those of W_ihᵀ, so `row` just continues.
                     for (nuint j = 0; j < HiddenSize; j++)
                     {
-                        var scale = global::LstmGen.Kernels.Simd.Broadcast128(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
-                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 64), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 128), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 192), scale, zo0);
-                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 4), scale, zi1);
-                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 68), scale, zf1);
-                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 132), scale, zg1);
-                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 196), scale, zo1);
-                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 8), scale, zi2);
-                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 72), scale, zf2);
-                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 136), scale, zg2);
-                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, unit + 200), scale, zo2);
+                        var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit), scale, zi0);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 64), scale, zf0);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 128), scale, zg0);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 192), scale, zo0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 4), scale, zi1);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 68), scale, zf1);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 132), scale, zg1);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 196), scale, zo1);
+                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 8), scale, zi2);
+                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 72), scale, zf2);
+                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 136), scale, zg2);
+                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 200), scale, zo2);
                         row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                     }
 
-                    // Group 0 (units unit .. unit + 3): i, f, o = σ(z), g = tanh(z).
-                    {
-                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi0);
-                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf0);
-                        var g = global::LstmGen.Kernels.Activation.Tanh(zg0);
-                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo0);
-                        // c' = f ⊙ c + i ⊙ g
-                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load128(ref cellIn, unit), i * g);
-                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, unit);
-                        // h' = o ⊙ tanh(c')
-                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
-                        global::LstmGen.Kernels.Simd.Store(tanhC, ref tanhCell, unit);
-                        global::LstmGen.Kernels.Simd.Store(o * tanhC, ref hiddenOut, unit);
-                        // Recorded for the backward pass: the activated gates.
-                        global::LstmGen.Kernels.Simd.Store(i, ref tapeRow, unit);
-                        global::LstmGen.Kernels.Simd.Store(f, ref tapeRow, unit + 64);
-                        global::LstmGen.Kernels.Simd.Store(g, ref tapeRow, unit + 128);
-                        global::LstmGen.Kernels.Simd.Store(o, ref tapeRow, unit + 192);
-                    }
-
-                    // Group 1 (units unit + 4 .. unit + 7): i, f, o = σ(z), g = tanh(z).
-                    {
-                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi1);
-                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf1);
-                        var g = global::LstmGen.Kernels.Activation.Tanh(zg1);
-                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo1);
-                        // c' = f ⊙ c + i ⊙ g
-                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load128(ref cellIn, unit + 4), i * g);
-                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, unit + 4);
-                        // h' = o ⊙ tanh(c')
-                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
-                        global::LstmGen.Kernels.Simd.Store(tanhC, ref tanhCell, unit + 4);
-                        global::LstmGen.Kernels.Simd.Store(o * tanhC, ref hiddenOut, unit + 4);
-                        // Recorded for the backward pass: the activated gates.
-                        global::LstmGen.Kernels.Simd.Store(i, ref tapeRow, unit + 4);
-                        global::LstmGen.Kernels.Simd.Store(f, ref tapeRow, unit + 68);
-                        global::LstmGen.Kernels.Simd.Store(g, ref tapeRow, unit + 132);
-                        global::LstmGen.Kernels.Simd.Store(o, ref tapeRow, unit + 196);
-                    }
-
-                    // Group 2 (units unit + 8 .. unit + 11): i, f, o = σ(z), g = tanh(z).
-                    {
-                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi2);
-                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf2);
-                        var g = global::LstmGen.Kernels.Activation.Tanh(zg2);
-                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo2);
-                        // c' = f ⊙ c + i ⊙ g
-                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load128(ref cellIn, unit + 8), i * g);
-                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, unit + 8);
-                        // h' = o ⊙ tanh(c')
-                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
-                        global::LstmGen.Kernels.Simd.Store(tanhC, ref tanhCell, unit + 8);
-                        global::LstmGen.Kernels.Simd.Store(o * tanhC, ref hiddenOut, unit + 8);
-                        // Recorded for the backward pass: the activated gates.
-                        global::LstmGen.Kernels.Simd.Store(i, ref tapeRow, unit + 8);
-                        global::LstmGen.Kernels.Simd.Store(f, ref tapeRow, unit + 72);
-                        global::LstmGen.Kernels.Simd.Store(g, ref tapeRow, unit + 136);
-                        global::LstmGen.Kernels.Simd.Store(o, ref tapeRow, unit + 200);
-                    }
+                    // The cell update reads the pre-activations from z: group q's gates i | f | g | o at z[16·q + 4·gate].
+                    // (A separate method: its activations are inlined there, in a small method, whatever this kernel's size.)
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zi0, ref z, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zf0, ref z, 4);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zg0, ref z, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zo0, ref z, 12);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zi1, ref z, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zf1, ref z, 20);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zg1, ref z, 24);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zo1, ref z, 28);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zi2, ref z, 32);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zf2, ref z, 36);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zg2, ref z, 40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zo2, ref z, 44);
+                    CellRecord4(ref z, 3, unit, ref cellIn, ref tapeRow);
                 }
 
                 // Units 60..63: 1 group(s) of 4.
                 {
                     // z = b_ih + b_hh: the biases are the accumulators' starting values.
                     // z{gate}{group} holds 4 pre-activations of one gate (i, f, g, o) for one group of units.
-                    var zi0 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, 60) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, 60);
-                    var zf0 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, 124) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, 124);
-                    var zg0 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, 188) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, 188);
-                    var zo0 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, 252) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, 252);
+                    var zi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 60) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 60);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 124) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 124);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 188) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 188);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 252) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 252);
 
                     // z += W_ih·x: x_k is broadcast and multiplied into row k of W_ihᵀ (contiguous gate columns).
                     ref float row = ref weights;
                     for (nuint k = 0; k < InputSize; k++)
                     {
-                        var scale = global::LstmGen.Kernels.Simd.Broadcast128(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
-                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 60), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 124), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 188), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 252), scale, zo0);
+                        var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 60), scale, zi0);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 124), scale, zf0);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 188), scale, zg0);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 252), scale, zo0);
                         row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                     }
 
                     // z += W_hh·h_{t-1}: the rows of W_hhᵀ follow those of W_ihᵀ, so `row` just continues.
                     for (nuint j = 0; j < HiddenSize; j++)
                     {
-                        var scale = global::LstmGen.Kernels.Simd.Broadcast128(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
-                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 60), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 124), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 188), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 252), scale, zo0);
+                        var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 60), scale, zi0);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 124), scale, zf0);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 188), scale, zg0);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 252), scale, zo0);
                         row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                     }
 
-                    // Group 0 (units 60..63): i, f, o = σ(z), g = tanh(z).
-                    {
-                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi0);
-                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf0);
-                        var g = global::LstmGen.Kernels.Activation.Tanh(zg0);
-                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo0);
-                        // c' = f ⊙ c + i ⊙ g
-                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load128(ref cellIn, 60), i * g);
-                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, 60);
-                        // h' = o ⊙ tanh(c')
-                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
-                        global::LstmGen.Kernels.Simd.Store(tanhC, ref tanhCell, 60);
-                        global::LstmGen.Kernels.Simd.Store(o * tanhC, ref hiddenOut, 60);
-                        // Recorded for the backward pass: the activated gates.
-                        global::LstmGen.Kernels.Simd.Store(i, ref tapeRow, 60);
-                        global::LstmGen.Kernels.Simd.Store(f, ref tapeRow, 124);
-                        global::LstmGen.Kernels.Simd.Store(g, ref tapeRow, 188);
-                        global::LstmGen.Kernels.Simd.Store(o, ref tapeRow, 252);
-                    }
+                    // The cell update reads the pre-activations from z: group q's gates i | f | g | o at z[16·q + 4·gate].
+                    // (A separate method: its activations are inlined there, in a small method, whatever this kernel's size.)
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zi0, ref z, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zf0, ref z, 4);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zg0, ref z, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zo0, ref z, 12);
+                    CellRecord4(ref z, 1, 60, ref cellIn, ref tapeRow);
                 }
             }
 
@@ -2875,17 +2773,17 @@ namespace Contoso.Forecasting
                 for (nuint unit = 0; unit < 64; unit += 4)
                 {
                     // The forward activations of this step, recorded in the tape.
-                    var i = global::LstmGen.Kernels.Simd.Load128(ref row, unit);
-                    var f = global::LstmGen.Kernels.Simd.Load128(ref row, unit + HiddenSize);
-                    var g = global::LstmGen.Kernels.Simd.Load128(ref row, unit + 2 * HiddenSize);
-                    var o = global::LstmGen.Kernels.Simd.Load128(ref row, unit + 3 * HiddenSize);
-                    var tanhC = global::LstmGen.Kernels.Simd.Load128(ref row, unit + 5 * HiddenSize);
-                    var previousC = global::LstmGen.Kernels.Simd.Load128(ref previousRow, unit + 4 * HiddenSize);
-                    var one = global::LstmGen.Kernels.Simd.Broadcast128(1f);
+                    var i = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit);
+                    var f = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + HiddenSize);
+                    var g = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 2 * HiddenSize);
+                    var o = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 3 * HiddenSize);
+                    var tanhC = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 5 * HiddenSize);
+                    var previousC = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref previousRow, unit + 4 * HiddenSize);
+                    var one = global::System.Runtime.Intrinsics.Vector128.Create(1f);
                     // dh = ∂L/∂h_t: from this step's output and from step t+1
-                    var dh = global::LstmGen.Kernels.Simd.Load128(ref outputGradient, unit) + global::LstmGen.Kernels.Simd.Load128(ref hiddenGradient, unit);
+                    var dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, unit) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hiddenGradient, unit);
                     // dc = dc_next + dh ⊙ o ⊙ (1 − tanh²(c))
-                    var dc = global::LstmGen.Kernels.Simd.MultiplyAdd(dh * o, one - tanhC * tanhC, global::LstmGen.Kernels.Simd.Load128(ref cellGradient, unit));
+                    var dc = global::LstmGen.Kernels.Simd.MultiplyAdd(dh * o, one - tanhC * tanhC, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cellGradient, unit));
                     // Through the activations (σ' = σ(1 − σ), tanh' = 1 − tanh²):
                     // dz_i = dc ⊙ g ⊙ i(1 − i), dz_f = dc ⊙ c_{t-1} ⊙ f(1 − f), dz_g = dc ⊙ i ⊙ (1 − g²), dz_o = dh ⊙ tanh(c) ⊙ o(1 − o)
                     var dzi = dc * g * i * (one - i);
@@ -2894,11 +2792,11 @@ namespace Contoso.Forecasting
                     var dzo = dh * tanhC * o * (one - o);
                     // dc_{t-1} = dc ⊙ f
                     var previousDc = dc * f;
-                    global::LstmGen.Kernels.Simd.Store(dzi, ref row, unit);
-                    global::LstmGen.Kernels.Simd.Store(dzf, ref row, unit + HiddenSize);
-                    global::LstmGen.Kernels.Simd.Store(dzg, ref row, unit + 2 * HiddenSize);
-                    global::LstmGen.Kernels.Simd.Store(dzo, ref row, unit + 3 * HiddenSize);
-                    global::LstmGen.Kernels.Simd.Store(previousDc, ref cellGradient, unit);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dzi, ref row, unit);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dzf, ref row, unit + HiddenSize);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dzg, ref row, unit + 2 * HiddenSize);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dzo, ref row, unit + 3 * HiddenSize);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(previousDc, ref cellGradient, unit);
                 }
             }
 

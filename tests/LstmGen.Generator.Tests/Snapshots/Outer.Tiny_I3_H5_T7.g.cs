@@ -499,6 +499,63 @@ partial class Outer<T>
         private static class LstmKernels
         {
             /// <summary>
+            /// The cell update of <paramref name="groups"/> consecutive groups of 4 hidden units starting at <paramref name="unit"/>,
+            /// from their gate pre-activations in <paramref name="z"/> (group q's i | f | g | o at z[16·q + 4·gate]).
+            /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // keeps the caller small; this method's activations are inlined here
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            public static void CellForward4(ref float z, nuint groups, nuint unit, ref float cellIn, ref float cellOut, ref float hiddenOut)
+            {
+                for (nuint q = 0; q < groups; q++, unit += 4)
+                {
+                    ref float zq = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, q * 16);
+                    // i, f, o = σ(z), g = tanh(z)
+                    var i = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref zq, 0));
+                    var f = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref zq, 4));
+                    var g = global::LstmGen.Kernels.Activation.Tanh(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref zq, 8));
+                    var o = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref zq, 12));
+                    // c' = f ⊙ c + i ⊙ g
+                    var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cellIn, unit), i * g);
+                    // h' = o ⊙ tanh(c')
+                    var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c, ref cellOut, unit);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * tanhC, ref hiddenOut, unit);
+                }
+            }
+
+            /// <summary>
+            /// The cell update of <paramref name="groups"/> consecutive groups of 4 hidden units starting at <paramref name="unit"/>,
+            /// from their gate pre-activations in <paramref name="z"/> (group q's i | f | g | o at z[16·q + 4·gate]).
+            /// Also records i, f, g, o, c, tanh(c) and h in the tape row for the backward pass.
+            /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // keeps the caller small; this method's activations are inlined here
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            public static void CellRecord4(ref float z, nuint groups, nuint unit, ref float cellIn, ref float tapeRow)
+            {
+                for (nuint q = 0; q < groups; q++, unit += 4)
+                {
+                    ref float zq = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, q * 16);
+                    // i, f, o = σ(z), g = tanh(z)
+                    var i = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref zq, 0));
+                    var f = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref zq, 4));
+                    var g = global::LstmGen.Kernels.Activation.Tanh(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref zq, 8));
+                    var o = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref zq, 12));
+                    // c' = f ⊙ c + i ⊙ g
+                    var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cellIn, unit), i * g);
+                    // h' = o ⊙ tanh(c')
+                    var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                    // Tape row: i | f | g | o (4H), then c, tanh(c) and h (H each).
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(i, ref tapeRow, unit);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref tapeRow, HiddenSize + unit);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref tapeRow, 2 * HiddenSize + unit);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref tapeRow, 3 * HiddenSize + unit);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c, ref tapeRow, 4 * HiddenSize + unit);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(tanhC, ref tapeRow, 5 * HiddenSize + unit);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * tanhC, ref tapeRow, 6 * HiddenSize + unit);
+                }
+            }
+
+            /// <summary>
             /// ∂L/∂x_t = W_ihᵀ·dz and ∂L/∂h_{t-1} = W_hhᵀ·dz with 16-float vectors: a dot product of each contiguous row of the
             /// transposed weights with dz (20 floats), over 2 partial sums so consecutive multiply-adds do not wait on each other.
             /// </summary>
@@ -507,18 +564,18 @@ partial class Outer<T>
             {
                 // The last vector ends at column 20 and overlaps the previous one: only its last 4 lanes count.
                 var tailMask = global::LstmGen.Kernels.Simd.LanesFrom512(12);
-                var dzTail = global::LstmGen.Kernels.Simd.Load512(ref dz, 4) & tailMask;
+                var dzTail = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 4) & tailMask;
                 // dz stays in registers (1 vector(s)) for every row.
-                var dz0 = global::LstmGen.Kernels.Simd.Load512(ref dz, 0);
+                var dz0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 0);
                 ref float row = ref weights;
 
                 // Rows of W_ihᵀ give ∂L/∂x_t.
                 for (nuint k = 0; k < InputSize; k++)
                 {
-                    var sum0 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                    var sum1 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 0), dz0, sum0);
-                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 4), dzTail, sum1);
+                    var sum0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var sum1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0), dz0, sum0);
+                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 4), dzTail, sum1);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, k) = global::LstmGen.Kernels.Simd.Sum(sum0 + sum1);
                     row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                 }
@@ -526,10 +583,10 @@ partial class Outer<T>
                 // Rows of W_hhᵀ (right after W_ihᵀ) give ∂L/∂h_{t-1}.
                 for (nuint j = 0; j < HiddenSize; j++)
                 {
-                    var sum0 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                    var sum1 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
-                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 0), dz0, sum0);
-                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref row, 4), dzTail, sum1);
+                    var sum0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var sum1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0), dz0, sum0);
+                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 4), dzTail, sum1);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, j) = global::LstmGen.Kernels.Simd.Sum(sum0 + sum1);
                     row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                 }
@@ -552,27 +609,27 @@ partial class Outer<T>
                 for (nuint k = 0; k < InputSize; k++)
                 {
                     {
-                        var sum0 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        var sum0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                         ref float dz = ref firstDz;
                         for (int t = 0; t < steps; t++)
                         {
-                            var scale = global::LstmGen.Kernels.Simd.Broadcast512(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k));
-                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 0), scale, sum0);
+                            var scale = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k));
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 0), scale, sum0);
                             dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
                         }
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 0) + sum0, ref gradient, 0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 0) + sum0, ref gradient, 0);
                     }
                     // The overlapping last vector: summed from zero, then added only on its new lanes.
                     {
-                        var sum = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        var sum = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                         ref float dz = ref firstDz;
                         for (int t = 0; t < steps; t++)
                         {
-                            sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 4), global::LstmGen.Kernels.Simd.Broadcast512(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k)), sum);
+                            sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 4), global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k)), sum);
                             dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
                         }
                         sum &= tailMask;
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 4) + sum, ref gradient, 4);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 4) + sum, ref gradient, 4);
                     }
                     gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
                 }
@@ -581,27 +638,27 @@ partial class Outer<T>
                 for (nuint j = 0; j < HiddenSize; j++)
                 {
                     {
-                        var sum0 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        var sum0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                         ref float dz = ref firstDz;
                         for (int t = 0; t < steps; t++)
                         {
-                            var scale = global::LstmGen.Kernels.Simd.Broadcast512(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j));
-                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 0), scale, sum0);
+                            var scale = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j));
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 0), scale, sum0);
                             dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
                         }
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 0) + sum0, ref gradient, 0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 0) + sum0, ref gradient, 0);
                     }
                     // The overlapping last vector: summed from zero, then added only on its new lanes.
                     {
-                        var sum = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                        var sum = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                         ref float dz = ref firstDz;
                         for (int t = 0; t < steps; t++)
                         {
-                            sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load512(ref dz, 4), global::LstmGen.Kernels.Simd.Broadcast512(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j)), sum);
+                            sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 4), global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j)), sum);
                             dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
                         }
                         sum &= tailMask;
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 4) + sum, ref gradient, 4);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 4) + sum, ref gradient, 4);
                     }
                     gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
                 }
@@ -609,28 +666,28 @@ partial class Outer<T>
                 // Both bias vectors receive Σ_t dz_t: they enter every gate pre-activation the same way.
                 ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
                 {
-                    var sum0 = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                    var sum0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                     ref float dz = ref firstDz;
                     for (int t = 0; t < steps; t++)
                     {
-                        sum0 += global::LstmGen.Kernels.Simd.Load512(ref dz, 0);
+                        sum0 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 0);
                         dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
                     }
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 0) + sum0, ref gradient, 0);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref biasHh, 0) + sum0, ref biasHh, 0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 0) + sum0, ref gradient, 0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 0) + sum0, ref biasHh, 0);
                 }
                 // The overlapping last vector: summed from zero, then added only on its new lanes.
                 {
-                    var sum = global::LstmGen.Kernels.Simd.Broadcast512(0f);
+                    var sum = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                     ref float dz = ref firstDz;
                     for (int t = 0; t < steps; t++)
                     {
-                        sum += global::LstmGen.Kernels.Simd.Load512(ref dz, 4);
+                        sum += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 4);
                         dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
                     }
                     sum &= tailMask;
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref gradient, 4) + sum, ref gradient, 4);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load512(ref biasHh, 4) + sum, ref biasHh, 4);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 4) + sum, ref gradient, 4);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 4) + sum, ref biasHh, 4);
                 }
             }
 
@@ -643,21 +700,21 @@ partial class Outer<T>
             {
                 // The last vector ends at column 20 and overlaps the previous one: only its last 4 lanes count.
                 var tailMask = global::LstmGen.Kernels.Simd.LanesFrom256(4);
-                var dzTail = global::LstmGen.Kernels.Simd.Load256(ref dz, 12) & tailMask;
+                var dzTail = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 12) & tailMask;
                 // dz stays in registers (2 vector(s)) for every row.
-                var dz0 = global::LstmGen.Kernels.Simd.Load256(ref dz, 0);
-                var dz1 = global::LstmGen.Kernels.Simd.Load256(ref dz, 8);
+                var dz0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 0);
+                var dz1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 8);
                 ref float row = ref weights;
 
                 // Rows of W_ihᵀ give ∂L/∂x_t.
                 for (nuint k = 0; k < InputSize; k++)
                 {
-                    var sum0 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                    var sum1 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                    var sum2 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 0), dz0, sum0);
-                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 8), dz1, sum1);
-                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 12), dzTail, sum2);
+                    var sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var sum1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var sum2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0), dz0, sum0);
+                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8), dz1, sum1);
+                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 12), dzTail, sum2);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, k) = global::LstmGen.Kernels.Simd.Sum((sum0 + sum1) + sum2);
                     row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                 }
@@ -665,12 +722,12 @@ partial class Outer<T>
                 // Rows of W_hhᵀ (right after W_ihᵀ) give ∂L/∂h_{t-1}.
                 for (nuint j = 0; j < HiddenSize; j++)
                 {
-                    var sum0 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                    var sum1 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                    var sum2 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 0), dz0, sum0);
-                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 8), dz1, sum1);
-                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref row, 12), dzTail, sum2);
+                    var sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var sum1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var sum2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0), dz0, sum0);
+                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8), dz1, sum1);
+                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 12), dzTail, sum2);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, j) = global::LstmGen.Kernels.Simd.Sum((sum0 + sum1) + sum2);
                     row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                 }
@@ -693,30 +750,30 @@ partial class Outer<T>
                 for (nuint k = 0; k < InputSize; k++)
                 {
                     {
-                        var sum0 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                        var sum1 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                         ref float dz = ref firstDz;
                         for (int t = 0; t < steps; t++)
                         {
-                            var scale = global::LstmGen.Kernels.Simd.Broadcast256(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k));
-                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 0), scale, sum0);
-                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 8), scale, sum1);
+                            var scale = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k));
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 0), scale, sum0);
+                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 8), scale, sum1);
                             dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
                         }
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 0) + sum0, ref gradient, 0);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 8) + sum1, ref gradient, 8);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 0) + sum0, ref gradient, 0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 8) + sum1, ref gradient, 8);
                     }
                     // The overlapping last vector: summed from zero, then added only on its new lanes.
                     {
-                        var sum = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                         ref float dz = ref firstDz;
                         for (int t = 0; t < steps; t++)
                         {
-                            sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 12), global::LstmGen.Kernels.Simd.Broadcast256(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k)), sum);
+                            sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 12), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k)), sum);
                             dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
                         }
                         sum &= tailMask;
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 12) + sum, ref gradient, 12);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 12) + sum, ref gradient, 12);
                     }
                     gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
                 }
@@ -725,30 +782,30 @@ partial class Outer<T>
                 for (nuint j = 0; j < HiddenSize; j++)
                 {
                     {
-                        var sum0 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                        var sum1 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                         ref float dz = ref firstDz;
                         for (int t = 0; t < steps; t++)
                         {
-                            var scale = global::LstmGen.Kernels.Simd.Broadcast256(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j));
-                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 0), scale, sum0);
-                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 8), scale, sum1);
+                            var scale = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j));
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 0), scale, sum0);
+                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 8), scale, sum1);
                             dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
                         }
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 0) + sum0, ref gradient, 0);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 8) + sum1, ref gradient, 8);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 0) + sum0, ref gradient, 0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 8) + sum1, ref gradient, 8);
                     }
                     // The overlapping last vector: summed from zero, then added only on its new lanes.
                     {
-                        var sum = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                        var sum = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                         ref float dz = ref firstDz;
                         for (int t = 0; t < steps; t++)
                         {
-                            sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load256(ref dz, 12), global::LstmGen.Kernels.Simd.Broadcast256(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j)), sum);
+                            sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 12), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j)), sum);
                             dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
                         }
                         sum &= tailMask;
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 12) + sum, ref gradient, 12);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 12) + sum, ref gradient, 12);
                     }
                     gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
                 }
@@ -756,32 +813,32 @@ partial class Outer<T>
                 // Both bias vectors receive Σ_t dz_t: they enter every gate pre-activation the same way.
                 ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
                 {
-                    var sum0 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
-                    var sum1 = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    var sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var sum1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                     ref float dz = ref firstDz;
                     for (int t = 0; t < steps; t++)
                     {
-                        sum0 += global::LstmGen.Kernels.Simd.Load256(ref dz, 0);
-                        sum1 += global::LstmGen.Kernels.Simd.Load256(ref dz, 8);
+                        sum0 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 0);
+                        sum1 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 8);
                         dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
                     }
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 0) + sum0, ref gradient, 0);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, 0) + sum0, ref biasHh, 0);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 8) + sum1, ref gradient, 8);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, 8) + sum1, ref biasHh, 8);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 0) + sum0, ref gradient, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 0) + sum0, ref biasHh, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 8) + sum1, ref gradient, 8);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 8) + sum1, ref biasHh, 8);
                 }
                 // The overlapping last vector: summed from zero, then added only on its new lanes.
                 {
-                    var sum = global::LstmGen.Kernels.Simd.Broadcast256(0f);
+                    var sum = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                     ref float dz = ref firstDz;
                     for (int t = 0; t < steps; t++)
                     {
-                        sum += global::LstmGen.Kernels.Simd.Load256(ref dz, 12);
+                        sum += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 12);
                         dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
                     }
                     sum &= tailMask;
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref gradient, 12) + sum, ref gradient, 12);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load256(ref biasHh, 12) + sum, ref biasHh, 12);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 12) + sum, ref gradient, 12);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 12) + sum, ref biasHh, 12);
                 }
             }
 
@@ -793,25 +850,25 @@ partial class Outer<T>
             public static void TransposedProducts4Lanes(ref float weights, ref float dz, ref float inputGradient, ref float hiddenGradient)
             {
                 // dz stays in registers (5 vector(s)) for every row.
-                var dz0 = global::LstmGen.Kernels.Simd.Load128(ref dz, 0);
-                var dz1 = global::LstmGen.Kernels.Simd.Load128(ref dz, 4);
-                var dz2 = global::LstmGen.Kernels.Simd.Load128(ref dz, 8);
-                var dz3 = global::LstmGen.Kernels.Simd.Load128(ref dz, 12);
-                var dz4 = global::LstmGen.Kernels.Simd.Load128(ref dz, 16);
+                var dz0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 0);
+                var dz1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 4);
+                var dz2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 8);
+                var dz3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 12);
+                var dz4 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 16);
                 ref float row = ref weights;
 
                 // Rows of W_ihᵀ give ∂L/∂x_t.
                 for (nuint k = 0; k < InputSize; k++)
                 {
-                    var sum0 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                    var sum1 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                    var sum2 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                    var sum3 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 0), dz0, sum0);
-                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 4), dz1, sum1);
-                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 8), dz2, sum2);
-                    sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 12), dz3, sum3);
-                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 16), dz4, sum0);
+                    var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    var sum1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    var sum2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    var sum3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0), dz0, sum0);
+                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4), dz1, sum1);
+                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8), dz2, sum2);
+                    sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12), dz3, sum3);
+                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 16), dz4, sum0);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, k) = global::LstmGen.Kernels.Simd.Sum((sum0 + sum1) + (sum2 + sum3));
                     row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                 }
@@ -819,15 +876,15 @@ partial class Outer<T>
                 // Rows of W_hhᵀ (right after W_ihᵀ) give ∂L/∂h_{t-1}.
                 for (nuint j = 0; j < HiddenSize; j++)
                 {
-                    var sum0 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                    var sum1 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                    var sum2 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                    var sum3 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 0), dz0, sum0);
-                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 4), dz1, sum1);
-                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 8), dz2, sum2);
-                    sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 12), dz3, sum3);
-                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 16), dz4, sum0);
+                    var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    var sum1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    var sum2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    var sum3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0), dz0, sum0);
+                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4), dz1, sum1);
+                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8), dz2, sum2);
+                    sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12), dz3, sum3);
+                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 16), dz4, sum0);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, j) = global::LstmGen.Kernels.Simd.Sum((sum0 + sum1) + (sum2 + sum3));
                     row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                 }
@@ -848,27 +905,27 @@ partial class Outer<T>
                 for (nuint k = 0; k < InputSize; k++)
                 {
                     {
-                        var sum0 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum1 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum2 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum3 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum4 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum4 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                         ref float dz = ref firstDz;
                         for (int t = 0; t < steps; t++)
                         {
-                            var scale = global::LstmGen.Kernels.Simd.Broadcast128(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k));
-                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 0), scale, sum0);
-                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 4), scale, sum1);
-                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 8), scale, sum2);
-                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 12), scale, sum3);
-                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 16), scale, sum4);
+                            var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k));
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 0), scale, sum0);
+                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 4), scale, sum1);
+                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 8), scale, sum2);
+                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 12), scale, sum3);
+                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 16), scale, sum4);
                             dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
                         }
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 0) + sum0, ref gradient, 0);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 4) + sum1, ref gradient, 4);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 8) + sum2, ref gradient, 8);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 12) + sum3, ref gradient, 12);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 16) + sum4, ref gradient, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 0) + sum0, ref gradient, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 4) + sum1, ref gradient, 4);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 8) + sum2, ref gradient, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 12) + sum3, ref gradient, 12);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 16) + sum4, ref gradient, 16);
                     }
                     gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
                 }
@@ -877,27 +934,27 @@ partial class Outer<T>
                 for (nuint j = 0; j < HiddenSize; j++)
                 {
                     {
-                        var sum0 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum1 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum2 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum3 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                        var sum4 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                        var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum4 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                         ref float dz = ref firstDz;
                         for (int t = 0; t < steps; t++)
                         {
-                            var scale = global::LstmGen.Kernels.Simd.Broadcast128(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j));
-                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 0), scale, sum0);
-                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 4), scale, sum1);
-                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 8), scale, sum2);
-                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 12), scale, sum3);
-                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref dz, 16), scale, sum4);
+                            var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j));
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 0), scale, sum0);
+                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 4), scale, sum1);
+                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 8), scale, sum2);
+                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 12), scale, sum3);
+                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 16), scale, sum4);
                             dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
                         }
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 0) + sum0, ref gradient, 0);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 4) + sum1, ref gradient, 4);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 8) + sum2, ref gradient, 8);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 12) + sum3, ref gradient, 12);
-                        global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 16) + sum4, ref gradient, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 0) + sum0, ref gradient, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 4) + sum1, ref gradient, 4);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 8) + sum2, ref gradient, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 12) + sum3, ref gradient, 12);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 16) + sum4, ref gradient, 16);
                     }
                     gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
                 }
@@ -905,31 +962,31 @@ partial class Outer<T>
                 // Both bias vectors receive Σ_t dz_t: they enter every gate pre-activation the same way.
                 ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
                 {
-                    var sum0 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                    var sum1 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                    var sum2 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                    var sum3 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
-                    var sum4 = global::LstmGen.Kernels.Simd.Broadcast128(0f);
+                    var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    var sum1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    var sum2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    var sum3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    var sum4 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                     ref float dz = ref firstDz;
                     for (int t = 0; t < steps; t++)
                     {
-                        sum0 += global::LstmGen.Kernels.Simd.Load128(ref dz, 0);
-                        sum1 += global::LstmGen.Kernels.Simd.Load128(ref dz, 4);
-                        sum2 += global::LstmGen.Kernels.Simd.Load128(ref dz, 8);
-                        sum3 += global::LstmGen.Kernels.Simd.Load128(ref dz, 12);
-                        sum4 += global::LstmGen.Kernels.Simd.Load128(ref dz, 16);
+                        sum0 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 0);
+                        sum1 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 4);
+                        sum2 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 8);
+                        sum3 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 12);
+                        sum4 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 16);
                         dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
                     }
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 0) + sum0, ref gradient, 0);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, 0) + sum0, ref biasHh, 0);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 4) + sum1, ref gradient, 4);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, 4) + sum1, ref biasHh, 4);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 8) + sum2, ref gradient, 8);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, 8) + sum2, ref biasHh, 8);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 12) + sum3, ref gradient, 12);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, 12) + sum3, ref biasHh, 12);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref gradient, 16) + sum4, ref gradient, 16);
-                    global::LstmGen.Kernels.Simd.Store(global::LstmGen.Kernels.Simd.Load128(ref biasHh, 16) + sum4, ref biasHh, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 0) + sum0, ref gradient, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 0) + sum0, ref biasHh, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 4) + sum1, ref gradient, 4);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 4) + sum1, ref biasHh, 4);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 8) + sum2, ref gradient, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 8) + sum2, ref biasHh, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 12) + sum3, ref gradient, 12);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 12) + sum3, ref biasHh, 12);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 16) + sum4, ref gradient, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 16) + sum4, ref biasHh, 16);
                 }
             }
 
@@ -1112,6 +1169,9 @@ partial class Outer<T>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
             public static void Step4Lanes2Groups(ref float weights, ref float input, ref float hiddenIn, ref float cellIn, ref float hiddenOut, ref float cellOut)
             {
+                // Each chunk's pre-activations, for the cell update: 8 vectors of 4.
+                global::System.Span<float> preActivations = stackalloc float[32];
+                ref float z = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(preActivations);
                 ref float biasIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasIhOffset);
                 ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasHhOffset);
 
@@ -1119,71 +1179,58 @@ partial class Outer<T>
                 {
                     // z = b_ih + b_hh: the biases are the accumulators' starting values.
                     // z{gate}{group} holds 4 pre-activations of one gate (i, f, g, o) for one group of units.
-                    var zi0 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, 0) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, 0);
-                    var zf0 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, 5) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, 5);
-                    var zg0 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, 10) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, 10);
-                    var zo0 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, 15) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, 15);
-                    var zi1 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, 1) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, 1);
-                    var zf1 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, 6) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, 6);
-                    var zg1 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, 11) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, 11);
-                    var zo1 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, 16) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, 16);
+                    var zi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 0) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 0);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 5) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 5);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 10) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 10);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 15) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 15);
+                    var zi1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 1) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 1);
+                    var zf1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 6) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 6);
+                    var zg1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 11) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 11);
+                    var zo1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 16) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 16);
 
                     // z += W_ih·x: x_k is broadcast and multiplied into row k of W_ihᵀ (contiguous gate columns).
                     ref float row = ref weights;
                     for (nuint k = 0; k < InputSize; k++)
                     {
-                        var scale = global::LstmGen.Kernels.Simd.Broadcast128(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
-                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 0), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 5), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 10), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 15), scale, zo0);
-                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 1), scale, zi1);
-                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 6), scale, zf1);
-                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 11), scale, zg1);
-                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 16), scale, zo1);
+                        var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0), scale, zi0);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 5), scale, zf0);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 10), scale, zg0);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 15), scale, zo0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 1), scale, zi1);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 6), scale, zf1);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 11), scale, zg1);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 16), scale, zo1);
                         row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                     }
 
                     // z += W_hh·h_{t-1}: the rows of W_hhᵀ follow those of W_ihᵀ, so `row` just continues.
                     for (nuint j = 0; j < HiddenSize; j++)
                     {
-                        var scale = global::LstmGen.Kernels.Simd.Broadcast128(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
-                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 0), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 5), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 10), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 15), scale, zo0);
-                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 1), scale, zi1);
-                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 6), scale, zf1);
-                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 11), scale, zg1);
-                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 16), scale, zo1);
+                        var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0), scale, zi0);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 5), scale, zf0);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 10), scale, zg0);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 15), scale, zo0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 1), scale, zi1);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 6), scale, zf1);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 11), scale, zg1);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 16), scale, zo1);
                         row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                     }
 
-                    // Group 0 (units 0..3): i, f, o = σ(z), g = tanh(z).
-                    {
-                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi0);
-                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf0);
-                        var g = global::LstmGen.Kernels.Activation.Tanh(zg0);
-                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo0);
-                        // c' = f ⊙ c + i ⊙ g
-                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load128(ref cellIn, 0), i * g);
-                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, 0);
-                        // h' = o ⊙ tanh(c')
-                        global::LstmGen.Kernels.Simd.Store(o * global::LstmGen.Kernels.Activation.Tanh(c), ref hiddenOut, 0);
-                    }
-
-                    // Group 1 (units 1..4, tail): i, f, o = σ(z), g = tanh(z).
-                    {
-                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi1);
-                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf1);
-                        var g = global::LstmGen.Kernels.Activation.Tanh(zg1);
-                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo1);
-                        // c' = f ⊙ c + i ⊙ g
-                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load128(ref cellIn, 1), i * g);
-                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, 1);
-                        // h' = o ⊙ tanh(c')
-                        global::LstmGen.Kernels.Simd.Store(o * global::LstmGen.Kernels.Activation.Tanh(c), ref hiddenOut, 1);
-                    }
+                    // The cell update reads the pre-activations from z: group q's gates i | f | g | o at z[16·q + 4·gate].
+                    // (A separate method: its activations are inlined there, in a small method, whatever this kernel's size.)
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zi0, ref z, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zf0, ref z, 4);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zg0, ref z, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zo0, ref z, 12);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zi1, ref z, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zf1, ref z, 20);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zg1, ref z, 24);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zo1, ref z, 28);
+                    CellForward4(ref z, 1, 0, ref cellIn, ref cellOut, ref hiddenOut);
+                    CellForward4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, 16), 1, 1, ref cellIn, ref cellOut, ref hiddenOut);
                 }
             }
 
@@ -1197,10 +1244,9 @@ partial class Outer<T>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
             public static void Record4Lanes2Groups(ref float weights, ref float input, ref float hiddenIn, ref float cellIn, ref float tapeRow)
             {
-                // Tape row: i | f | g | o (4H), then c, tanh(c) and h (H each).
-                ref float cellOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 4 * HiddenSize);
-                ref float tanhCell = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 5 * HiddenSize);
-                ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 6 * HiddenSize);
+                // Each chunk's pre-activations, for the cell update: 8 vectors of 4.
+                global::System.Span<float> preActivations = stackalloc float[32];
+                ref float z = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(preActivations);
                 ref float biasIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasIhOffset);
                 ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasHhOffset);
 
@@ -1208,85 +1254,58 @@ partial class Outer<T>
                 {
                     // z = b_ih + b_hh: the biases are the accumulators' starting values.
                     // z{gate}{group} holds 4 pre-activations of one gate (i, f, g, o) for one group of units.
-                    var zi0 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, 0) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, 0);
-                    var zf0 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, 5) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, 5);
-                    var zg0 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, 10) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, 10);
-                    var zo0 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, 15) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, 15);
-                    var zi1 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, 1) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, 1);
-                    var zf1 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, 6) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, 6);
-                    var zg1 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, 11) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, 11);
-                    var zo1 = global::LstmGen.Kernels.Simd.Load128(ref biasIh, 16) + global::LstmGen.Kernels.Simd.Load128(ref biasHh, 16);
+                    var zi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 0) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 0);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 5) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 5);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 10) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 10);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 15) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 15);
+                    var zi1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 1) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 1);
+                    var zf1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 6) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 6);
+                    var zg1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 11) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 11);
+                    var zo1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 16) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 16);
 
                     // z += W_ih·x: x_k is broadcast and multiplied into row k of W_ihᵀ (contiguous gate columns).
                     ref float row = ref weights;
                     for (nuint k = 0; k < InputSize; k++)
                     {
-                        var scale = global::LstmGen.Kernels.Simd.Broadcast128(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
-                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 0), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 5), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 10), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 15), scale, zo0);
-                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 1), scale, zi1);
-                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 6), scale, zf1);
-                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 11), scale, zg1);
-                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 16), scale, zo1);
+                        var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0), scale, zi0);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 5), scale, zf0);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 10), scale, zg0);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 15), scale, zo0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 1), scale, zi1);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 6), scale, zf1);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 11), scale, zg1);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 16), scale, zo1);
                         row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                     }
 
                     // z += W_hh·h_{t-1}: the rows of W_hhᵀ follow those of W_ihᵀ, so `row` just continues.
                     for (nuint j = 0; j < HiddenSize; j++)
                     {
-                        var scale = global::LstmGen.Kernels.Simd.Broadcast128(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
-                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 0), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 5), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 10), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 15), scale, zo0);
-                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 1), scale, zi1);
-                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 6), scale, zf1);
-                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 11), scale, zg1);
-                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::LstmGen.Kernels.Simd.Load128(ref row, 16), scale, zo1);
+                        var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0), scale, zi0);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 5), scale, zf0);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 10), scale, zg0);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 15), scale, zo0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 1), scale, zi1);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 6), scale, zf1);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 11), scale, zg1);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 16), scale, zo1);
                         row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                     }
 
-                    // Group 0 (units 0..3): i, f, o = σ(z), g = tanh(z).
-                    {
-                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi0);
-                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf0);
-                        var g = global::LstmGen.Kernels.Activation.Tanh(zg0);
-                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo0);
-                        // c' = f ⊙ c + i ⊙ g
-                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load128(ref cellIn, 0), i * g);
-                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, 0);
-                        // h' = o ⊙ tanh(c')
-                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
-                        global::LstmGen.Kernels.Simd.Store(tanhC, ref tanhCell, 0);
-                        global::LstmGen.Kernels.Simd.Store(o * tanhC, ref hiddenOut, 0);
-                        // Recorded for the backward pass: the activated gates.
-                        global::LstmGen.Kernels.Simd.Store(i, ref tapeRow, 0);
-                        global::LstmGen.Kernels.Simd.Store(f, ref tapeRow, 5);
-                        global::LstmGen.Kernels.Simd.Store(g, ref tapeRow, 10);
-                        global::LstmGen.Kernels.Simd.Store(o, ref tapeRow, 15);
-                    }
-
-                    // Group 1 (units 1..4, tail): i, f, o = σ(z), g = tanh(z).
-                    {
-                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi1);
-                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf1);
-                        var g = global::LstmGen.Kernels.Activation.Tanh(zg1);
-                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo1);
-                        // c' = f ⊙ c + i ⊙ g
-                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::LstmGen.Kernels.Simd.Load128(ref cellIn, 1), i * g);
-                        global::LstmGen.Kernels.Simd.Store(c, ref cellOut, 1);
-                        // h' = o ⊙ tanh(c')
-                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
-                        global::LstmGen.Kernels.Simd.Store(tanhC, ref tanhCell, 1);
-                        global::LstmGen.Kernels.Simd.Store(o * tanhC, ref hiddenOut, 1);
-                        // Recorded for the backward pass: the activated gates.
-                        global::LstmGen.Kernels.Simd.Store(i, ref tapeRow, 1);
-                        global::LstmGen.Kernels.Simd.Store(f, ref tapeRow, 6);
-                        global::LstmGen.Kernels.Simd.Store(g, ref tapeRow, 11);
-                        global::LstmGen.Kernels.Simd.Store(o, ref tapeRow, 16);
-                    }
+                    // The cell update reads the pre-activations from z: group q's gates i | f | g | o at z[16·q + 4·gate].
+                    // (A separate method: its activations are inlined there, in a small method, whatever this kernel's size.)
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zi0, ref z, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zf0, ref z, 4);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zg0, ref z, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zo0, ref z, 12);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zi1, ref z, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zf1, ref z, 20);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zg1, ref z, 24);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zo1, ref z, 28);
+                    CellRecord4(ref z, 1, 0, ref cellIn, ref tapeRow);
+                    CellRecord4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, 16), 1, 1, ref cellIn, ref tapeRow);
                 }
             }
 
@@ -1340,17 +1359,17 @@ partial class Outer<T>
                 // The tail group (units 1..4) overlaps its neighbour, and every group overwrites its gates with dz and
                 // ∂L/∂c_t with ∂L/∂c_{t-1}: so the tail reads all its inputs first and stores last. Shared lanes agree bit for bit.
                 // The forward activations of this step, recorded in the tape.
-                var tailI = global::LstmGen.Kernels.Simd.Load128(ref row, 1);
-                var tailF = global::LstmGen.Kernels.Simd.Load128(ref row, 1 + HiddenSize);
-                var tailG = global::LstmGen.Kernels.Simd.Load128(ref row, 1 + 2 * HiddenSize);
-                var tailO = global::LstmGen.Kernels.Simd.Load128(ref row, 1 + 3 * HiddenSize);
-                var tailTanhC = global::LstmGen.Kernels.Simd.Load128(ref row, 1 + 5 * HiddenSize);
-                var tailPreviousC = global::LstmGen.Kernels.Simd.Load128(ref previousRow, 1 + 4 * HiddenSize);
-                var tailOne = global::LstmGen.Kernels.Simd.Broadcast128(1f);
+                var tailI = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 1);
+                var tailF = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 1 + HiddenSize);
+                var tailG = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 1 + 2 * HiddenSize);
+                var tailO = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 1 + 3 * HiddenSize);
+                var tailTanhC = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 1 + 5 * HiddenSize);
+                var tailPreviousC = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref previousRow, 1 + 4 * HiddenSize);
+                var tailOne = global::System.Runtime.Intrinsics.Vector128.Create(1f);
                 // dh = ∂L/∂h_t: from this step's output and from step t+1
-                var tailDh = global::LstmGen.Kernels.Simd.Load128(ref outputGradient, 1) + global::LstmGen.Kernels.Simd.Load128(ref hiddenGradient, 1);
+                var tailDh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, 1) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hiddenGradient, 1);
                 // dc = dc_next + dh ⊙ o ⊙ (1 − tanh²(c))
-                var tailDc = global::LstmGen.Kernels.Simd.MultiplyAdd(tailDh * tailO, tailOne - tailTanhC * tailTanhC, global::LstmGen.Kernels.Simd.Load128(ref cellGradient, 1));
+                var tailDc = global::LstmGen.Kernels.Simd.MultiplyAdd(tailDh * tailO, tailOne - tailTanhC * tailTanhC, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cellGradient, 1));
                 // Through the activations (σ' = σ(1 − σ), tanh' = 1 − tanh²):
                 // dz_i = dc ⊙ g ⊙ i(1 − i), dz_f = dc ⊙ c_{t-1} ⊙ f(1 − f), dz_g = dc ⊙ i ⊙ (1 − g²), dz_o = dh ⊙ tanh(c) ⊙ o(1 − o)
                 var tailDzi = tailDc * tailG * tailI * (tailOne - tailI);
@@ -1363,17 +1382,17 @@ partial class Outer<T>
                 // Units 0..3.
                 {
                     // The forward activations of this step, recorded in the tape.
-                    var i = global::LstmGen.Kernels.Simd.Load128(ref row, 0);
-                    var f = global::LstmGen.Kernels.Simd.Load128(ref row, HiddenSize);
-                    var g = global::LstmGen.Kernels.Simd.Load128(ref row, 2 * HiddenSize);
-                    var o = global::LstmGen.Kernels.Simd.Load128(ref row, 3 * HiddenSize);
-                    var tanhC = global::LstmGen.Kernels.Simd.Load128(ref row, 5 * HiddenSize);
-                    var previousC = global::LstmGen.Kernels.Simd.Load128(ref previousRow, 4 * HiddenSize);
-                    var one = global::LstmGen.Kernels.Simd.Broadcast128(1f);
+                    var i = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                    var f = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, HiddenSize);
+                    var g = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 2 * HiddenSize);
+                    var o = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 3 * HiddenSize);
+                    var tanhC = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 5 * HiddenSize);
+                    var previousC = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref previousRow, 4 * HiddenSize);
+                    var one = global::System.Runtime.Intrinsics.Vector128.Create(1f);
                     // dh = ∂L/∂h_t: from this step's output and from step t+1
-                    var dh = global::LstmGen.Kernels.Simd.Load128(ref outputGradient, 0) + global::LstmGen.Kernels.Simd.Load128(ref hiddenGradient, 0);
+                    var dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, 0) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hiddenGradient, 0);
                     // dc = dc_next + dh ⊙ o ⊙ (1 − tanh²(c))
-                    var dc = global::LstmGen.Kernels.Simd.MultiplyAdd(dh * o, one - tanhC * tanhC, global::LstmGen.Kernels.Simd.Load128(ref cellGradient, 0));
+                    var dc = global::LstmGen.Kernels.Simd.MultiplyAdd(dh * o, one - tanhC * tanhC, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cellGradient, 0));
                     // Through the activations (σ' = σ(1 − σ), tanh' = 1 − tanh²):
                     // dz_i = dc ⊙ g ⊙ i(1 − i), dz_f = dc ⊙ c_{t-1} ⊙ f(1 − f), dz_g = dc ⊙ i ⊙ (1 − g²), dz_o = dh ⊙ tanh(c) ⊙ o(1 − o)
                     var dzi = dc * g * i * (one - i);
@@ -1382,19 +1401,19 @@ partial class Outer<T>
                     var dzo = dh * tanhC * o * (one - o);
                     // dc_{t-1} = dc ⊙ f
                     var previousDc = dc * f;
-                    global::LstmGen.Kernels.Simd.Store(dzi, ref row, 0);
-                    global::LstmGen.Kernels.Simd.Store(dzf, ref row, HiddenSize);
-                    global::LstmGen.Kernels.Simd.Store(dzg, ref row, 2 * HiddenSize);
-                    global::LstmGen.Kernels.Simd.Store(dzo, ref row, 3 * HiddenSize);
-                    global::LstmGen.Kernels.Simd.Store(previousDc, ref cellGradient, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dzi, ref row, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dzf, ref row, HiddenSize);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dzg, ref row, 2 * HiddenSize);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dzo, ref row, 3 * HiddenSize);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(previousDc, ref cellGradient, 0);
                 }
 
                 // The tail group's results, now that every other group has read its inputs.
-                global::LstmGen.Kernels.Simd.Store(tailDzi, ref row, 1);
-                global::LstmGen.Kernels.Simd.Store(tailDzf, ref row, 1 + HiddenSize);
-                global::LstmGen.Kernels.Simd.Store(tailDzg, ref row, 1 + 2 * HiddenSize);
-                global::LstmGen.Kernels.Simd.Store(tailDzo, ref row, 1 + 3 * HiddenSize);
-                global::LstmGen.Kernels.Simd.Store(tailPreviousDc, ref cellGradient, 1);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(tailDzi, ref row, 1);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(tailDzf, ref row, 1 + HiddenSize);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(tailDzg, ref row, 1 + 2 * HiddenSize);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(tailDzo, ref row, 1 + 3 * HiddenSize);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(tailPreviousDc, ref cellGradient, 1);
             }
 
             /// <summary>One time step in scalar code: the fallback without SIMD, and the kernel for fewer than 4 hidden units.</summary>
