@@ -281,11 +281,11 @@ internal static partial class Emitter
                 if (path.Kernel.NeedsSeparateCellOutput)
                 {
                     w.Line($"{Span} cellBuffer = stackalloc float[HiddenSize];");
-                    w.Line($"LstmKernels.Forward{path.Kernel.Suffix}(ref weights, ref x, steps, ref y, ref h, ref c, ref {MemoryMarshal}.GetReference(cellBuffer));");
+                    w.Line($"LstmKernels.Forward{path.SequenceSuffix}(ref weights, ref x, steps, ref y, ref h, ref c, ref {MemoryMarshal}.GetReference(cellBuffer));");
                 }
                 else
                 {
-                    w.Line($"LstmKernels.Forward{path.Kernel.Suffix}(ref weights, ref x, steps, ref y, ref h, ref c);");
+                    w.Line($"LstmKernels.Forward{path.SequenceSuffix}(ref weights, ref x, steps, ref y, ref h, ref c);");
                 }
             });
         }
@@ -330,7 +330,7 @@ internal static partial class Emitter
         w.Line("private static class LstmKernels");
         using (w.Braces())
         {
-            foreach (int lanes in plan.Kernels.Where(k => !k.IsScalar).Select(k => k.Lanes).Distinct())
+            foreach (int lanes in plan.Kernels.Where(k => !k.IsScalar && !k.CellUpdateInRegisters).Select(k => k.Lanes).Distinct())
             {
                 EmitCellForward(w, plan, lanes, record: false);
                 w.Line();
@@ -339,15 +339,14 @@ internal static partial class Emitter
             }
 
             EmitBackwardKernels(w, plan);
-            bool first = false;
+            foreach (ColumnPlan columns in plan.ColumnPlans.Where(c => !c.IsScalar && plan.UsesInputProjection))
+            {
+                EmitInputProjection(w, plan, columns);
+                w.Line();
+            }
+
             foreach (KernelPlan kernel in plan.Kernels)
             {
-                if (!first)
-                {
-                    w.Line();
-                }
-
-                first = false;
                 if (kernel.IsScalar)
                 {
                     EmitScalarStepKernel(w, plan, record: false);
@@ -358,25 +357,164 @@ internal static partial class Emitter
                 {
                     EmitVectorStepKernel(w, plan, kernel, record: false);
                     w.Line();
-                    EmitVectorStepKernel(w, plan, kernel, record: true);
+                    if (plan.UsesInputProjection)
+                    {
+                        EmitVectorStepKernel(w, plan, kernel, record: false, recurrent: true);
+                        w.Line();
+                        EmitVectorStepKernel(w, plan, kernel, record: true, recurrent: true);
+                    }
+                    else
+                    {
+                        EmitVectorStepKernel(w, plan, kernel, record: true);
+                    }
                 }
 
                 w.Line();
-                EmitForwardLoop(w, plan, kernel);
-                w.Line();
-                EmitRecordLoop(w, plan, kernel);
-                w.Line();
                 EmitCellBackward(w, plan, kernel);
+                w.Line();
+            }
+
+            var sequences = new HashSet<string>();
+            foreach (IsaPath path in plan.Paths)
+            {
+                if (sequences.Add(path.SequenceSuffix))
+                {
+                    EmitForwardLoop(w, plan, path);
+                    w.Line();
+                    EmitRecordLoop(w, plan, path);
+                    w.Line();
+                }
             }
         }
     }
 
-    private static void EmitForwardLoop(SourceWriter w, LstmPlan plan, KernelPlan k)
+    /// <summary>Whether a path's sequence loops project the inputs first (vector kernels, moderate sizes).</summary>
+    private static bool Projects(LstmPlan plan, IsaPath path) => plan.UsesInputProjection && !path.Kernel.IsScalar;
+
+    /// <summary>
+    /// The input projection of a block of steps: projected[s·4H + c] = b_ih[c] + b_hh[c] + Σ_k x_s[k]·W_ihᵀ[k, c].
+    /// It does not depend on the recurrence, so each loaded weight vector serves several steps at once.
+    /// </summary>
+    private static void EmitInputProjection(SourceWriter w, LstmPlan plan, ColumnPlan c)
     {
-        string buffer = k.NeedsSeparateCellOutput ? ", ref float cellBuffer" : string.Empty;
-        w.Line($"/// <summary>Runs <see cref=\"Step{k.Suffix}\"/> over <paramref name=\"steps\"/> steps, writing h_t into row t of the output.</summary>");
+        string vector = VectorClass(c.VectorBits);
+        int tb = c.ProjectionSteps, cb = c.ProjectionVectors;
+        w.Line("/// <summary>");
+        w.Line("/// The input part of <paramref name=\"steps\"/> consecutive steps, before their recurrence:");
+        w.Line("/// projected[s·4H + c] = b_ih[c] + b_hh[c] + Σ_k x_s[k]·W_ihᵀ[k, c]. It does not depend on h, so the work is");
+        w.Line($"/// register-blocked over time as well: {tb} steps × {cb} column vectors of {c.Lanes} floats share every loaded weight vector.");
+        w.Line("/// </summary>");
         EmitMethodAttributes(w, plan);
-        w.Line($"public static void Forward{k.Suffix}(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell{buffer})");
+        w.Line($"public static void ProjectInputs{c.Suffix}(ref float weights, ref float input, int steps, ref float projected)");
+        using (w.Braces())
+        {
+            w.Line($"ref float biasIh = ref {Unsafe}.Add(ref weights, (nuint)BiasIhOffset);");
+            w.Line($"ref float biasHh = ref {Unsafe}.Add(ref weights, (nuint)BiasHhOffset);");
+            // Column blocks: full blocks of cb vectors (a loop), the remaining full vectors, then the overlapping tail.
+            var blocks = new List<(string Column, int Vectors, string Comment)>();
+            int fullBlocks = c.FullVectors / cb;
+            if (fullBlocks > 0)
+            {
+                blocks.Add(("column", cb, $"Columns 0..{fullBlocks * cb * c.Lanes - 1}, {cb} vectors at a time"));
+            }
+
+            int rest = c.FullVectors - fullBlocks * cb;
+            if (rest > 0)
+            {
+                blocks.Add(((fullBlocks * cb * c.Lanes).ToString(System.Globalization.CultureInfo.InvariantCulture), rest, $"Columns {fullBlocks * cb * c.Lanes}..{c.FullVectors * c.Lanes - 1}"));
+            }
+
+            if (c.HasTail)
+            {
+                blocks.Add((c.TailOffset.ToString(System.Globalization.CultureInfo.InvariantCulture), 1,
+                    $"The last vector ends at column {c.GateCount} and overlaps the previous one (the shared columns get identical values)"));
+            }
+
+            foreach ((string column, int vectors, string comment) in blocks)
+            {
+                w.Line();
+                w.Line($"// {comment}.");
+                bool loop = column == "column";
+                if (loop)
+                {
+                    w.Line($"for (nuint column = 0; column < {fullBlocks * cb * c.Lanes}; column += {cb * c.Lanes})");
+                }
+
+                using (w.Braces())
+                {
+                    string Off(int v) => column == "0" ? $"{v * c.Lanes}" : v == 0 ? column : $"{column} + {v * c.Lanes}";
+                    foreach (int stepsAtOnce in tb > 1 ? new[] { tb, 1 } : new[] { 1 })
+                    {
+                        string start = stepsAtOnce == tb ? "0" : "s";
+                        string condition = stepsAtOnce == tb ? $"s + {tb} <= steps" : "s < steps";
+                        string header = stepsAtOnce == tb ? $"for (s = 0; {condition}; s += {tb})" : $"for (; {condition}; s++)";
+                        if (stepsAtOnce == tb)
+                        {
+                            w.Line("int s;");
+                        }
+
+                        w.Line(stepsAtOnce == tb
+                            ? $"// {tb} steps at a time: acc{{step}}{{vector}}."
+                            : "// The remaining steps, one at a time.");
+                        w.Line(header);
+                        using (w.Braces())
+                        {
+                            for (int t = 0; t < stepsAtOnce; t++)
+                            {
+                                for (int v = 0; v < vectors; v++)
+                                {
+                                    w.Line($"var acc{t}{v} = {vector}.LoadUnsafe(ref biasIh, {Off(v)}) + {vector}.LoadUnsafe(ref biasHh, {Off(v)});");
+                                }
+                            }
+
+                            w.Line($"ref float x = ref {Unsafe}.Add(ref input, (nuint)(s * InputSize));");
+                            w.Line("ref float row = ref weights;");
+                            w.Line("for (nuint k = 0; k < InputSize; k++)");
+                            using (w.Braces())
+                            {
+                                for (int v = 0; v < vectors; v++)
+                                {
+                                    w.Line($"var w{v} = {vector}.LoadUnsafe(ref row, {Off(v)});");
+                                }
+
+                                for (int t = 0; t < stepsAtOnce; t++)
+                                {
+                                    w.Line($"var x{t} = {vector}.Create({Unsafe}.Add(ref x, {(t == 0 ? "k" : $"{t} * InputSize + (int)k")}));");
+                                    for (int v = 0; v < vectors; v++)
+                                    {
+                                        w.Line($"acc{t}{v} = {Simd}.MultiplyAdd(w{v}, x{t}, acc{t}{v});");
+                                    }
+                                }
+
+                                w.Line($"row = ref {Unsafe}.Add(ref row, (nuint)GateCount);");
+                            }
+
+                            for (int t = 0; t < stepsAtOnce; t++)
+                            {
+                                string rowStart = t == 0 ? "s * GateCount" : $"(s + {t}) * GateCount";
+                                w.Line($"ref float out{t} = ref {Unsafe}.Add(ref projected, (nuint)({rowStart}));");
+                                for (int v = 0; v < vectors; v++)
+                                {
+                                    w.Line($"{vector}.StoreUnsafe(acc{t}{v}, ref out{t}, {Off(v)});");
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void EmitForwardLoop(SourceWriter w, LstmPlan plan, IsaPath path)
+    {
+        KernelPlan k = path.Kernel;
+        bool projects = Projects(plan, path);
+        string buffer = k.NeedsSeparateCellOutput ? ", ref float cellBuffer" : string.Empty;
+        w.Line(projects
+            ? $"/// <summary>Runs the sequence in blocks of up to {plan.ProjectionBlockSteps} steps: the block's input projection, then <see cref=\"StepRecurrent{k.Suffix}\"/> per step; h_t goes into row t of the output.</summary>"
+            : $"/// <summary>Runs <see cref=\"Step{k.Suffix}\"/> over <paramref name=\"steps\"/> steps, writing h_t into row t of the output.</summary>");
+        EmitMethodAttributes(w, plan);
+        w.Line($"public static void Forward{path.SequenceSuffix}(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell{buffer})");
         using (w.Braces())
         {
             w.Line("// h_{t-1} is the previous output row (the initial state for t = 0), so h is never copied between steps.");
@@ -394,17 +532,32 @@ internal static partial class Emitter
                 w.Line("ref float cellOut = ref cell;");
             }
 
-            w.Line("for (int t = 0; t < steps; t++)");
-            using (w.Braces())
+            if (projects)
             {
-                w.Line($"ref float hiddenOut = ref {Unsafe}.Add(ref output, (nuint)(t * HiddenSize));");
-                w.Line($"Step{k.Suffix}(ref weights, ref {Unsafe}.Add(ref input, (nuint)(t * InputSize)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);");
-                w.Line("hiddenIn = ref hiddenOut;");
-                if (k.NeedsSeparateCellOutput)
+                w.Line($"{Span} projections = stackalloc float[{plan.ProjectionBlockSteps} * GateCount];");
+                w.Line($"ref float projected = ref {MemoryMarshal}.GetReference(projections);");
+                w.Line($"for (int first = 0; first < steps; first += {plan.ProjectionBlockSteps})");
+                using (w.Braces())
                 {
-                    w.Line("ref float swap = ref cellIn;");
-                    w.Line("cellIn = ref cellOut;");
-                    w.Line("cellOut = ref swap;");
+                    w.Line($"int count = global::System.Math.Min({plan.ProjectionBlockSteps}, steps - first);");
+                    w.Line($"ProjectInputs{path.Columns.Suffix}(ref weights, ref {Unsafe}.Add(ref input, (nuint)(first * InputSize)), count, ref projected);");
+                    w.Line("for (int s = 0; s < count; s++)");
+                    using (w.Braces())
+                    {
+                        w.Line($"ref float hiddenOut = ref {Unsafe}.Add(ref output, (nuint)((first + s) * HiddenSize));");
+                        w.Line($"StepRecurrent{k.Suffix}(ref weights, ref {Unsafe}.Add(ref projected, (nuint)(s * GateCount)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);");
+                        EmitAdvance(w, k);
+                    }
+                }
+            }
+            else
+            {
+                w.Line("for (int t = 0; t < steps; t++)");
+                using (w.Braces())
+                {
+                    w.Line($"ref float hiddenOut = ref {Unsafe}.Add(ref output, (nuint)(t * HiddenSize));");
+                    w.Line($"Step{k.Suffix}(ref weights, ref {Unsafe}.Add(ref input, (nuint)(t * InputSize)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);");
+                    EmitAdvance(w, k);
                 }
             }
 
@@ -419,6 +572,17 @@ internal static partial class Emitter
                     w.Line($"{MemoryMarshal}.CreateReadOnlySpan(ref cellIn, HiddenSize).CopyTo({MemoryMarshal}.CreateSpan(ref cell, HiddenSize));");
                 }
             }
+        }
+    }
+
+    private static void EmitAdvance(SourceWriter w, KernelPlan k)
+    {
+        w.Line("hiddenIn = ref hiddenOut;");
+        if (k.NeedsSeparateCellOutput)
+        {
+            w.Line("ref float swap = ref cellIn;");
+            w.Line("cellIn = ref cellOut;");
+            w.Line("cellOut = ref swap;");
         }
     }
 
@@ -534,7 +698,7 @@ internal static partial class Emitter
         }
     }
 
-    private static void EmitVectorStepKernel(SourceWriter w, LstmPlan plan, KernelPlan k, bool record)
+    private static void EmitVectorStepKernel(SourceWriter w, LstmPlan plan, KernelPlan k, bool record, bool recurrent = false)
     {
         int h = plan.HiddenSize;
         w.Line($"/// <summary>");
@@ -547,18 +711,39 @@ internal static partial class Emitter
             w.Line("/// come from the previous row, so nothing is updated in place.");
         }
 
+        if (recurrent)
+        {
+            w.Line("/// The input part W_ih·x_t + b_ih + b_hh was computed beforehand for a block of steps (<c>projected</c>): this");
+            w.Line("/// step only adds W_hh·h_{t-1}.");
+        }
+
         w.Line("/// </summary>");
+        w.Line($"[{MethodImpl}({MethodImplOptions}.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget");
         EmitMethodAttributes(w, plan);
+        string name = (record ? "Record" : "Step") + (recurrent ? "Recurrent" : string.Empty) + k.Suffix;
+        string source = recurrent ? "ref float projected" : "ref float input";
         w.Line(record
-            ? "public static void Record" + k.Suffix + "(ref float weights, ref float input, ref float hiddenIn, ref float cellIn, ref float tapeRow)"
-            : "public static void Step" + k.Suffix + "(ref float weights, ref float input, ref float hiddenIn, ref float cellIn, ref float hiddenOut, ref float cellOut)");
+            ? $"public static void {name}(ref float weights, {source}, ref float hiddenIn, ref float cellIn, ref float tapeRow)"
+            : $"public static void {name}(ref float weights, {source}, ref float hiddenIn, ref float cellIn, ref float hiddenOut, ref float cellOut)");
         using (w.Braces())
         {
-            w.Line($"// Each chunk's pre-activations, for the cell update: {4 * k.GroupsPerChunk} vectors of {k.Lanes}.");
-            w.Line($"{Span} preActivations = stackalloc float[{4 * k.GroupsPerChunk * k.Lanes}];");
-            w.Line($"ref float z = ref {MemoryMarshal}.GetReference(preActivations);");
-            w.Line($"ref float biasIh = ref {Unsafe}.Add(ref weights, (nuint)BiasIhOffset);");
-            w.Line($"ref float biasHh = ref {Unsafe}.Add(ref weights, (nuint)BiasHhOffset);");
+            if (!k.CellUpdateInRegisters)
+            {
+                w.Line($"// Each chunk's pre-activations, for the cell-update method: {4 * k.GroupsPerChunk} vectors of {k.Lanes}.");
+                w.Line($"{Span} preActivations = stackalloc float[{4 * k.GroupsPerChunk * k.Lanes}];");
+                w.Line($"ref float z = ref {MemoryMarshal}.GetReference(preActivations);");
+            }
+            else if (record)
+            {
+                EmitTapeRowRefs(w);
+            }
+
+            if (!recurrent)
+            {
+                w.Line($"ref float biasIh = ref {Unsafe}.Add(ref weights, (nuint)BiasIhOffset);");
+                w.Line($"ref float biasHh = ref {Unsafe}.Add(ref weights, (nuint)BiasHhOffset);");
+            }
+
             int unitsPerChunk = k.GroupsPerChunk * k.Lanes;
             if (k.LoopChunks == 1)
             {
@@ -567,7 +752,7 @@ internal static partial class Emitter
                 w.Line($"// Units 0..{unitsPerChunk - 1}: {k.GroupsPerChunk} group(s) of {k.Lanes}.");
                 using (w.Braces())
                 {
-                    EmitChunkBody(w, plan, k, groups, record);
+                    EmitChunkBody(w, plan, k, groups, record, recurrent);
                 }
             }
             else if (k.LoopChunks > 1)
@@ -578,7 +763,7 @@ internal static partial class Emitter
                 w.Line($"for (nuint unit = 0; unit < {k.LoopChunks * unitsPerChunk}; unit += {unitsPerChunk})");
                 using (w.Braces())
                 {
-                    EmitChunkBody(w, plan, k, groups, record);
+                    EmitChunkBody(w, plan, k, groups, record, recurrent);
                 }
             }
 
@@ -600,7 +785,7 @@ internal static partial class Emitter
                     : $"// The tail group over units {h - k.Lanes}..{h - 1} (it overlaps the previous group; the shared lanes compute identical values).");
                 using (w.Braces())
                 {
-                    EmitChunkBody(w, plan, k, groups, record);
+                    EmitChunkBody(w, plan, k, groups, record, recurrent);
                 }
             }
         }
@@ -617,27 +802,38 @@ internal static partial class Emitter
     /// <summary>The BCL vector class of a width, e.g. <c>global::System.Runtime.Intrinsics.Vector512</c>.</summary>
     private static string VectorClass(int bits) => $"global::System.Runtime.Intrinsics.Vector{bits}";
 
-    private static void EmitChunkBody(SourceWriter w, LstmPlan plan, KernelPlan k, List<Group> groups, bool record)
+    private static void EmitChunkBody(SourceWriter w, LstmPlan plan, KernelPlan k, List<Group> groups, bool record, bool recurrent)
     {
         int h = plan.HiddenSize;
         string vector = VectorClass(k.VectorBits);
 
-        w.Line("// z = b_ih + b_hh: the biases are the accumulators' starting values.");
+        // Accumulators in the order of their columns in a row, so each row is read front to back.
+        var accumulators = Enumerable.Range(0, groups.Count)
+            .SelectMany(q => Enumerable.Range(0, 4).Select(gate => (q, gate)))
+            .OrderBy(a => groups[a.q].Constant + a.gate * h)
+            .ToList();
+        w.Line(recurrent
+            ? "// z = W_ih·x_t + b_ih + b_hh, projected beforehand: the accumulators' starting values."
+            : "// z = b_ih + b_hh: the biases are the accumulators' starting values.");
         w.Line($"// z{{gate}}{{group}} holds {k.Lanes} pre-activations of one gate (i, f, g, o) for one group of units.");
-        for (int q = 0; q < groups.Count; q++)
+        foreach ((int q, int gate) in accumulators)
         {
-            for (int gate = 0; gate < 4; gate++)
-            {
-                string offset = groups[q].Offset(gate * h);
-                w.Line($"var z{GateNames[gate]}{q} = {vector}.LoadUnsafe(ref biasIh, {offset}) + {vector}.LoadUnsafe(ref biasHh, {offset});");
-            }
+            string offset = groups[q].Offset(gate * h);
+            w.Line(recurrent
+                ? $"var z{GateNames[gate]}{q} = {vector}.LoadUnsafe(ref projected, {offset});"
+                : $"var z{GateNames[gate]}{q} = {vector}.LoadUnsafe(ref biasIh, {offset}) + {vector}.LoadUnsafe(ref biasHh, {offset});");
         }
 
-        foreach ((string count, string source, string name, string formula) in new[]
+        var loops = new List<(string Count, string Source, string Name, string Formula)>();
+        if (!recurrent)
         {
-            ("InputSize", "input", "k", "z += W_ih·x: x_k is broadcast and multiplied into row k of W_ihᵀ (contiguous gate columns)."),
-            ("HiddenSize", "hiddenIn", "j", "z += W_hh·h_{t-1}: the rows of W_hhᵀ follow those of W_ihᵀ, so `row` just continues."),
-        })
+            loops.Add(("InputSize", "input", "k", "z += W_ih·x: x_k is broadcast and multiplied into row k of W_ihᵀ (contiguous gate columns)."));
+        }
+
+        loops.Add(("HiddenSize", "hiddenIn", "j", recurrent
+            ? "z += W_hh·h_{t-1}: h_j is broadcast and multiplied into row j of W_hhᵀ."
+            : "z += W_hh·h_{t-1}: the rows of W_hhᵀ follow those of W_ihᵀ, so `row` just continues."));
+        foreach ((string count, string source, string name, string formula) in loops)
         {
             w.Line();
             w.Line($"// {formula}");
@@ -645,22 +841,29 @@ internal static partial class Emitter
             {
                 w.Line("ref float row = ref weights;");
             }
+            else if (recurrent)
+            {
+                w.Line($"ref float row = ref {Unsafe}.Add(ref weights, (nuint)WeightHhOffset);");
+            }
 
             w.Line($"for (nuint {name} = 0; {name} < {count}; {name}++)");
             using (w.Braces())
             {
                 w.Line($"var scale = {vector}.Create({Unsafe}.Add(ref {source}, {name}));");
-                for (int q = 0; q < groups.Count; q++)
+                foreach ((int q, int gate) in accumulators)
                 {
-                    for (int gate = 0; gate < 4; gate++)
-                    {
-                        string acc = $"z{GateNames[gate]}{q}";
-                        w.Line($"{acc} = {Simd}.MultiplyAdd({vector}.LoadUnsafe(ref row, {groups[q].Offset(gate * h)}), scale, {acc});");
-                    }
+                    string acc = $"z{GateNames[gate]}{q}";
+                    w.Line($"{acc} = {Simd}.MultiplyAdd({vector}.LoadUnsafe(ref row, {groups[q].Offset(gate * h)}), scale, {acc});");
                 }
 
                 w.Line($"row = ref {Unsafe}.Add(ref row, (nuint)GateCount);");
             }
+        }
+
+        if (k.CellUpdateInRegisters)
+        {
+            EmitCellUpdateInRegisters(w, plan, k, groups, record);
+            return;
         }
 
         w.Line();
@@ -686,6 +889,41 @@ internal static partial class Emitter
         {
             Group tail = groups.Single(g => g.IsTail);
             w.Line($"{method}(ref {Unsafe}.Add(ref z, {4 * full * k.Lanes}), 1, {tail.Offset(0)}, {targets});");
+        }
+    }
+
+    /// <summary>The cell update straight from the accumulator registers (single-chunk kernels).</summary>
+    private static void EmitCellUpdateInRegisters(SourceWriter w, LstmPlan plan, KernelPlan k, List<Group> groups, bool record)
+    {
+        int h = plan.HiddenSize;
+        string vector = VectorClass(k.VectorBits);
+        for (int q = 0; q < groups.Count; q++)
+        {
+            Group group = groups[q];
+            w.Line();
+            w.Line($"// Group {q} (units {group.Constant}..{group.Constant + k.Lanes - 1}{(group.IsTail ? ", tail" : string.Empty)}), from the registers: i, f, o = σ(z), g = tanh(z).");
+            using (w.Braces())
+            {
+                w.Line($"var i = {Activation}.Sigmoid(zi{q});");
+                w.Line($"var f = {Activation}.Sigmoid(zf{q});");
+                w.Line($"var g = {Activation}.Tanh(zg{q});");
+                w.Line($"var o = {Activation}.Sigmoid(zo{q});");
+                w.Line("// c' = f ⊙ c + i ⊙ g");
+                w.Line($"var c = {Simd}.MultiplyAdd(f, {vector}.LoadUnsafe(ref cellIn, {group.Offset(0)}), i * g);");
+                w.Line($"{vector}.StoreUnsafe(c, ref cellOut, {group.Offset(0)});");
+                w.Line("// h' = o ⊙ tanh(c')");
+                w.Line($"var tanhC = {Activation}.Tanh(c);");
+                w.Line($"{vector}.StoreUnsafe(o * tanhC, ref hiddenOut, {group.Offset(0)});");
+                if (record)
+                {
+                    w.Line("// Recorded for the backward pass: the activated gates and tanh(c').");
+                    w.Line($"{vector}.StoreUnsafe(tanhC, ref tanhCell, {group.Offset(0)});");
+                    for (int gate = 0; gate < 4; gate++)
+                    {
+                        w.Line($"{vector}.StoreUnsafe({GateNames[gate]}, ref tapeRow, {group.Offset(gate * h)});");
+                    }
+                }
+            }
         }
     }
 

@@ -143,7 +143,7 @@ internal static partial class Emitter
             w.Line("ref float weights = ref _lstmParameters.Reference;");
             w.Line($"ref float x = ref {MemoryMarshal}.GetReference(input);");
             w.Line($"ref float rows = ref {MemoryMarshal}.GetReference(tape);");
-            EmitDispatch(w, plan, (path, _) => w.Line($"LstmKernels.RecordSequence{path.Kernel.Suffix}(ref weights, ref x, steps, ref rows);"));
+            EmitDispatch(w, plan, (path, _) => w.Line($"LstmKernels.RecordSequence{path.SequenceSuffix}(ref weights, ref x, steps, ref rows);"));
         }
 
         w.Line();
@@ -326,20 +326,45 @@ internal static partial class Emitter
         }
     }
 
-    private static void EmitRecordLoop(SourceWriter w, LstmPlan plan, KernelPlan k)
+    private static void EmitRecordLoop(SourceWriter w, LstmPlan plan, IsaPath path)
     {
-        w.Line($"/// <summary>Runs <see cref=\"Record{k.Suffix}\"/> over <paramref name=\"steps\"/> steps; row -1 (h_0, c_0) is already in the tape.</summary>");
+        KernelPlan k = path.Kernel;
+        bool projects = Projects(plan, path);
+        w.Line(projects
+            ? $"/// <summary>Records <paramref name=\"steps\"/> steps into the tape, in blocks of up to {plan.ProjectionBlockSteps} (input projection first); row -1 (h_0, c_0) is already in the tape.</summary>"
+            : $"/// <summary>Runs <see cref=\"Record{k.Suffix}\"/> over <paramref name=\"steps\"/> steps; row -1 (h_0, c_0) is already in the tape.</summary>");
         EmitMethodAttributes(w, plan);
-        w.Line($"public static void RecordSequence{k.Suffix}(ref float weights, ref float input, int steps, ref float tape)");
+        w.Line($"public static void RecordSequence{path.SequenceSuffix}(ref float weights, ref float input, int steps, ref float tape)");
         using (w.Braces())
         {
             w.Line($"ref float previous = ref {Unsafe}.Add(ref tape, TapeHeaderLength);");
-            w.Line("for (int t = 0; t < steps; t++)");
-            using (w.Braces())
+            if (projects)
             {
-                w.Line($"ref float row = ref {Unsafe}.Add(ref previous, TapeStride);");
-                w.Line($"Record{k.Suffix}(ref weights, ref {Unsafe}.Add(ref input, (nuint)(t * InputSize)), ref {Unsafe}.Add(ref previous, 6 * HiddenSize), ref {Unsafe}.Add(ref previous, 4 * HiddenSize), ref row);");
-                w.Line("previous = ref row;");
+                w.Line($"{Span} projections = stackalloc float[{plan.ProjectionBlockSteps} * GateCount];");
+                w.Line($"ref float projected = ref {MemoryMarshal}.GetReference(projections);");
+                w.Line($"for (int first = 0; first < steps; first += {plan.ProjectionBlockSteps})");
+                using (w.Braces())
+                {
+                    w.Line($"int count = global::System.Math.Min({plan.ProjectionBlockSteps}, steps - first);");
+                    w.Line($"ProjectInputs{path.Columns.Suffix}(ref weights, ref {Unsafe}.Add(ref input, (nuint)(first * InputSize)), count, ref projected);");
+                    w.Line("for (int s = 0; s < count; s++)");
+                    using (w.Braces())
+                    {
+                        w.Line($"ref float row = ref {Unsafe}.Add(ref previous, TapeStride);");
+                        w.Line($"RecordRecurrent{k.Suffix}(ref weights, ref {Unsafe}.Add(ref projected, (nuint)(s * GateCount)), ref {Unsafe}.Add(ref previous, 6 * HiddenSize), ref {Unsafe}.Add(ref previous, 4 * HiddenSize), ref row);");
+                        w.Line("previous = ref row;");
+                    }
+                }
+            }
+            else
+            {
+                w.Line("for (int t = 0; t < steps; t++)");
+                using (w.Braces())
+                {
+                    w.Line($"ref float row = ref {Unsafe}.Add(ref previous, TapeStride);");
+                    w.Line($"Record{k.Suffix}(ref weights, ref {Unsafe}.Add(ref input, (nuint)(t * InputSize)), ref {Unsafe}.Add(ref previous, 6 * HiddenSize), ref {Unsafe}.Add(ref previous, 4 * HiddenSize), ref row);");
+                    w.Line("previous = ref row;");
+                }
             }
         }
     }
@@ -604,92 +629,89 @@ internal static partial class Emitter
 
     private static void EmitVectorDots(SourceWriter w, LstmPlan plan, ColumnPlan c)
     {
-        string load = $"{VectorClass(c.VectorBits)}.LoadUnsafe";
-        string zero = $"{VectorClass(c.VectorBits)}<float>.Zero";
-        int accumulators = System.Math.Min(4, c.FullVectors + (c.HasTail ? 1 : 0));
+        string vector = VectorClass(c.VectorBits);
+        string load = $"{vector}.LoadUnsafe";
+        string zero = $"{vector}<float>.Zero";
+        int lanes = c.Lanes;
         w.Line("/// <summary>");
-        w.Line($"/// ∂L/∂x_t = W_ihᵀ·dz and ∂L/∂h_{{t-1}} = W_hhᵀ·dz with {c.Lanes}-float vectors: a dot product of each contiguous row of the");
-        w.Line($"/// transposed weights with dz ({c.GateCount} floats), over {accumulators} partial sums so consecutive multiply-adds do not wait on each other.");
+        w.Line($"/// ∂L/∂x_t = W_ihᵀ·dz and ∂L/∂h_{{t-1}} = W_hhᵀ·dz with {lanes}-float vectors: one dot product per contiguous row of the");
+        w.Line($"/// transposed weights with dz ({c.GateCount} floats). Rows go {lanes} at a time, each with its own accumulator, so every");
+        w.Line($"/// loaded dz vector serves {lanes} rows; the {lanes} row sums then come out of one shuffle tree (Simd.SumEach) instead of {lanes}");
+        w.Line("/// separate horizontal sums. Leftover rows are done one by one.");
         w.Line("/// </summary>");
         EmitMethodAttributes(w, plan);
         w.Line($"public static void TransposedProducts{c.Suffix}(ref float weights, ref float dz, ref float inputGradient, ref float hiddenGradient)");
         using (w.Braces())
         {
-            string tailMask = string.Empty;
             if (c.HasTail)
             {
                 w.Line($"// The last vector ends at column {c.GateCount} and overlaps the previous one: only its last {c.TailNewLanes} lanes count.");
-                w.Line($"var tailMask = {Simd}.LanesFrom{c.VectorBits}({c.Lanes - c.TailNewLanes});");
-                w.Line($"var dzTail = {load}(ref dz, {c.TailOffset}) & tailMask;");
-                tailMask = "dzTail";
-            }
-
-            if (c.DzInRegisters)
-            {
-                w.Line($"// dz stays in registers ({c.FullVectors} vector(s)) for every row.");
-                for (int v = 0; v < c.FullVectors; v++)
-                {
-                    w.Line($"var dz{v} = {load}(ref dz, {v * c.Lanes});");
-                }
+                w.Line($"var dzTail = {load}(ref dz, {c.TailOffset}) & {Simd}.LanesFrom{c.VectorBits}({lanes - c.TailNewLanes});");
             }
 
             w.Line("ref float row = ref weights;");
-            foreach ((string count, string target, string name) in new[] { ("InputSize", "inputGradient", "k"), ("HiddenSize", "hiddenGradient", "j") })
+            foreach ((string count, string target, string comment) in new[]
+            {
+                ("InputSize", "inputGradient", "Rows of W_ihᵀ give ∂L/∂x_t."),
+                ("HiddenSize", "hiddenGradient", "Rows of W_hhᵀ (right after W_ihᵀ) give ∂L/∂h_{t-1}."),
+            })
             {
                 w.Line();
-                w.Line($"// {(name == "k" ? "Rows of W_ihᵀ give ∂L/∂x_t." : "Rows of W_hhᵀ (right after W_ihᵀ) give ∂L/∂h_{t-1}.")}");
-                w.Line($"for (nuint {name} = 0; {name} < {count}; {name}++)");
+                w.Line($"// {comment}");
                 using (w.Braces())
                 {
-                    for (int a = 0; a < accumulators; a++)
+                    w.Line("nuint r = 0;");
+                    w.Line($"for (; r + {lanes} <= {count}; r += {lanes})");
+                    using (w.Braces())
                     {
-                        w.Line($"var sum{a} = {zero};");
-                    }
-
-                    if (c.DzInRegisters)
-                    {
-                        for (int v = 0; v < c.FullVectors; v++)
+                        w.Line($"// sum{{k}} accumulates row r + k.");
+                        for (int k = 0; k < lanes; k++)
                         {
-                            string acc = $"sum{v % accumulators}";
-                            w.Line($"{acc} = {Simd}.MultiplyAdd({load}(ref row, {v * c.Lanes}), dz{v}, {acc});");
+                            w.Line($"var sum{k} = {zero};");
                         }
-                    }
-                    else
-                    {
-                        int blocked = c.FullVectors / accumulators * accumulators;
-                        w.Line($"for (nuint column = 0; column < {blocked * c.Lanes}; column += {accumulators * c.Lanes})");
+
+                        w.Line($"for (nuint column = 0; column < {c.FullVectors * lanes}; column += {lanes})");
                         using (w.Braces())
                         {
-                            // blocked >= accumulators here: dz is out of registers only when it has many vectors.
-                            for (int a = 0; a < accumulators; a++)
+                            w.Line($"var d = {load}(ref dz, column);");
+                            for (int k = 0; k < lanes; k++)
                             {
-                                string offset = a == 0 ? "column" : $"column + {a * c.Lanes}";
-                                w.Line($"sum{a} = {Simd}.MultiplyAdd({load}(ref row, {offset}), {load}(ref dz, {offset}), sum{a});");
+                                string offset = k == 0 ? "column" : $"{k} * GateCount + column";
+                                w.Line($"sum{k} = {Simd}.MultiplyAdd({load}(ref row, {offset}), d, sum{k});");
                             }
                         }
 
-                        for (int v = blocked; v < c.FullVectors; v++)
+                        if (c.HasTail)
                         {
-                            string acc = $"sum{v % accumulators}";
-                            w.Line($"{acc} = {Simd}.MultiplyAdd({load}(ref row, {v * c.Lanes}), {load}(ref dz, {v * c.Lanes}), {acc});");
+                            for (int k = 0; k < lanes; k++)
+                            {
+                                w.Line($"sum{k} = {Simd}.MultiplyAdd({load}(ref row, {k} * GateCount + {c.TailOffset}), dzTail, sum{k});");
+                            }
                         }
+
+                        string args = string.Join(", ", Enumerable.Range(0, lanes).Select(k => $"sum{k}"));
+                        w.Line($"{vector}.StoreUnsafe({Simd}.SumEach({args}), ref {target}, r);");
+                        w.Line($"row = ref {Unsafe}.Add(ref row, (nuint)({lanes} * GateCount));");
                     }
 
-                    if (c.HasTail)
+                    w.Line("for (; r < " + count + "; r++)");
+                    using (w.Braces())
                     {
-                        string acc = $"sum{c.FullVectors % accumulators}";
-                        w.Line($"{acc} = {Simd}.MultiplyAdd({load}(ref row, {c.TailOffset}), {tailMask}, {acc});");
-                    }
+                        w.Line($"var sum = {zero};");
+                        w.Line($"for (nuint column = 0; column < {c.FullVectors * lanes}; column += {lanes})");
+                        using (w.Braces())
+                        {
+                            w.Line($"sum = {Simd}.MultiplyAdd({load}(ref row, column), {load}(ref dz, column), sum);");
+                        }
 
-                    string total = accumulators switch
-                    {
-                        1 => "sum0",
-                        2 => "sum0 + sum1",
-                        3 => "(sum0 + sum1) + sum2",
-                        _ => "(sum0 + sum1) + (sum2 + sum3)",
-                    };
-                    w.Line($"{Unsafe}.Add(ref {target}, {name}) = {Simd}.Sum({total});");
-                    w.Line($"row = ref {Unsafe}.Add(ref row, (nuint)GateCount);");
+                        if (c.HasTail)
+                        {
+                            w.Line($"sum = {Simd}.MultiplyAdd({load}(ref row, {c.TailOffset}), dzTail, sum);");
+                        }
+
+                        w.Line($"{Unsafe}.Add(ref {target}, r) = {Simd}.Sum(sum);");
+                        w.Line($"row = ref {Unsafe}.Add(ref row, (nuint)GateCount);");
+                    }
                 }
             }
         }
@@ -697,14 +719,17 @@ internal static partial class Emitter
 
     private static void EmitVectorGemm(SourceWriter w, LstmPlan plan, ColumnPlan c)
     {
-        string load = $"{VectorClass(c.VectorBits)}.LoadUnsafe";
-        string broadcast = $"{VectorClass(c.VectorBits)}.Create";
-        string zero = $"{VectorClass(c.VectorBits)}<float>.Zero";
+        string vector = VectorClass(c.VectorBits);
+        string zero = $"{vector}<float>.Zero";
         List<List<Group>> chunks = ColumnChunks(c, out int loopChunks, out int perChunk);
+        int rowsPerBlock = c.ProjectionSteps; // the same register budget: 4 rows × 4 vectors, or 2 × 3
+        int vectorsPerBlock = c.ProjectionVectors;
         w.Line("/// <summary>");
         w.Line($"/// Parameter gradients with {c.Lanes}-float vectors, after the time loop: ∂L/∂W_ihᵀ[k] += Σ_t x_t[k]·dz_t,");
-        w.Line("/// ∂L/∂W_hhᵀ[j] += Σ_t h_{t-1}[j]·dz_t, ∂L/∂b_ih = ∂L/∂b_hh += Σ_t dz_t. Each gradient row is loaded into registers");
-        w.Line("/// once (a chunk of columns at a time), the steps' dz stream past it, and it is stored once.");
+        w.Line("/// ∂L/∂W_hhᵀ[j] += Σ_t h_{t-1}[j]·dz_t, ∂L/∂b_ih = ∂L/∂b_hh += Σ_t dz_t. Register blocks of");
+        w.Line($"/// {rowsPerBlock} gradient rows × {vectorsPerBlock} column vectors: every dz vector loaded serves {rowsPerBlock} rows, every");
+        w.Line($"/// broadcast scale {vectorsPerBlock} vectors (the kernel is bound by loads, not by multiply-adds). Each block's sum over the");
+        w.Line("/// steps starts from zero and is added to the accumulated gradient once, so two identical calls add exactly the same.");
         w.Line("/// </summary>");
         EmitMethodAttributes(w, plan);
         w.Line($"public static void AccumulateParameterGradients{c.Suffix}(ref float gradients, ref float input, int steps, ref float tape)");
@@ -717,28 +742,124 @@ internal static partial class Emitter
             }
 
             w.Line($"ref float firstDz = ref {Unsafe}.Add(ref tape, TapeHeaderLength + TapeStride);");
-            w.Line("ref float gradient = ref gradients;");
-            foreach ((string count, string name) in new[] { ("InputSize", "k"), ("HiddenSize", "j") })
+            foreach ((string count, string rowBase, string scale, string comment) in new[]
+            {
+                ("InputSize", "0", $"{Unsafe}.Add(ref input, (nuint)(t * InputSize) + row)", "Rows of ∂L/∂W_ihᵀ: row k is scaled by x_t[k]."),
+                ("HiddenSize", "InputSize", $"{Unsafe}.Add(ref {Unsafe}.Subtract(ref dz, TapeStride), 6 * HiddenSize + row)",
+                    "Rows of ∂L/∂W_hhᵀ: row j is scaled by h_{t-1}[j], from the previous tape row (row -1 holds h_0)."),
+            })
             {
                 w.Line();
-                w.Line(name == "k"
-                    ? "// Rows of ∂L/∂W_ihᵀ: row k is scaled by x_t[k]."
-                    : "// Rows of ∂L/∂W_hhᵀ: row j is scaled by h_{t-1}[j], read from the previous tape row (row -1 holds h_0).");
-                w.Line($"for (nuint {name} = 0; {name} < {count}; {name}++)");
+                w.Line($"// {comment}");
                 using (w.Braces())
                 {
-                    string scaleSource = name == "k"
-                        ? $"{Unsafe}.Add(ref input, (nuint)(t * InputSize) + k)"
-                        : $"{Unsafe}.Add(ref {Unsafe}.Subtract(ref dz, TapeStride), 6 * HiddenSize + j)";
-                    EmitGemmRow(w, c, chunks, loopChunks, perChunk, load, broadcast, zero, scaleSource, bias: false);
-                    w.Line($"gradient = ref {Unsafe}.Add(ref gradient, (nuint)GateCount);");
+                    w.Line("nuint r = 0;");
+                    foreach (int rows in rowsPerBlock > 1 ? new[] { rowsPerBlock, 1 } : new[] { 1 })
+                    {
+                        w.Line(rows > 1
+                            ? $"for (; r + {rows} <= {count}; r += {rows})"
+                            : $"for (; r < {count}; r++)");
+                        using (w.Braces())
+                        {
+                            w.Line($"ref float gradient = ref {Unsafe}.Add(ref gradients, (nuint)(({rowBase} + (int)r) * GateCount));");
+                            EmitGemmBlocks(w, c, rows, vectorsPerBlock, scale);
+                        }
+                    }
                 }
             }
 
             w.Line();
             w.Line("// Both bias vectors receive Σ_t dz_t: they enter every gate pre-activation the same way.");
-            w.Line($"ref float biasHh = ref {Unsafe}.Add(ref gradient, (nuint)GateCount);");
-            EmitGemmRow(w, c, chunks, loopChunks, perChunk, load, broadcast, zero, scaleSource: null, bias: true);
+            using (w.Braces())
+            {
+                w.Line($"ref float gradient = ref {Unsafe}.Add(ref gradients, (nuint)BiasIhOffset);");
+                w.Line($"ref float biasHh = ref {Unsafe}.Add(ref gradients, (nuint)BiasHhOffset);");
+                EmitGemmRow(w, c, chunks, loopChunks, perChunk, $"{vector}.LoadUnsafe", $"{vector}.Create", zero, scaleSource: null, bias: true);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One block of gradient rows (<paramref name="rows"/> of them, starting at <c>gradient</c>, row index <c>r</c>):
+    /// column blocks of <paramref name="vectorsPerBlock"/> vectors, the remaining vectors, then the overlapping tail.
+    /// </summary>
+    private static void EmitGemmBlocks(SourceWriter w, ColumnPlan c, int rows, int vectorsPerBlock, string scale)
+    {
+        string vector = VectorClass(c.VectorBits);
+        string load = $"{vector}.LoadUnsafe";
+        int fullBlocks = c.FullVectors / vectorsPerBlock;
+        int rest = c.FullVectors - fullBlocks * vectorsPerBlock;
+        var blocks = new List<(string Column, int Vectors, bool Tail)>();
+        if (fullBlocks > 0)
+        {
+            blocks.Add(("column", vectorsPerBlock, false));
+        }
+
+        if (rest > 0)
+        {
+            blocks.Add(((fullBlocks * vectorsPerBlock * c.Lanes).ToString(System.Globalization.CultureInfo.InvariantCulture), rest, false));
+        }
+
+        if (c.HasTail)
+        {
+            blocks.Add((c.TailOffset.ToString(System.Globalization.CultureInfo.InvariantCulture), 1, true));
+        }
+
+        foreach ((string column, int vectors, bool tail) in blocks)
+        {
+            string Off(int v) => column == "0" ? $"{v * c.Lanes}" : v == 0 ? column : $"{column} + {v * c.Lanes}";
+            if (column == "column")
+            {
+                w.Line($"for (nuint column = 0; column < {fullBlocks * vectorsPerBlock * c.Lanes}; column += {vectorsPerBlock * c.Lanes})");
+            }
+            else if (tail)
+            {
+                w.Line("// The overlapping last vector: only its new lanes are added.");
+            }
+
+            using (w.Braces())
+            {
+                w.Line($"// sum{{row}}{{vector}}: Σ_t scale_t(row) · dz_t over {vectors} vector(s) of {rows} row(s).");
+                for (int i = 0; i < rows; i++)
+                {
+                    for (int v = 0; v < vectors; v++)
+                    {
+                        w.Line($"var sum{i}{v} = {vector}<float>.Zero;");
+                    }
+                }
+
+                w.Line("ref float dz = ref firstDz;");
+                w.Line("for (int t = 0; t < steps; t++)");
+                using (w.Braces())
+                {
+                    for (int v = 0; v < vectors; v++)
+                    {
+                        w.Line($"var d{v} = {load}(ref dz, {Off(v)});");
+                    }
+
+                    for (int i = 0; i < rows; i++)
+                    {
+                        string rowExpr = i == 0 ? "r" : $"r + {i}";
+                        w.Line($"var u{i} = {vector}.Create({scale.Replace("row", rowExpr)});");
+                        for (int v = 0; v < vectors; v++)
+                        {
+                            w.Line($"sum{i}{v} = {Simd}.MultiplyAdd(d{v}, u{i}, sum{i}{v});");
+                        }
+                    }
+
+                    w.Line($"dz = ref {Unsafe}.Add(ref dz, TapeStride);");
+                }
+
+                for (int i = 0; i < rows; i++)
+                {
+                    for (int v = 0; v < vectors; v++)
+                    {
+                        string offset = i == 0 ? Off(v) : $"{i} * GateCount + {Off(v)}";
+                        string sum = tail ? $"(sum{i}{v} & tailMask)" : $"sum{i}{v}";
+                        w.Line($"{vector}.StoreUnsafe({load}(ref gradient, {offset}) + {sum}, ref gradient, {offset});");
+                    }
+                }
+            }
         }
     }
 

@@ -42,6 +42,14 @@ internal sealed record KernelPlan(
     /// <summary>The tail group reads c_{t-1} on lanes the group before it already overwrote with c_t.</summary>
     public bool NeedsSeparateCellOutput => !IsScalar && HasTailGroup;
 
+    /// <summary>
+    /// One chunk holds every group, so the kernel is small enough for the JIT to inline every activation: the cell
+    /// update then runs straight from the accumulator registers. Larger kernels store the pre-activations and call a
+    /// separate cell-update method, because past a certain size the JIT stops inlining (and a call per vector
+    /// operation would be far slower than one store and reload per pre-activation).
+    /// </summary>
+    public bool CellUpdateInRegisters => !IsScalar && ChunkCount == 1;
+
     /// <summary>The kernel's method-name suffix, e.g. <c>16Lanes4Groups</c> or <c>Scalar</c>.</summary>
     public string Suffix => IsScalar ? "Scalar" : $"{Lanes}Lanes{GroupsPerChunk}Groups";
 
@@ -63,7 +71,9 @@ internal sealed record KernelPlan(
 /// <param name="FullVectors">Vectors starting at 0, Lanes, 2·Lanes, …</param>
 /// <param name="VectorsPerChunk">Gradient accumulators kept in registers at once.</param>
 /// <param name="DzInRegisters">Whether all of <c>dz</c> stays in registers across the rows of the dot products.</param>
-internal sealed record ColumnPlan(int Lanes, int GateCount, int FullVectors, int VectorsPerChunk, bool DzInRegisters)
+/// <param name="ProjectionSteps">Time steps whose input projections share each loaded weight vector (register blocking over time).</param>
+/// <param name="ProjectionVectors">Column vectors per register block of the input projection.</param>
+internal sealed record ColumnPlan(int Lanes, int GateCount, int FullVectors, int VectorsPerChunk, bool DzInRegisters, int ProjectionSteps, int ProjectionVectors)
 {
     public bool IsScalar => Lanes == 1;
 
@@ -75,7 +85,8 @@ internal sealed record ColumnPlan(int Lanes, int GateCount, int FullVectors, int
 
     public int VectorBits => Lanes * 32;
 
-    public string Suffix => IsScalar ? "Scalar" : $"{Lanes}Lanes";
+    /// <summary>Method-name suffix, e.g. <c>16Lanes4x4</c>: the lanes and the projection's steps × vectors register block.</summary>
+    public string Suffix => IsScalar ? "Scalar" : $"{Lanes}Lanes{ProjectionSteps}x{ProjectionVectors}";
 }
 
 /// <summary>One hardware path of the dispatch: the JIT keeps exactly one of them.</summary>
@@ -86,7 +97,10 @@ internal sealed record ColumnPlan(int Lanes, int GateCount, int FullVectors, int
 internal sealed record IsaPath(string Condition, string Description, KernelPlan Kernel, ColumnPlan Columns)
 {
     /// <summary>The backward driver's name suffix: its lane groups and its column vectors.</summary>
-    public string BackwardSuffix => Kernel.IsScalar && Columns.IsScalar ? "Scalar" : $"{Kernel.Suffix}{Columns.Lanes}LaneColumns";
+    public string BackwardSuffix => Kernel.IsScalar && Columns.IsScalar ? "Scalar" : $"{Kernel.Suffix}Columns{Columns.Suffix}";
+
+    /// <summary>The sequence loops' name suffix: vector kernels project the inputs with the column vectors first.</summary>
+    public string SequenceSuffix => Kernel.IsScalar ? "Scalar" : $"{Kernel.Suffix}Columns{Columns.Suffix}";
 }
 
 /// <summary>The planner's output: every size, offset, blocking and stack decision, as plain data.</summary>
@@ -102,11 +116,15 @@ internal sealed record LstmPlan(
     EquatableArray<ColumnPlan> ColumnPlans,
     int StepStackBytes,
     int ForwardStackBytes,
+    int ProjectionBlockSteps,
     int TapeStride,
     int TapeLength,
     int BackwardScratchLength,
     long BackwardStackBytes)
 {
+    /// <summary>Whether the sequence loops project the inputs of a block of steps before running their recurrence.</summary>
+    public bool UsesInputProjection => ProjectionBlockSteps > 0;
+
     /// <summary>Floats before the tape's first row: a small header identifying what recorded it.</summary>
     public const int TapeHeaderLength = 16;
 
@@ -169,8 +187,16 @@ internal static class Planner
             }
         }
 
+        // The input projection W_ih·x_t + b is computed for a block of steps before their recurrence: the W_ih rows
+        // are then read once per block instead of once per step. A block's projections take about 16 KiB (at most
+        // 32 steps), so they stay in L1 while the recurrence consumes them.
+        // Above H = 1024 even 4 steps of projections would take more than 64 KiB of stack: the sequence loops then
+        // run the full step kernel, as Step does (ProjectionBlockSteps = 0).
+        int projectionSteps = 4L * gates * sizeof(float) <= 64 * 1024
+            ? Math.Max(4, Math.Min(32, 16 * 1024 / (4 * gates)) / 4 * 4)
+            : 0;
         int stepStack = paths.Max(p => StepStackFloats(p.Kernel, h)) * sizeof(float);
-        int forwardStack = paths.Max(p => ForwardStackFloats(p.Kernel, h)) * sizeof(float);
+        int forwardStack = paths.Max(p => ForwardStackFloats(p.Kernel, h) + (p.Kernel.IsScalar ? 0 : projectionSteps * gates)) * sizeof(float);
 
         // The tape: a header, then one row per step (plus row -1 holding h_0 and c_0), each
         // gates (4H: i | f | g | o, overwritten by dz in the backward pass) | c (H) | tanh(c) (H) | h (H).
@@ -178,7 +204,7 @@ internal static class Planner
         long tapeLength = LstmPlan.TapeHeaderLength + (long)(spec.SequenceLength + 1) * stride;
         int scratch = 2 * h; // dh flowing back from the next step, and dc
         long backwardStack = (tapeLength + scratch) * sizeof(float)
-            + paths.Max(p => StepStackFloats(p.Kernel, h)) * (long)sizeof(float);
+            + paths.Max(p => StepStackFloats(p.Kernel, h) + (p.Kernel.IsScalar ? 0 : projectionSteps * gates)) * (long)sizeof(float);
         if (tapeLength + scratch > int.MaxValue)
         {
             throw new ArgumentOutOfRangeException(nameof(spec), "The validator must reject configurations whose tape does not fit one span.");
@@ -196,6 +222,7 @@ internal static class Planner
             columnPlans.ToEquatableArray(),
             stepStack,
             forwardStack,
+            projectionSteps,
             stride,
             (int)tapeLength,
             scratch,
@@ -211,7 +238,7 @@ internal static class Planner
         int gates = 4 * hiddenSize;
         if (maxLanes == 1)
         {
-            return new ColumnPlan(1, gates, gates, 1, false);
+            return new ColumnPlan(1, gates, gates, 1, false, 1, 1);
         }
 
         int lanes = maxLanes;
@@ -222,8 +249,12 @@ internal static class Planner
 
         int full = gates / lanes;
         int vectors = full + (gates % lanes != 0 ? 1 : 0);
-        int dzRegisters = maxAccumulators == Accumulators32Registers ? 16 : 8;
-        return new ColumnPlan(lanes, gates, full, Math.Min(maxAccumulators, full), DzInRegisters: vectors <= dzRegisters);
+        // 32 registers: 4 steps × 4 column vectors = 16 accumulators + 4 weight vectors + a broadcast.
+        // 16 registers: 2 steps × 3 column vectors = 6 accumulators + 3 weight vectors + a broadcast.
+        bool wide = maxAccumulators == Accumulators32Registers;
+        int dzRegisters = wide ? 16 : 8;
+        return new ColumnPlan(lanes, gates, full, Math.Min(maxAccumulators, full), DzInRegisters: vectors <= dzRegisters,
+            ProjectionSteps: wide ? 4 : 2, ProjectionVectors: wide ? 4 : 3);
     }
 
     /// <summary>

@@ -39,3 +39,6 @@ public static class Models
 #pragma warning disable LSTM005
 [Lstm(inputSize: 4, hiddenSize: 64, sequenceLength: 200)] public partial class LongSequenceModel { }
 #pragma warning restore LSTM005
+
+/// <summary>Above H = 1024 the sequence loops skip the input projection (its block would not fit the stack budget).</summary>
+[Lstm(inputSize: 3, hiddenSize: 1040, sequenceLength: 3)] public partial class WideModel { }

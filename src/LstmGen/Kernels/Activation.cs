@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
 namespace LstmGen.Kernels;
@@ -59,33 +60,16 @@ public static class Activation
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Tanh(Vector512<float> x)
     {
-        // Written out with intrinsics only (no helper calls), so inlining it costs the JIT a single inline.
-        bool fused =
-#if NET9_0_OR_GREATER
-            Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported;
-#else
-            Avx512F.IsSupported;
-#endif
-        Vector512<float> high = Vector512.Create(fused ? TanhClampFused : TanhClampUnfused);
-        Vector512<float> low = -high;
-        // min/max with the bound as the first operand: x86 MINPS/MAXPS return the second operand when either is NaN,
-        // so a NaN input comes back out; the portable fallback behaves the same in this operand order.
-        x = Avx512F.IsSupported ? Avx512F.Max(low, Avx512F.Min(high, x)) : Vector512.Max(low, Vector512.Min(high, x));
-        Vector512<float> x2 = x * x;
+        // Intrinsics only, and every branch tests an IsSupported property directly: the JIT drops the untaken
+        // branches while importing, so inlining this costs one small inline wherever it is used.
+        // The clamp puts the bound first in min/max: x86 MINPS/MAXPS return the second operand when either is NaN,
+        // so a NaN input comes back out (AdvSimd and the portable fallback propagate NaN as well).
         Vector512<float> p, q;
-        if (fused)
+        if (Avx512F.IsSupported)
         {
-#if NET9_0_OR_GREATER
-            p = Vector512.FusedMultiplyAdd(x2, Vector512.Create(Alpha13), Vector512.Create(Alpha11));
-            p = Vector512.FusedMultiplyAdd(p, x2, Vector512.Create(Alpha9));
-            p = Vector512.FusedMultiplyAdd(p, x2, Vector512.Create(Alpha7));
-            p = Vector512.FusedMultiplyAdd(p, x2, Vector512.Create(Alpha5));
-            p = Vector512.FusedMultiplyAdd(p, x2, Vector512.Create(Alpha3));
-            p = Vector512.FusedMultiplyAdd(p, x2, Vector512.Create(Alpha1));
-            q = Vector512.FusedMultiplyAdd(x2, Vector512.Create(Beta6), Vector512.Create(Beta4));
-            q = Vector512.FusedMultiplyAdd(q, x2, Vector512.Create(Beta2));
-            q = Vector512.FusedMultiplyAdd(q, x2, Vector512.Create(Beta0));
-#else
+            Vector512<float> high = Vector512.Create(TanhClampFused);
+            x = Avx512F.Max(-high, Avx512F.Min(high, x));
+            Vector512<float> x2 = x * x;
             p = Avx512F.FusedMultiplyAdd(x2, Vector512.Create(Alpha13), Vector512.Create(Alpha11));
             p = Avx512F.FusedMultiplyAdd(p, x2, Vector512.Create(Alpha9));
             p = Avx512F.FusedMultiplyAdd(p, x2, Vector512.Create(Alpha7));
@@ -95,10 +79,12 @@ public static class Activation
             q = Avx512F.FusedMultiplyAdd(x2, Vector512.Create(Beta6), Vector512.Create(Beta4));
             q = Avx512F.FusedMultiplyAdd(q, x2, Vector512.Create(Beta2));
             q = Avx512F.FusedMultiplyAdd(q, x2, Vector512.Create(Beta0));
-#endif
         }
         else
         {
+            Vector512<float> high = Vector512.Create(TanhClampUnfused);
+            x = Vector512.Max(-high, Vector512.Min(high, x));
+            Vector512<float> x2 = x * x;
             p = x2 * Vector512.Create(Alpha13) + Vector512.Create(Alpha11);
             p = p * x2 + Vector512.Create(Alpha9);
             p = p * x2 + Vector512.Create(Alpha7);
@@ -117,33 +103,16 @@ public static class Activation
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Tanh(Vector256<float> x)
     {
-        // Written out with intrinsics only (no helper calls), so inlining it costs the JIT a single inline.
-        bool fused =
-#if NET9_0_OR_GREATER
-            Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported;
-#else
-            Fma.IsSupported;
-#endif
-        Vector256<float> high = Vector256.Create(fused ? TanhClampFused : TanhClampUnfused);
-        Vector256<float> low = -high;
-        // min/max with the bound as the first operand: x86 MINPS/MAXPS return the second operand when either is NaN,
-        // so a NaN input comes back out; the portable fallback behaves the same in this operand order.
-        x = Avx.IsSupported ? Avx.Max(low, Avx.Min(high, x)) : Vector256.Max(low, Vector256.Min(high, x));
-        Vector256<float> x2 = x * x;
+        // Intrinsics only, and every branch tests an IsSupported property directly: the JIT drops the untaken
+        // branches while importing, so inlining this costs one small inline wherever it is used.
+        // The clamp puts the bound first in min/max: x86 MINPS/MAXPS return the second operand when either is NaN,
+        // so a NaN input comes back out (AdvSimd and the portable fallback propagate NaN as well).
         Vector256<float> p, q;
-        if (fused)
+        if (Fma.IsSupported)
         {
-#if NET9_0_OR_GREATER
-            p = Vector256.FusedMultiplyAdd(x2, Vector256.Create(Alpha13), Vector256.Create(Alpha11));
-            p = Vector256.FusedMultiplyAdd(p, x2, Vector256.Create(Alpha9));
-            p = Vector256.FusedMultiplyAdd(p, x2, Vector256.Create(Alpha7));
-            p = Vector256.FusedMultiplyAdd(p, x2, Vector256.Create(Alpha5));
-            p = Vector256.FusedMultiplyAdd(p, x2, Vector256.Create(Alpha3));
-            p = Vector256.FusedMultiplyAdd(p, x2, Vector256.Create(Alpha1));
-            q = Vector256.FusedMultiplyAdd(x2, Vector256.Create(Beta6), Vector256.Create(Beta4));
-            q = Vector256.FusedMultiplyAdd(q, x2, Vector256.Create(Beta2));
-            q = Vector256.FusedMultiplyAdd(q, x2, Vector256.Create(Beta0));
-#else
+            Vector256<float> high = Vector256.Create(TanhClampFused);
+            x = Avx.Max(-high, Avx.Min(high, x));
+            Vector256<float> x2 = x * x;
             p = Fma.MultiplyAdd(x2, Vector256.Create(Alpha13), Vector256.Create(Alpha11));
             p = Fma.MultiplyAdd(p, x2, Vector256.Create(Alpha9));
             p = Fma.MultiplyAdd(p, x2, Vector256.Create(Alpha7));
@@ -153,10 +122,12 @@ public static class Activation
             q = Fma.MultiplyAdd(x2, Vector256.Create(Beta6), Vector256.Create(Beta4));
             q = Fma.MultiplyAdd(q, x2, Vector256.Create(Beta2));
             q = Fma.MultiplyAdd(q, x2, Vector256.Create(Beta0));
-#endif
         }
         else
         {
+            Vector256<float> high = Vector256.Create(TanhClampUnfused);
+            x = Avx.IsSupported ? Avx.Max(-high, Avx.Min(high, x)) : Vector256.Max(-high, Vector256.Min(high, x));
+            Vector256<float> x2 = x * x;
             p = x2 * Vector256.Create(Alpha13) + Vector256.Create(Alpha11);
             p = p * x2 + Vector256.Create(Alpha9);
             p = p * x2 + Vector256.Create(Alpha7);
@@ -175,33 +146,16 @@ public static class Activation
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Tanh(Vector128<float> x)
     {
-        // Written out with intrinsics only (no helper calls), so inlining it costs the JIT a single inline.
-        bool fused =
-#if NET9_0_OR_GREATER
-            Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported;
-#else
-            Fma.IsSupported;
-#endif
-        Vector128<float> high = Vector128.Create(fused ? TanhClampFused : TanhClampUnfused);
-        Vector128<float> low = -high;
-        // min/max with the bound as the first operand: x86 MINPS/MAXPS return the second operand when either is NaN,
-        // so a NaN input comes back out; the portable fallback behaves the same in this operand order.
-        x = Sse.IsSupported ? Sse.Max(low, Sse.Min(high, x)) : Vector128.Max(low, Vector128.Min(high, x));
-        Vector128<float> x2 = x * x;
+        // Intrinsics only, and every branch tests an IsSupported property directly: the JIT drops the untaken
+        // branches while importing, so inlining this costs one small inline wherever it is used.
+        // The clamp puts the bound first in min/max: x86 MINPS/MAXPS return the second operand when either is NaN,
+        // so a NaN input comes back out (AdvSimd and the portable fallback propagate NaN as well).
         Vector128<float> p, q;
-        if (fused)
+        if (Fma.IsSupported)
         {
-#if NET9_0_OR_GREATER
-            p = Vector128.FusedMultiplyAdd(x2, Vector128.Create(Alpha13), Vector128.Create(Alpha11));
-            p = Vector128.FusedMultiplyAdd(p, x2, Vector128.Create(Alpha9));
-            p = Vector128.FusedMultiplyAdd(p, x2, Vector128.Create(Alpha7));
-            p = Vector128.FusedMultiplyAdd(p, x2, Vector128.Create(Alpha5));
-            p = Vector128.FusedMultiplyAdd(p, x2, Vector128.Create(Alpha3));
-            p = Vector128.FusedMultiplyAdd(p, x2, Vector128.Create(Alpha1));
-            q = Vector128.FusedMultiplyAdd(x2, Vector128.Create(Beta6), Vector128.Create(Beta4));
-            q = Vector128.FusedMultiplyAdd(q, x2, Vector128.Create(Beta2));
-            q = Vector128.FusedMultiplyAdd(q, x2, Vector128.Create(Beta0));
-#else
+            Vector128<float> high = Vector128.Create(TanhClampFused);
+            x = Sse.Max(-high, Sse.Min(high, x));
+            Vector128<float> x2 = x * x;
             p = Fma.MultiplyAdd(x2, Vector128.Create(Alpha13), Vector128.Create(Alpha11));
             p = Fma.MultiplyAdd(p, x2, Vector128.Create(Alpha9));
             p = Fma.MultiplyAdd(p, x2, Vector128.Create(Alpha7));
@@ -211,10 +165,27 @@ public static class Activation
             q = Fma.MultiplyAdd(x2, Vector128.Create(Beta6), Vector128.Create(Beta4));
             q = Fma.MultiplyAdd(q, x2, Vector128.Create(Beta2));
             q = Fma.MultiplyAdd(q, x2, Vector128.Create(Beta0));
-#endif
+        }
+        else if (AdvSimd.IsSupported)
+        {
+            Vector128<float> high = Vector128.Create(TanhClampFused);
+            x = AdvSimd.Max(-high, AdvSimd.Min(high, x)); // FMAX/FMIN return NaN if either operand is NaN
+            Vector128<float> x2 = x * x;
+            p = AdvSimd.FusedMultiplyAdd(Vector128.Create(Alpha11), x2, Vector128.Create(Alpha13));
+            p = AdvSimd.FusedMultiplyAdd(Vector128.Create(Alpha9), p, x2);
+            p = AdvSimd.FusedMultiplyAdd(Vector128.Create(Alpha7), p, x2);
+            p = AdvSimd.FusedMultiplyAdd(Vector128.Create(Alpha5), p, x2);
+            p = AdvSimd.FusedMultiplyAdd(Vector128.Create(Alpha3), p, x2);
+            p = AdvSimd.FusedMultiplyAdd(Vector128.Create(Alpha1), p, x2);
+            q = AdvSimd.FusedMultiplyAdd(Vector128.Create(Beta4), x2, Vector128.Create(Beta6));
+            q = AdvSimd.FusedMultiplyAdd(Vector128.Create(Beta2), q, x2);
+            q = AdvSimd.FusedMultiplyAdd(Vector128.Create(Beta0), q, x2);
         }
         else
         {
+            Vector128<float> high = Vector128.Create(TanhClampUnfused);
+            x = Sse.IsSupported ? Sse.Max(-high, Sse.Min(high, x)) : Vector128.Max(-high, Vector128.Min(high, x));
+            Vector128<float> x2 = x * x;
             p = x2 * Vector128.Create(Alpha13) + Vector128.Create(Alpha11);
             p = p * x2 + Vector128.Create(Alpha9);
             p = p * x2 + Vector128.Create(Alpha7);

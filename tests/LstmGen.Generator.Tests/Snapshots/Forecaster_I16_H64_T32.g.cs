@@ -21,8 +21,8 @@ namespace Contoso.Forecasting
     /// <item><description>128-bit vectors (SSE, AdvSimd): 4-float vectors; 16 group(s) of 4 units; up to 3 group(s) (12 accumulators) per chunk, 6 chunk(s) per step</description></item>
     /// <item><description>scalar code (no SIMD acceleration): scalar loops</description></item>
     /// </list></para>
-    /// <para>Stack: <c>Step</c> uses at most 1024 bytes, <c>Forward</c> at most 1024 bytes of
-    /// scratch; <c>Backward</c> up to 60736 bytes for <c>SequenceLength</c> steps (a tape of 448 floats per step),
+    /// <para>Stack: <c>Step</c> uses at most 1024 bytes, <c>Forward</c> at most 16384 bytes of
+    /// scratch; <c>Backward</c> up to 76352 bytes for <c>SequenceLength</c> steps (a tape of 448 floats per step),
     /// falling back to a pooled array above 256 KiB. Nothing is allocated on the heap after construction
     /// and the first <c>Backward</c> (which creates the gradient buffer).</para>
     /// </remarks>
@@ -201,17 +201,17 @@ namespace Contoso.Forecasting
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 // 512-bit vectors (AVX-512): 16-float vectors; 4 group(s) of 16 units; up to 4 group(s) (16 accumulators) per chunk, 1 chunk(s) per step.
-                LstmKernels.Forward16Lanes4Groups(ref weights, ref x, steps, ref y, ref h, ref c);
+                LstmKernels.Forward16Lanes4GroupsColumns16Lanes4x4(ref weights, ref x, steps, ref y, ref h, ref c);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
                 // 256-bit vectors (AVX2): 8-float vectors; 8 group(s) of 8 units; up to 3 group(s) (12 accumulators) per chunk, 3 chunk(s) per step.
-                LstmKernels.Forward8Lanes3Groups(ref weights, ref x, steps, ref y, ref h, ref c);
+                LstmKernels.Forward8Lanes3GroupsColumns8Lanes2x3(ref weights, ref x, steps, ref y, ref h, ref c);
             }
             else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
                 // 128-bit vectors (SSE, AdvSimd): 4-float vectors; 16 group(s) of 4 units; up to 3 group(s) (12 accumulators) per chunk, 6 chunk(s) per step.
-                LstmKernels.Forward4Lanes3Groups(ref weights, ref x, steps, ref y, ref h, ref c);
+                LstmKernels.Forward4Lanes3GroupsColumns4Lanes2x3(ref weights, ref x, steps, ref y, ref h, ref c);
             }
             else
             {
@@ -294,17 +294,17 @@ namespace Contoso.Forecasting
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 // 512-bit vectors (AVX-512): 16-float vectors; 4 group(s) of 16 units; up to 4 group(s) (16 accumulators) per chunk, 1 chunk(s) per step.
-                LstmKernels.RecordSequence16Lanes4Groups(ref weights, ref x, steps, ref rows);
+                LstmKernels.RecordSequence16Lanes4GroupsColumns16Lanes4x4(ref weights, ref x, steps, ref rows);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
                 // 256-bit vectors (AVX2): 8-float vectors; 8 group(s) of 8 units; up to 3 group(s) (12 accumulators) per chunk, 3 chunk(s) per step.
-                LstmKernels.RecordSequence8Lanes3Groups(ref weights, ref x, steps, ref rows);
+                LstmKernels.RecordSequence8Lanes3GroupsColumns8Lanes2x3(ref weights, ref x, steps, ref rows);
             }
             else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
                 // 128-bit vectors (SSE, AdvSimd): 4-float vectors; 16 group(s) of 4 units; up to 3 group(s) (12 accumulators) per chunk, 6 chunk(s) per step.
-                LstmKernels.RecordSequence4Lanes3Groups(ref weights, ref x, steps, ref rows);
+                LstmKernels.RecordSequence4Lanes3GroupsColumns4Lanes2x3(ref weights, ref x, steps, ref rows);
             }
             else
             {
@@ -461,17 +461,17 @@ namespace Contoso.Forecasting
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 // 512-bit vectors (AVX-512): 16-float vectors; 4 group(s) of 16 units; up to 4 group(s) (16 accumulators) per chunk, 1 chunk(s) per step.
-                LstmKernels.BackwardSequence16Lanes4Groups16LaneColumns(ref weights, ref gradients, ref x, steps, ref rows, ref dy, ref dx, ref hiddenGradient);
+                LstmKernels.BackwardSequence16Lanes4GroupsColumns16Lanes4x4(ref weights, ref gradients, ref x, steps, ref rows, ref dy, ref dx, ref hiddenGradient);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
                 // 256-bit vectors (AVX2): 8-float vectors; 8 group(s) of 8 units; up to 3 group(s) (12 accumulators) per chunk, 3 chunk(s) per step.
-                LstmKernels.BackwardSequence8Lanes3Groups8LaneColumns(ref weights, ref gradients, ref x, steps, ref rows, ref dy, ref dx, ref hiddenGradient);
+                LstmKernels.BackwardSequence8Lanes3GroupsColumns8Lanes2x3(ref weights, ref gradients, ref x, steps, ref rows, ref dy, ref dx, ref hiddenGradient);
             }
             else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
                 // 128-bit vectors (SSE, AdvSimd): 4-float vectors; 16 group(s) of 4 units; up to 3 group(s) (12 accumulators) per chunk, 6 chunk(s) per step.
-                LstmKernels.BackwardSequence4Lanes3Groups4LaneColumns(ref weights, ref gradients, ref x, steps, ref rows, ref dy, ref dx, ref hiddenGradient);
+                LstmKernels.BackwardSequence4Lanes3GroupsColumns4Lanes2x3(ref weights, ref gradients, ref x, steps, ref rows, ref dy, ref dx, ref hiddenGradient);
             }
             else
             {
@@ -501,65 +501,6 @@ namespace Contoso.Forecasting
         [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
         private static class LstmKernels
         {
-            /// <summary>
-            /// The cell update of <paramref name="groups"/> consecutive groups of 16 hidden units starting at <paramref name="unit"/>,
-            /// from their gate pre-activations in <paramref name="z"/> (group q's i | f | g | o at z[64·q + 16·gate]).
-            /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // keeps the caller small; this method's activations are inlined here
-            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
-            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
-            public static void CellForward16(ref float z, nuint groups, nuint unit, ref float cellIn, ref float cellOut, ref float hiddenOut)
-            {
-                for (nuint q = 0; q < groups; q++, unit += 16)
-                {
-                    ref float zq = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, q * 64);
-                    // i, f, o = σ(z), g = tanh(z)
-                    var i = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref zq, 0));
-                    var f = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref zq, 16));
-                    var g = global::LstmGen.Kernels.Activation.Tanh(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref zq, 32));
-                    var o = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref zq, 48));
-                    // c' = f ⊙ c + i ⊙ g
-                    var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cellIn, unit), i * g);
-                    // h' = o ⊙ tanh(c')
-                    var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c, ref cellOut, unit);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * tanhC, ref hiddenOut, unit);
-                }
-            }
-
-            /// <summary>
-            /// The cell update of <paramref name="groups"/> consecutive groups of 16 hidden units starting at <paramref name="unit"/>,
-            /// from their gate pre-activations in <paramref name="z"/> (group q's i | f | g | o at z[64·q + 16·gate]).
-            /// Also records i, f, g, o, c, tanh(c) and h in the tape row for the backward pass.
-            /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // keeps the caller small; this method's activations are inlined here
-            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
-            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
-            public static void CellRecord16(ref float z, nuint groups, nuint unit, ref float cellIn, ref float tapeRow)
-            {
-                for (nuint q = 0; q < groups; q++, unit += 16)
-                {
-                    ref float zq = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, q * 64);
-                    // i, f, o = σ(z), g = tanh(z)
-                    var i = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref zq, 0));
-                    var f = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref zq, 16));
-                    var g = global::LstmGen.Kernels.Activation.Tanh(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref zq, 32));
-                    var o = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref zq, 48));
-                    // c' = f ⊙ c + i ⊙ g
-                    var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cellIn, unit), i * g);
-                    // h' = o ⊙ tanh(c')
-                    var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
-                    // Tape row: i | f | g | o (4H), then c, tanh(c) and h (H each).
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref tapeRow, unit);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref tapeRow, HiddenSize + unit);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref tapeRow, 2 * HiddenSize + unit);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref tapeRow, 3 * HiddenSize + unit);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c, ref tapeRow, 4 * HiddenSize + unit);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(tanhC, ref tapeRow, 5 * HiddenSize + unit);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * tanhC, ref tapeRow, 6 * HiddenSize + unit);
-                }
-            }
-
             /// <summary>
             /// The cell update of <paramref name="groups"/> consecutive groups of 8 hidden units starting at <paramref name="unit"/>,
             /// from their gate pre-activations in <paramref name="z"/> (group q's i | f | g | o at z[32·q + 8·gate]).
@@ -679,953 +620,1246 @@ namespace Contoso.Forecasting
             }
 
             /// <summary>
-            /// ∂L/∂x_t = W_ihᵀ·dz and ∂L/∂h_{t-1} = W_hhᵀ·dz with 16-float vectors: a dot product of each contiguous row of the
-            /// transposed weights with dz (256 floats), over 4 partial sums so consecutive multiply-adds do not wait on each other.
+            /// ∂L/∂x_t = W_ihᵀ·dz and ∂L/∂h_{t-1} = W_hhᵀ·dz with 16-float vectors: one dot product per contiguous row of the
+            /// transposed weights with dz (256 floats). Rows go 16 at a time, each with its own accumulator, so every
+            /// loaded dz vector serves 16 rows; the 16 row sums then come out of one shuffle tree (Simd.SumEach) instead of 16
+            /// separate horizontal sums. Leftover rows are done one by one.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
-            public static void TransposedProducts16Lanes(ref float weights, ref float dz, ref float inputGradient, ref float hiddenGradient)
+            public static void TransposedProducts16Lanes4x4(ref float weights, ref float dz, ref float inputGradient, ref float hiddenGradient)
             {
-                // dz stays in registers (16 vector(s)) for every row.
-                var dz0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 0);
-                var dz1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 16);
-                var dz2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 32);
-                var dz3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 48);
-                var dz4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 64);
-                var dz5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 80);
-                var dz6 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 96);
-                var dz7 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 112);
-                var dz8 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 128);
-                var dz9 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 144);
-                var dz10 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 160);
-                var dz11 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 176);
-                var dz12 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 192);
-                var dz13 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 208);
-                var dz14 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 224);
-                var dz15 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 240);
                 ref float row = ref weights;
 
                 // Rows of W_ihᵀ give ∂L/∂x_t.
-                for (nuint k = 0; k < InputSize; k++)
                 {
-                    var sum0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var sum1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var sum2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var sum3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0), dz0, sum0);
-                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16), dz1, sum1);
-                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 32), dz2, sum2);
-                    sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 48), dz3, sum3);
-                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 64), dz4, sum0);
-                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 80), dz5, sum1);
-                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 96), dz6, sum2);
-                    sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 112), dz7, sum3);
-                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 128), dz8, sum0);
-                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 144), dz9, sum1);
-                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 160), dz10, sum2);
-                    sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 176), dz11, sum3);
-                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 192), dz12, sum0);
-                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 208), dz13, sum1);
-                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 224), dz14, sum2);
-                    sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 240), dz15, sum3);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, k) = global::LstmGen.Kernels.Simd.Sum((sum0 + sum1) + (sum2 + sum3));
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    nuint r = 0;
+                    for (; r + 16 <= InputSize; r += 16)
+                    {
+                        // sum{k} accumulates row r + k.
+                        var sum0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum6 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum7 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum8 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum9 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum14 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum15 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        for (nuint column = 0; column < 256; column += 16)
+                        {
+                            var d = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, column);
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, column), d, sum0);
+                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 1 * GateCount + column), d, sum1);
+                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 2 * GateCount + column), d, sum2);
+                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 3 * GateCount + column), d, sum3);
+                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 4 * GateCount + column), d, sum4);
+                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 5 * GateCount + column), d, sum5);
+                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 6 * GateCount + column), d, sum6);
+                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 7 * GateCount + column), d, sum7);
+                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 8 * GateCount + column), d, sum8);
+                            sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 9 * GateCount + column), d, sum9);
+                            sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 10 * GateCount + column), d, sum10);
+                            sum11 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 11 * GateCount + column), d, sum11);
+                            sum12 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 12 * GateCount + column), d, sum12);
+                            sum13 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 13 * GateCount + column), d, sum13);
+                            sum14 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 14 * GateCount + column), d, sum14);
+                            sum15 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 15 * GateCount + column), d, sum15);
+                        }
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::LstmGen.Kernels.Simd.SumEach(sum0, sum1, sum2, sum3, sum4, sum5, sum6, sum7, sum8, sum9, sum10, sum11, sum12, sum13, sum14, sum15), ref inputGradient, r);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)(16 * GateCount));
+                    }
+                    for (; r < InputSize; r++)
+                    {
+                        var sum = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        for (nuint column = 0; column < 256; column += 16)
+                        {
+                            sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, column), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, column), sum);
+                        }
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, r) = global::LstmGen.Kernels.Simd.Sum(sum);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    }
                 }
 
                 // Rows of W_hhᵀ (right after W_ihᵀ) give ∂L/∂h_{t-1}.
-                for (nuint j = 0; j < HiddenSize; j++)
                 {
-                    var sum0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var sum1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var sum2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var sum3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0), dz0, sum0);
-                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16), dz1, sum1);
-                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 32), dz2, sum2);
-                    sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 48), dz3, sum3);
-                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 64), dz4, sum0);
-                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 80), dz5, sum1);
-                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 96), dz6, sum2);
-                    sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 112), dz7, sum3);
-                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 128), dz8, sum0);
-                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 144), dz9, sum1);
-                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 160), dz10, sum2);
-                    sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 176), dz11, sum3);
-                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 192), dz12, sum0);
-                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 208), dz13, sum1);
-                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 224), dz14, sum2);
-                    sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 240), dz15, sum3);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, j) = global::LstmGen.Kernels.Simd.Sum((sum0 + sum1) + (sum2 + sum3));
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    nuint r = 0;
+                    for (; r + 16 <= HiddenSize; r += 16)
+                    {
+                        // sum{k} accumulates row r + k.
+                        var sum0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum6 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum7 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum8 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum9 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum14 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum15 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        for (nuint column = 0; column < 256; column += 16)
+                        {
+                            var d = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, column);
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, column), d, sum0);
+                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 1 * GateCount + column), d, sum1);
+                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 2 * GateCount + column), d, sum2);
+                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 3 * GateCount + column), d, sum3);
+                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 4 * GateCount + column), d, sum4);
+                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 5 * GateCount + column), d, sum5);
+                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 6 * GateCount + column), d, sum6);
+                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 7 * GateCount + column), d, sum7);
+                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 8 * GateCount + column), d, sum8);
+                            sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 9 * GateCount + column), d, sum9);
+                            sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 10 * GateCount + column), d, sum10);
+                            sum11 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 11 * GateCount + column), d, sum11);
+                            sum12 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 12 * GateCount + column), d, sum12);
+                            sum13 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 13 * GateCount + column), d, sum13);
+                            sum14 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 14 * GateCount + column), d, sum14);
+                            sum15 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 15 * GateCount + column), d, sum15);
+                        }
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::LstmGen.Kernels.Simd.SumEach(sum0, sum1, sum2, sum3, sum4, sum5, sum6, sum7, sum8, sum9, sum10, sum11, sum12, sum13, sum14, sum15), ref hiddenGradient, r);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)(16 * GateCount));
+                    }
+                    for (; r < HiddenSize; r++)
+                    {
+                        var sum = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        for (nuint column = 0; column < 256; column += 16)
+                        {
+                            sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, column), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, column), sum);
+                        }
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, r) = global::LstmGen.Kernels.Simd.Sum(sum);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    }
                 }
             }
 
             /// <summary>
             /// Parameter gradients with 16-float vectors, after the time loop: ∂L/∂W_ihᵀ[k] += Σ_t x_t[k]·dz_t,
-            /// ∂L/∂W_hhᵀ[j] += Σ_t h_{t-1}[j]·dz_t, ∂L/∂b_ih = ∂L/∂b_hh += Σ_t dz_t. Each gradient row is loaded into registers
-            /// once (a chunk of columns at a time), the steps' dz stream past it, and it is stored once.
+            /// ∂L/∂W_hhᵀ[j] += Σ_t h_{t-1}[j]·dz_t, ∂L/∂b_ih = ∂L/∂b_hh += Σ_t dz_t. Register blocks of
+            /// 4 gradient rows × 4 column vectors: every dz vector loaded serves 4 rows, every
+            /// broadcast scale 4 vectors (the kernel is bound by loads, not by multiply-adds). Each block's sum over the
+            /// steps starts from zero and is added to the accumulated gradient once, so two identical calls add exactly the same.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
-            public static void AccumulateParameterGradients16Lanes(ref float gradients, ref float input, int steps, ref float tape)
+            public static void AccumulateParameterGradients16Lanes4x4(ref float gradients, ref float input, int steps, ref float tape)
             {
                 ref float firstDz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength + TapeStride);
-                ref float gradient = ref gradients;
 
                 // Rows of ∂L/∂W_ihᵀ: row k is scaled by x_t[k].
-                for (nuint k = 0; k < InputSize; k++)
                 {
+                    nuint r = 0;
+                    for (; r + 4 <= InputSize; r += 4)
                     {
-                        var sum0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum6 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum7 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum8 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum9 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum14 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum15 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        ref float dz = ref firstDz;
-                        for (int t = 0; t < steps; t++)
+                        ref float gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, (nuint)((0 + (int)r) * GateCount));
+                        for (nuint column = 0; column < 256; column += 64)
                         {
-                            var scale = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k));
-                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 0), scale, sum0);
-                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 16), scale, sum1);
-                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 32), scale, sum2);
-                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 48), scale, sum3);
-                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 64), scale, sum4);
-                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 80), scale, sum5);
-                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 96), scale, sum6);
-                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 112), scale, sum7);
-                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 128), scale, sum8);
-                            sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 144), scale, sum9);
-                            sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 160), scale, sum10);
-                            sum11 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 176), scale, sum11);
-                            sum12 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 192), scale, sum12);
-                            sum13 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 208), scale, sum13);
-                            sum14 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 224), scale, sum14);
-                            sum15 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 240), scale, sum15);
-                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 4 vector(s) of 4 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum02 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum03 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum21 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum22 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum23 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum31 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum32 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum33 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, column);
+                                var d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, column + 16);
+                                var d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, column + 32);
+                                var d3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, column + 48);
+                                var u0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                sum01 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u0, sum01);
+                                sum02 = global::LstmGen.Kernels.Simd.MultiplyAdd(d2, u0, sum02);
+                                sum03 = global::LstmGen.Kernels.Simd.MultiplyAdd(d3, u0, sum03);
+                                var u1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + r + 1));
+                                sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u1, sum10);
+                                sum11 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u1, sum11);
+                                sum12 = global::LstmGen.Kernels.Simd.MultiplyAdd(d2, u1, sum12);
+                                sum13 = global::LstmGen.Kernels.Simd.MultiplyAdd(d3, u1, sum13);
+                                var u2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + r + 2));
+                                sum20 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u2, sum20);
+                                sum21 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u2, sum21);
+                                sum22 = global::LstmGen.Kernels.Simd.MultiplyAdd(d2, u2, sum22);
+                                sum23 = global::LstmGen.Kernels.Simd.MultiplyAdd(d3, u2, sum23);
+                                var u3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + r + 3));
+                                sum30 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u3, sum30);
+                                sum31 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u3, sum31);
+                                sum32 = global::LstmGen.Kernels.Simd.MultiplyAdd(d2, u3, sum32);
+                                sum33 = global::LstmGen.Kernels.Simd.MultiplyAdd(d3, u3, sum33);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, column) + sum00, ref gradient, column);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, column + 16) + sum01, ref gradient, column + 16);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, column + 32) + sum02, ref gradient, column + 32);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, column + 48) + sum03, ref gradient, column + 48);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 1 * GateCount + column) + sum10, ref gradient, 1 * GateCount + column);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 1 * GateCount + column + 16) + sum11, ref gradient, 1 * GateCount + column + 16);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 1 * GateCount + column + 32) + sum12, ref gradient, 1 * GateCount + column + 32);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 1 * GateCount + column + 48) + sum13, ref gradient, 1 * GateCount + column + 48);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 2 * GateCount + column) + sum20, ref gradient, 2 * GateCount + column);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 2 * GateCount + column + 16) + sum21, ref gradient, 2 * GateCount + column + 16);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 2 * GateCount + column + 32) + sum22, ref gradient, 2 * GateCount + column + 32);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 2 * GateCount + column + 48) + sum23, ref gradient, 2 * GateCount + column + 48);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 3 * GateCount + column) + sum30, ref gradient, 3 * GateCount + column);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 3 * GateCount + column + 16) + sum31, ref gradient, 3 * GateCount + column + 16);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 3 * GateCount + column + 32) + sum32, ref gradient, 3 * GateCount + column + 32);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 3 * GateCount + column + 48) + sum33, ref gradient, 3 * GateCount + column + 48);
                         }
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 0) + sum0, ref gradient, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 16) + sum1, ref gradient, 16);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 32) + sum2, ref gradient, 32);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 48) + sum3, ref gradient, 48);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 64) + sum4, ref gradient, 64);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 80) + sum5, ref gradient, 80);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 96) + sum6, ref gradient, 96);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 112) + sum7, ref gradient, 112);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 128) + sum8, ref gradient, 128);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 144) + sum9, ref gradient, 144);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 160) + sum10, ref gradient, 160);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 176) + sum11, ref gradient, 176);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 192) + sum12, ref gradient, 192);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 208) + sum13, ref gradient, 208);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 224) + sum14, ref gradient, 224);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 240) + sum15, ref gradient, 240);
                     }
-                    gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
+                    for (; r < InputSize; r++)
+                    {
+                        ref float gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, (nuint)((0 + (int)r) * GateCount));
+                        for (nuint column = 0; column < 256; column += 64)
+                        {
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 4 vector(s) of 1 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum02 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum03 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, column);
+                                var d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, column + 16);
+                                var d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, column + 32);
+                                var d3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, column + 48);
+                                var u0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                sum01 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u0, sum01);
+                                sum02 = global::LstmGen.Kernels.Simd.MultiplyAdd(d2, u0, sum02);
+                                sum03 = global::LstmGen.Kernels.Simd.MultiplyAdd(d3, u0, sum03);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, column) + sum00, ref gradient, column);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, column + 16) + sum01, ref gradient, column + 16);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, column + 32) + sum02, ref gradient, column + 32);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, column + 48) + sum03, ref gradient, column + 48);
+                        }
+                    }
                 }
 
-                // Rows of ∂L/∂W_hhᵀ: row j is scaled by h_{t-1}[j], read from the previous tape row (row -1 holds h_0).
-                for (nuint j = 0; j < HiddenSize; j++)
+                // Rows of ∂L/∂W_hhᵀ: row j is scaled by h_{t-1}[j], from the previous tape row (row -1 holds h_0).
                 {
+                    nuint r = 0;
+                    for (; r + 4 <= HiddenSize; r += 4)
                     {
-                        var sum0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum6 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum7 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum8 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum9 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum14 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum15 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        ref float dz = ref firstDz;
-                        for (int t = 0; t < steps; t++)
+                        ref float gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, (nuint)((InputSize + (int)r) * GateCount));
+                        for (nuint column = 0; column < 256; column += 64)
                         {
-                            var scale = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j));
-                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 0), scale, sum0);
-                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 16), scale, sum1);
-                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 32), scale, sum2);
-                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 48), scale, sum3);
-                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 64), scale, sum4);
-                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 80), scale, sum5);
-                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 96), scale, sum6);
-                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 112), scale, sum7);
-                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 128), scale, sum8);
-                            sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 144), scale, sum9);
-                            sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 160), scale, sum10);
-                            sum11 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 176), scale, sum11);
-                            sum12 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 192), scale, sum12);
-                            sum13 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 208), scale, sum13);
-                            sum14 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 224), scale, sum14);
-                            sum15 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 240), scale, sum15);
-                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 4 vector(s) of 4 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum02 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum03 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum21 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum22 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum23 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum31 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum32 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum33 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, column);
+                                var d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, column + 16);
+                                var d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, column + 32);
+                                var d3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, column + 48);
+                                var u0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                sum01 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u0, sum01);
+                                sum02 = global::LstmGen.Kernels.Simd.MultiplyAdd(d2, u0, sum02);
+                                sum03 = global::LstmGen.Kernels.Simd.MultiplyAdd(d3, u0, sum03);
+                                var u1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + r + 1));
+                                sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u1, sum10);
+                                sum11 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u1, sum11);
+                                sum12 = global::LstmGen.Kernels.Simd.MultiplyAdd(d2, u1, sum12);
+                                sum13 = global::LstmGen.Kernels.Simd.MultiplyAdd(d3, u1, sum13);
+                                var u2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + r + 2));
+                                sum20 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u2, sum20);
+                                sum21 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u2, sum21);
+                                sum22 = global::LstmGen.Kernels.Simd.MultiplyAdd(d2, u2, sum22);
+                                sum23 = global::LstmGen.Kernels.Simd.MultiplyAdd(d3, u2, sum23);
+                                var u3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + r + 3));
+                                sum30 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u3, sum30);
+                                sum31 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u3, sum31);
+                                sum32 = global::LstmGen.Kernels.Simd.MultiplyAdd(d2, u3, sum32);
+                                sum33 = global::LstmGen.Kernels.Simd.MultiplyAdd(d3, u3, sum33);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, column) + sum00, ref gradient, column);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, column + 16) + sum01, ref gradient, column + 16);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, column + 32) + sum02, ref gradient, column + 32);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, column + 48) + sum03, ref gradient, column + 48);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 1 * GateCount + column) + sum10, ref gradient, 1 * GateCount + column);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 1 * GateCount + column + 16) + sum11, ref gradient, 1 * GateCount + column + 16);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 1 * GateCount + column + 32) + sum12, ref gradient, 1 * GateCount + column + 32);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 1 * GateCount + column + 48) + sum13, ref gradient, 1 * GateCount + column + 48);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 2 * GateCount + column) + sum20, ref gradient, 2 * GateCount + column);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 2 * GateCount + column + 16) + sum21, ref gradient, 2 * GateCount + column + 16);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 2 * GateCount + column + 32) + sum22, ref gradient, 2 * GateCount + column + 32);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 2 * GateCount + column + 48) + sum23, ref gradient, 2 * GateCount + column + 48);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 3 * GateCount + column) + sum30, ref gradient, 3 * GateCount + column);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 3 * GateCount + column + 16) + sum31, ref gradient, 3 * GateCount + column + 16);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 3 * GateCount + column + 32) + sum32, ref gradient, 3 * GateCount + column + 32);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 3 * GateCount + column + 48) + sum33, ref gradient, 3 * GateCount + column + 48);
                         }
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 0) + sum0, ref gradient, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 16) + sum1, ref gradient, 16);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 32) + sum2, ref gradient, 32);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 48) + sum3, ref gradient, 48);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 64) + sum4, ref gradient, 64);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 80) + sum5, ref gradient, 80);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 96) + sum6, ref gradient, 96);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 112) + sum7, ref gradient, 112);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 128) + sum8, ref gradient, 128);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 144) + sum9, ref gradient, 144);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 160) + sum10, ref gradient, 160);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 176) + sum11, ref gradient, 176);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 192) + sum12, ref gradient, 192);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 208) + sum13, ref gradient, 208);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 224) + sum14, ref gradient, 224);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 240) + sum15, ref gradient, 240);
                     }
-                    gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
+                    for (; r < HiddenSize; r++)
+                    {
+                        ref float gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, (nuint)((InputSize + (int)r) * GateCount));
+                        for (nuint column = 0; column < 256; column += 64)
+                        {
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 4 vector(s) of 1 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum02 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum03 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, column);
+                                var d1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, column + 16);
+                                var d2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, column + 32);
+                                var d3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, column + 48);
+                                var u0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                sum01 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u0, sum01);
+                                sum02 = global::LstmGen.Kernels.Simd.MultiplyAdd(d2, u0, sum02);
+                                sum03 = global::LstmGen.Kernels.Simd.MultiplyAdd(d3, u0, sum03);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, column) + sum00, ref gradient, column);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, column + 16) + sum01, ref gradient, column + 16);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, column + 32) + sum02, ref gradient, column + 32);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, column + 48) + sum03, ref gradient, column + 48);
+                        }
+                    }
                 }
 
                 // Both bias vectors receive Σ_t dz_t: they enter every gate pre-activation the same way.
-                ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
                 {
-                    var sum0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var sum1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var sum2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var sum3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var sum4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var sum5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var sum6 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var sum7 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var sum8 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var sum9 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var sum10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var sum11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var sum12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var sum13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var sum14 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var sum15 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    ref float dz = ref firstDz;
-                    for (int t = 0; t < steps; t++)
+                    ref float gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, (nuint)BiasIhOffset);
+                    ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, (nuint)BiasHhOffset);
                     {
-                        sum0 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 0);
-                        sum1 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 16);
-                        sum2 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 32);
-                        sum3 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 48);
-                        sum4 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 64);
-                        sum5 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 80);
-                        sum6 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 96);
-                        sum7 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 112);
-                        sum8 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 128);
-                        sum9 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 144);
-                        sum10 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 160);
-                        sum11 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 176);
-                        sum12 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 192);
-                        sum13 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 208);
-                        sum14 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 224);
-                        sum15 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 240);
-                        dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        var sum0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum6 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum7 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum8 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum9 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum14 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum15 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        ref float dz = ref firstDz;
+                        for (int t = 0; t < steps; t++)
+                        {
+                            sum0 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 0);
+                            sum1 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 16);
+                            sum2 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 32);
+                            sum3 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 48);
+                            sum4 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 64);
+                            sum5 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 80);
+                            sum6 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 96);
+                            sum7 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 112);
+                            sum8 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 128);
+                            sum9 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 144);
+                            sum10 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 160);
+                            sum11 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 176);
+                            sum12 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 192);
+                            sum13 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 208);
+                            sum14 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 224);
+                            sum15 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 240);
+                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        }
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 0) + sum0, ref gradient, 0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 0) + sum0, ref biasHh, 0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 16) + sum1, ref gradient, 16);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 16) + sum1, ref biasHh, 16);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 32) + sum2, ref gradient, 32);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 32) + sum2, ref biasHh, 32);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 48) + sum3, ref gradient, 48);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 48) + sum3, ref biasHh, 48);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 64) + sum4, ref gradient, 64);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 64) + sum4, ref biasHh, 64);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 80) + sum5, ref gradient, 80);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 80) + sum5, ref biasHh, 80);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 96) + sum6, ref gradient, 96);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 96) + sum6, ref biasHh, 96);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 112) + sum7, ref gradient, 112);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 112) + sum7, ref biasHh, 112);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 128) + sum8, ref gradient, 128);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 128) + sum8, ref biasHh, 128);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 144) + sum9, ref gradient, 144);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 144) + sum9, ref biasHh, 144);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 160) + sum10, ref gradient, 160);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 160) + sum10, ref biasHh, 160);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 176) + sum11, ref gradient, 176);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 176) + sum11, ref biasHh, 176);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 192) + sum12, ref gradient, 192);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 192) + sum12, ref biasHh, 192);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 208) + sum13, ref gradient, 208);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 208) + sum13, ref biasHh, 208);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 224) + sum14, ref gradient, 224);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 224) + sum14, ref biasHh, 224);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 240) + sum15, ref gradient, 240);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 240) + sum15, ref biasHh, 240);
                     }
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 0) + sum0, ref gradient, 0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 0) + sum0, ref biasHh, 0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 16) + sum1, ref gradient, 16);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 16) + sum1, ref biasHh, 16);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 32) + sum2, ref gradient, 32);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 32) + sum2, ref biasHh, 32);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 48) + sum3, ref gradient, 48);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 48) + sum3, ref biasHh, 48);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 64) + sum4, ref gradient, 64);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 64) + sum4, ref biasHh, 64);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 80) + sum5, ref gradient, 80);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 80) + sum5, ref biasHh, 80);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 96) + sum6, ref gradient, 96);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 96) + sum6, ref biasHh, 96);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 112) + sum7, ref gradient, 112);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 112) + sum7, ref biasHh, 112);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 128) + sum8, ref gradient, 128);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 128) + sum8, ref biasHh, 128);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 144) + sum9, ref gradient, 144);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 144) + sum9, ref biasHh, 144);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 160) + sum10, ref gradient, 160);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 160) + sum10, ref biasHh, 160);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 176) + sum11, ref gradient, 176);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 176) + sum11, ref biasHh, 176);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 192) + sum12, ref gradient, 192);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 192) + sum12, ref biasHh, 192);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 208) + sum13, ref gradient, 208);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 208) + sum13, ref biasHh, 208);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 224) + sum14, ref gradient, 224);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 224) + sum14, ref biasHh, 224);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 240) + sum15, ref gradient, 240);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 240) + sum15, ref biasHh, 240);
                 }
             }
 
             /// <summary>
-            /// ∂L/∂x_t = W_ihᵀ·dz and ∂L/∂h_{t-1} = W_hhᵀ·dz with 8-float vectors: a dot product of each contiguous row of the
-            /// transposed weights with dz (256 floats), over 4 partial sums so consecutive multiply-adds do not wait on each other.
+            /// ∂L/∂x_t = W_ihᵀ·dz and ∂L/∂h_{t-1} = W_hhᵀ·dz with 8-float vectors: one dot product per contiguous row of the
+            /// transposed weights with dz (256 floats). Rows go 8 at a time, each with its own accumulator, so every
+            /// loaded dz vector serves 8 rows; the 8 row sums then come out of one shuffle tree (Simd.SumEach) instead of 8
+            /// separate horizontal sums. Leftover rows are done one by one.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
-            public static void TransposedProducts8Lanes(ref float weights, ref float dz, ref float inputGradient, ref float hiddenGradient)
+            public static void TransposedProducts8Lanes2x3(ref float weights, ref float dz, ref float inputGradient, ref float hiddenGradient)
             {
                 ref float row = ref weights;
 
                 // Rows of W_ihᵀ give ∂L/∂x_t.
-                for (nuint k = 0; k < InputSize; k++)
                 {
-                    var sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var sum1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var sum2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var sum3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    for (nuint column = 0; column < 256; column += 32)
+                    nuint r = 0;
+                    for (; r + 8 <= InputSize; r += 8)
                     {
-                        sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, column), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column), sum0);
-                        sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, column + 8), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 8), sum1);
-                        sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, column + 16), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 16), sum2);
-                        sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, column + 24), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 24), sum3);
+                        // sum{k} accumulates row r + k.
+                        var sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum4 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum5 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum6 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum7 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        for (nuint column = 0; column < 256; column += 8)
+                        {
+                            var d = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column);
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, column), d, sum0);
+                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 1 * GateCount + column), d, sum1);
+                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 2 * GateCount + column), d, sum2);
+                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 3 * GateCount + column), d, sum3);
+                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 4 * GateCount + column), d, sum4);
+                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 5 * GateCount + column), d, sum5);
+                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 6 * GateCount + column), d, sum6);
+                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 7 * GateCount + column), d, sum7);
+                        }
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::LstmGen.Kernels.Simd.SumEach(sum0, sum1, sum2, sum3, sum4, sum5, sum6, sum7), ref inputGradient, r);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)(8 * GateCount));
                     }
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, k) = global::LstmGen.Kernels.Simd.Sum((sum0 + sum1) + (sum2 + sum3));
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    for (; r < InputSize; r++)
+                    {
+                        var sum = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        for (nuint column = 0; column < 256; column += 8)
+                        {
+                            sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, column), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column), sum);
+                        }
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, r) = global::LstmGen.Kernels.Simd.Sum(sum);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    }
                 }
 
                 // Rows of W_hhᵀ (right after W_ihᵀ) give ∂L/∂h_{t-1}.
-                for (nuint j = 0; j < HiddenSize; j++)
                 {
-                    var sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var sum1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var sum2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var sum3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    for (nuint column = 0; column < 256; column += 32)
+                    nuint r = 0;
+                    for (; r + 8 <= HiddenSize; r += 8)
                     {
-                        sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, column), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column), sum0);
-                        sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, column + 8), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 8), sum1);
-                        sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, column + 16), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 16), sum2);
-                        sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, column + 24), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 24), sum3);
+                        // sum{k} accumulates row r + k.
+                        var sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum4 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum5 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum6 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum7 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        for (nuint column = 0; column < 256; column += 8)
+                        {
+                            var d = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column);
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, column), d, sum0);
+                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 1 * GateCount + column), d, sum1);
+                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 2 * GateCount + column), d, sum2);
+                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 3 * GateCount + column), d, sum3);
+                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 4 * GateCount + column), d, sum4);
+                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 5 * GateCount + column), d, sum5);
+                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 6 * GateCount + column), d, sum6);
+                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 7 * GateCount + column), d, sum7);
+                        }
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::LstmGen.Kernels.Simd.SumEach(sum0, sum1, sum2, sum3, sum4, sum5, sum6, sum7), ref hiddenGradient, r);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)(8 * GateCount));
                     }
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, j) = global::LstmGen.Kernels.Simd.Sum((sum0 + sum1) + (sum2 + sum3));
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    for (; r < HiddenSize; r++)
+                    {
+                        var sum = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        for (nuint column = 0; column < 256; column += 8)
+                        {
+                            sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, column), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column), sum);
+                        }
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, r) = global::LstmGen.Kernels.Simd.Sum(sum);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    }
                 }
             }
 
             /// <summary>
             /// Parameter gradients with 8-float vectors, after the time loop: ∂L/∂W_ihᵀ[k] += Σ_t x_t[k]·dz_t,
-            /// ∂L/∂W_hhᵀ[j] += Σ_t h_{t-1}[j]·dz_t, ∂L/∂b_ih = ∂L/∂b_hh += Σ_t dz_t. Each gradient row is loaded into registers
-            /// once (a chunk of columns at a time), the steps' dz stream past it, and it is stored once.
+            /// ∂L/∂W_hhᵀ[j] += Σ_t h_{t-1}[j]·dz_t, ∂L/∂b_ih = ∂L/∂b_hh += Σ_t dz_t. Register blocks of
+            /// 2 gradient rows × 3 column vectors: every dz vector loaded serves 2 rows, every
+            /// broadcast scale 3 vectors (the kernel is bound by loads, not by multiply-adds). Each block's sum over the
+            /// steps starts from zero and is added to the accumulated gradient once, so two identical calls add exactly the same.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
-            public static void AccumulateParameterGradients8Lanes(ref float gradients, ref float input, int steps, ref float tape)
+            public static void AccumulateParameterGradients8Lanes2x3(ref float gradients, ref float input, int steps, ref float tape)
             {
                 ref float firstDz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength + TapeStride);
-                ref float gradient = ref gradients;
 
                 // Rows of ∂L/∂W_ihᵀ: row k is scaled by x_t[k].
-                for (nuint k = 0; k < InputSize; k++)
                 {
-                    for (nuint column = 0; column < 176; column += 88)
+                    nuint r = 0;
+                    for (; r + 2 <= InputSize; r += 2)
                     {
-                        var sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum4 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum5 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum6 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum7 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum8 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum9 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        ref float dz = ref firstDz;
-                        for (int t = 0; t < steps; t++)
+                        ref float gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, (nuint)((0 + (int)r) * GateCount));
+                        for (nuint column = 0; column < 240; column += 24)
                         {
-                            var scale = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k));
-                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column), scale, sum0);
-                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 8), scale, sum1);
-                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 16), scale, sum2);
-                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 24), scale, sum3);
-                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 32), scale, sum4);
-                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 40), scale, sum5);
-                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 48), scale, sum6);
-                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 56), scale, sum7);
-                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 64), scale, sum8);
-                            sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 72), scale, sum9);
-                            sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 80), scale, sum10);
-                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 3 vector(s) of 2 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            var sum01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            var sum02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            var sum10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            var sum11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            var sum12 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column);
+                                var d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 8);
+                                var d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 16);
+                                var u0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                sum01 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u0, sum01);
+                                sum02 = global::LstmGen.Kernels.Simd.MultiplyAdd(d2, u0, sum02);
+                                var u1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + r + 1));
+                                sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u1, sum10);
+                                sum11 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u1, sum11);
+                                sum12 = global::LstmGen.Kernels.Simd.MultiplyAdd(d2, u1, sum12);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column) + sum00, ref gradient, column);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 8) + sum01, ref gradient, column + 8);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 16) + sum02, ref gradient, column + 16);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 1 * GateCount + column) + sum10, ref gradient, 1 * GateCount + column);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 1 * GateCount + column + 8) + sum11, ref gradient, 1 * GateCount + column + 8);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 1 * GateCount + column + 16) + sum12, ref gradient, 1 * GateCount + column + 16);
                         }
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column) + sum0, ref gradient, column);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 8) + sum1, ref gradient, column + 8);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 16) + sum2, ref gradient, column + 16);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 24) + sum3, ref gradient, column + 24);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 32) + sum4, ref gradient, column + 32);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 40) + sum5, ref gradient, column + 40);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 48) + sum6, ref gradient, column + 48);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 56) + sum7, ref gradient, column + 56);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 64) + sum8, ref gradient, column + 64);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 72) + sum9, ref gradient, column + 72);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 80) + sum10, ref gradient, column + 80);
+                        {
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 2 vector(s) of 2 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            var sum01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            var sum10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            var sum11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 240);
+                                var d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 240 + 8);
+                                var u0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                sum01 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u0, sum01);
+                                var u1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + r + 1));
+                                sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u1, sum10);
+                                sum11 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u1, sum11);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 240) + sum00, ref gradient, 240);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 240 + 8) + sum01, ref gradient, 240 + 8);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 1 * GateCount + 240) + sum10, ref gradient, 1 * GateCount + 240);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 1 * GateCount + 240 + 8) + sum11, ref gradient, 1 * GateCount + 240 + 8);
+                        }
                     }
+                    for (; r < InputSize; r++)
                     {
-                        var sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum4 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum5 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum6 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum7 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum8 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum9 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        ref float dz = ref firstDz;
-                        for (int t = 0; t < steps; t++)
+                        ref float gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, (nuint)((0 + (int)r) * GateCount));
+                        for (nuint column = 0; column < 240; column += 24)
                         {
-                            var scale = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k));
-                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 176), scale, sum0);
-                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 184), scale, sum1);
-                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 192), scale, sum2);
-                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 200), scale, sum3);
-                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 208), scale, sum4);
-                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 216), scale, sum5);
-                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 224), scale, sum6);
-                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 232), scale, sum7);
-                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 240), scale, sum8);
-                            sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 248), scale, sum9);
-                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 3 vector(s) of 1 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            var sum01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            var sum02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column);
+                                var d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 8);
+                                var d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 16);
+                                var u0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                sum01 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u0, sum01);
+                                sum02 = global::LstmGen.Kernels.Simd.MultiplyAdd(d2, u0, sum02);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column) + sum00, ref gradient, column);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 8) + sum01, ref gradient, column + 8);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 16) + sum02, ref gradient, column + 16);
                         }
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 176) + sum0, ref gradient, 176);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 184) + sum1, ref gradient, 184);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 192) + sum2, ref gradient, 192);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 200) + sum3, ref gradient, 200);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 208) + sum4, ref gradient, 208);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 216) + sum5, ref gradient, 216);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 224) + sum6, ref gradient, 224);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 232) + sum7, ref gradient, 232);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 240) + sum8, ref gradient, 240);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 248) + sum9, ref gradient, 248);
+                        {
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 2 vector(s) of 1 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            var sum01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 240);
+                                var d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 240 + 8);
+                                var u0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                sum01 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u0, sum01);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 240) + sum00, ref gradient, 240);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 240 + 8) + sum01, ref gradient, 240 + 8);
+                        }
                     }
-                    gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
                 }
 
-                // Rows of ∂L/∂W_hhᵀ: row j is scaled by h_{t-1}[j], read from the previous tape row (row -1 holds h_0).
-                for (nuint j = 0; j < HiddenSize; j++)
+                // Rows of ∂L/∂W_hhᵀ: row j is scaled by h_{t-1}[j], from the previous tape row (row -1 holds h_0).
                 {
-                    for (nuint column = 0; column < 176; column += 88)
+                    nuint r = 0;
+                    for (; r + 2 <= HiddenSize; r += 2)
                     {
-                        var sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum4 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum5 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum6 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum7 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum8 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum9 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        ref float dz = ref firstDz;
-                        for (int t = 0; t < steps; t++)
+                        ref float gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, (nuint)((InputSize + (int)r) * GateCount));
+                        for (nuint column = 0; column < 240; column += 24)
                         {
-                            var scale = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j));
-                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column), scale, sum0);
-                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 8), scale, sum1);
-                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 16), scale, sum2);
-                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 24), scale, sum3);
-                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 32), scale, sum4);
-                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 40), scale, sum5);
-                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 48), scale, sum6);
-                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 56), scale, sum7);
-                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 64), scale, sum8);
-                            sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 72), scale, sum9);
-                            sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 80), scale, sum10);
-                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 3 vector(s) of 2 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            var sum01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            var sum02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            var sum10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            var sum11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            var sum12 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column);
+                                var d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 8);
+                                var d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 16);
+                                var u0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                sum01 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u0, sum01);
+                                sum02 = global::LstmGen.Kernels.Simd.MultiplyAdd(d2, u0, sum02);
+                                var u1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + r + 1));
+                                sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u1, sum10);
+                                sum11 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u1, sum11);
+                                sum12 = global::LstmGen.Kernels.Simd.MultiplyAdd(d2, u1, sum12);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column) + sum00, ref gradient, column);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 8) + sum01, ref gradient, column + 8);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 16) + sum02, ref gradient, column + 16);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 1 * GateCount + column) + sum10, ref gradient, 1 * GateCount + column);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 1 * GateCount + column + 8) + sum11, ref gradient, 1 * GateCount + column + 8);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 1 * GateCount + column + 16) + sum12, ref gradient, 1 * GateCount + column + 16);
                         }
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column) + sum0, ref gradient, column);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 8) + sum1, ref gradient, column + 8);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 16) + sum2, ref gradient, column + 16);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 24) + sum3, ref gradient, column + 24);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 32) + sum4, ref gradient, column + 32);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 40) + sum5, ref gradient, column + 40);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 48) + sum6, ref gradient, column + 48);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 56) + sum7, ref gradient, column + 56);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 64) + sum8, ref gradient, column + 64);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 72) + sum9, ref gradient, column + 72);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 80) + sum10, ref gradient, column + 80);
+                        {
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 2 vector(s) of 2 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            var sum01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            var sum10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            var sum11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 240);
+                                var d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 240 + 8);
+                                var u0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                sum01 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u0, sum01);
+                                var u1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + r + 1));
+                                sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u1, sum10);
+                                sum11 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u1, sum11);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 240) + sum00, ref gradient, 240);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 240 + 8) + sum01, ref gradient, 240 + 8);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 1 * GateCount + 240) + sum10, ref gradient, 1 * GateCount + 240);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 1 * GateCount + 240 + 8) + sum11, ref gradient, 1 * GateCount + 240 + 8);
+                        }
                     }
+                    for (; r < HiddenSize; r++)
                     {
-                        var sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum4 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum5 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum6 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum7 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum8 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum9 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        ref float dz = ref firstDz;
-                        for (int t = 0; t < steps; t++)
+                        ref float gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, (nuint)((InputSize + (int)r) * GateCount));
+                        for (nuint column = 0; column < 240; column += 24)
                         {
-                            var scale = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j));
-                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 176), scale, sum0);
-                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 184), scale, sum1);
-                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 192), scale, sum2);
-                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 200), scale, sum3);
-                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 208), scale, sum4);
-                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 216), scale, sum5);
-                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 224), scale, sum6);
-                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 232), scale, sum7);
-                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 240), scale, sum8);
-                            sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 248), scale, sum9);
-                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 3 vector(s) of 1 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            var sum01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            var sum02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column);
+                                var d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 8);
+                                var d2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 16);
+                                var u0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                sum01 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u0, sum01);
+                                sum02 = global::LstmGen.Kernels.Simd.MultiplyAdd(d2, u0, sum02);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column) + sum00, ref gradient, column);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 8) + sum01, ref gradient, column + 8);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 16) + sum02, ref gradient, column + 16);
                         }
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 176) + sum0, ref gradient, 176);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 184) + sum1, ref gradient, 184);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 192) + sum2, ref gradient, 192);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 200) + sum3, ref gradient, 200);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 208) + sum4, ref gradient, 208);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 216) + sum5, ref gradient, 216);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 224) + sum6, ref gradient, 224);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 232) + sum7, ref gradient, 232);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 240) + sum8, ref gradient, 240);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 248) + sum9, ref gradient, 248);
+                        {
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 2 vector(s) of 1 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            var sum01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 240);
+                                var d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 240 + 8);
+                                var u0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                sum01 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u0, sum01);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 240) + sum00, ref gradient, 240);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 240 + 8) + sum01, ref gradient, 240 + 8);
+                        }
                     }
-                    gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
                 }
 
                 // Both bias vectors receive Σ_t dz_t: they enter every gate pre-activation the same way.
-                ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
-                for (nuint column = 0; column < 176; column += 88)
                 {
-                    var sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var sum1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var sum2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var sum3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var sum4 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var sum5 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var sum6 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var sum7 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var sum8 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var sum9 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var sum10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    ref float dz = ref firstDz;
-                    for (int t = 0; t < steps; t++)
+                    ref float gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, (nuint)BiasIhOffset);
+                    ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, (nuint)BiasHhOffset);
+                    for (nuint column = 0; column < 176; column += 88)
                     {
-                        sum0 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column);
-                        sum1 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 8);
-                        sum2 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 16);
-                        sum3 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 24);
-                        sum4 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 32);
-                        sum5 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 40);
-                        sum6 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 48);
-                        sum7 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 56);
-                        sum8 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 64);
-                        sum9 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 72);
-                        sum10 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 80);
-                        dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        var sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum4 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum5 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum6 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum7 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum8 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum9 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        ref float dz = ref firstDz;
+                        for (int t = 0; t < steps; t++)
+                        {
+                            sum0 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column);
+                            sum1 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 8);
+                            sum2 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 16);
+                            sum3 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 24);
+                            sum4 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 32);
+                            sum5 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 40);
+                            sum6 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 48);
+                            sum7 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 56);
+                            sum8 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 64);
+                            sum9 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 72);
+                            sum10 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column + 80);
+                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        }
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column) + sum0, ref gradient, column);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column) + sum0, ref biasHh, column);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 8) + sum1, ref gradient, column + 8);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column + 8) + sum1, ref biasHh, column + 8);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 16) + sum2, ref gradient, column + 16);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column + 16) + sum2, ref biasHh, column + 16);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 24) + sum3, ref gradient, column + 24);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column + 24) + sum3, ref biasHh, column + 24);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 32) + sum4, ref gradient, column + 32);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column + 32) + sum4, ref biasHh, column + 32);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 40) + sum5, ref gradient, column + 40);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column + 40) + sum5, ref biasHh, column + 40);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 48) + sum6, ref gradient, column + 48);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column + 48) + sum6, ref biasHh, column + 48);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 56) + sum7, ref gradient, column + 56);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column + 56) + sum7, ref biasHh, column + 56);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 64) + sum8, ref gradient, column + 64);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column + 64) + sum8, ref biasHh, column + 64);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 72) + sum9, ref gradient, column + 72);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column + 72) + sum9, ref biasHh, column + 72);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 80) + sum10, ref gradient, column + 80);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column + 80) + sum10, ref biasHh, column + 80);
                     }
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column) + sum0, ref gradient, column);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column) + sum0, ref biasHh, column);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 8) + sum1, ref gradient, column + 8);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column + 8) + sum1, ref biasHh, column + 8);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 16) + sum2, ref gradient, column + 16);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column + 16) + sum2, ref biasHh, column + 16);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 24) + sum3, ref gradient, column + 24);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column + 24) + sum3, ref biasHh, column + 24);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 32) + sum4, ref gradient, column + 32);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column + 32) + sum4, ref biasHh, column + 32);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 40) + sum5, ref gradient, column + 40);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column + 40) + sum5, ref biasHh, column + 40);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 48) + sum6, ref gradient, column + 48);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column + 48) + sum6, ref biasHh, column + 48);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 56) + sum7, ref gradient, column + 56);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column + 56) + sum7, ref biasHh, column + 56);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 64) + sum8, ref gradient, column + 64);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column + 64) + sum8, ref biasHh, column + 64);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 72) + sum9, ref gradient, column + 72);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column + 72) + sum9, ref biasHh, column + 72);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, column + 80) + sum10, ref gradient, column + 80);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column + 80) + sum10, ref biasHh, column + 80);
-                }
-                {
-                    var sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var sum1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var sum2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var sum3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var sum4 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var sum5 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var sum6 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var sum7 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var sum8 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var sum9 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    ref float dz = ref firstDz;
-                    for (int t = 0; t < steps; t++)
                     {
-                        sum0 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 176);
-                        sum1 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 184);
-                        sum2 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 192);
-                        sum3 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 200);
-                        sum4 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 208);
-                        sum5 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 216);
-                        sum6 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 224);
-                        sum7 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 232);
-                        sum8 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 240);
-                        sum9 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 248);
-                        dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        var sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum4 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum5 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum6 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum7 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum8 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum9 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        ref float dz = ref firstDz;
+                        for (int t = 0; t < steps; t++)
+                        {
+                            sum0 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 176);
+                            sum1 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 184);
+                            sum2 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 192);
+                            sum3 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 200);
+                            sum4 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 208);
+                            sum5 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 216);
+                            sum6 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 224);
+                            sum7 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 232);
+                            sum8 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 240);
+                            sum9 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 248);
+                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        }
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 176) + sum0, ref gradient, 176);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 176) + sum0, ref biasHh, 176);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 184) + sum1, ref gradient, 184);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 184) + sum1, ref biasHh, 184);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 192) + sum2, ref gradient, 192);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 192) + sum2, ref biasHh, 192);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 200) + sum3, ref gradient, 200);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 200) + sum3, ref biasHh, 200);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 208) + sum4, ref gradient, 208);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 208) + sum4, ref biasHh, 208);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 216) + sum5, ref gradient, 216);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 216) + sum5, ref biasHh, 216);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 224) + sum6, ref gradient, 224);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 224) + sum6, ref biasHh, 224);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 232) + sum7, ref gradient, 232);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 232) + sum7, ref biasHh, 232);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 240) + sum8, ref gradient, 240);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 240) + sum8, ref biasHh, 240);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 248) + sum9, ref gradient, 248);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 248) + sum9, ref biasHh, 248);
                     }
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 176) + sum0, ref gradient, 176);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 176) + sum0, ref biasHh, 176);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 184) + sum1, ref gradient, 184);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 184) + sum1, ref biasHh, 184);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 192) + sum2, ref gradient, 192);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 192) + sum2, ref biasHh, 192);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 200) + sum3, ref gradient, 200);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 200) + sum3, ref biasHh, 200);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 208) + sum4, ref gradient, 208);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 208) + sum4, ref biasHh, 208);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 216) + sum5, ref gradient, 216);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 216) + sum5, ref biasHh, 216);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 224) + sum6, ref gradient, 224);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 224) + sum6, ref biasHh, 224);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 232) + sum7, ref gradient, 232);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 232) + sum7, ref biasHh, 232);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 240) + sum8, ref gradient, 240);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 240) + sum8, ref biasHh, 240);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 248) + sum9, ref gradient, 248);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 248) + sum9, ref biasHh, 248);
                 }
             }
 
             /// <summary>
-            /// ∂L/∂x_t = W_ihᵀ·dz and ∂L/∂h_{t-1} = W_hhᵀ·dz with 4-float vectors: a dot product of each contiguous row of the
-            /// transposed weights with dz (256 floats), over 4 partial sums so consecutive multiply-adds do not wait on each other.
+            /// ∂L/∂x_t = W_ihᵀ·dz and ∂L/∂h_{t-1} = W_hhᵀ·dz with 4-float vectors: one dot product per contiguous row of the
+            /// transposed weights with dz (256 floats). Rows go 4 at a time, each with its own accumulator, so every
+            /// loaded dz vector serves 4 rows; the 4 row sums then come out of one shuffle tree (Simd.SumEach) instead of 4
+            /// separate horizontal sums. Leftover rows are done one by one.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
-            public static void TransposedProducts4Lanes(ref float weights, ref float dz, ref float inputGradient, ref float hiddenGradient)
+            public static void TransposedProducts4Lanes2x3(ref float weights, ref float dz, ref float inputGradient, ref float hiddenGradient)
             {
                 ref float row = ref weights;
 
                 // Rows of W_ihᵀ give ∂L/∂x_t.
-                for (nuint k = 0; k < InputSize; k++)
                 {
-                    var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var sum1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var sum2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var sum3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    for (nuint column = 0; column < 256; column += 16)
+                    nuint r = 0;
+                    for (; r + 4 <= InputSize; r += 4)
                     {
-                        sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column), sum0);
-                        sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column + 4), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 4), sum1);
-                        sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column + 8), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 8), sum2);
-                        sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column + 12), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 12), sum3);
+                        // sum{k} accumulates row r + k.
+                        var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        for (nuint column = 0; column < 256; column += 4)
+                        {
+                            var d = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column);
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column), d, sum0);
+                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 1 * GateCount + column), d, sum1);
+                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 2 * GateCount + column), d, sum2);
+                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 3 * GateCount + column), d, sum3);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::LstmGen.Kernels.Simd.SumEach(sum0, sum1, sum2, sum3), ref inputGradient, r);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)(4 * GateCount));
                     }
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, k) = global::LstmGen.Kernels.Simd.Sum((sum0 + sum1) + (sum2 + sum3));
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    for (; r < InputSize; r++)
+                    {
+                        var sum = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        for (nuint column = 0; column < 256; column += 4)
+                        {
+                            sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column), sum);
+                        }
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, r) = global::LstmGen.Kernels.Simd.Sum(sum);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    }
                 }
 
                 // Rows of W_hhᵀ (right after W_ihᵀ) give ∂L/∂h_{t-1}.
-                for (nuint j = 0; j < HiddenSize; j++)
                 {
-                    var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var sum1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var sum2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var sum3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    for (nuint column = 0; column < 256; column += 16)
+                    nuint r = 0;
+                    for (; r + 4 <= HiddenSize; r += 4)
                     {
-                        sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column), sum0);
-                        sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column + 4), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 4), sum1);
-                        sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column + 8), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 8), sum2);
-                        sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column + 12), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 12), sum3);
+                        // sum{k} accumulates row r + k.
+                        var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        for (nuint column = 0; column < 256; column += 4)
+                        {
+                            var d = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column);
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column), d, sum0);
+                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 1 * GateCount + column), d, sum1);
+                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 2 * GateCount + column), d, sum2);
+                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 3 * GateCount + column), d, sum3);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::LstmGen.Kernels.Simd.SumEach(sum0, sum1, sum2, sum3), ref hiddenGradient, r);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)(4 * GateCount));
                     }
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, j) = global::LstmGen.Kernels.Simd.Sum((sum0 + sum1) + (sum2 + sum3));
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    for (; r < HiddenSize; r++)
+                    {
+                        var sum = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        for (nuint column = 0; column < 256; column += 4)
+                        {
+                            sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column), sum);
+                        }
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, r) = global::LstmGen.Kernels.Simd.Sum(sum);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    }
                 }
             }
 
             /// <summary>
             /// Parameter gradients with 4-float vectors, after the time loop: ∂L/∂W_ihᵀ[k] += Σ_t x_t[k]·dz_t,
-            /// ∂L/∂W_hhᵀ[j] += Σ_t h_{t-1}[j]·dz_t, ∂L/∂b_ih = ∂L/∂b_hh += Σ_t dz_t. Each gradient row is loaded into registers
-            /// once (a chunk of columns at a time), the steps' dz stream past it, and it is stored once.
+            /// ∂L/∂W_hhᵀ[j] += Σ_t h_{t-1}[j]·dz_t, ∂L/∂b_ih = ∂L/∂b_hh += Σ_t dz_t. Register blocks of
+            /// 2 gradient rows × 3 column vectors: every dz vector loaded serves 2 rows, every
+            /// broadcast scale 3 vectors (the kernel is bound by loads, not by multiply-adds). Each block's sum over the
+            /// steps starts from zero and is added to the accumulated gradient once, so two identical calls add exactly the same.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
-            public static void AccumulateParameterGradients4Lanes(ref float gradients, ref float input, int steps, ref float tape)
+            public static void AccumulateParameterGradients4Lanes2x3(ref float gradients, ref float input, int steps, ref float tape)
             {
                 ref float firstDz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength + TapeStride);
-                ref float gradient = ref gradients;
 
                 // Rows of ∂L/∂W_ihᵀ: row k is scaled by x_t[k].
-                for (nuint k = 0; k < InputSize; k++)
                 {
-                    for (nuint column = 0; column < 220; column += 44)
+                    nuint r = 0;
+                    for (; r + 2 <= InputSize; r += 2)
                     {
-                        var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum4 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum5 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum6 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum7 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum8 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum9 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        ref float dz = ref firstDz;
-                        for (int t = 0; t < steps; t++)
+                        ref float gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, (nuint)((0 + (int)r) * GateCount));
+                        for (nuint column = 0; column < 252; column += 12)
                         {
-                            var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k));
-                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column), scale, sum0);
-                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 4), scale, sum1);
-                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 8), scale, sum2);
-                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 12), scale, sum3);
-                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 16), scale, sum4);
-                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 20), scale, sum5);
-                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 24), scale, sum6);
-                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 28), scale, sum7);
-                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 32), scale, sum8);
-                            sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 36), scale, sum9);
-                            sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 40), scale, sum10);
-                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 3 vector(s) of 2 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            var sum01 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            var sum02 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            var sum10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            var sum11 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            var sum12 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column);
+                                var d1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 4);
+                                var d2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 8);
+                                var u0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                sum01 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u0, sum01);
+                                sum02 = global::LstmGen.Kernels.Simd.MultiplyAdd(d2, u0, sum02);
+                                var u1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + r + 1));
+                                sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u1, sum10);
+                                sum11 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u1, sum11);
+                                sum12 = global::LstmGen.Kernels.Simd.MultiplyAdd(d2, u1, sum12);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column) + sum00, ref gradient, column);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 4) + sum01, ref gradient, column + 4);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 8) + sum02, ref gradient, column + 8);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 1 * GateCount + column) + sum10, ref gradient, 1 * GateCount + column);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 1 * GateCount + column + 4) + sum11, ref gradient, 1 * GateCount + column + 4);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 1 * GateCount + column + 8) + sum12, ref gradient, 1 * GateCount + column + 8);
                         }
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column) + sum0, ref gradient, column);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 4) + sum1, ref gradient, column + 4);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 8) + sum2, ref gradient, column + 8);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 12) + sum3, ref gradient, column + 12);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 16) + sum4, ref gradient, column + 16);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 20) + sum5, ref gradient, column + 20);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 24) + sum6, ref gradient, column + 24);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 28) + sum7, ref gradient, column + 28);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 32) + sum8, ref gradient, column + 32);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 36) + sum9, ref gradient, column + 36);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 40) + sum10, ref gradient, column + 40);
+                        {
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 1 vector(s) of 2 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            var sum10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 252);
+                                var u0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                var u1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + r + 1));
+                                sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u1, sum10);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 252) + sum00, ref gradient, 252);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 1 * GateCount + 252) + sum10, ref gradient, 1 * GateCount + 252);
+                        }
                     }
+                    for (; r < InputSize; r++)
                     {
-                        var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum4 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum5 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum6 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum7 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum8 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        ref float dz = ref firstDz;
-                        for (int t = 0; t < steps; t++)
+                        ref float gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, (nuint)((0 + (int)r) * GateCount));
+                        for (nuint column = 0; column < 252; column += 12)
                         {
-                            var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k));
-                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 220), scale, sum0);
-                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 224), scale, sum1);
-                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 228), scale, sum2);
-                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 232), scale, sum3);
-                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 236), scale, sum4);
-                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 240), scale, sum5);
-                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 244), scale, sum6);
-                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 248), scale, sum7);
-                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 252), scale, sum8);
-                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 3 vector(s) of 1 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            var sum01 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            var sum02 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column);
+                                var d1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 4);
+                                var d2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 8);
+                                var u0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                sum01 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u0, sum01);
+                                sum02 = global::LstmGen.Kernels.Simd.MultiplyAdd(d2, u0, sum02);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column) + sum00, ref gradient, column);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 4) + sum01, ref gradient, column + 4);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 8) + sum02, ref gradient, column + 8);
                         }
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 220) + sum0, ref gradient, 220);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 224) + sum1, ref gradient, 224);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 228) + sum2, ref gradient, 228);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 232) + sum3, ref gradient, 232);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 236) + sum4, ref gradient, 236);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 240) + sum5, ref gradient, 240);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 244) + sum6, ref gradient, 244);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 248) + sum7, ref gradient, 248);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 252) + sum8, ref gradient, 252);
+                        {
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 1 vector(s) of 1 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 252);
+                                var u0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 252) + sum00, ref gradient, 252);
+                        }
                     }
-                    gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
                 }
 
-                // Rows of ∂L/∂W_hhᵀ: row j is scaled by h_{t-1}[j], read from the previous tape row (row -1 holds h_0).
-                for (nuint j = 0; j < HiddenSize; j++)
+                // Rows of ∂L/∂W_hhᵀ: row j is scaled by h_{t-1}[j], from the previous tape row (row -1 holds h_0).
                 {
-                    for (nuint column = 0; column < 220; column += 44)
+                    nuint r = 0;
+                    for (; r + 2 <= HiddenSize; r += 2)
                     {
-                        var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum4 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum5 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum6 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum7 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum8 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum9 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        ref float dz = ref firstDz;
-                        for (int t = 0; t < steps; t++)
+                        ref float gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, (nuint)((InputSize + (int)r) * GateCount));
+                        for (nuint column = 0; column < 252; column += 12)
                         {
-                            var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j));
-                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column), scale, sum0);
-                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 4), scale, sum1);
-                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 8), scale, sum2);
-                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 12), scale, sum3);
-                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 16), scale, sum4);
-                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 20), scale, sum5);
-                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 24), scale, sum6);
-                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 28), scale, sum7);
-                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 32), scale, sum8);
-                            sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 36), scale, sum9);
-                            sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 40), scale, sum10);
-                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 3 vector(s) of 2 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            var sum01 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            var sum02 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            var sum10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            var sum11 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            var sum12 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column);
+                                var d1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 4);
+                                var d2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 8);
+                                var u0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                sum01 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u0, sum01);
+                                sum02 = global::LstmGen.Kernels.Simd.MultiplyAdd(d2, u0, sum02);
+                                var u1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + r + 1));
+                                sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u1, sum10);
+                                sum11 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u1, sum11);
+                                sum12 = global::LstmGen.Kernels.Simd.MultiplyAdd(d2, u1, sum12);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column) + sum00, ref gradient, column);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 4) + sum01, ref gradient, column + 4);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 8) + sum02, ref gradient, column + 8);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 1 * GateCount + column) + sum10, ref gradient, 1 * GateCount + column);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 1 * GateCount + column + 4) + sum11, ref gradient, 1 * GateCount + column + 4);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 1 * GateCount + column + 8) + sum12, ref gradient, 1 * GateCount + column + 8);
                         }
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column) + sum0, ref gradient, column);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 4) + sum1, ref gradient, column + 4);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 8) + sum2, ref gradient, column + 8);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 12) + sum3, ref gradient, column + 12);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 16) + sum4, ref gradient, column + 16);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 20) + sum5, ref gradient, column + 20);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 24) + sum6, ref gradient, column + 24);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 28) + sum7, ref gradient, column + 28);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 32) + sum8, ref gradient, column + 32);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 36) + sum9, ref gradient, column + 36);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 40) + sum10, ref gradient, column + 40);
+                        {
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 1 vector(s) of 2 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            var sum10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 252);
+                                var u0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                var u1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + r + 1));
+                                sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u1, sum10);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 252) + sum00, ref gradient, 252);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 1 * GateCount + 252) + sum10, ref gradient, 1 * GateCount + 252);
+                        }
                     }
+                    for (; r < HiddenSize; r++)
                     {
-                        var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum4 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum5 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum6 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum7 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum8 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        ref float dz = ref firstDz;
-                        for (int t = 0; t < steps; t++)
+                        ref float gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, (nuint)((InputSize + (int)r) * GateCount));
+                        for (nuint column = 0; column < 252; column += 12)
                         {
-                            var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j));
-                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 220), scale, sum0);
-                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 224), scale, sum1);
-                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 228), scale, sum2);
-                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 232), scale, sum3);
-                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 236), scale, sum4);
-                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 240), scale, sum5);
-                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 244), scale, sum6);
-                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 248), scale, sum7);
-                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 252), scale, sum8);
-                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 3 vector(s) of 1 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            var sum01 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            var sum02 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column);
+                                var d1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 4);
+                                var d2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 8);
+                                var u0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                sum01 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u0, sum01);
+                                sum02 = global::LstmGen.Kernels.Simd.MultiplyAdd(d2, u0, sum02);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column) + sum00, ref gradient, column);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 4) + sum01, ref gradient, column + 4);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 8) + sum02, ref gradient, column + 8);
                         }
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 220) + sum0, ref gradient, 220);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 224) + sum1, ref gradient, 224);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 228) + sum2, ref gradient, 228);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 232) + sum3, ref gradient, 232);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 236) + sum4, ref gradient, 236);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 240) + sum5, ref gradient, 240);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 244) + sum6, ref gradient, 244);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 248) + sum7, ref gradient, 248);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 252) + sum8, ref gradient, 252);
+                        {
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 1 vector(s) of 1 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 252);
+                                var u0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 252) + sum00, ref gradient, 252);
+                        }
                     }
-                    gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
                 }
 
                 // Both bias vectors receive Σ_t dz_t: they enter every gate pre-activation the same way.
-                ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
-                for (nuint column = 0; column < 220; column += 44)
                 {
-                    var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var sum1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var sum2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var sum3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var sum4 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var sum5 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var sum6 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var sum7 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var sum8 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var sum9 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var sum10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    ref float dz = ref firstDz;
-                    for (int t = 0; t < steps; t++)
+                    ref float gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, (nuint)BiasIhOffset);
+                    ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, (nuint)BiasHhOffset);
+                    for (nuint column = 0; column < 220; column += 44)
                     {
-                        sum0 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column);
-                        sum1 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 4);
-                        sum2 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 8);
-                        sum3 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 12);
-                        sum4 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 16);
-                        sum5 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 20);
-                        sum6 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 24);
-                        sum7 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 28);
-                        sum8 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 32);
-                        sum9 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 36);
-                        sum10 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 40);
-                        dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum4 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum5 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum6 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum7 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum8 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum9 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        ref float dz = ref firstDz;
+                        for (int t = 0; t < steps; t++)
+                        {
+                            sum0 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column);
+                            sum1 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 4);
+                            sum2 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 8);
+                            sum3 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 12);
+                            sum4 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 16);
+                            sum5 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 20);
+                            sum6 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 24);
+                            sum7 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 28);
+                            sum8 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 32);
+                            sum9 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 36);
+                            sum10 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 40);
+                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column) + sum0, ref gradient, column);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column) + sum0, ref biasHh, column);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 4) + sum1, ref gradient, column + 4);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 4) + sum1, ref biasHh, column + 4);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 8) + sum2, ref gradient, column + 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 8) + sum2, ref biasHh, column + 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 12) + sum3, ref gradient, column + 12);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 12) + sum3, ref biasHh, column + 12);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 16) + sum4, ref gradient, column + 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 16) + sum4, ref biasHh, column + 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 20) + sum5, ref gradient, column + 20);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 20) + sum5, ref biasHh, column + 20);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 24) + sum6, ref gradient, column + 24);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 24) + sum6, ref biasHh, column + 24);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 28) + sum7, ref gradient, column + 28);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 28) + sum7, ref biasHh, column + 28);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 32) + sum8, ref gradient, column + 32);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 32) + sum8, ref biasHh, column + 32);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 36) + sum9, ref gradient, column + 36);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 36) + sum9, ref biasHh, column + 36);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 40) + sum10, ref gradient, column + 40);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 40) + sum10, ref biasHh, column + 40);
                     }
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column) + sum0, ref gradient, column);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column) + sum0, ref biasHh, column);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 4) + sum1, ref gradient, column + 4);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 4) + sum1, ref biasHh, column + 4);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 8) + sum2, ref gradient, column + 8);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 8) + sum2, ref biasHh, column + 8);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 12) + sum3, ref gradient, column + 12);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 12) + sum3, ref biasHh, column + 12);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 16) + sum4, ref gradient, column + 16);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 16) + sum4, ref biasHh, column + 16);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 20) + sum5, ref gradient, column + 20);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 20) + sum5, ref biasHh, column + 20);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 24) + sum6, ref gradient, column + 24);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 24) + sum6, ref biasHh, column + 24);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 28) + sum7, ref gradient, column + 28);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 28) + sum7, ref biasHh, column + 28);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 32) + sum8, ref gradient, column + 32);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 32) + sum8, ref biasHh, column + 32);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 36) + sum9, ref gradient, column + 36);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 36) + sum9, ref biasHh, column + 36);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 40) + sum10, ref gradient, column + 40);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 40) + sum10, ref biasHh, column + 40);
-                }
-                {
-                    var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var sum1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var sum2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var sum3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var sum4 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var sum5 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var sum6 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var sum7 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var sum8 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    ref float dz = ref firstDz;
-                    for (int t = 0; t < steps; t++)
                     {
-                        sum0 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 220);
-                        sum1 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 224);
-                        sum2 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 228);
-                        sum3 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 232);
-                        sum4 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 236);
-                        sum5 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 240);
-                        sum6 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 244);
-                        sum7 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 248);
-                        sum8 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 252);
-                        dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum4 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum5 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum6 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum7 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum8 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        ref float dz = ref firstDz;
+                        for (int t = 0; t < steps; t++)
+                        {
+                            sum0 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 220);
+                            sum1 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 224);
+                            sum2 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 228);
+                            sum3 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 232);
+                            sum4 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 236);
+                            sum5 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 240);
+                            sum6 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 244);
+                            sum7 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 248);
+                            sum8 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 252);
+                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 220) + sum0, ref gradient, 220);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 220) + sum0, ref biasHh, 220);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 224) + sum1, ref gradient, 224);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 224) + sum1, ref biasHh, 224);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 228) + sum2, ref gradient, 228);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 228) + sum2, ref biasHh, 228);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 232) + sum3, ref gradient, 232);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 232) + sum3, ref biasHh, 232);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 236) + sum4, ref gradient, 236);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 236) + sum4, ref biasHh, 236);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 240) + sum5, ref gradient, 240);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 240) + sum5, ref biasHh, 240);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 244) + sum6, ref gradient, 244);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 244) + sum6, ref biasHh, 244);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 248) + sum7, ref gradient, 248);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 248) + sum7, ref biasHh, 248);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 252) + sum8, ref gradient, 252);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 252) + sum8, ref biasHh, 252);
                     }
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 220) + sum0, ref gradient, 220);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 220) + sum0, ref biasHh, 220);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 224) + sum1, ref gradient, 224);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 224) + sum1, ref biasHh, 224);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 228) + sum2, ref gradient, 228);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 228) + sum2, ref biasHh, 228);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 232) + sum3, ref gradient, 232);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 232) + sum3, ref biasHh, 232);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 236) + sum4, ref gradient, 236);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 236) + sum4, ref biasHh, 236);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 240) + sum5, ref gradient, 240);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 240) + sum5, ref biasHh, 240);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 244) + sum6, ref gradient, 244);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 244) + sum6, ref biasHh, 244);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 248) + sum7, ref gradient, 248);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 248) + sum7, ref biasHh, 248);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 252) + sum8, ref gradient, 252);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 252) + sum8, ref biasHh, 252);
                 }
             }
 
@@ -1725,7 +1959,7 @@ namespace Contoso.Forecasting
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
-            public static void BackwardSequence16Lanes4Groups16LaneColumns(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient)
+            public static void BackwardSequence16Lanes4GroupsColumns16Lanes4x4(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient)
             {
                 // hiddenGradient holds ∂L/∂h (H floats), followed by ∂L/∂c (H floats); both are updated step by step.
                 ref float cellGradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, HiddenSize);
@@ -1733,10 +1967,10 @@ namespace Contoso.Forecasting
                 {
                     ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, (nuint)(TapeHeaderLength + (t + 1) * TapeStride));
                     CellBackward16Lanes4Groups(ref row, ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref row, TapeStride), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, (nuint)(t * HiddenSize)), ref hiddenGradient, ref cellGradient);
-                    TransposedProducts16Lanes(ref weights, ref row, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, (nuint)(t * InputSize)), ref hiddenGradient);
+                    TransposedProducts16Lanes4x4(ref weights, ref row, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, (nuint)(t * InputSize)), ref hiddenGradient);
                 }
 
-                AccumulateParameterGradients16Lanes(ref gradients, ref input, steps, ref tape);
+                AccumulateParameterGradients16Lanes4x4(ref gradients, ref input, steps, ref tape);
             }
 
             /// <summary>
@@ -1747,7 +1981,7 @@ namespace Contoso.Forecasting
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
-            public static void BackwardSequence8Lanes3Groups8LaneColumns(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient)
+            public static void BackwardSequence8Lanes3GroupsColumns8Lanes2x3(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient)
             {
                 // hiddenGradient holds ∂L/∂h (H floats), followed by ∂L/∂c (H floats); both are updated step by step.
                 ref float cellGradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, HiddenSize);
@@ -1755,10 +1989,10 @@ namespace Contoso.Forecasting
                 {
                     ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, (nuint)(TapeHeaderLength + (t + 1) * TapeStride));
                     CellBackward8Lanes3Groups(ref row, ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref row, TapeStride), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, (nuint)(t * HiddenSize)), ref hiddenGradient, ref cellGradient);
-                    TransposedProducts8Lanes(ref weights, ref row, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, (nuint)(t * InputSize)), ref hiddenGradient);
+                    TransposedProducts8Lanes2x3(ref weights, ref row, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, (nuint)(t * InputSize)), ref hiddenGradient);
                 }
 
-                AccumulateParameterGradients8Lanes(ref gradients, ref input, steps, ref tape);
+                AccumulateParameterGradients8Lanes2x3(ref gradients, ref input, steps, ref tape);
             }
 
             /// <summary>
@@ -1769,7 +2003,7 @@ namespace Contoso.Forecasting
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
-            public static void BackwardSequence4Lanes3Groups4LaneColumns(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient)
+            public static void BackwardSequence4Lanes3GroupsColumns4Lanes2x3(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient)
             {
                 // hiddenGradient holds ∂L/∂h (H floats), followed by ∂L/∂c (H floats); both are updated step by step.
                 ref float cellGradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, HiddenSize);
@@ -1777,10 +2011,10 @@ namespace Contoso.Forecasting
                 {
                     ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, (nuint)(TapeHeaderLength + (t + 1) * TapeStride));
                     CellBackward4Lanes3Groups(ref row, ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref row, TapeStride), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, (nuint)(t * HiddenSize)), ref hiddenGradient, ref cellGradient);
-                    TransposedProducts4Lanes(ref weights, ref row, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, (nuint)(t * InputSize)), ref hiddenGradient);
+                    TransposedProducts4Lanes2x3(ref weights, ref row, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, (nuint)(t * InputSize)), ref hiddenGradient);
                 }
 
-                AccumulateParameterGradients4Lanes(ref gradients, ref input, steps, ref tape);
+                AccumulateParameterGradients4Lanes2x3(ref gradients, ref input, steps, ref tape);
             }
 
             /// <summary>
@@ -1805,19 +2039,384 @@ namespace Contoso.Forecasting
                 AccumulateParameterGradientsScalar(ref gradients, ref input, steps, ref tape);
             }
 
+            /// <summary>
+            /// The input part of <paramref name="steps"/> consecutive steps, before their recurrence:
+            /// projected[s·4H + c] = b_ih[c] + b_hh[c] + Σ_k x_s[k]·W_ihᵀ[k, c]. It does not depend on h, so the work is
+            /// register-blocked over time as well: 4 steps × 4 column vectors of 16 floats share every loaded weight vector.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void ProjectInputs16Lanes4x4(ref float weights, ref float input, int steps, ref float projected)
+            {
+                ref float biasIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasIhOffset);
+                ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasHhOffset);
+
+                // Columns 0..255, 4 vectors at a time.
+                for (nuint column = 0; column < 256; column += 64)
+                {
+                    int s;
+                    // 4 steps at a time: acc{step}{vector}.
+                    for (s = 0; s + 4 <= steps; s += 4)
+                    {
+                        var acc00 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, column) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, column);
+                        var acc01 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, column + 16) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, column + 16);
+                        var acc02 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, column + 32) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, column + 32);
+                        var acc03 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, column + 48) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, column + 48);
+                        var acc10 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, column) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, column);
+                        var acc11 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, column + 16) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, column + 16);
+                        var acc12 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, column + 32) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, column + 32);
+                        var acc13 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, column + 48) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, column + 48);
+                        var acc20 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, column) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, column);
+                        var acc21 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, column + 16) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, column + 16);
+                        var acc22 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, column + 32) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, column + 32);
+                        var acc23 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, column + 48) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, column + 48);
+                        var acc30 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, column) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, column);
+                        var acc31 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, column + 16) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, column + 16);
+                        var acc32 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, column + 32) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, column + 32);
+                        var acc33 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, column + 48) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, column + 48);
+                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(s * InputSize));
+                        ref float row = ref weights;
+                        for (nuint k = 0; k < InputSize; k++)
+                        {
+                            var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, column);
+                            var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, column + 16);
+                            var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, column + 32);
+                            var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, column + 48);
+                            var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
+                            acc00 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x0, acc00);
+                            acc01 = global::LstmGen.Kernels.Simd.MultiplyAdd(w1, x0, acc01);
+                            acc02 = global::LstmGen.Kernels.Simd.MultiplyAdd(w2, x0, acc02);
+                            acc03 = global::LstmGen.Kernels.Simd.MultiplyAdd(w3, x0, acc03);
+                            var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * InputSize + (int)k));
+                            acc10 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x1, acc10);
+                            acc11 = global::LstmGen.Kernels.Simd.MultiplyAdd(w1, x1, acc11);
+                            acc12 = global::LstmGen.Kernels.Simd.MultiplyAdd(w2, x1, acc12);
+                            acc13 = global::LstmGen.Kernels.Simd.MultiplyAdd(w3, x1, acc13);
+                            var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2 * InputSize + (int)k));
+                            acc20 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x2, acc20);
+                            acc21 = global::LstmGen.Kernels.Simd.MultiplyAdd(w1, x2, acc21);
+                            acc22 = global::LstmGen.Kernels.Simd.MultiplyAdd(w2, x2, acc22);
+                            acc23 = global::LstmGen.Kernels.Simd.MultiplyAdd(w3, x2, acc23);
+                            var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3 * InputSize + (int)k));
+                            acc30 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x3, acc30);
+                            acc31 = global::LstmGen.Kernels.Simd.MultiplyAdd(w1, x3, acc31);
+                            acc32 = global::LstmGen.Kernels.Simd.MultiplyAdd(w2, x3, acc32);
+                            acc33 = global::LstmGen.Kernels.Simd.MultiplyAdd(w3, x3, acc33);
+                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                        }
+                        ref float out0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc00, ref out0, column);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc01, ref out0, column + 16);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc02, ref out0, column + 32);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc03, ref out0, column + 48);
+                        ref float out1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)((s + 1) * GateCount));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc10, ref out1, column);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc11, ref out1, column + 16);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc12, ref out1, column + 32);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc13, ref out1, column + 48);
+                        ref float out2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)((s + 2) * GateCount));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc20, ref out2, column);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc21, ref out2, column + 16);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc22, ref out2, column + 32);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc23, ref out2, column + 48);
+                        ref float out3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)((s + 3) * GateCount));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc30, ref out3, column);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc31, ref out3, column + 16);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc32, ref out3, column + 32);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc33, ref out3, column + 48);
+                    }
+                    // The remaining steps, one at a time.
+                    for (; s < steps; s++)
+                    {
+                        var acc00 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, column) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, column);
+                        var acc01 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, column + 16) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, column + 16);
+                        var acc02 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, column + 32) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, column + 32);
+                        var acc03 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, column + 48) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, column + 48);
+                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(s * InputSize));
+                        ref float row = ref weights;
+                        for (nuint k = 0; k < InputSize; k++)
+                        {
+                            var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, column);
+                            var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, column + 16);
+                            var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, column + 32);
+                            var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, column + 48);
+                            var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
+                            acc00 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x0, acc00);
+                            acc01 = global::LstmGen.Kernels.Simd.MultiplyAdd(w1, x0, acc01);
+                            acc02 = global::LstmGen.Kernels.Simd.MultiplyAdd(w2, x0, acc02);
+                            acc03 = global::LstmGen.Kernels.Simd.MultiplyAdd(w3, x0, acc03);
+                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                        }
+                        ref float out0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc00, ref out0, column);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc01, ref out0, column + 16);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc02, ref out0, column + 32);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc03, ref out0, column + 48);
+                    }
+                }
+            }
+
+            /// <summary>
+            /// The input part of <paramref name="steps"/> consecutive steps, before their recurrence:
+            /// projected[s·4H + c] = b_ih[c] + b_hh[c] + Σ_k x_s[k]·W_ihᵀ[k, c]. It does not depend on h, so the work is
+            /// register-blocked over time as well: 2 steps × 3 column vectors of 8 floats share every loaded weight vector.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void ProjectInputs8Lanes2x3(ref float weights, ref float input, int steps, ref float projected)
+            {
+                ref float biasIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasIhOffset);
+                ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasHhOffset);
+
+                // Columns 0..239, 3 vectors at a time.
+                for (nuint column = 0; column < 240; column += 24)
+                {
+                    int s;
+                    // 2 steps at a time: acc{step}{vector}.
+                    for (s = 0; s + 2 <= steps; s += 2)
+                    {
+                        var acc00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, column) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column);
+                        var acc01 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, column + 8) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column + 8);
+                        var acc02 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, column + 16) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column + 16);
+                        var acc10 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, column) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column);
+                        var acc11 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, column + 8) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column + 8);
+                        var acc12 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, column + 16) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column + 16);
+                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(s * InputSize));
+                        ref float row = ref weights;
+                        for (nuint k = 0; k < InputSize; k++)
+                        {
+                            var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, column);
+                            var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, column + 8);
+                            var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, column + 16);
+                            var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
+                            acc00 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x0, acc00);
+                            acc01 = global::LstmGen.Kernels.Simd.MultiplyAdd(w1, x0, acc01);
+                            acc02 = global::LstmGen.Kernels.Simd.MultiplyAdd(w2, x0, acc02);
+                            var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * InputSize + (int)k));
+                            acc10 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x1, acc10);
+                            acc11 = global::LstmGen.Kernels.Simd.MultiplyAdd(w1, x1, acc11);
+                            acc12 = global::LstmGen.Kernels.Simd.MultiplyAdd(w2, x1, acc12);
+                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                        }
+                        ref float out0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc00, ref out0, column);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc01, ref out0, column + 8);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc02, ref out0, column + 16);
+                        ref float out1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)((s + 1) * GateCount));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc10, ref out1, column);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc11, ref out1, column + 8);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc12, ref out1, column + 16);
+                    }
+                    // The remaining steps, one at a time.
+                    for (; s < steps; s++)
+                    {
+                        var acc00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, column) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column);
+                        var acc01 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, column + 8) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column + 8);
+                        var acc02 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, column + 16) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, column + 16);
+                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(s * InputSize));
+                        ref float row = ref weights;
+                        for (nuint k = 0; k < InputSize; k++)
+                        {
+                            var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, column);
+                            var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, column + 8);
+                            var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, column + 16);
+                            var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
+                            acc00 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x0, acc00);
+                            acc01 = global::LstmGen.Kernels.Simd.MultiplyAdd(w1, x0, acc01);
+                            acc02 = global::LstmGen.Kernels.Simd.MultiplyAdd(w2, x0, acc02);
+                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                        }
+                        ref float out0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc00, ref out0, column);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc01, ref out0, column + 8);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc02, ref out0, column + 16);
+                    }
+                }
+
+                // Columns 240..255.
+                {
+                    int s;
+                    // 2 steps at a time: acc{step}{vector}.
+                    for (s = 0; s + 2 <= steps; s += 2)
+                    {
+                        var acc00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 240) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 240);
+                        var acc01 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 240 + 8) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 240 + 8);
+                        var acc10 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 240) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 240);
+                        var acc11 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 240 + 8) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 240 + 8);
+                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(s * InputSize));
+                        ref float row = ref weights;
+                        for (nuint k = 0; k < InputSize; k++)
+                        {
+                            var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 240);
+                            var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 240 + 8);
+                            var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
+                            acc00 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x0, acc00);
+                            acc01 = global::LstmGen.Kernels.Simd.MultiplyAdd(w1, x0, acc01);
+                            var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * InputSize + (int)k));
+                            acc10 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x1, acc10);
+                            acc11 = global::LstmGen.Kernels.Simd.MultiplyAdd(w1, x1, acc11);
+                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                        }
+                        ref float out0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc00, ref out0, 240);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc01, ref out0, 240 + 8);
+                        ref float out1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)((s + 1) * GateCount));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc10, ref out1, 240);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc11, ref out1, 240 + 8);
+                    }
+                    // The remaining steps, one at a time.
+                    for (; s < steps; s++)
+                    {
+                        var acc00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 240) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 240);
+                        var acc01 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 240 + 8) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 240 + 8);
+                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(s * InputSize));
+                        ref float row = ref weights;
+                        for (nuint k = 0; k < InputSize; k++)
+                        {
+                            var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 240);
+                            var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 240 + 8);
+                            var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
+                            acc00 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x0, acc00);
+                            acc01 = global::LstmGen.Kernels.Simd.MultiplyAdd(w1, x0, acc01);
+                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                        }
+                        ref float out0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc00, ref out0, 240);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc01, ref out0, 240 + 8);
+                    }
+                }
+            }
+
+            /// <summary>
+            /// The input part of <paramref name="steps"/> consecutive steps, before their recurrence:
+            /// projected[s·4H + c] = b_ih[c] + b_hh[c] + Σ_k x_s[k]·W_ihᵀ[k, c]. It does not depend on h, so the work is
+            /// register-blocked over time as well: 2 steps × 3 column vectors of 4 floats share every loaded weight vector.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void ProjectInputs4Lanes2x3(ref float weights, ref float input, int steps, ref float projected)
+            {
+                ref float biasIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasIhOffset);
+                ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasHhOffset);
+
+                // Columns 0..251, 3 vectors at a time.
+                for (nuint column = 0; column < 252; column += 12)
+                {
+                    int s;
+                    // 2 steps at a time: acc{step}{vector}.
+                    for (s = 0; s + 2 <= steps; s += 2)
+                    {
+                        var acc00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, column) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column);
+                        var acc01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, column + 4) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 4);
+                        var acc02 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, column + 8) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 8);
+                        var acc10 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, column) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column);
+                        var acc11 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, column + 4) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 4);
+                        var acc12 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, column + 8) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 8);
+                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(s * InputSize));
+                        ref float row = ref weights;
+                        for (nuint k = 0; k < InputSize; k++)
+                        {
+                            var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column);
+                            var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column + 4);
+                            var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column + 8);
+                            var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
+                            acc00 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x0, acc00);
+                            acc01 = global::LstmGen.Kernels.Simd.MultiplyAdd(w1, x0, acc01);
+                            acc02 = global::LstmGen.Kernels.Simd.MultiplyAdd(w2, x0, acc02);
+                            var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * InputSize + (int)k));
+                            acc10 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x1, acc10);
+                            acc11 = global::LstmGen.Kernels.Simd.MultiplyAdd(w1, x1, acc11);
+                            acc12 = global::LstmGen.Kernels.Simd.MultiplyAdd(w2, x1, acc12);
+                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                        }
+                        ref float out0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc00, ref out0, column);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc01, ref out0, column + 4);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc02, ref out0, column + 8);
+                        ref float out1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)((s + 1) * GateCount));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc10, ref out1, column);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc11, ref out1, column + 4);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc12, ref out1, column + 8);
+                    }
+                    // The remaining steps, one at a time.
+                    for (; s < steps; s++)
+                    {
+                        var acc00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, column) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column);
+                        var acc01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, column + 4) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 4);
+                        var acc02 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, column + 8) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 8);
+                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(s * InputSize));
+                        ref float row = ref weights;
+                        for (nuint k = 0; k < InputSize; k++)
+                        {
+                            var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column);
+                            var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column + 4);
+                            var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column + 8);
+                            var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
+                            acc00 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x0, acc00);
+                            acc01 = global::LstmGen.Kernels.Simd.MultiplyAdd(w1, x0, acc01);
+                            acc02 = global::LstmGen.Kernels.Simd.MultiplyAdd(w2, x0, acc02);
+                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                        }
+                        ref float out0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc00, ref out0, column);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc01, ref out0, column + 4);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc02, ref out0, column + 8);
+                    }
+                }
+
+                // Columns 252..255.
+                {
+                    int s;
+                    // 2 steps at a time: acc{step}{vector}.
+                    for (s = 0; s + 2 <= steps; s += 2)
+                    {
+                        var acc00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 252) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 252);
+                        var acc10 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 252) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 252);
+                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(s * InputSize));
+                        ref float row = ref weights;
+                        for (nuint k = 0; k < InputSize; k++)
+                        {
+                            var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 252);
+                            var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
+                            acc00 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x0, acc00);
+                            var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * InputSize + (int)k));
+                            acc10 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x1, acc10);
+                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                        }
+                        ref float out0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc00, ref out0, 252);
+                        ref float out1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)((s + 1) * GateCount));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc10, ref out1, 252);
+                    }
+                    // The remaining steps, one at a time.
+                    for (; s < steps; s++)
+                    {
+                        var acc00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 252) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 252);
+                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(s * InputSize));
+                        ref float row = ref weights;
+                        for (nuint k = 0; k < InputSize; k++)
+                        {
+                            var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 252);
+                            var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
+                            acc00 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x0, acc00);
+                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                        }
+                        ref float out0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc00, ref out0, 252);
+                    }
+                }
+            }
 
             /// <summary>
             /// One time step with 16-float (512-bit) vectors. Each chunk keeps the four gate
             /// pre-activations of its hidden units in registers while it streams every weight row once, then updates
             /// those units' cells straight from the registers.
             /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void Step16Lanes4Groups(ref float weights, ref float input, ref float hiddenIn, ref float cellIn, ref float hiddenOut, ref float cellOut)
             {
-                // Each chunk's pre-activations, for the cell update: 16 vectors of 16.
-                global::System.Span<float> preActivations = stackalloc float[256];
-                ref float z = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(preActivations);
                 ref float biasIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasIhOffset);
                 ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasHhOffset);
 
@@ -1826,20 +2425,20 @@ namespace Contoso.Forecasting
                     // z = b_ih + b_hh: the biases are the accumulators' starting values.
                     // z{gate}{group} holds 16 pre-activations of one gate (i, f, g, o) for one group of units.
                     var zi0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 0) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 0);
-                    var zf0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 64) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 64);
-                    var zg0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 128) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 128);
-                    var zo0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 192) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 192);
                     var zi1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 16) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 16);
-                    var zf1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 80) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 80);
-                    var zg1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 144) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 144);
-                    var zo1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 208) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 208);
                     var zi2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 32) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 32);
-                    var zf2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 96) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 96);
-                    var zg2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 160) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 160);
-                    var zo2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 224) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 224);
                     var zi3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 48) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 48);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 64) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 64);
+                    var zf1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 80) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 80);
+                    var zf2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 96) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 96);
                     var zf3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 112) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 112);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 128) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 128);
+                    var zg1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 144) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 144);
+                    var zg2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 160) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 160);
                     var zg3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 176) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 176);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 192) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 192);
+                    var zo1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 208) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 208);
+                    var zo2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 224) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 224);
                     var zo3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 240) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 240);
 
                     // z += W_ih·x: x_k is broadcast and multiplied into row k of W_ihᵀ (contiguous gate columns).
@@ -1848,20 +2447,20 @@ namespace Contoso.Forecasting
                     {
                         var scale = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
                         zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 64), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 128), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 192), scale, zo0);
                         zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16), scale, zi1);
-                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 80), scale, zf1);
-                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 144), scale, zg1);
-                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 208), scale, zo1);
                         zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 32), scale, zi2);
-                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 96), scale, zf2);
-                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 160), scale, zg2);
-                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 224), scale, zo2);
                         zi3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 48), scale, zi3);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 64), scale, zf0);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 80), scale, zf1);
+                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 96), scale, zf2);
                         zf3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 112), scale, zf3);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 128), scale, zg0);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 144), scale, zg1);
+                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 160), scale, zg2);
                         zg3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 176), scale, zg3);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 192), scale, zo0);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 208), scale, zo1);
+                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 224), scale, zo2);
                         zo3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 240), scale, zo3);
                         row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                     }
@@ -1871,43 +2470,195 @@ namespace Contoso.Forecasting
                     {
                         var scale = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
                         zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 64), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 128), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 192), scale, zo0);
                         zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16), scale, zi1);
-                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 80), scale, zf1);
-                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 144), scale, zg1);
-                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 208), scale, zo1);
                         zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 32), scale, zi2);
-                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 96), scale, zf2);
-                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 160), scale, zg2);
-                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 224), scale, zo2);
                         zi3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 48), scale, zi3);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 64), scale, zf0);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 80), scale, zf1);
+                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 96), scale, zf2);
                         zf3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 112), scale, zf3);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 128), scale, zg0);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 144), scale, zg1);
+                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 160), scale, zg2);
                         zg3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 176), scale, zg3);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 192), scale, zo0);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 208), scale, zo1);
+                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 224), scale, zo2);
                         zo3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 240), scale, zo3);
                         row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                     }
 
-                    // The cell update reads the pre-activations from z: group q's gates i | f | g | o at z[64·q + 16·gate].
-                    // (A separate method: its activations are inlined there, in a small method, whatever this kernel's size.)
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zi0, ref z, 0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zf0, ref z, 16);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zg0, ref z, 32);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zo0, ref z, 48);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zi1, ref z, 64);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zf1, ref z, 80);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zg1, ref z, 96);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zo1, ref z, 112);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zi2, ref z, 128);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zf2, ref z, 144);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zg2, ref z, 160);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zo2, ref z, 176);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zi3, ref z, 192);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zf3, ref z, 208);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zg3, ref z, 224);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zo3, ref z, 240);
-                    CellForward16(ref z, 4, 0, ref cellIn, ref cellOut, ref hiddenOut);
+                    // Group 0 (units 0..15), from the registers: i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi0);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf0);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg0);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo0);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cellIn, 0), i * g);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c, ref cellOut, 0);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * tanhC, ref hiddenOut, 0);
+                    }
+
+                    // Group 1 (units 16..31), from the registers: i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi1);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf1);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg1);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo1);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cellIn, 16), i * g);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c, ref cellOut, 16);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * tanhC, ref hiddenOut, 16);
+                    }
+
+                    // Group 2 (units 32..47), from the registers: i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi2);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf2);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg2);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo2);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cellIn, 32), i * g);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c, ref cellOut, 32);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * tanhC, ref hiddenOut, 32);
+                    }
+
+                    // Group 3 (units 48..63), from the registers: i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi3);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf3);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg3);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo3);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cellIn, 48), i * g);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c, ref cellOut, 48);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * tanhC, ref hiddenOut, 48);
+                    }
+                }
+            }
+
+            /// <summary>
+            /// One time step with 16-float (512-bit) vectors. Each chunk keeps the four gate
+            /// pre-activations of its hidden units in registers while it streams every weight row once, then updates
+            /// those units' cells straight from the registers.
+            /// The input part W_ih·x_t + b_ih + b_hh was computed beforehand for a block of steps (<c>projected</c>): this
+            /// step only adds W_hh·h_{t-1}.
+            /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void StepRecurrent16Lanes4Groups(ref float weights, ref float projected, ref float hiddenIn, ref float cellIn, ref float hiddenOut, ref float cellOut)
+            {
+
+                // Units 0..63: 4 group(s) of 16.
+                {
+                    // z = W_ih·x_t + b_ih + b_hh, projected beforehand: the accumulators' starting values.
+                    // z{gate}{group} holds 16 pre-activations of one gate (i, f, g, o) for one group of units.
+                    var zi0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 0);
+                    var zi1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 16);
+                    var zi2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 32);
+                    var zi3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 48);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 64);
+                    var zf1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 80);
+                    var zf2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 96);
+                    var zf3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 112);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 128);
+                    var zg1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 144);
+                    var zg2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 160);
+                    var zg3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 176);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 192);
+                    var zo1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 208);
+                    var zo2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 224);
+                    var zo3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 240);
+
+                    // z += W_hh·h_{t-1}: h_j is broadcast and multiplied into row j of W_hhᵀ.
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)WeightHhOffset);
+                    for (nuint j = 0; j < HiddenSize; j++)
+                    {
+                        var scale = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0), scale, zi0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16), scale, zi1);
+                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 32), scale, zi2);
+                        zi3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 48), scale, zi3);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 64), scale, zf0);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 80), scale, zf1);
+                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 96), scale, zf2);
+                        zf3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 112), scale, zf3);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 128), scale, zg0);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 144), scale, zg1);
+                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 160), scale, zg2);
+                        zg3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 176), scale, zg3);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 192), scale, zo0);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 208), scale, zo1);
+                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 224), scale, zo2);
+                        zo3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 240), scale, zo3);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    }
+
+                    // Group 0 (units 0..15), from the registers: i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi0);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf0);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg0);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo0);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cellIn, 0), i * g);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c, ref cellOut, 0);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * tanhC, ref hiddenOut, 0);
+                    }
+
+                    // Group 1 (units 16..31), from the registers: i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi1);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf1);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg1);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo1);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cellIn, 16), i * g);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c, ref cellOut, 16);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * tanhC, ref hiddenOut, 16);
+                    }
+
+                    // Group 2 (units 32..47), from the registers: i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi2);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf2);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg2);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo2);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cellIn, 32), i * g);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c, ref cellOut, 32);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * tanhC, ref hiddenOut, 32);
+                    }
+
+                    // Group 3 (units 48..63), from the registers: i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi3);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf3);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg3);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo3);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cellIn, 48), i * g);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c, ref cellOut, 48);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * tanhC, ref hiddenOut, 48);
+                    }
                 }
             }
 
@@ -1917,139 +2668,143 @@ namespace Contoso.Forecasting
             /// those units' cells straight from the registers.
             /// It also records i, f, g, o, c, tanh(c) and h in a tape row for the backward pass; h_{t-1} and c_{t-1}
             /// come from the previous row, so nothing is updated in place.
+            /// The input part W_ih·x_t + b_ih + b_hh was computed beforehand for a block of steps (<c>projected</c>): this
+            /// step only adds W_hh·h_{t-1}.
             /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
-            public static void Record16Lanes4Groups(ref float weights, ref float input, ref float hiddenIn, ref float cellIn, ref float tapeRow)
+            public static void RecordRecurrent16Lanes4Groups(ref float weights, ref float projected, ref float hiddenIn, ref float cellIn, ref float tapeRow)
             {
-                // Each chunk's pre-activations, for the cell update: 16 vectors of 16.
-                global::System.Span<float> preActivations = stackalloc float[256];
-                ref float z = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(preActivations);
-                ref float biasIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasIhOffset);
-                ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasHhOffset);
+                // Tape row: i | f | g | o (4H), then c, tanh(c) and h (H each).
+                ref float cellOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 4 * HiddenSize);
+                ref float tanhCell = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 5 * HiddenSize);
+                ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 6 * HiddenSize);
 
                 // Units 0..63: 4 group(s) of 16.
                 {
-                    // z = b_ih + b_hh: the biases are the accumulators' starting values.
+                    // z = W_ih·x_t + b_ih + b_hh, projected beforehand: the accumulators' starting values.
                     // z{gate}{group} holds 16 pre-activations of one gate (i, f, g, o) for one group of units.
-                    var zi0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 0) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 0);
-                    var zf0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 64) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 64);
-                    var zg0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 128) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 128);
-                    var zo0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 192) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 192);
-                    var zi1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 16) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 16);
-                    var zf1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 80) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 80);
-                    var zg1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 144) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 144);
-                    var zo1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 208) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 208);
-                    var zi2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 32) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 32);
-                    var zf2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 96) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 96);
-                    var zg2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 160) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 160);
-                    var zo2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 224) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 224);
-                    var zi3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 48) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 48);
-                    var zf3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 112) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 112);
-                    var zg3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 176) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 176);
-                    var zo3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 240) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 240);
+                    var zi0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 0);
+                    var zi1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 16);
+                    var zi2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 32);
+                    var zi3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 48);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 64);
+                    var zf1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 80);
+                    var zf2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 96);
+                    var zf3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 112);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 128);
+                    var zg1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 144);
+                    var zg2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 160);
+                    var zg3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 176);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 192);
+                    var zo1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 208);
+                    var zo2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 224);
+                    var zo3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 240);
 
-                    // z += W_ih·x: x_k is broadcast and multiplied into row k of W_ihᵀ (contiguous gate columns).
-                    ref float row = ref weights;
-                    for (nuint k = 0; k < InputSize; k++)
-                    {
-                        var scale = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
-                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 64), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 128), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 192), scale, zo0);
-                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16), scale, zi1);
-                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 80), scale, zf1);
-                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 144), scale, zg1);
-                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 208), scale, zo1);
-                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 32), scale, zi2);
-                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 96), scale, zf2);
-                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 160), scale, zg2);
-                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 224), scale, zo2);
-                        zi3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 48), scale, zi3);
-                        zf3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 112), scale, zf3);
-                        zg3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 176), scale, zg3);
-                        zo3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 240), scale, zo3);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
-                    }
-
-                    // z += W_hh·h_{t-1}: the rows of W_hhᵀ follow those of W_ihᵀ, so `row` just continues.
+                    // z += W_hh·h_{t-1}: h_j is broadcast and multiplied into row j of W_hhᵀ.
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)WeightHhOffset);
                     for (nuint j = 0; j < HiddenSize; j++)
                     {
                         var scale = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
                         zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 64), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 128), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 192), scale, zo0);
                         zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16), scale, zi1);
-                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 80), scale, zf1);
-                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 144), scale, zg1);
-                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 208), scale, zo1);
                         zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 32), scale, zi2);
-                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 96), scale, zf2);
-                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 160), scale, zg2);
-                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 224), scale, zo2);
                         zi3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 48), scale, zi3);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 64), scale, zf0);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 80), scale, zf1);
+                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 96), scale, zf2);
                         zf3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 112), scale, zf3);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 128), scale, zg0);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 144), scale, zg1);
+                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 160), scale, zg2);
                         zg3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 176), scale, zg3);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 192), scale, zo0);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 208), scale, zo1);
+                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 224), scale, zo2);
                         zo3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 240), scale, zo3);
                         row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                     }
 
-                    // The cell update reads the pre-activations from z: group q's gates i | f | g | o at z[64·q + 16·gate].
-                    // (A separate method: its activations are inlined there, in a small method, whatever this kernel's size.)
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zi0, ref z, 0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zf0, ref z, 16);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zg0, ref z, 32);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zo0, ref z, 48);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zi1, ref z, 64);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zf1, ref z, 80);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zg1, ref z, 96);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zo1, ref z, 112);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zi2, ref z, 128);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zf2, ref z, 144);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zg2, ref z, 160);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zo2, ref z, 176);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zi3, ref z, 192);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zf3, ref z, 208);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zg3, ref z, 224);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(zo3, ref z, 240);
-                    CellRecord16(ref z, 4, 0, ref cellIn, ref tapeRow);
-                }
-            }
+                    // Group 0 (units 0..15), from the registers: i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi0);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf0);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg0);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo0);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cellIn, 0), i * g);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c, ref cellOut, 0);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * tanhC, ref hiddenOut, 0);
+                        // Recorded for the backward pass: the activated gates and tanh(c').
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(tanhC, ref tanhCell, 0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref tapeRow, 0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref tapeRow, 64);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref tapeRow, 128);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref tapeRow, 192);
+                    }
 
-            /// <summary>Runs <see cref="Step16Lanes4Groups"/> over <paramref name="steps"/> steps, writing h_t into row t of the output.</summary>
-            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
-            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
-            public static void Forward16Lanes4Groups(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell)
-            {
-                // h_{t-1} is the previous output row (the initial state for t = 0), so h is never copied between steps.
-                ref float hiddenIn = ref hidden;
-                // c is updated in place: each lane reads c_{t-1} before it writes c_t.
-                ref float cellIn = ref cell;
-                ref float cellOut = ref cell;
-                for (int t = 0; t < steps; t++)
-                {
-                    ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (nuint)(t * HiddenSize));
-                    Step16Lanes4Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);
-                    hiddenIn = ref hiddenOut;
-                }
+                    // Group 1 (units 16..31), from the registers: i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi1);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf1);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg1);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo1);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cellIn, 16), i * g);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c, ref cellOut, 16);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * tanhC, ref hiddenOut, 16);
+                        // Recorded for the backward pass: the activated gates and tanh(c').
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(tanhC, ref tanhCell, 16);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref tapeRow, 16);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref tapeRow, 80);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref tapeRow, 144);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref tapeRow, 208);
+                    }
 
-                // The final state: h_N is the last output row; c_N is wherever the last step wrote it.
-                global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref hiddenIn, HiddenSize).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref hidden, HiddenSize));
-            }
+                    // Group 2 (units 32..47), from the registers: i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi2);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf2);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg2);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo2);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cellIn, 32), i * g);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c, ref cellOut, 32);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * tanhC, ref hiddenOut, 32);
+                        // Recorded for the backward pass: the activated gates and tanh(c').
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(tanhC, ref tanhCell, 32);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref tapeRow, 32);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref tapeRow, 96);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref tapeRow, 160);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref tapeRow, 224);
+                    }
 
-            /// <summary>Runs <see cref="Record16Lanes4Groups"/> over <paramref name="steps"/> steps; row -1 (h_0, c_0) is already in the tape.</summary>
-            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
-            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
-            public static void RecordSequence16Lanes4Groups(ref float weights, ref float input, int steps, ref float tape)
-            {
-                ref float previous = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength);
-                for (int t = 0; t < steps; t++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, TapeStride);
-                    Record16Lanes4Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
-                    previous = ref row;
+                    // Group 3 (units 48..63), from the registers: i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi3);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf3);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg3);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo3);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cellIn, 48), i * g);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c, ref cellOut, 48);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * tanhC, ref hiddenOut, 48);
+                        // Recorded for the backward pass: the activated gates and tanh(c').
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(tanhC, ref tanhCell, 48);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref tapeRow, 48);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref tapeRow, 112);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref tapeRow, 176);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref tapeRow, 240);
+                    }
                 }
             }
 
@@ -2097,11 +2852,12 @@ namespace Contoso.Forecasting
             /// pre-activations of its hidden units in registers while it streams every weight row once, then updates
             /// those units' cells straight from the registers.
             /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void Step8Lanes3Groups(ref float weights, ref float input, ref float hiddenIn, ref float cellIn, ref float hiddenOut, ref float cellOut)
             {
-                // Each chunk's pre-activations, for the cell update: 12 vectors of 8.
+                // Each chunk's pre-activations, for the cell-update method: 12 vectors of 8.
                 global::System.Span<float> preActivations = stackalloc float[96];
                 ref float z = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(preActivations);
                 ref float biasIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasIhOffset);
@@ -2113,16 +2869,16 @@ namespace Contoso.Forecasting
                     // z = b_ih + b_hh: the biases are the accumulators' starting values.
                     // z{gate}{group} holds 8 pre-activations of one gate (i, f, g, o) for one group of units.
                     var zi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit);
-                    var zf0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 64) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 64);
-                    var zg0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 128) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 128);
-                    var zo0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 192) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 192);
                     var zi1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 8) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 8);
-                    var zf1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 72) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 72);
-                    var zg1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 136) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 136);
-                    var zo1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 200) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 200);
                     var zi2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 16) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 16);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 64) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 64);
+                    var zf1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 72) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 72);
                     var zf2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 80) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 80);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 128) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 128);
+                    var zg1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 136) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 136);
                     var zg2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 144) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 144);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 192) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 192);
+                    var zo1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 200) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 200);
                     var zo2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 208) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 208);
 
                     // z += W_ih·x: x_k is broadcast and multiplied into row k of W_ihᵀ (contiguous gate columns).
@@ -2131,16 +2887,16 @@ namespace Contoso.Forecasting
                     {
                         var scale = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
                         zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 64), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 128), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 192), scale, zo0);
                         zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 8), scale, zi1);
-                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 72), scale, zf1);
-                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 136), scale, zg1);
-                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 200), scale, zo1);
                         zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 16), scale, zi2);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 64), scale, zf0);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 72), scale, zf1);
                         zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 80), scale, zf2);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 128), scale, zg0);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 136), scale, zg1);
                         zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 144), scale, zg2);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 192), scale, zo0);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 200), scale, zo1);
                         zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 208), scale, zo2);
                         row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                     }
@@ -2150,16 +2906,16 @@ namespace Contoso.Forecasting
                     {
                         var scale = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
                         zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 64), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 128), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 192), scale, zo0);
                         zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 8), scale, zi1);
-                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 72), scale, zf1);
-                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 136), scale, zg1);
-                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 200), scale, zo1);
                         zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 16), scale, zi2);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 64), scale, zf0);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 72), scale, zf1);
                         zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 80), scale, zf2);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 128), scale, zg0);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 136), scale, zg1);
                         zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 144), scale, zg2);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 192), scale, zo0);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 200), scale, zo1);
                         zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 208), scale, zo2);
                         row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                     }
@@ -2186,12 +2942,12 @@ namespace Contoso.Forecasting
                     // z = b_ih + b_hh: the biases are the accumulators' starting values.
                     // z{gate}{group} holds 8 pre-activations of one gate (i, f, g, o) for one group of units.
                     var zi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 48) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 48);
-                    var zf0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 112) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 112);
-                    var zg0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 176) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 176);
-                    var zo0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 240) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 240);
                     var zi1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 56) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 56);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 112) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 112);
                     var zf1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 120) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 120);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 176) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 176);
                     var zg1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 184) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 184);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 240) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 240);
                     var zo1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 248) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 248);
 
                     // z += W_ih·x: x_k is broadcast and multiplied into row k of W_ihᵀ (contiguous gate columns).
@@ -2200,12 +2956,12 @@ namespace Contoso.Forecasting
                     {
                         var scale = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
                         zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 48), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 112), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 176), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 240), scale, zo0);
                         zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 56), scale, zi1);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 112), scale, zf0);
                         zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 120), scale, zf1);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 176), scale, zg0);
                         zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 184), scale, zg1);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 240), scale, zo0);
                         zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 248), scale, zo1);
                         row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                     }
@@ -2215,12 +2971,126 @@ namespace Contoso.Forecasting
                     {
                         var scale = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
                         zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 48), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 112), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 176), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 240), scale, zo0);
                         zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 56), scale, zi1);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 112), scale, zf0);
                         zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 120), scale, zf1);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 176), scale, zg0);
                         zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 184), scale, zg1);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 240), scale, zo0);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 248), scale, zo1);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    }
+
+                    // The cell update reads the pre-activations from z: group q's gates i | f | g | o at z[32·q + 8·gate].
+                    // (A separate method: its activations are inlined there, in a small method, whatever this kernel's size.)
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zi0, ref z, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zf0, ref z, 8);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zg0, ref z, 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zo0, ref z, 24);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zi1, ref z, 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zf1, ref z, 40);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zg1, ref z, 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zo1, ref z, 56);
+                    CellForward8(ref z, 2, 48, ref cellIn, ref cellOut, ref hiddenOut);
+                }
+            }
+
+            /// <summary>
+            /// One time step with 8-float (256-bit) vectors. Each chunk keeps the four gate
+            /// pre-activations of its hidden units in registers while it streams every weight row once, then updates
+            /// those units' cells straight from the registers.
+            /// The input part W_ih·x_t + b_ih + b_hh was computed beforehand for a block of steps (<c>projected</c>): this
+            /// step only adds W_hh·h_{t-1}.
+            /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void StepRecurrent8Lanes3Groups(ref float weights, ref float projected, ref float hiddenIn, ref float cellIn, ref float hiddenOut, ref float cellOut)
+            {
+                // Each chunk's pre-activations, for the cell-update method: 12 vectors of 8.
+                global::System.Span<float> preActivations = stackalloc float[96];
+                ref float z = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(preActivations);
+
+                // Units 0..47 in 2 chunks of 24: `unit` is a chunk's first hidden unit.
+                for (nuint unit = 0; unit < 48; unit += 24)
+                {
+                    // z = W_ih·x_t + b_ih + b_hh, projected beforehand: the accumulators' starting values.
+                    // z{gate}{group} holds 8 pre-activations of one gate (i, f, g, o) for one group of units.
+                    var zi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit);
+                    var zi1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 8);
+                    var zi2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 16);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 64);
+                    var zf1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 72);
+                    var zf2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 80);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 128);
+                    var zg1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 136);
+                    var zg2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 144);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 192);
+                    var zo1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 200);
+                    var zo2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 208);
+
+                    // z += W_hh·h_{t-1}: h_j is broadcast and multiplied into row j of W_hhᵀ.
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)WeightHhOffset);
+                    for (nuint j = 0; j < HiddenSize; j++)
+                    {
+                        var scale = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit), scale, zi0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 8), scale, zi1);
+                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 16), scale, zi2);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 64), scale, zf0);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 72), scale, zf1);
+                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 80), scale, zf2);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 128), scale, zg0);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 136), scale, zg1);
+                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 144), scale, zg2);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 192), scale, zo0);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 200), scale, zo1);
+                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 208), scale, zo2);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    }
+
+                    // The cell update reads the pre-activations from z: group q's gates i | f | g | o at z[32·q + 8·gate].
+                    // (A separate method: its activations are inlined there, in a small method, whatever this kernel's size.)
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zi0, ref z, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zf0, ref z, 8);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zg0, ref z, 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zo0, ref z, 24);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zi1, ref z, 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zf1, ref z, 40);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zg1, ref z, 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zo1, ref z, 56);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zi2, ref z, 64);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zf2, ref z, 72);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zg2, ref z, 80);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zo2, ref z, 88);
+                    CellForward8(ref z, 3, unit, ref cellIn, ref cellOut, ref hiddenOut);
+                }
+
+                // Units 48..63: 2 group(s) of 8.
+                {
+                    // z = W_ih·x_t + b_ih + b_hh, projected beforehand: the accumulators' starting values.
+                    // z{gate}{group} holds 8 pre-activations of one gate (i, f, g, o) for one group of units.
+                    var zi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, 48);
+                    var zi1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, 56);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, 112);
+                    var zf1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, 120);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, 176);
+                    var zg1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, 184);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, 240);
+                    var zo1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, 248);
+
+                    // z += W_hh·h_{t-1}: h_j is broadcast and multiplied into row j of W_hhᵀ.
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)WeightHhOffset);
+                    for (nuint j = 0; j < HiddenSize; j++)
+                    {
+                        var scale = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 48), scale, zi0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 56), scale, zi1);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 112), scale, zf0);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 120), scale, zf1);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 176), scale, zg0);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 184), scale, zg1);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 240), scale, zo0);
                         zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 248), scale, zo1);
                         row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                     }
@@ -2245,70 +3115,52 @@ namespace Contoso.Forecasting
             /// those units' cells straight from the registers.
             /// It also records i, f, g, o, c, tanh(c) and h in a tape row for the backward pass; h_{t-1} and c_{t-1}
             /// come from the previous row, so nothing is updated in place.
+            /// The input part W_ih·x_t + b_ih + b_hh was computed beforehand for a block of steps (<c>projected</c>): this
+            /// step only adds W_hh·h_{t-1}.
             /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
-            public static void Record8Lanes3Groups(ref float weights, ref float input, ref float hiddenIn, ref float cellIn, ref float tapeRow)
+            public static void RecordRecurrent8Lanes3Groups(ref float weights, ref float projected, ref float hiddenIn, ref float cellIn, ref float tapeRow)
             {
-                // Each chunk's pre-activations, for the cell update: 12 vectors of 8.
+                // Each chunk's pre-activations, for the cell-update method: 12 vectors of 8.
                 global::System.Span<float> preActivations = stackalloc float[96];
                 ref float z = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(preActivations);
-                ref float biasIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasIhOffset);
-                ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasHhOffset);
 
                 // Units 0..47 in 2 chunks of 24: `unit` is a chunk's first hidden unit.
                 for (nuint unit = 0; unit < 48; unit += 24)
                 {
-                    // z = b_ih + b_hh: the biases are the accumulators' starting values.
+                    // z = W_ih·x_t + b_ih + b_hh, projected beforehand: the accumulators' starting values.
                     // z{gate}{group} holds 8 pre-activations of one gate (i, f, g, o) for one group of units.
-                    var zi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit);
-                    var zf0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 64) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 64);
-                    var zg0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 128) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 128);
-                    var zo0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 192) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 192);
-                    var zi1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 8) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 8);
-                    var zf1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 72) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 72);
-                    var zg1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 136) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 136);
-                    var zo1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 200) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 200);
-                    var zi2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 16) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 16);
-                    var zf2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 80) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 80);
-                    var zg2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 144) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 144);
-                    var zo2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, unit + 208) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, unit + 208);
+                    var zi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit);
+                    var zi1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 8);
+                    var zi2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 16);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 64);
+                    var zf1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 72);
+                    var zf2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 80);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 128);
+                    var zg1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 136);
+                    var zg2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 144);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 192);
+                    var zo1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 200);
+                    var zo2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 208);
 
-                    // z += W_ih·x: x_k is broadcast and multiplied into row k of W_ihᵀ (contiguous gate columns).
-                    ref float row = ref weights;
-                    for (nuint k = 0; k < InputSize; k++)
-                    {
-                        var scale = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
-                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 64), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 128), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 192), scale, zo0);
-                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 8), scale, zi1);
-                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 72), scale, zf1);
-                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 136), scale, zg1);
-                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 200), scale, zo1);
-                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 16), scale, zi2);
-                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 80), scale, zf2);
-                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 144), scale, zg2);
-                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 208), scale, zo2);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
-                    }
-
-                    // z += W_hh·h_{t-1}: the rows of W_hhᵀ follow those of W_ihᵀ, so `row` just continues.
+                    // z += W_hh·h_{t-1}: h_j is broadcast and multiplied into row j of W_hhᵀ.
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)WeightHhOffset);
                     for (nuint j = 0; j < HiddenSize; j++)
                     {
                         var scale = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
                         zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 64), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 128), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 192), scale, zo0);
                         zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 8), scale, zi1);
-                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 72), scale, zf1);
-                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 136), scale, zg1);
-                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 200), scale, zo1);
                         zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 16), scale, zi2);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 64), scale, zf0);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 72), scale, zf1);
                         zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 80), scale, zf2);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 128), scale, zg0);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 136), scale, zg1);
                         zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 144), scale, zg2);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 192), scale, zo0);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 200), scale, zo1);
                         zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 208), scale, zo2);
                         row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                     }
@@ -2332,44 +3184,29 @@ namespace Contoso.Forecasting
 
                 // Units 48..63: 2 group(s) of 8.
                 {
-                    // z = b_ih + b_hh: the biases are the accumulators' starting values.
+                    // z = W_ih·x_t + b_ih + b_hh, projected beforehand: the accumulators' starting values.
                     // z{gate}{group} holds 8 pre-activations of one gate (i, f, g, o) for one group of units.
-                    var zi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 48) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 48);
-                    var zf0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 112) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 112);
-                    var zg0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 176) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 176);
-                    var zo0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 240) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 240);
-                    var zi1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 56) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 56);
-                    var zf1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 120) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 120);
-                    var zg1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 184) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 184);
-                    var zo1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 248) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 248);
+                    var zi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, 48);
+                    var zi1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, 56);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, 112);
+                    var zf1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, 120);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, 176);
+                    var zg1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, 184);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, 240);
+                    var zo1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, 248);
 
-                    // z += W_ih·x: x_k is broadcast and multiplied into row k of W_ihᵀ (contiguous gate columns).
-                    ref float row = ref weights;
-                    for (nuint k = 0; k < InputSize; k++)
-                    {
-                        var scale = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
-                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 48), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 112), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 176), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 240), scale, zo0);
-                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 56), scale, zi1);
-                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 120), scale, zf1);
-                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 184), scale, zg1);
-                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 248), scale, zo1);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
-                    }
-
-                    // z += W_hh·h_{t-1}: the rows of W_hhᵀ follow those of W_ihᵀ, so `row` just continues.
+                    // z += W_hh·h_{t-1}: h_j is broadcast and multiplied into row j of W_hhᵀ.
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)WeightHhOffset);
                     for (nuint j = 0; j < HiddenSize; j++)
                     {
                         var scale = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
                         zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 48), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 112), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 176), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 240), scale, zo0);
                         zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 56), scale, zi1);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 112), scale, zf0);
                         zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 120), scale, zf1);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 176), scale, zg0);
                         zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 184), scale, zg1);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 240), scale, zo0);
                         zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 248), scale, zo1);
                         row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                     }
@@ -2385,41 +3222,6 @@ namespace Contoso.Forecasting
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zg1, ref z, 48);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zo1, ref z, 56);
                     CellRecord8(ref z, 2, 48, ref cellIn, ref tapeRow);
-                }
-            }
-
-            /// <summary>Runs <see cref="Step8Lanes3Groups"/> over <paramref name="steps"/> steps, writing h_t into row t of the output.</summary>
-            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
-            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
-            public static void Forward8Lanes3Groups(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell)
-            {
-                // h_{t-1} is the previous output row (the initial state for t = 0), so h is never copied between steps.
-                ref float hiddenIn = ref hidden;
-                // c is updated in place: each lane reads c_{t-1} before it writes c_t.
-                ref float cellIn = ref cell;
-                ref float cellOut = ref cell;
-                for (int t = 0; t < steps; t++)
-                {
-                    ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (nuint)(t * HiddenSize));
-                    Step8Lanes3Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);
-                    hiddenIn = ref hiddenOut;
-                }
-
-                // The final state: h_N is the last output row; c_N is wherever the last step wrote it.
-                global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref hiddenIn, HiddenSize).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref hidden, HiddenSize));
-            }
-
-            /// <summary>Runs <see cref="Record8Lanes3Groups"/> over <paramref name="steps"/> steps; row -1 (h_0, c_0) is already in the tape.</summary>
-            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
-            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
-            public static void RecordSequence8Lanes3Groups(ref float weights, ref float input, int steps, ref float tape)
-            {
-                ref float previous = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength);
-                for (int t = 0; t < steps; t++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, TapeStride);
-                    Record8Lanes3Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
-                    previous = ref row;
                 }
             }
 
@@ -2467,11 +3269,12 @@ namespace Contoso.Forecasting
             /// pre-activations of its hidden units in registers while it streams every weight row once, then updates
             /// those units' cells straight from the registers.
             /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void Step4Lanes3Groups(ref float weights, ref float input, ref float hiddenIn, ref float cellIn, ref float hiddenOut, ref float cellOut)
             {
-                // Each chunk's pre-activations, for the cell update: 12 vectors of 4.
+                // Each chunk's pre-activations, for the cell-update method: 12 vectors of 4.
                 global::System.Span<float> preActivations = stackalloc float[48];
                 ref float z = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(preActivations);
                 ref float biasIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasIhOffset);
@@ -2483,16 +3286,16 @@ namespace Contoso.Forecasting
                     // z = b_ih + b_hh: the biases are the accumulators' starting values.
                     // z{gate}{group} holds 4 pre-activations of one gate (i, f, g, o) for one group of units.
                     var zi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit);
-                    var zf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 64) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 64);
-                    var zg0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 128) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 128);
-                    var zo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 192) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 192);
                     var zi1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 4) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 4);
-                    var zf1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 68) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 68);
-                    var zg1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 132) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 132);
-                    var zo1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 196) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 196);
                     var zi2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 8) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 8);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 64) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 64);
+                    var zf1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 68) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 68);
                     var zf2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 72) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 72);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 128) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 128);
+                    var zg1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 132) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 132);
                     var zg2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 136) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 136);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 192) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 192);
+                    var zo1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 196) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 196);
                     var zo2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 200) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 200);
 
                     // z += W_ih·x: x_k is broadcast and multiplied into row k of W_ihᵀ (contiguous gate columns).
@@ -2501,16 +3304,16 @@ namespace Contoso.Forecasting
                     {
                         var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
                         zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 64), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 128), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 192), scale, zo0);
                         zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 4), scale, zi1);
-                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 68), scale, zf1);
-                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 132), scale, zg1);
-                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 196), scale, zo1);
                         zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 8), scale, zi2);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 64), scale, zf0);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 68), scale, zf1);
                         zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 72), scale, zf2);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 128), scale, zg0);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 132), scale, zg1);
                         zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 136), scale, zg2);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 192), scale, zo0);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 196), scale, zo1);
                         zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 200), scale, zo2);
                         row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                     }
@@ -2520,16 +3323,16 @@ namespace Contoso.Forecasting
                     {
                         var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
                         zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 64), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 128), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 192), scale, zo0);
                         zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 4), scale, zi1);
-                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 68), scale, zf1);
-                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 132), scale, zg1);
-                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 196), scale, zo1);
                         zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 8), scale, zi2);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 64), scale, zf0);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 68), scale, zf1);
                         zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 72), scale, zf2);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 128), scale, zg0);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 132), scale, zg1);
                         zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 136), scale, zg2);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 192), scale, zo0);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 196), scale, zo1);
                         zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 200), scale, zo2);
                         row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                     }
@@ -2597,72 +3400,156 @@ namespace Contoso.Forecasting
             /// One time step with 4-float (128-bit) vectors. Each chunk keeps the four gate
             /// pre-activations of its hidden units in registers while it streams every weight row once, then updates
             /// those units' cells straight from the registers.
-            /// It also records i, f, g, o, c, tanh(c) and h in a tape row for the backward pass; h_{t-1} and c_{t-1}
-            /// come from the previous row, so nothing is updated in place.
+            /// The input part W_ih·x_t + b_ih + b_hh was computed beforehand for a block of steps (<c>projected</c>): this
+            /// step only adds W_hh·h_{t-1}.
             /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
-            public static void Record4Lanes3Groups(ref float weights, ref float input, ref float hiddenIn, ref float cellIn, ref float tapeRow)
+            public static void StepRecurrent4Lanes3Groups(ref float weights, ref float projected, ref float hiddenIn, ref float cellIn, ref float hiddenOut, ref float cellOut)
             {
-                // Each chunk's pre-activations, for the cell update: 12 vectors of 4.
+                // Each chunk's pre-activations, for the cell-update method: 12 vectors of 4.
                 global::System.Span<float> preActivations = stackalloc float[48];
                 ref float z = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(preActivations);
-                ref float biasIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasIhOffset);
-                ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasHhOffset);
 
                 // Units 0..59 in 5 chunks of 12: `unit` is a chunk's first hidden unit.
                 for (nuint unit = 0; unit < 60; unit += 12)
                 {
-                    // z = b_ih + b_hh: the biases are the accumulators' starting values.
+                    // z = W_ih·x_t + b_ih + b_hh, projected beforehand: the accumulators' starting values.
                     // z{gate}{group} holds 4 pre-activations of one gate (i, f, g, o) for one group of units.
-                    var zi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit);
-                    var zf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 64) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 64);
-                    var zg0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 128) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 128);
-                    var zo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 192) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 192);
-                    var zi1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 4) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 4);
-                    var zf1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 68) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 68);
-                    var zg1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 132) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 132);
-                    var zo1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 196) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 196);
-                    var zi2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 8) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 8);
-                    var zf2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 72) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 72);
-                    var zg2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 136) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 136);
-                    var zo2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, unit + 200) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, unit + 200);
+                    var zi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit);
+                    var zi1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 4);
+                    var zi2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 8);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 64);
+                    var zf1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 68);
+                    var zf2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 72);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 128);
+                    var zg1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 132);
+                    var zg2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 136);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 192);
+                    var zo1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 196);
+                    var zo2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 200);
 
-                    // z += W_ih·x: x_k is broadcast and multiplied into row k of W_ihᵀ (contiguous gate columns).
-                    ref float row = ref weights;
-                    for (nuint k = 0; k < InputSize; k++)
-                    {
-                        var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
-                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 64), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 128), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 192), scale, zo0);
-                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 4), scale, zi1);
-                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 68), scale, zf1);
-                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 132), scale, zg1);
-                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 196), scale, zo1);
-                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 8), scale, zi2);
-                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 72), scale, zf2);
-                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 136), scale, zg2);
-                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 200), scale, zo2);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
-                    }
-
-                    // z += W_hh·h_{t-1}: the rows of W_hhᵀ follow those of W_ihᵀ, so `row` just continues.
+                    // z += W_hh·h_{t-1}: h_j is broadcast and multiplied into row j of W_hhᵀ.
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)WeightHhOffset);
                     for (nuint j = 0; j < HiddenSize; j++)
                     {
                         var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
                         zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 64), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 128), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 192), scale, zo0);
                         zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 4), scale, zi1);
-                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 68), scale, zf1);
-                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 132), scale, zg1);
-                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 196), scale, zo1);
                         zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 8), scale, zi2);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 64), scale, zf0);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 68), scale, zf1);
                         zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 72), scale, zf2);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 128), scale, zg0);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 132), scale, zg1);
                         zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 136), scale, zg2);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 192), scale, zo0);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 196), scale, zo1);
+                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 200), scale, zo2);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    }
+
+                    // The cell update reads the pre-activations from z: group q's gates i | f | g | o at z[16·q + 4·gate].
+                    // (A separate method: its activations are inlined there, in a small method, whatever this kernel's size.)
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zi0, ref z, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zf0, ref z, 4);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zg0, ref z, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zo0, ref z, 12);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zi1, ref z, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zf1, ref z, 20);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zg1, ref z, 24);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zo1, ref z, 28);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zi2, ref z, 32);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zf2, ref z, 36);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zg2, ref z, 40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zo2, ref z, 44);
+                    CellForward4(ref z, 3, unit, ref cellIn, ref cellOut, ref hiddenOut);
+                }
+
+                // Units 60..63: 1 group(s) of 4.
+                {
+                    // z = W_ih·x_t + b_ih + b_hh, projected beforehand: the accumulators' starting values.
+                    // z{gate}{group} holds 4 pre-activations of one gate (i, f, g, o) for one group of units.
+                    var zi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 60);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 124);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 188);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 252);
+
+                    // z += W_hh·h_{t-1}: h_j is broadcast and multiplied into row j of W_hhᵀ.
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)WeightHhOffset);
+                    for (nuint j = 0; j < HiddenSize; j++)
+                    {
+                        var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 60), scale, zi0);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 124), scale, zf0);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 188), scale, zg0);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 252), scale, zo0);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    }
+
+                    // The cell update reads the pre-activations from z: group q's gates i | f | g | o at z[16·q + 4·gate].
+                    // (A separate method: its activations are inlined there, in a small method, whatever this kernel's size.)
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zi0, ref z, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zf0, ref z, 4);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zg0, ref z, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zo0, ref z, 12);
+                    CellForward4(ref z, 1, 60, ref cellIn, ref cellOut, ref hiddenOut);
+                }
+            }
+
+            /// <summary>
+            /// One time step with 4-float (128-bit) vectors. Each chunk keeps the four gate
+            /// pre-activations of its hidden units in registers while it streams every weight row once, then updates
+            /// those units' cells straight from the registers.
+            /// It also records i, f, g, o, c, tanh(c) and h in a tape row for the backward pass; h_{t-1} and c_{t-1}
+            /// come from the previous row, so nothing is updated in place.
+            /// The input part W_ih·x_t + b_ih + b_hh was computed beforehand for a block of steps (<c>projected</c>): this
+            /// step only adds W_hh·h_{t-1}.
+            /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void RecordRecurrent4Lanes3Groups(ref float weights, ref float projected, ref float hiddenIn, ref float cellIn, ref float tapeRow)
+            {
+                // Each chunk's pre-activations, for the cell-update method: 12 vectors of 4.
+                global::System.Span<float> preActivations = stackalloc float[48];
+                ref float z = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(preActivations);
+
+                // Units 0..59 in 5 chunks of 12: `unit` is a chunk's first hidden unit.
+                for (nuint unit = 0; unit < 60; unit += 12)
+                {
+                    // z = W_ih·x_t + b_ih + b_hh, projected beforehand: the accumulators' starting values.
+                    // z{gate}{group} holds 4 pre-activations of one gate (i, f, g, o) for one group of units.
+                    var zi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit);
+                    var zi1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 4);
+                    var zi2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 8);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 64);
+                    var zf1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 68);
+                    var zf2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 72);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 128);
+                    var zg1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 132);
+                    var zg2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 136);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 192);
+                    var zo1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 196);
+                    var zo2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 200);
+
+                    // z += W_hh·h_{t-1}: h_j is broadcast and multiplied into row j of W_hhᵀ.
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)WeightHhOffset);
+                    for (nuint j = 0; j < HiddenSize; j++)
+                    {
+                        var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit), scale, zi0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 4), scale, zi1);
+                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 8), scale, zi2);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 64), scale, zf0);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 68), scale, zf1);
+                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 72), scale, zf2);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 128), scale, zg0);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 132), scale, zg1);
+                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 136), scale, zg2);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 192), scale, zo0);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 196), scale, zo1);
                         zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 200), scale, zo2);
                         row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                     }
@@ -2686,26 +3573,15 @@ namespace Contoso.Forecasting
 
                 // Units 60..63: 1 group(s) of 4.
                 {
-                    // z = b_ih + b_hh: the biases are the accumulators' starting values.
+                    // z = W_ih·x_t + b_ih + b_hh, projected beforehand: the accumulators' starting values.
                     // z{gate}{group} holds 4 pre-activations of one gate (i, f, g, o) for one group of units.
-                    var zi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 60) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 60);
-                    var zf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 124) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 124);
-                    var zg0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 188) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 188);
-                    var zo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 252) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 252);
+                    var zi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 60);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 124);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 188);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 252);
 
-                    // z += W_ih·x: x_k is broadcast and multiplied into row k of W_ihᵀ (contiguous gate columns).
-                    ref float row = ref weights;
-                    for (nuint k = 0; k < InputSize; k++)
-                    {
-                        var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
-                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 60), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 124), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 188), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 252), scale, zo0);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
-                    }
-
-                    // z += W_hh·h_{t-1}: the rows of W_hhᵀ follow those of W_ihᵀ, so `row` just continues.
+                    // z += W_hh·h_{t-1}: h_j is broadcast and multiplied into row j of W_hhᵀ.
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)WeightHhOffset);
                     for (nuint j = 0; j < HiddenSize; j++)
                     {
                         var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
@@ -2723,41 +3599,6 @@ namespace Contoso.Forecasting
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zg0, ref z, 8);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zo0, ref z, 12);
                     CellRecord4(ref z, 1, 60, ref cellIn, ref tapeRow);
-                }
-            }
-
-            /// <summary>Runs <see cref="Step4Lanes3Groups"/> over <paramref name="steps"/> steps, writing h_t into row t of the output.</summary>
-            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
-            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
-            public static void Forward4Lanes3Groups(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell)
-            {
-                // h_{t-1} is the previous output row (the initial state for t = 0), so h is never copied between steps.
-                ref float hiddenIn = ref hidden;
-                // c is updated in place: each lane reads c_{t-1} before it writes c_t.
-                ref float cellIn = ref cell;
-                ref float cellOut = ref cell;
-                for (int t = 0; t < steps; t++)
-                {
-                    ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (nuint)(t * HiddenSize));
-                    Step4Lanes3Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);
-                    hiddenIn = ref hiddenOut;
-                }
-
-                // The final state: h_N is the last output row; c_N is wherever the last step wrote it.
-                global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref hiddenIn, HiddenSize).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref hidden, HiddenSize));
-            }
-
-            /// <summary>Runs <see cref="Record4Lanes3Groups"/> over <paramref name="steps"/> steps; row -1 (h_0, c_0) is already in the tape.</summary>
-            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
-            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
-            public static void RecordSequence4Lanes3Groups(ref float weights, ref float input, int steps, ref float tape)
-            {
-                ref float previous = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength);
-                for (int t = 0; t < steps; t++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, TapeStride);
-                    Record4Lanes3Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
-                    previous = ref row;
                 }
             }
 
@@ -2912,41 +3753,6 @@ namespace Contoso.Forecasting
                 }
             }
 
-            /// <summary>Runs <see cref="StepScalar"/> over <paramref name="steps"/> steps, writing h_t into row t of the output.</summary>
-            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
-            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
-            public static void ForwardScalar(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell)
-            {
-                // h_{t-1} is the previous output row (the initial state for t = 0), so h is never copied between steps.
-                ref float hiddenIn = ref hidden;
-                // c is updated in place: each lane reads c_{t-1} before it writes c_t.
-                ref float cellIn = ref cell;
-                ref float cellOut = ref cell;
-                for (int t = 0; t < steps; t++)
-                {
-                    ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (nuint)(t * HiddenSize));
-                    StepScalar(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);
-                    hiddenIn = ref hiddenOut;
-                }
-
-                // The final state: h_N is the last output row; c_N is wherever the last step wrote it.
-                global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref hiddenIn, HiddenSize).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref hidden, HiddenSize));
-            }
-
-            /// <summary>Runs <see cref="RecordScalar"/> over <paramref name="steps"/> steps; row -1 (h_0, c_0) is already in the tape.</summary>
-            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
-            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
-            public static void RecordSequenceScalar(ref float weights, ref float input, int steps, ref float tape)
-            {
-                ref float previous = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength);
-                for (int t = 0; t < steps; t++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, TapeStride);
-                    RecordScalar(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
-                    previous = ref row;
-                }
-            }
-
             /// <summary>
             /// The cell's backward pass for one step. In: ∂L/∂h_t = dy_t + (the gradient from step t+1), ∂L/∂c_t. Out: the gate
             /// gradients dz (over the gates in the tape row) and ∂L/∂c_{t-1} (over ∂L/∂c_t).
@@ -2984,6 +3790,189 @@ namespace Contoso.Forecasting
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref cellGradient, j) = previousDc;
                 }
             }
+
+            /// <summary>Runs the sequence in blocks of up to 16 steps: the block's input projection, then <see cref="StepRecurrent16Lanes4Groups"/> per step; h_t goes into row t of the output.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void Forward16Lanes4GroupsColumns16Lanes4x4(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell)
+            {
+                // h_{t-1} is the previous output row (the initial state for t = 0), so h is never copied between steps.
+                ref float hiddenIn = ref hidden;
+                // c is updated in place: each lane reads c_{t-1} before it writes c_t.
+                ref float cellIn = ref cell;
+                ref float cellOut = ref cell;
+                global::System.Span<float> projections = stackalloc float[16 * GateCount];
+                ref float projected = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(projections);
+                for (int first = 0; first < steps; first += 16)
+                {
+                    int count = global::System.Math.Min(16, steps - first);
+                    ProjectInputs16Lanes4x4(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(first * InputSize)), count, ref projected);
+                    for (int s = 0; s < count; s++)
+                    {
+                        ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (nuint)((first + s) * HiddenSize));
+                        StepRecurrent16Lanes4Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);
+                        hiddenIn = ref hiddenOut;
+                    }
+                }
+
+                // The final state: h_N is the last output row; c_N is wherever the last step wrote it.
+                global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref hiddenIn, HiddenSize).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref hidden, HiddenSize));
+            }
+
+            /// <summary>Records <paramref name="steps"/> steps into the tape, in blocks of up to 16 (input projection first); row -1 (h_0, c_0) is already in the tape.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void RecordSequence16Lanes4GroupsColumns16Lanes4x4(ref float weights, ref float input, int steps, ref float tape)
+            {
+                ref float previous = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength);
+                global::System.Span<float> projections = stackalloc float[16 * GateCount];
+                ref float projected = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(projections);
+                for (int first = 0; first < steps; first += 16)
+                {
+                    int count = global::System.Math.Min(16, steps - first);
+                    ProjectInputs16Lanes4x4(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(first * InputSize)), count, ref projected);
+                    for (int s = 0; s < count; s++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, TapeStride);
+                        RecordRecurrent16Lanes4Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
+                        previous = ref row;
+                    }
+                }
+            }
+
+            /// <summary>Runs the sequence in blocks of up to 16 steps: the block's input projection, then <see cref="StepRecurrent8Lanes3Groups"/> per step; h_t goes into row t of the output.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void Forward8Lanes3GroupsColumns8Lanes2x3(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell)
+            {
+                // h_{t-1} is the previous output row (the initial state for t = 0), so h is never copied between steps.
+                ref float hiddenIn = ref hidden;
+                // c is updated in place: each lane reads c_{t-1} before it writes c_t.
+                ref float cellIn = ref cell;
+                ref float cellOut = ref cell;
+                global::System.Span<float> projections = stackalloc float[16 * GateCount];
+                ref float projected = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(projections);
+                for (int first = 0; first < steps; first += 16)
+                {
+                    int count = global::System.Math.Min(16, steps - first);
+                    ProjectInputs8Lanes2x3(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(first * InputSize)), count, ref projected);
+                    for (int s = 0; s < count; s++)
+                    {
+                        ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (nuint)((first + s) * HiddenSize));
+                        StepRecurrent8Lanes3Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);
+                        hiddenIn = ref hiddenOut;
+                    }
+                }
+
+                // The final state: h_N is the last output row; c_N is wherever the last step wrote it.
+                global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref hiddenIn, HiddenSize).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref hidden, HiddenSize));
+            }
+
+            /// <summary>Records <paramref name="steps"/> steps into the tape, in blocks of up to 16 (input projection first); row -1 (h_0, c_0) is already in the tape.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void RecordSequence8Lanes3GroupsColumns8Lanes2x3(ref float weights, ref float input, int steps, ref float tape)
+            {
+                ref float previous = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength);
+                global::System.Span<float> projections = stackalloc float[16 * GateCount];
+                ref float projected = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(projections);
+                for (int first = 0; first < steps; first += 16)
+                {
+                    int count = global::System.Math.Min(16, steps - first);
+                    ProjectInputs8Lanes2x3(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(first * InputSize)), count, ref projected);
+                    for (int s = 0; s < count; s++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, TapeStride);
+                        RecordRecurrent8Lanes3Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
+                        previous = ref row;
+                    }
+                }
+            }
+
+            /// <summary>Runs the sequence in blocks of up to 16 steps: the block's input projection, then <see cref="StepRecurrent4Lanes3Groups"/> per step; h_t goes into row t of the output.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void Forward4Lanes3GroupsColumns4Lanes2x3(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell)
+            {
+                // h_{t-1} is the previous output row (the initial state for t = 0), so h is never copied between steps.
+                ref float hiddenIn = ref hidden;
+                // c is updated in place: each lane reads c_{t-1} before it writes c_t.
+                ref float cellIn = ref cell;
+                ref float cellOut = ref cell;
+                global::System.Span<float> projections = stackalloc float[16 * GateCount];
+                ref float projected = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(projections);
+                for (int first = 0; first < steps; first += 16)
+                {
+                    int count = global::System.Math.Min(16, steps - first);
+                    ProjectInputs4Lanes2x3(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(first * InputSize)), count, ref projected);
+                    for (int s = 0; s < count; s++)
+                    {
+                        ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (nuint)((first + s) * HiddenSize));
+                        StepRecurrent4Lanes3Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);
+                        hiddenIn = ref hiddenOut;
+                    }
+                }
+
+                // The final state: h_N is the last output row; c_N is wherever the last step wrote it.
+                global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref hiddenIn, HiddenSize).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref hidden, HiddenSize));
+            }
+
+            /// <summary>Records <paramref name="steps"/> steps into the tape, in blocks of up to 16 (input projection first); row -1 (h_0, c_0) is already in the tape.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void RecordSequence4Lanes3GroupsColumns4Lanes2x3(ref float weights, ref float input, int steps, ref float tape)
+            {
+                ref float previous = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength);
+                global::System.Span<float> projections = stackalloc float[16 * GateCount];
+                ref float projected = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(projections);
+                for (int first = 0; first < steps; first += 16)
+                {
+                    int count = global::System.Math.Min(16, steps - first);
+                    ProjectInputs4Lanes2x3(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(first * InputSize)), count, ref projected);
+                    for (int s = 0; s < count; s++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, TapeStride);
+                        RecordRecurrent4Lanes3Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
+                        previous = ref row;
+                    }
+                }
+            }
+
+            /// <summary>Runs <see cref="StepScalar"/> over <paramref name="steps"/> steps, writing h_t into row t of the output.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void ForwardScalar(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell)
+            {
+                // h_{t-1} is the previous output row (the initial state for t = 0), so h is never copied between steps.
+                ref float hiddenIn = ref hidden;
+                // c is updated in place: each lane reads c_{t-1} before it writes c_t.
+                ref float cellIn = ref cell;
+                ref float cellOut = ref cell;
+                for (int t = 0; t < steps; t++)
+                {
+                    ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (nuint)(t * HiddenSize));
+                    StepScalar(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);
+                    hiddenIn = ref hiddenOut;
+                }
+
+                // The final state: h_N is the last output row; c_N is wherever the last step wrote it.
+                global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref hiddenIn, HiddenSize).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref hidden, HiddenSize));
+            }
+
+            /// <summary>Runs <see cref="RecordScalar"/> over <paramref name="steps"/> steps; row -1 (h_0, c_0) is already in the tape.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void RecordSequenceScalar(ref float weights, ref float input, int steps, ref float tape)
+            {
+                ref float previous = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength);
+                for (int t = 0; t < steps; t++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, TapeStride);
+                    RecordScalar(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
+                    previous = ref row;
+                }
+            }
+
         }
     }
 }

@@ -21,8 +21,8 @@ partial class Outer<T>
     /// <item><description>128-bit vectors (SSE, AdvSimd): 4-float vectors; 1 group(s) of 4 units plus a tail group over units 1..4 that overlaps the previous group; up to 2 group(s) (8 accumulators) per chunk, 1 chunk(s) per step</description></item>
     /// <item><description>scalar code (no SIMD acceleration): scalar loops</description></item>
     /// </list></para>
-    /// <para>Stack: <c>Step</c> uses at most 80 bytes, <c>Forward</c> at most 80 bytes of
-    /// scratch; <c>Backward</c> up to 1304 bytes for <c>SequenceLength</c> steps (a tape of 35 floats per step),
+    /// <para>Stack: <c>Step</c> uses at most 80 bytes, <c>Forward</c> at most 2580 bytes of
+    /// scratch; <c>Backward</c> up to 3804 bytes for <c>SequenceLength</c> steps (a tape of 35 floats per step),
     /// falling back to a pooled array above 256 KiB. Nothing is allocated on the heap after construction
     /// and the first <c>Backward</c> (which creates the gradient buffer).</para>
     /// </remarks>
@@ -203,19 +203,19 @@ partial class Outer<T>
             {
                 // 512-bit vectors (AVX-512): 4-float vectors; 1 group(s) of 4 units plus a tail group over units 1..4 that overlaps the previous group; up to 2 group(s) (8 accumulators) per chunk, 1 chunk(s) per step.
                 global::System.Span<float> cellBuffer = stackalloc float[HiddenSize];
-                LstmKernels.Forward4Lanes2Groups(ref weights, ref x, steps, ref y, ref h, ref c, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(cellBuffer));
+                LstmKernels.Forward4Lanes2GroupsColumns16Lanes4x4(ref weights, ref x, steps, ref y, ref h, ref c, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(cellBuffer));
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
                 // 256-bit vectors (AVX2): 4-float vectors; 1 group(s) of 4 units plus a tail group over units 1..4 that overlaps the previous group; up to 2 group(s) (8 accumulators) per chunk, 1 chunk(s) per step.
                 global::System.Span<float> cellBuffer = stackalloc float[HiddenSize];
-                LstmKernels.Forward4Lanes2Groups(ref weights, ref x, steps, ref y, ref h, ref c, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(cellBuffer));
+                LstmKernels.Forward4Lanes2GroupsColumns8Lanes2x3(ref weights, ref x, steps, ref y, ref h, ref c, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(cellBuffer));
             }
             else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
                 // 128-bit vectors (SSE, AdvSimd): 4-float vectors; 1 group(s) of 4 units plus a tail group over units 1..4 that overlaps the previous group; up to 2 group(s) (8 accumulators) per chunk, 1 chunk(s) per step.
                 global::System.Span<float> cellBuffer = stackalloc float[HiddenSize];
-                LstmKernels.Forward4Lanes2Groups(ref weights, ref x, steps, ref y, ref h, ref c, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(cellBuffer));
+                LstmKernels.Forward4Lanes2GroupsColumns4Lanes2x3(ref weights, ref x, steps, ref y, ref h, ref c, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(cellBuffer));
             }
             else
             {
@@ -296,17 +296,17 @@ partial class Outer<T>
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 // 512-bit vectors (AVX-512): 4-float vectors; 1 group(s) of 4 units plus a tail group over units 1..4 that overlaps the previous group; up to 2 group(s) (8 accumulators) per chunk, 1 chunk(s) per step.
-                LstmKernels.RecordSequence4Lanes2Groups(ref weights, ref x, steps, ref rows);
+                LstmKernels.RecordSequence4Lanes2GroupsColumns16Lanes4x4(ref weights, ref x, steps, ref rows);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
                 // 256-bit vectors (AVX2): 4-float vectors; 1 group(s) of 4 units plus a tail group over units 1..4 that overlaps the previous group; up to 2 group(s) (8 accumulators) per chunk, 1 chunk(s) per step.
-                LstmKernels.RecordSequence4Lanes2Groups(ref weights, ref x, steps, ref rows);
+                LstmKernels.RecordSequence4Lanes2GroupsColumns8Lanes2x3(ref weights, ref x, steps, ref rows);
             }
             else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
                 // 128-bit vectors (SSE, AdvSimd): 4-float vectors; 1 group(s) of 4 units plus a tail group over units 1..4 that overlaps the previous group; up to 2 group(s) (8 accumulators) per chunk, 1 chunk(s) per step.
-                LstmKernels.RecordSequence4Lanes2Groups(ref weights, ref x, steps, ref rows);
+                LstmKernels.RecordSequence4Lanes2GroupsColumns4Lanes2x3(ref weights, ref x, steps, ref rows);
             }
             else
             {
@@ -458,17 +458,17 @@ partial class Outer<T>
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 // 512-bit vectors (AVX-512): 4-float vectors; 1 group(s) of 4 units plus a tail group over units 1..4 that overlaps the previous group; up to 2 group(s) (8 accumulators) per chunk, 1 chunk(s) per step.
-                LstmKernels.BackwardSequence4Lanes2Groups16LaneColumns(ref weights, ref gradients, ref x, steps, ref rows, ref dy, ref dx, ref hiddenGradient);
+                LstmKernels.BackwardSequence4Lanes2GroupsColumns16Lanes4x4(ref weights, ref gradients, ref x, steps, ref rows, ref dy, ref dx, ref hiddenGradient);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
                 // 256-bit vectors (AVX2): 4-float vectors; 1 group(s) of 4 units plus a tail group over units 1..4 that overlaps the previous group; up to 2 group(s) (8 accumulators) per chunk, 1 chunk(s) per step.
-                LstmKernels.BackwardSequence4Lanes2Groups8LaneColumns(ref weights, ref gradients, ref x, steps, ref rows, ref dy, ref dx, ref hiddenGradient);
+                LstmKernels.BackwardSequence4Lanes2GroupsColumns8Lanes2x3(ref weights, ref gradients, ref x, steps, ref rows, ref dy, ref dx, ref hiddenGradient);
             }
             else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
                 // 128-bit vectors (SSE, AdvSimd): 4-float vectors; 1 group(s) of 4 units plus a tail group over units 1..4 that overlaps the previous group; up to 2 group(s) (8 accumulators) per chunk, 1 chunk(s) per step.
-                LstmKernels.BackwardSequence4Lanes2Groups4LaneColumns(ref weights, ref gradients, ref x, steps, ref rows, ref dy, ref dx, ref hiddenGradient);
+                LstmKernels.BackwardSequence4Lanes2GroupsColumns4Lanes2x3(ref weights, ref gradients, ref x, steps, ref rows, ref dy, ref dx, ref hiddenGradient);
             }
             else
             {
@@ -499,494 +499,1066 @@ partial class Outer<T>
         private static class LstmKernels
         {
             /// <summary>
-            /// The cell update of <paramref name="groups"/> consecutive groups of 4 hidden units starting at <paramref name="unit"/>,
-            /// from their gate pre-activations in <paramref name="z"/> (group q's i | f | g | o at z[16·q + 4·gate]).
-            /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // keeps the caller small; this method's activations are inlined here
-            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
-            public static void CellForward4(ref float z, nuint groups, nuint unit, ref float cellIn, ref float cellOut, ref float hiddenOut)
-            {
-                for (nuint q = 0; q < groups; q++, unit += 4)
-                {
-                    ref float zq = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, q * 16);
-                    // i, f, o = σ(z), g = tanh(z)
-                    var i = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref zq, 0));
-                    var f = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref zq, 4));
-                    var g = global::LstmGen.Kernels.Activation.Tanh(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref zq, 8));
-                    var o = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref zq, 12));
-                    // c' = f ⊙ c + i ⊙ g
-                    var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cellIn, unit), i * g);
-                    // h' = o ⊙ tanh(c')
-                    var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c, ref cellOut, unit);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * tanhC, ref hiddenOut, unit);
-                }
-            }
-
-            /// <summary>
-            /// The cell update of <paramref name="groups"/> consecutive groups of 4 hidden units starting at <paramref name="unit"/>,
-            /// from their gate pre-activations in <paramref name="z"/> (group q's i | f | g | o at z[16·q + 4·gate]).
-            /// Also records i, f, g, o, c, tanh(c) and h in the tape row for the backward pass.
-            /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // keeps the caller small; this method's activations are inlined here
-            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
-            public static void CellRecord4(ref float z, nuint groups, nuint unit, ref float cellIn, ref float tapeRow)
-            {
-                for (nuint q = 0; q < groups; q++, unit += 4)
-                {
-                    ref float zq = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, q * 16);
-                    // i, f, o = σ(z), g = tanh(z)
-                    var i = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref zq, 0));
-                    var f = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref zq, 4));
-                    var g = global::LstmGen.Kernels.Activation.Tanh(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref zq, 8));
-                    var o = global::LstmGen.Kernels.Activation.Sigmoid(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref zq, 12));
-                    // c' = f ⊙ c + i ⊙ g
-                    var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cellIn, unit), i * g);
-                    // h' = o ⊙ tanh(c')
-                    var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
-                    // Tape row: i | f | g | o (4H), then c, tanh(c) and h (H each).
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(i, ref tapeRow, unit);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref tapeRow, HiddenSize + unit);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref tapeRow, 2 * HiddenSize + unit);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref tapeRow, 3 * HiddenSize + unit);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c, ref tapeRow, 4 * HiddenSize + unit);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(tanhC, ref tapeRow, 5 * HiddenSize + unit);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * tanhC, ref tapeRow, 6 * HiddenSize + unit);
-                }
-            }
-
-            /// <summary>
-            /// ∂L/∂x_t = W_ihᵀ·dz and ∂L/∂h_{t-1} = W_hhᵀ·dz with 16-float vectors: a dot product of each contiguous row of the
-            /// transposed weights with dz (20 floats), over 2 partial sums so consecutive multiply-adds do not wait on each other.
+            /// ∂L/∂x_t = W_ihᵀ·dz and ∂L/∂h_{t-1} = W_hhᵀ·dz with 16-float vectors: one dot product per contiguous row of the
+            /// transposed weights with dz (20 floats). Rows go 16 at a time, each with its own accumulator, so every
+            /// loaded dz vector serves 16 rows; the 16 row sums then come out of one shuffle tree (Simd.SumEach) instead of 16
+            /// separate horizontal sums. Leftover rows are done one by one.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
-            public static void TransposedProducts16Lanes(ref float weights, ref float dz, ref float inputGradient, ref float hiddenGradient)
+            public static void TransposedProducts16Lanes4x4(ref float weights, ref float dz, ref float inputGradient, ref float hiddenGradient)
             {
                 // The last vector ends at column 20 and overlaps the previous one: only its last 4 lanes count.
-                var tailMask = global::LstmGen.Kernels.Simd.LanesFrom512(12);
-                var dzTail = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 4) & tailMask;
-                // dz stays in registers (1 vector(s)) for every row.
-                var dz0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 0);
+                var dzTail = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 4) & global::LstmGen.Kernels.Simd.LanesFrom512(12);
                 ref float row = ref weights;
 
                 // Rows of W_ihᵀ give ∂L/∂x_t.
-                for (nuint k = 0; k < InputSize; k++)
                 {
-                    var sum0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var sum1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0), dz0, sum0);
-                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 4), dzTail, sum1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, k) = global::LstmGen.Kernels.Simd.Sum(sum0 + sum1);
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    nuint r = 0;
+                    for (; r + 16 <= InputSize; r += 16)
+                    {
+                        // sum{k} accumulates row r + k.
+                        var sum0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum6 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum7 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum8 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum9 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum14 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum15 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        for (nuint column = 0; column < 16; column += 16)
+                        {
+                            var d = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, column);
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, column), d, sum0);
+                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 1 * GateCount + column), d, sum1);
+                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 2 * GateCount + column), d, sum2);
+                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 3 * GateCount + column), d, sum3);
+                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 4 * GateCount + column), d, sum4);
+                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 5 * GateCount + column), d, sum5);
+                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 6 * GateCount + column), d, sum6);
+                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 7 * GateCount + column), d, sum7);
+                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 8 * GateCount + column), d, sum8);
+                            sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 9 * GateCount + column), d, sum9);
+                            sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 10 * GateCount + column), d, sum10);
+                            sum11 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 11 * GateCount + column), d, sum11);
+                            sum12 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 12 * GateCount + column), d, sum12);
+                            sum13 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 13 * GateCount + column), d, sum13);
+                            sum14 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 14 * GateCount + column), d, sum14);
+                            sum15 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 15 * GateCount + column), d, sum15);
+                        }
+                        sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0 * GateCount + 4), dzTail, sum0);
+                        sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 1 * GateCount + 4), dzTail, sum1);
+                        sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 2 * GateCount + 4), dzTail, sum2);
+                        sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 3 * GateCount + 4), dzTail, sum3);
+                        sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 4 * GateCount + 4), dzTail, sum4);
+                        sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 5 * GateCount + 4), dzTail, sum5);
+                        sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 6 * GateCount + 4), dzTail, sum6);
+                        sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 7 * GateCount + 4), dzTail, sum7);
+                        sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 8 * GateCount + 4), dzTail, sum8);
+                        sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 9 * GateCount + 4), dzTail, sum9);
+                        sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 10 * GateCount + 4), dzTail, sum10);
+                        sum11 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 11 * GateCount + 4), dzTail, sum11);
+                        sum12 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 12 * GateCount + 4), dzTail, sum12);
+                        sum13 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 13 * GateCount + 4), dzTail, sum13);
+                        sum14 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 14 * GateCount + 4), dzTail, sum14);
+                        sum15 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 15 * GateCount + 4), dzTail, sum15);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::LstmGen.Kernels.Simd.SumEach(sum0, sum1, sum2, sum3, sum4, sum5, sum6, sum7, sum8, sum9, sum10, sum11, sum12, sum13, sum14, sum15), ref inputGradient, r);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)(16 * GateCount));
+                    }
+                    for (; r < InputSize; r++)
+                    {
+                        var sum = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        for (nuint column = 0; column < 16; column += 16)
+                        {
+                            sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, column), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, column), sum);
+                        }
+                        sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 4), dzTail, sum);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, r) = global::LstmGen.Kernels.Simd.Sum(sum);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    }
                 }
 
                 // Rows of W_hhᵀ (right after W_ihᵀ) give ∂L/∂h_{t-1}.
-                for (nuint j = 0; j < HiddenSize; j++)
                 {
-                    var sum0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var sum1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0), dz0, sum0);
-                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 4), dzTail, sum1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, j) = global::LstmGen.Kernels.Simd.Sum(sum0 + sum1);
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    nuint r = 0;
+                    for (; r + 16 <= HiddenSize; r += 16)
+                    {
+                        // sum{k} accumulates row r + k.
+                        var sum0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum6 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum7 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum8 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum9 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum14 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var sum15 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        for (nuint column = 0; column < 16; column += 16)
+                        {
+                            var d = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, column);
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, column), d, sum0);
+                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 1 * GateCount + column), d, sum1);
+                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 2 * GateCount + column), d, sum2);
+                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 3 * GateCount + column), d, sum3);
+                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 4 * GateCount + column), d, sum4);
+                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 5 * GateCount + column), d, sum5);
+                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 6 * GateCount + column), d, sum6);
+                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 7 * GateCount + column), d, sum7);
+                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 8 * GateCount + column), d, sum8);
+                            sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 9 * GateCount + column), d, sum9);
+                            sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 10 * GateCount + column), d, sum10);
+                            sum11 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 11 * GateCount + column), d, sum11);
+                            sum12 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 12 * GateCount + column), d, sum12);
+                            sum13 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 13 * GateCount + column), d, sum13);
+                            sum14 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 14 * GateCount + column), d, sum14);
+                            sum15 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 15 * GateCount + column), d, sum15);
+                        }
+                        sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0 * GateCount + 4), dzTail, sum0);
+                        sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 1 * GateCount + 4), dzTail, sum1);
+                        sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 2 * GateCount + 4), dzTail, sum2);
+                        sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 3 * GateCount + 4), dzTail, sum3);
+                        sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 4 * GateCount + 4), dzTail, sum4);
+                        sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 5 * GateCount + 4), dzTail, sum5);
+                        sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 6 * GateCount + 4), dzTail, sum6);
+                        sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 7 * GateCount + 4), dzTail, sum7);
+                        sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 8 * GateCount + 4), dzTail, sum8);
+                        sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 9 * GateCount + 4), dzTail, sum9);
+                        sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 10 * GateCount + 4), dzTail, sum10);
+                        sum11 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 11 * GateCount + 4), dzTail, sum11);
+                        sum12 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 12 * GateCount + 4), dzTail, sum12);
+                        sum13 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 13 * GateCount + 4), dzTail, sum13);
+                        sum14 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 14 * GateCount + 4), dzTail, sum14);
+                        sum15 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 15 * GateCount + 4), dzTail, sum15);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::LstmGen.Kernels.Simd.SumEach(sum0, sum1, sum2, sum3, sum4, sum5, sum6, sum7, sum8, sum9, sum10, sum11, sum12, sum13, sum14, sum15), ref hiddenGradient, r);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)(16 * GateCount));
+                    }
+                    for (; r < HiddenSize; r++)
+                    {
+                        var sum = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        for (nuint column = 0; column < 16; column += 16)
+                        {
+                            sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, column), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, column), sum);
+                        }
+                        sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 4), dzTail, sum);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, r) = global::LstmGen.Kernels.Simd.Sum(sum);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    }
                 }
             }
 
             /// <summary>
             /// Parameter gradients with 16-float vectors, after the time loop: ∂L/∂W_ihᵀ[k] += Σ_t x_t[k]·dz_t,
-            /// ∂L/∂W_hhᵀ[j] += Σ_t h_{t-1}[j]·dz_t, ∂L/∂b_ih = ∂L/∂b_hh += Σ_t dz_t. Each gradient row is loaded into registers
-            /// once (a chunk of columns at a time), the steps' dz stream past it, and it is stored once.
+            /// ∂L/∂W_hhᵀ[j] += Σ_t h_{t-1}[j]·dz_t, ∂L/∂b_ih = ∂L/∂b_hh += Σ_t dz_t. Register blocks of
+            /// 4 gradient rows × 4 column vectors: every dz vector loaded serves 4 rows, every
+            /// broadcast scale 4 vectors (the kernel is bound by loads, not by multiply-adds). Each block's sum over the
+            /// steps starts from zero and is added to the accumulated gradient once, so two identical calls add exactly the same.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
-            public static void AccumulateParameterGradients16Lanes(ref float gradients, ref float input, int steps, ref float tape)
+            public static void AccumulateParameterGradients16Lanes4x4(ref float gradients, ref float input, int steps, ref float tape)
             {
                 // The last vector ends at column 20 and overlaps the previous one: only its last 4 lanes are added.
                 var tailMask = global::LstmGen.Kernels.Simd.LanesFrom512(12);
                 ref float firstDz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength + TapeStride);
-                ref float gradient = ref gradients;
 
                 // Rows of ∂L/∂W_ihᵀ: row k is scaled by x_t[k].
-                for (nuint k = 0; k < InputSize; k++)
                 {
+                    nuint r = 0;
+                    for (; r + 4 <= InputSize; r += 4)
                     {
-                        var sum0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        ref float dz = ref firstDz;
-                        for (int t = 0; t < steps; t++)
+                        ref float gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, (nuint)((0 + (int)r) * GateCount));
                         {
-                            var scale = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k));
-                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 0), scale, sum0);
-                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 1 vector(s) of 4 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 0);
+                                var u0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                var u1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + r + 1));
+                                sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u1, sum10);
+                                var u2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + r + 2));
+                                sum20 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u2, sum20);
+                                var u3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + r + 3));
+                                sum30 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u3, sum30);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 0) + sum00, ref gradient, 0);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 1 * GateCount + 0) + sum10, ref gradient, 1 * GateCount + 0);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 2 * GateCount + 0) + sum20, ref gradient, 2 * GateCount + 0);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 3 * GateCount + 0) + sum30, ref gradient, 3 * GateCount + 0);
                         }
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 0) + sum0, ref gradient, 0);
+                        // The overlapping last vector: only its new lanes are added.
+                        {
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 1 vector(s) of 4 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 4);
+                                var u0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                var u1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + r + 1));
+                                sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u1, sum10);
+                                var u2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + r + 2));
+                                sum20 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u2, sum20);
+                                var u3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + r + 3));
+                                sum30 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u3, sum30);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 4) + (sum00 & tailMask), ref gradient, 4);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 1 * GateCount + 4) + (sum10 & tailMask), ref gradient, 1 * GateCount + 4);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 2 * GateCount + 4) + (sum20 & tailMask), ref gradient, 2 * GateCount + 4);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 3 * GateCount + 4) + (sum30 & tailMask), ref gradient, 3 * GateCount + 4);
+                        }
                     }
-                    // The overlapping last vector: summed from zero, then added only on its new lanes.
+                    for (; r < InputSize; r++)
                     {
-                        var sum = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        ref float dz = ref firstDz;
-                        for (int t = 0; t < steps; t++)
+                        ref float gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, (nuint)((0 + (int)r) * GateCount));
                         {
-                            sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 4), global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k)), sum);
-                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 1 vector(s) of 1 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 0);
+                                var u0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 0) + sum00, ref gradient, 0);
                         }
-                        sum &= tailMask;
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 4) + sum, ref gradient, 4);
+                        // The overlapping last vector: only its new lanes are added.
+                        {
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 1 vector(s) of 1 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 4);
+                                var u0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 4) + (sum00 & tailMask), ref gradient, 4);
+                        }
                     }
-                    gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
                 }
 
-                // Rows of ∂L/∂W_hhᵀ: row j is scaled by h_{t-1}[j], read from the previous tape row (row -1 holds h_0).
-                for (nuint j = 0; j < HiddenSize; j++)
+                // Rows of ∂L/∂W_hhᵀ: row j is scaled by h_{t-1}[j], from the previous tape row (row -1 holds h_0).
                 {
+                    nuint r = 0;
+                    for (; r + 4 <= HiddenSize; r += 4)
                     {
-                        var sum0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        ref float dz = ref firstDz;
-                        for (int t = 0; t < steps; t++)
+                        ref float gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, (nuint)((InputSize + (int)r) * GateCount));
                         {
-                            var scale = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j));
-                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 0), scale, sum0);
-                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 1 vector(s) of 4 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 0);
+                                var u0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                var u1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + r + 1));
+                                sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u1, sum10);
+                                var u2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + r + 2));
+                                sum20 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u2, sum20);
+                                var u3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + r + 3));
+                                sum30 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u3, sum30);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 0) + sum00, ref gradient, 0);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 1 * GateCount + 0) + sum10, ref gradient, 1 * GateCount + 0);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 2 * GateCount + 0) + sum20, ref gradient, 2 * GateCount + 0);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 3 * GateCount + 0) + sum30, ref gradient, 3 * GateCount + 0);
                         }
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 0) + sum0, ref gradient, 0);
+                        // The overlapping last vector: only its new lanes are added.
+                        {
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 1 vector(s) of 4 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            var sum30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 4);
+                                var u0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                var u1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + r + 1));
+                                sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u1, sum10);
+                                var u2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + r + 2));
+                                sum20 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u2, sum20);
+                                var u3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + r + 3));
+                                sum30 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u3, sum30);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 4) + (sum00 & tailMask), ref gradient, 4);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 1 * GateCount + 4) + (sum10 & tailMask), ref gradient, 1 * GateCount + 4);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 2 * GateCount + 4) + (sum20 & tailMask), ref gradient, 2 * GateCount + 4);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 3 * GateCount + 4) + (sum30 & tailMask), ref gradient, 3 * GateCount + 4);
+                        }
                     }
-                    // The overlapping last vector: summed from zero, then added only on its new lanes.
+                    for (; r < HiddenSize; r++)
                     {
-                        var sum = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        ref float dz = ref firstDz;
-                        for (int t = 0; t < steps; t++)
+                        ref float gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, (nuint)((InputSize + (int)r) * GateCount));
                         {
-                            sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 4), global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j)), sum);
-                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 1 vector(s) of 1 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 0);
+                                var u0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 0) + sum00, ref gradient, 0);
                         }
-                        sum &= tailMask;
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 4) + sum, ref gradient, 4);
+                        // The overlapping last vector: only its new lanes are added.
+                        {
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 1 vector(s) of 1 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 4);
+                                var u0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 4) + (sum00 & tailMask), ref gradient, 4);
+                        }
                     }
-                    gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
                 }
 
                 // Both bias vectors receive Σ_t dz_t: they enter every gate pre-activation the same way.
-                ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
                 {
-                    var sum0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    ref float dz = ref firstDz;
-                    for (int t = 0; t < steps; t++)
+                    ref float gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, (nuint)BiasIhOffset);
+                    ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, (nuint)BiasHhOffset);
                     {
-                        sum0 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 0);
-                        dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        var sum0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        ref float dz = ref firstDz;
+                        for (int t = 0; t < steps; t++)
+                        {
+                            sum0 += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 0);
+                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        }
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 0) + sum0, ref gradient, 0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 0) + sum0, ref biasHh, 0);
                     }
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 0) + sum0, ref gradient, 0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 0) + sum0, ref biasHh, 0);
-                }
-                // The overlapping last vector: summed from zero, then added only on its new lanes.
-                {
-                    var sum = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    ref float dz = ref firstDz;
-                    for (int t = 0; t < steps; t++)
+                    // The overlapping last vector: summed from zero, then added only on its new lanes.
                     {
-                        sum += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 4);
-                        dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        var sum = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        ref float dz = ref firstDz;
+                        for (int t = 0; t < steps; t++)
+                        {
+                            sum += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 4);
+                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        }
+                        sum &= tailMask;
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 4) + sum, ref gradient, 4);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 4) + sum, ref biasHh, 4);
                     }
-                    sum &= tailMask;
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradient, 4) + sum, ref gradient, 4);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 4) + sum, ref biasHh, 4);
                 }
             }
 
             /// <summary>
-            /// ∂L/∂x_t = W_ihᵀ·dz and ∂L/∂h_{t-1} = W_hhᵀ·dz with 8-float vectors: a dot product of each contiguous row of the
-            /// transposed weights with dz (20 floats), over 3 partial sums so consecutive multiply-adds do not wait on each other.
+            /// ∂L/∂x_t = W_ihᵀ·dz and ∂L/∂h_{t-1} = W_hhᵀ·dz with 8-float vectors: one dot product per contiguous row of the
+            /// transposed weights with dz (20 floats). Rows go 8 at a time, each with its own accumulator, so every
+            /// loaded dz vector serves 8 rows; the 8 row sums then come out of one shuffle tree (Simd.SumEach) instead of 8
+            /// separate horizontal sums. Leftover rows are done one by one.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
-            public static void TransposedProducts8Lanes(ref float weights, ref float dz, ref float inputGradient, ref float hiddenGradient)
+            public static void TransposedProducts8Lanes2x3(ref float weights, ref float dz, ref float inputGradient, ref float hiddenGradient)
             {
                 // The last vector ends at column 20 and overlaps the previous one: only its last 4 lanes count.
-                var tailMask = global::LstmGen.Kernels.Simd.LanesFrom256(4);
-                var dzTail = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 12) & tailMask;
-                // dz stays in registers (2 vector(s)) for every row.
-                var dz0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 0);
-                var dz1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 8);
+                var dzTail = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 12) & global::LstmGen.Kernels.Simd.LanesFrom256(4);
                 ref float row = ref weights;
 
                 // Rows of W_ihᵀ give ∂L/∂x_t.
-                for (nuint k = 0; k < InputSize; k++)
                 {
-                    var sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var sum1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var sum2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0), dz0, sum0);
-                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8), dz1, sum1);
-                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 12), dzTail, sum2);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, k) = global::LstmGen.Kernels.Simd.Sum((sum0 + sum1) + sum2);
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    nuint r = 0;
+                    for (; r + 8 <= InputSize; r += 8)
+                    {
+                        // sum{k} accumulates row r + k.
+                        var sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum4 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum5 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum6 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum7 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        for (nuint column = 0; column < 16; column += 8)
+                        {
+                            var d = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column);
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, column), d, sum0);
+                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 1 * GateCount + column), d, sum1);
+                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 2 * GateCount + column), d, sum2);
+                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 3 * GateCount + column), d, sum3);
+                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 4 * GateCount + column), d, sum4);
+                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 5 * GateCount + column), d, sum5);
+                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 6 * GateCount + column), d, sum6);
+                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 7 * GateCount + column), d, sum7);
+                        }
+                        sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0 * GateCount + 12), dzTail, sum0);
+                        sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 1 * GateCount + 12), dzTail, sum1);
+                        sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 2 * GateCount + 12), dzTail, sum2);
+                        sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 3 * GateCount + 12), dzTail, sum3);
+                        sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 4 * GateCount + 12), dzTail, sum4);
+                        sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 5 * GateCount + 12), dzTail, sum5);
+                        sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 6 * GateCount + 12), dzTail, sum6);
+                        sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 7 * GateCount + 12), dzTail, sum7);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::LstmGen.Kernels.Simd.SumEach(sum0, sum1, sum2, sum3, sum4, sum5, sum6, sum7), ref inputGradient, r);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)(8 * GateCount));
+                    }
+                    for (; r < InputSize; r++)
+                    {
+                        var sum = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        for (nuint column = 0; column < 16; column += 8)
+                        {
+                            sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, column), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column), sum);
+                        }
+                        sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 12), dzTail, sum);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, r) = global::LstmGen.Kernels.Simd.Sum(sum);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    }
                 }
 
                 // Rows of W_hhᵀ (right after W_ihᵀ) give ∂L/∂h_{t-1}.
-                for (nuint j = 0; j < HiddenSize; j++)
                 {
-                    var sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var sum1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var sum2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0), dz0, sum0);
-                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8), dz1, sum1);
-                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 12), dzTail, sum2);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, j) = global::LstmGen.Kernels.Simd.Sum((sum0 + sum1) + sum2);
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    nuint r = 0;
+                    for (; r + 8 <= HiddenSize; r += 8)
+                    {
+                        // sum{k} accumulates row r + k.
+                        var sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum4 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum5 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum6 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum7 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        for (nuint column = 0; column < 16; column += 8)
+                        {
+                            var d = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column);
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, column), d, sum0);
+                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 1 * GateCount + column), d, sum1);
+                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 2 * GateCount + column), d, sum2);
+                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 3 * GateCount + column), d, sum3);
+                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 4 * GateCount + column), d, sum4);
+                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 5 * GateCount + column), d, sum5);
+                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 6 * GateCount + column), d, sum6);
+                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 7 * GateCount + column), d, sum7);
+                        }
+                        sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0 * GateCount + 12), dzTail, sum0);
+                        sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 1 * GateCount + 12), dzTail, sum1);
+                        sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 2 * GateCount + 12), dzTail, sum2);
+                        sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 3 * GateCount + 12), dzTail, sum3);
+                        sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 4 * GateCount + 12), dzTail, sum4);
+                        sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 5 * GateCount + 12), dzTail, sum5);
+                        sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 6 * GateCount + 12), dzTail, sum6);
+                        sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 7 * GateCount + 12), dzTail, sum7);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::LstmGen.Kernels.Simd.SumEach(sum0, sum1, sum2, sum3, sum4, sum5, sum6, sum7), ref hiddenGradient, r);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)(8 * GateCount));
+                    }
+                    for (; r < HiddenSize; r++)
+                    {
+                        var sum = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        for (nuint column = 0; column < 16; column += 8)
+                        {
+                            sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, column), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column), sum);
+                        }
+                        sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 12), dzTail, sum);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, r) = global::LstmGen.Kernels.Simd.Sum(sum);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    }
                 }
             }
 
             /// <summary>
             /// Parameter gradients with 8-float vectors, after the time loop: ∂L/∂W_ihᵀ[k] += Σ_t x_t[k]·dz_t,
-            /// ∂L/∂W_hhᵀ[j] += Σ_t h_{t-1}[j]·dz_t, ∂L/∂b_ih = ∂L/∂b_hh += Σ_t dz_t. Each gradient row is loaded into registers
-            /// once (a chunk of columns at a time), the steps' dz stream past it, and it is stored once.
+            /// ∂L/∂W_hhᵀ[j] += Σ_t h_{t-1}[j]·dz_t, ∂L/∂b_ih = ∂L/∂b_hh += Σ_t dz_t. Register blocks of
+            /// 2 gradient rows × 3 column vectors: every dz vector loaded serves 2 rows, every
+            /// broadcast scale 3 vectors (the kernel is bound by loads, not by multiply-adds). Each block's sum over the
+            /// steps starts from zero and is added to the accumulated gradient once, so two identical calls add exactly the same.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
-            public static void AccumulateParameterGradients8Lanes(ref float gradients, ref float input, int steps, ref float tape)
+            public static void AccumulateParameterGradients8Lanes2x3(ref float gradients, ref float input, int steps, ref float tape)
             {
                 // The last vector ends at column 20 and overlaps the previous one: only its last 4 lanes are added.
                 var tailMask = global::LstmGen.Kernels.Simd.LanesFrom256(4);
                 ref float firstDz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength + TapeStride);
-                ref float gradient = ref gradients;
 
                 // Rows of ∂L/∂W_ihᵀ: row k is scaled by x_t[k].
-                for (nuint k = 0; k < InputSize; k++)
                 {
+                    nuint r = 0;
+                    for (; r + 2 <= InputSize; r += 2)
                     {
-                        var sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        ref float dz = ref firstDz;
-                        for (int t = 0; t < steps; t++)
+                        ref float gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, (nuint)((0 + (int)r) * GateCount));
                         {
-                            var scale = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k));
-                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 0), scale, sum0);
-                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 8), scale, sum1);
-                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 2 vector(s) of 2 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            var sum01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            var sum10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            var sum11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 0);
+                                var d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 8);
+                                var u0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                sum01 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u0, sum01);
+                                var u1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + r + 1));
+                                sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u1, sum10);
+                                sum11 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u1, sum11);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 0) + sum00, ref gradient, 0);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 8) + sum01, ref gradient, 8);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 1 * GateCount + 0) + sum10, ref gradient, 1 * GateCount + 0);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 1 * GateCount + 8) + sum11, ref gradient, 1 * GateCount + 8);
                         }
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 0) + sum0, ref gradient, 0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 8) + sum1, ref gradient, 8);
+                        // The overlapping last vector: only its new lanes are added.
+                        {
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 1 vector(s) of 2 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            var sum10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 12);
+                                var u0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                var u1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + r + 1));
+                                sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u1, sum10);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 12) + (sum00 & tailMask), ref gradient, 12);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 1 * GateCount + 12) + (sum10 & tailMask), ref gradient, 1 * GateCount + 12);
+                        }
                     }
-                    // The overlapping last vector: summed from zero, then added only on its new lanes.
+                    for (; r < InputSize; r++)
                     {
-                        var sum = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        ref float dz = ref firstDz;
-                        for (int t = 0; t < steps; t++)
+                        ref float gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, (nuint)((0 + (int)r) * GateCount));
                         {
-                            sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 12), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k)), sum);
-                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 2 vector(s) of 1 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            var sum01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 0);
+                                var d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 8);
+                                var u0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                sum01 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u0, sum01);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 0) + sum00, ref gradient, 0);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 8) + sum01, ref gradient, 8);
                         }
-                        sum &= tailMask;
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 12) + sum, ref gradient, 12);
+                        // The overlapping last vector: only its new lanes are added.
+                        {
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 1 vector(s) of 1 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 12);
+                                var u0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 12) + (sum00 & tailMask), ref gradient, 12);
+                        }
                     }
-                    gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
                 }
 
-                // Rows of ∂L/∂W_hhᵀ: row j is scaled by h_{t-1}[j], read from the previous tape row (row -1 holds h_0).
-                for (nuint j = 0; j < HiddenSize; j++)
+                // Rows of ∂L/∂W_hhᵀ: row j is scaled by h_{t-1}[j], from the previous tape row (row -1 holds h_0).
                 {
+                    nuint r = 0;
+                    for (; r + 2 <= HiddenSize; r += 2)
                     {
-                        var sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        ref float dz = ref firstDz;
-                        for (int t = 0; t < steps; t++)
+                        ref float gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, (nuint)((InputSize + (int)r) * GateCount));
                         {
-                            var scale = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j));
-                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 0), scale, sum0);
-                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 8), scale, sum1);
-                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 2 vector(s) of 2 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            var sum01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            var sum10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            var sum11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 0);
+                                var d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 8);
+                                var u0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                sum01 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u0, sum01);
+                                var u1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + r + 1));
+                                sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u1, sum10);
+                                sum11 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u1, sum11);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 0) + sum00, ref gradient, 0);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 8) + sum01, ref gradient, 8);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 1 * GateCount + 0) + sum10, ref gradient, 1 * GateCount + 0);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 1 * GateCount + 8) + sum11, ref gradient, 1 * GateCount + 8);
                         }
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 0) + sum0, ref gradient, 0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 8) + sum1, ref gradient, 8);
+                        // The overlapping last vector: only its new lanes are added.
+                        {
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 1 vector(s) of 2 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            var sum10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 12);
+                                var u0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                var u1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + r + 1));
+                                sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u1, sum10);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 12) + (sum00 & tailMask), ref gradient, 12);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 1 * GateCount + 12) + (sum10 & tailMask), ref gradient, 1 * GateCount + 12);
+                        }
                     }
-                    // The overlapping last vector: summed from zero, then added only on its new lanes.
+                    for (; r < HiddenSize; r++)
                     {
-                        var sum = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        ref float dz = ref firstDz;
-                        for (int t = 0; t < steps; t++)
+                        ref float gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, (nuint)((InputSize + (int)r) * GateCount));
                         {
-                            sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 12), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j)), sum);
-                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 2 vector(s) of 1 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            var sum01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 0);
+                                var d1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 8);
+                                var u0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                sum01 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u0, sum01);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 0) + sum00, ref gradient, 0);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 8) + sum01, ref gradient, 8);
                         }
-                        sum &= tailMask;
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 12) + sum, ref gradient, 12);
+                        // The overlapping last vector: only its new lanes are added.
+                        {
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 1 vector(s) of 1 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 12);
+                                var u0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 12) + (sum00 & tailMask), ref gradient, 12);
+                        }
                     }
-                    gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
                 }
 
                 // Both bias vectors receive Σ_t dz_t: they enter every gate pre-activation the same way.
-                ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
                 {
-                    var sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var sum1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    ref float dz = ref firstDz;
-                    for (int t = 0; t < steps; t++)
+                    ref float gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, (nuint)BiasIhOffset);
+                    ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, (nuint)BiasHhOffset);
                     {
-                        sum0 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 0);
-                        sum1 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 8);
-                        dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        var sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        var sum1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        ref float dz = ref firstDz;
+                        for (int t = 0; t < steps; t++)
+                        {
+                            sum0 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 0);
+                            sum1 += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 8);
+                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        }
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 0) + sum0, ref gradient, 0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 0) + sum0, ref biasHh, 0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 8) + sum1, ref gradient, 8);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 8) + sum1, ref biasHh, 8);
                     }
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 0) + sum0, ref gradient, 0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 0) + sum0, ref biasHh, 0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 8) + sum1, ref gradient, 8);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 8) + sum1, ref biasHh, 8);
-                }
-                // The overlapping last vector: summed from zero, then added only on its new lanes.
-                {
-                    var sum = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    ref float dz = ref firstDz;
-                    for (int t = 0; t < steps; t++)
+                    // The overlapping last vector: summed from zero, then added only on its new lanes.
                     {
-                        sum += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 12);
-                        dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        var sum = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        ref float dz = ref firstDz;
+                        for (int t = 0; t < steps; t++)
+                        {
+                            sum += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 12);
+                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        }
+                        sum &= tailMask;
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 12) + sum, ref gradient, 12);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 12) + sum, ref biasHh, 12);
                     }
-                    sum &= tailMask;
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradient, 12) + sum, ref gradient, 12);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 12) + sum, ref biasHh, 12);
                 }
             }
 
             /// <summary>
-            /// ∂L/∂x_t = W_ihᵀ·dz and ∂L/∂h_{t-1} = W_hhᵀ·dz with 4-float vectors: a dot product of each contiguous row of the
-            /// transposed weights with dz (20 floats), over 4 partial sums so consecutive multiply-adds do not wait on each other.
+            /// ∂L/∂x_t = W_ihᵀ·dz and ∂L/∂h_{t-1} = W_hhᵀ·dz with 4-float vectors: one dot product per contiguous row of the
+            /// transposed weights with dz (20 floats). Rows go 4 at a time, each with its own accumulator, so every
+            /// loaded dz vector serves 4 rows; the 4 row sums then come out of one shuffle tree (Simd.SumEach) instead of 4
+            /// separate horizontal sums. Leftover rows are done one by one.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
-            public static void TransposedProducts4Lanes(ref float weights, ref float dz, ref float inputGradient, ref float hiddenGradient)
+            public static void TransposedProducts4Lanes2x3(ref float weights, ref float dz, ref float inputGradient, ref float hiddenGradient)
             {
-                // dz stays in registers (5 vector(s)) for every row.
-                var dz0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 0);
-                var dz1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 4);
-                var dz2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 8);
-                var dz3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 12);
-                var dz4 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 16);
                 ref float row = ref weights;
 
                 // Rows of W_ihᵀ give ∂L/∂x_t.
-                for (nuint k = 0; k < InputSize; k++)
                 {
-                    var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var sum1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var sum2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var sum3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0), dz0, sum0);
-                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4), dz1, sum1);
-                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8), dz2, sum2);
-                    sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12), dz3, sum3);
-                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 16), dz4, sum0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, k) = global::LstmGen.Kernels.Simd.Sum((sum0 + sum1) + (sum2 + sum3));
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    nuint r = 0;
+                    for (; r + 4 <= InputSize; r += 4)
+                    {
+                        // sum{k} accumulates row r + k.
+                        var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        for (nuint column = 0; column < 20; column += 4)
+                        {
+                            var d = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column);
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column), d, sum0);
+                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 1 * GateCount + column), d, sum1);
+                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 2 * GateCount + column), d, sum2);
+                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 3 * GateCount + column), d, sum3);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::LstmGen.Kernels.Simd.SumEach(sum0, sum1, sum2, sum3), ref inputGradient, r);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)(4 * GateCount));
+                    }
+                    for (; r < InputSize; r++)
+                    {
+                        var sum = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        for (nuint column = 0; column < 20; column += 4)
+                        {
+                            sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column), sum);
+                        }
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, r) = global::LstmGen.Kernels.Simd.Sum(sum);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    }
                 }
 
                 // Rows of W_hhᵀ (right after W_ihᵀ) give ∂L/∂h_{t-1}.
-                for (nuint j = 0; j < HiddenSize; j++)
                 {
-                    var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var sum1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var sum2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var sum3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0), dz0, sum0);
-                    sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4), dz1, sum1);
-                    sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8), dz2, sum2);
-                    sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12), dz3, sum3);
-                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 16), dz4, sum0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, j) = global::LstmGen.Kernels.Simd.Sum((sum0 + sum1) + (sum2 + sum3));
-                    row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    nuint r = 0;
+                    for (; r + 4 <= HiddenSize; r += 4)
+                    {
+                        // sum{k} accumulates row r + k.
+                        var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        for (nuint column = 0; column < 20; column += 4)
+                        {
+                            var d = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column);
+                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column), d, sum0);
+                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 1 * GateCount + column), d, sum1);
+                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 2 * GateCount + column), d, sum2);
+                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 3 * GateCount + column), d, sum3);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::LstmGen.Kernels.Simd.SumEach(sum0, sum1, sum2, sum3), ref hiddenGradient, r);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)(4 * GateCount));
+                    }
+                    for (; r < HiddenSize; r++)
+                    {
+                        var sum = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        for (nuint column = 0; column < 20; column += 4)
+                        {
+                            sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column), sum);
+                        }
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, r) = global::LstmGen.Kernels.Simd.Sum(sum);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    }
                 }
             }
 
             /// <summary>
             /// Parameter gradients with 4-float vectors, after the time loop: ∂L/∂W_ihᵀ[k] += Σ_t x_t[k]·dz_t,
-            /// ∂L/∂W_hhᵀ[j] += Σ_t h_{t-1}[j]·dz_t, ∂L/∂b_ih = ∂L/∂b_hh += Σ_t dz_t. Each gradient row is loaded into registers
-            /// once (a chunk of columns at a time), the steps' dz stream past it, and it is stored once.
+            /// ∂L/∂W_hhᵀ[j] += Σ_t h_{t-1}[j]·dz_t, ∂L/∂b_ih = ∂L/∂b_hh += Σ_t dz_t. Register blocks of
+            /// 2 gradient rows × 3 column vectors: every dz vector loaded serves 2 rows, every
+            /// broadcast scale 3 vectors (the kernel is bound by loads, not by multiply-adds). Each block's sum over the
+            /// steps starts from zero and is added to the accumulated gradient once, so two identical calls add exactly the same.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
-            public static void AccumulateParameterGradients4Lanes(ref float gradients, ref float input, int steps, ref float tape)
+            public static void AccumulateParameterGradients4Lanes2x3(ref float gradients, ref float input, int steps, ref float tape)
             {
                 ref float firstDz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength + TapeStride);
-                ref float gradient = ref gradients;
 
                 // Rows of ∂L/∂W_ihᵀ: row k is scaled by x_t[k].
-                for (nuint k = 0; k < InputSize; k++)
                 {
+                    nuint r = 0;
+                    for (; r + 2 <= InputSize; r += 2)
                     {
-                        var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum4 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        ref float dz = ref firstDz;
-                        for (int t = 0; t < steps; t++)
+                        ref float gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, (nuint)((0 + (int)r) * GateCount));
+                        for (nuint column = 0; column < 12; column += 12)
                         {
-                            var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + k));
-                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 0), scale, sum0);
-                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 4), scale, sum1);
-                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 8), scale, sum2);
-                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 12), scale, sum3);
-                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 16), scale, sum4);
-                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 3 vector(s) of 2 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            var sum01 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            var sum02 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            var sum10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            var sum11 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            var sum12 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column);
+                                var d1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 4);
+                                var d2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 8);
+                                var u0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                sum01 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u0, sum01);
+                                sum02 = global::LstmGen.Kernels.Simd.MultiplyAdd(d2, u0, sum02);
+                                var u1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + r + 1));
+                                sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u1, sum10);
+                                sum11 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u1, sum11);
+                                sum12 = global::LstmGen.Kernels.Simd.MultiplyAdd(d2, u1, sum12);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column) + sum00, ref gradient, column);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 4) + sum01, ref gradient, column + 4);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 8) + sum02, ref gradient, column + 8);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 1 * GateCount + column) + sum10, ref gradient, 1 * GateCount + column);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 1 * GateCount + column + 4) + sum11, ref gradient, 1 * GateCount + column + 4);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 1 * GateCount + column + 8) + sum12, ref gradient, 1 * GateCount + column + 8);
                         }
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 0) + sum0, ref gradient, 0);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 4) + sum1, ref gradient, 4);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 8) + sum2, ref gradient, 8);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 12) + sum3, ref gradient, 12);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 16) + sum4, ref gradient, 16);
+                        {
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 2 vector(s) of 2 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            var sum01 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            var sum10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            var sum11 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 12);
+                                var d1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 12 + 4);
+                                var u0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                sum01 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u0, sum01);
+                                var u1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + r + 1));
+                                sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u1, sum10);
+                                sum11 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u1, sum11);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 12) + sum00, ref gradient, 12);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 12 + 4) + sum01, ref gradient, 12 + 4);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 1 * GateCount + 12) + sum10, ref gradient, 1 * GateCount + 12);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 1 * GateCount + 12 + 4) + sum11, ref gradient, 1 * GateCount + 12 + 4);
+                        }
                     }
-                    gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
+                    for (; r < InputSize; r++)
+                    {
+                        ref float gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, (nuint)((0 + (int)r) * GateCount));
+                        for (nuint column = 0; column < 12; column += 12)
+                        {
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 3 vector(s) of 1 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            var sum01 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            var sum02 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column);
+                                var d1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 4);
+                                var d2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 8);
+                                var u0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                sum01 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u0, sum01);
+                                sum02 = global::LstmGen.Kernels.Simd.MultiplyAdd(d2, u0, sum02);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column) + sum00, ref gradient, column);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 4) + sum01, ref gradient, column + 4);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 8) + sum02, ref gradient, column + 8);
+                        }
+                        {
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 2 vector(s) of 1 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            var sum01 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 12);
+                                var d1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 12 + 4);
+                                var u0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize) + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                sum01 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u0, sum01);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 12) + sum00, ref gradient, 12);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 12 + 4) + sum01, ref gradient, 12 + 4);
+                        }
+                    }
                 }
 
-                // Rows of ∂L/∂W_hhᵀ: row j is scaled by h_{t-1}[j], read from the previous tape row (row -1 holds h_0).
-                for (nuint j = 0; j < HiddenSize; j++)
+                // Rows of ∂L/∂W_hhᵀ: row j is scaled by h_{t-1}[j], from the previous tape row (row -1 holds h_0).
                 {
+                    nuint r = 0;
+                    for (; r + 2 <= HiddenSize; r += 2)
                     {
-                        var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum4 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        ref float dz = ref firstDz;
-                        for (int t = 0; t < steps; t++)
+                        ref float gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, (nuint)((InputSize + (int)r) * GateCount));
+                        for (nuint column = 0; column < 12; column += 12)
                         {
-                            var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + j));
-                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 0), scale, sum0);
-                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 4), scale, sum1);
-                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 8), scale, sum2);
-                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 12), scale, sum3);
-                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 16), scale, sum4);
-                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 3 vector(s) of 2 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            var sum01 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            var sum02 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            var sum10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            var sum11 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            var sum12 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column);
+                                var d1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 4);
+                                var d2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 8);
+                                var u0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                sum01 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u0, sum01);
+                                sum02 = global::LstmGen.Kernels.Simd.MultiplyAdd(d2, u0, sum02);
+                                var u1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + r + 1));
+                                sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u1, sum10);
+                                sum11 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u1, sum11);
+                                sum12 = global::LstmGen.Kernels.Simd.MultiplyAdd(d2, u1, sum12);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column) + sum00, ref gradient, column);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 4) + sum01, ref gradient, column + 4);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 8) + sum02, ref gradient, column + 8);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 1 * GateCount + column) + sum10, ref gradient, 1 * GateCount + column);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 1 * GateCount + column + 4) + sum11, ref gradient, 1 * GateCount + column + 4);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 1 * GateCount + column + 8) + sum12, ref gradient, 1 * GateCount + column + 8);
                         }
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 0) + sum0, ref gradient, 0);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 4) + sum1, ref gradient, 4);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 8) + sum2, ref gradient, 8);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 12) + sum3, ref gradient, 12);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 16) + sum4, ref gradient, 16);
+                        {
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 2 vector(s) of 2 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            var sum01 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            var sum10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            var sum11 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 12);
+                                var d1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 12 + 4);
+                                var u0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                sum01 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u0, sum01);
+                                var u1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + r + 1));
+                                sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u1, sum10);
+                                sum11 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u1, sum11);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 12) + sum00, ref gradient, 12);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 12 + 4) + sum01, ref gradient, 12 + 4);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 1 * GateCount + 12) + sum10, ref gradient, 1 * GateCount + 12);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 1 * GateCount + 12 + 4) + sum11, ref gradient, 1 * GateCount + 12 + 4);
+                        }
                     }
-                    gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
+                    for (; r < HiddenSize; r++)
+                    {
+                        ref float gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, (nuint)((InputSize + (int)r) * GateCount));
+                        for (nuint column = 0; column < 12; column += 12)
+                        {
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 3 vector(s) of 1 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            var sum01 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            var sum02 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column);
+                                var d1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 4);
+                                var d2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column + 8);
+                                var u0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                sum01 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u0, sum01);
+                                sum02 = global::LstmGen.Kernels.Simd.MultiplyAdd(d2, u0, sum02);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column) + sum00, ref gradient, column);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 4) + sum01, ref gradient, column + 4);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, column + 8) + sum02, ref gradient, column + 8);
+                        }
+                        {
+                            // sum{row}{vector}: Σ_t scale_t(row) · dz_t over 2 vector(s) of 1 row(s).
+                            var sum00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            var sum01 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            ref float dz = ref firstDz;
+                            for (int t = 0; t < steps; t++)
+                            {
+                                var d0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 12);
+                                var d1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 12 + 4);
+                                var u0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref dz, TapeStride), 6 * HiddenSize + r));
+                                sum00 = global::LstmGen.Kernels.Simd.MultiplyAdd(d0, u0, sum00);
+                                sum01 = global::LstmGen.Kernels.Simd.MultiplyAdd(d1, u0, sum01);
+                                dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                            }
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 12) + sum00, ref gradient, 12);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 12 + 4) + sum01, ref gradient, 12 + 4);
+                        }
+                    }
                 }
 
                 // Both bias vectors receive Σ_t dz_t: they enter every gate pre-activation the same way.
-                ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, (nuint)GateCount);
                 {
-                    var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var sum1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var sum2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var sum3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var sum4 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    ref float dz = ref firstDz;
-                    for (int t = 0; t < steps; t++)
+                    ref float gradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, (nuint)BiasIhOffset);
+                    ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, (nuint)BiasHhOffset);
                     {
-                        sum0 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 0);
-                        sum1 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 4);
-                        sum2 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 8);
-                        sum3 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 12);
-                        sum4 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 16);
-                        dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var sum4 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        ref float dz = ref firstDz;
+                        for (int t = 0; t < steps; t++)
+                        {
+                            sum0 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 0);
+                            sum1 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 4);
+                            sum2 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 8);
+                            sum3 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 12);
+                            sum4 += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, 16);
+                            dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 0) + sum0, ref gradient, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 0) + sum0, ref biasHh, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 4) + sum1, ref gradient, 4);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 4) + sum1, ref biasHh, 4);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 8) + sum2, ref gradient, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 8) + sum2, ref biasHh, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 12) + sum3, ref gradient, 12);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 12) + sum3, ref biasHh, 12);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 16) + sum4, ref gradient, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 16) + sum4, ref biasHh, 16);
                     }
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 0) + sum0, ref gradient, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 0) + sum0, ref biasHh, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 4) + sum1, ref gradient, 4);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 4) + sum1, ref biasHh, 4);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 8) + sum2, ref gradient, 8);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 8) + sum2, ref biasHh, 8);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 12) + sum3, ref gradient, 12);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 12) + sum3, ref biasHh, 12);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradient, 16) + sum4, ref gradient, 16);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 16) + sum4, ref biasHh, 16);
                 }
             }
 
@@ -1083,7 +1655,7 @@ partial class Outer<T>
             /// accumulated after the loop, from all steps' dz at once.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
-            public static void BackwardSequence4Lanes2Groups16LaneColumns(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient)
+            public static void BackwardSequence4Lanes2GroupsColumns16Lanes4x4(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient)
             {
                 // hiddenGradient holds ∂L/∂h (H floats), followed by ∂L/∂c (H floats); both are updated step by step.
                 ref float cellGradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, HiddenSize);
@@ -1091,10 +1663,10 @@ partial class Outer<T>
                 {
                     ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, (nuint)(TapeHeaderLength + (t + 1) * TapeStride));
                     CellBackward4Lanes2Groups(ref row, ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref row, TapeStride), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, (nuint)(t * HiddenSize)), ref hiddenGradient, ref cellGradient);
-                    TransposedProducts16Lanes(ref weights, ref row, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, (nuint)(t * InputSize)), ref hiddenGradient);
+                    TransposedProducts16Lanes4x4(ref weights, ref row, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, (nuint)(t * InputSize)), ref hiddenGradient);
                 }
 
-                AccumulateParameterGradients16Lanes(ref gradients, ref input, steps, ref tape);
+                AccumulateParameterGradients16Lanes4x4(ref gradients, ref input, steps, ref tape);
             }
 
             /// <summary>
@@ -1104,7 +1676,7 @@ partial class Outer<T>
             /// accumulated after the loop, from all steps' dz at once.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
-            public static void BackwardSequence4Lanes2Groups8LaneColumns(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient)
+            public static void BackwardSequence4Lanes2GroupsColumns8Lanes2x3(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient)
             {
                 // hiddenGradient holds ∂L/∂h (H floats), followed by ∂L/∂c (H floats); both are updated step by step.
                 ref float cellGradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, HiddenSize);
@@ -1112,10 +1684,10 @@ partial class Outer<T>
                 {
                     ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, (nuint)(TapeHeaderLength + (t + 1) * TapeStride));
                     CellBackward4Lanes2Groups(ref row, ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref row, TapeStride), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, (nuint)(t * HiddenSize)), ref hiddenGradient, ref cellGradient);
-                    TransposedProducts8Lanes(ref weights, ref row, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, (nuint)(t * InputSize)), ref hiddenGradient);
+                    TransposedProducts8Lanes2x3(ref weights, ref row, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, (nuint)(t * InputSize)), ref hiddenGradient);
                 }
 
-                AccumulateParameterGradients8Lanes(ref gradients, ref input, steps, ref tape);
+                AccumulateParameterGradients8Lanes2x3(ref gradients, ref input, steps, ref tape);
             }
 
             /// <summary>
@@ -1125,7 +1697,7 @@ partial class Outer<T>
             /// accumulated after the loop, from all steps' dz at once.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
-            public static void BackwardSequence4Lanes2Groups4LaneColumns(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient)
+            public static void BackwardSequence4Lanes2GroupsColumns4Lanes2x3(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient)
             {
                 // hiddenGradient holds ∂L/∂h (H floats), followed by ∂L/∂c (H floats); both are updated step by step.
                 ref float cellGradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, HiddenSize);
@@ -1133,10 +1705,10 @@ partial class Outer<T>
                 {
                     ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, (nuint)(TapeHeaderLength + (t + 1) * TapeStride));
                     CellBackward4Lanes2Groups(ref row, ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref row, TapeStride), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, (nuint)(t * HiddenSize)), ref hiddenGradient, ref cellGradient);
-                    TransposedProducts4Lanes(ref weights, ref row, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, (nuint)(t * InputSize)), ref hiddenGradient);
+                    TransposedProducts4Lanes2x3(ref weights, ref row, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, (nuint)(t * InputSize)), ref hiddenGradient);
                 }
 
-                AccumulateParameterGradients4Lanes(ref gradients, ref input, steps, ref tape);
+                AccumulateParameterGradients4Lanes2x3(ref gradients, ref input, steps, ref tape);
             }
 
             /// <summary>
@@ -1160,18 +1732,368 @@ partial class Outer<T>
                 AccumulateParameterGradientsScalar(ref gradients, ref input, steps, ref tape);
             }
 
+            /// <summary>
+            /// The input part of <paramref name="steps"/> consecutive steps, before their recurrence:
+            /// projected[s·4H + c] = b_ih[c] + b_hh[c] + Σ_k x_s[k]·W_ihᵀ[k, c]. It does not depend on h, so the work is
+            /// register-blocked over time as well: 4 steps × 4 column vectors of 16 floats share every loaded weight vector.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            public static void ProjectInputs16Lanes4x4(ref float weights, ref float input, int steps, ref float projected)
+            {
+                ref float biasIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasIhOffset);
+                ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasHhOffset);
+
+                // Columns 0..15.
+                {
+                    int s;
+                    // 4 steps at a time: acc{step}{vector}.
+                    for (s = 0; s + 4 <= steps; s += 4)
+                    {
+                        var acc00 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 0) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 0);
+                        var acc10 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 0) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 0);
+                        var acc20 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 0) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 0);
+                        var acc30 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 0) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 0);
+                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(s * InputSize));
+                        ref float row = ref weights;
+                        for (nuint k = 0; k < InputSize; k++)
+                        {
+                            var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                            var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
+                            acc00 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x0, acc00);
+                            var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * InputSize + (int)k));
+                            acc10 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x1, acc10);
+                            var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2 * InputSize + (int)k));
+                            acc20 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x2, acc20);
+                            var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3 * InputSize + (int)k));
+                            acc30 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x3, acc30);
+                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                        }
+                        ref float out0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc00, ref out0, 0);
+                        ref float out1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)((s + 1) * GateCount));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc10, ref out1, 0);
+                        ref float out2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)((s + 2) * GateCount));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc20, ref out2, 0);
+                        ref float out3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)((s + 3) * GateCount));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc30, ref out3, 0);
+                    }
+                    // The remaining steps, one at a time.
+                    for (; s < steps; s++)
+                    {
+                        var acc00 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 0) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 0);
+                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(s * InputSize));
+                        ref float row = ref weights;
+                        for (nuint k = 0; k < InputSize; k++)
+                        {
+                            var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                            var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
+                            acc00 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x0, acc00);
+                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                        }
+                        ref float out0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc00, ref out0, 0);
+                    }
+                }
+
+                // The last vector ends at column 20 and overlaps the previous one (the shared columns get identical values).
+                {
+                    int s;
+                    // 4 steps at a time: acc{step}{vector}.
+                    for (s = 0; s + 4 <= steps; s += 4)
+                    {
+                        var acc00 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 4) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 4);
+                        var acc10 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 4) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 4);
+                        var acc20 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 4) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 4);
+                        var acc30 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 4) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 4);
+                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(s * InputSize));
+                        ref float row = ref weights;
+                        for (nuint k = 0; k < InputSize; k++)
+                        {
+                            var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 4);
+                            var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
+                            acc00 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x0, acc00);
+                            var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * InputSize + (int)k));
+                            acc10 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x1, acc10);
+                            var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2 * InputSize + (int)k));
+                            acc20 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x2, acc20);
+                            var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3 * InputSize + (int)k));
+                            acc30 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x3, acc30);
+                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                        }
+                        ref float out0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc00, ref out0, 4);
+                        ref float out1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)((s + 1) * GateCount));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc10, ref out1, 4);
+                        ref float out2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)((s + 2) * GateCount));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc20, ref out2, 4);
+                        ref float out3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)((s + 3) * GateCount));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc30, ref out3, 4);
+                    }
+                    // The remaining steps, one at a time.
+                    for (; s < steps; s++)
+                    {
+                        var acc00 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 4) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 4);
+                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(s * InputSize));
+                        ref float row = ref weights;
+                        for (nuint k = 0; k < InputSize; k++)
+                        {
+                            var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 4);
+                            var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
+                            acc00 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x0, acc00);
+                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                        }
+                        ref float out0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc00, ref out0, 4);
+                    }
+                }
+            }
+
+            /// <summary>
+            /// The input part of <paramref name="steps"/> consecutive steps, before their recurrence:
+            /// projected[s·4H + c] = b_ih[c] + b_hh[c] + Σ_k x_s[k]·W_ihᵀ[k, c]. It does not depend on h, so the work is
+            /// register-blocked over time as well: 2 steps × 3 column vectors of 8 floats share every loaded weight vector.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            public static void ProjectInputs8Lanes2x3(ref float weights, ref float input, int steps, ref float projected)
+            {
+                ref float biasIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasIhOffset);
+                ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasHhOffset);
+
+                // Columns 0..15.
+                {
+                    int s;
+                    // 2 steps at a time: acc{step}{vector}.
+                    for (s = 0; s + 2 <= steps; s += 2)
+                    {
+                        var acc00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 0) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 0);
+                        var acc01 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 8) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 8);
+                        var acc10 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 0) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 0);
+                        var acc11 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 8) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 8);
+                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(s * InputSize));
+                        ref float row = ref weights;
+                        for (nuint k = 0; k < InputSize; k++)
+                        {
+                            var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                            var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8);
+                            var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
+                            acc00 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x0, acc00);
+                            acc01 = global::LstmGen.Kernels.Simd.MultiplyAdd(w1, x0, acc01);
+                            var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * InputSize + (int)k));
+                            acc10 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x1, acc10);
+                            acc11 = global::LstmGen.Kernels.Simd.MultiplyAdd(w1, x1, acc11);
+                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                        }
+                        ref float out0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc00, ref out0, 0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc01, ref out0, 8);
+                        ref float out1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)((s + 1) * GateCount));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc10, ref out1, 0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc11, ref out1, 8);
+                    }
+                    // The remaining steps, one at a time.
+                    for (; s < steps; s++)
+                    {
+                        var acc00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 0) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 0);
+                        var acc01 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 8) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 8);
+                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(s * InputSize));
+                        ref float row = ref weights;
+                        for (nuint k = 0; k < InputSize; k++)
+                        {
+                            var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                            var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8);
+                            var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
+                            acc00 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x0, acc00);
+                            acc01 = global::LstmGen.Kernels.Simd.MultiplyAdd(w1, x0, acc01);
+                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                        }
+                        ref float out0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc00, ref out0, 0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc01, ref out0, 8);
+                    }
+                }
+
+                // The last vector ends at column 20 and overlaps the previous one (the shared columns get identical values).
+                {
+                    int s;
+                    // 2 steps at a time: acc{step}{vector}.
+                    for (s = 0; s + 2 <= steps; s += 2)
+                    {
+                        var acc00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 12) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 12);
+                        var acc10 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 12) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 12);
+                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(s * InputSize));
+                        ref float row = ref weights;
+                        for (nuint k = 0; k < InputSize; k++)
+                        {
+                            var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 12);
+                            var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
+                            acc00 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x0, acc00);
+                            var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * InputSize + (int)k));
+                            acc10 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x1, acc10);
+                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                        }
+                        ref float out0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc00, ref out0, 12);
+                        ref float out1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)((s + 1) * GateCount));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc10, ref out1, 12);
+                    }
+                    // The remaining steps, one at a time.
+                    for (; s < steps; s++)
+                    {
+                        var acc00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 12) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 12);
+                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(s * InputSize));
+                        ref float row = ref weights;
+                        for (nuint k = 0; k < InputSize; k++)
+                        {
+                            var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 12);
+                            var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
+                            acc00 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x0, acc00);
+                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                        }
+                        ref float out0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc00, ref out0, 12);
+                    }
+                }
+            }
+
+            /// <summary>
+            /// The input part of <paramref name="steps"/> consecutive steps, before their recurrence:
+            /// projected[s·4H + c] = b_ih[c] + b_hh[c] + Σ_k x_s[k]·W_ihᵀ[k, c]. It does not depend on h, so the work is
+            /// register-blocked over time as well: 2 steps × 3 column vectors of 4 floats share every loaded weight vector.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            public static void ProjectInputs4Lanes2x3(ref float weights, ref float input, int steps, ref float projected)
+            {
+                ref float biasIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasIhOffset);
+                ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasHhOffset);
+
+                // Columns 0..11, 3 vectors at a time.
+                for (nuint column = 0; column < 12; column += 12)
+                {
+                    int s;
+                    // 2 steps at a time: acc{step}{vector}.
+                    for (s = 0; s + 2 <= steps; s += 2)
+                    {
+                        var acc00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, column) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column);
+                        var acc01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, column + 4) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 4);
+                        var acc02 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, column + 8) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 8);
+                        var acc10 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, column) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column);
+                        var acc11 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, column + 4) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 4);
+                        var acc12 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, column + 8) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 8);
+                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(s * InputSize));
+                        ref float row = ref weights;
+                        for (nuint k = 0; k < InputSize; k++)
+                        {
+                            var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column);
+                            var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column + 4);
+                            var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column + 8);
+                            var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
+                            acc00 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x0, acc00);
+                            acc01 = global::LstmGen.Kernels.Simd.MultiplyAdd(w1, x0, acc01);
+                            acc02 = global::LstmGen.Kernels.Simd.MultiplyAdd(w2, x0, acc02);
+                            var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * InputSize + (int)k));
+                            acc10 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x1, acc10);
+                            acc11 = global::LstmGen.Kernels.Simd.MultiplyAdd(w1, x1, acc11);
+                            acc12 = global::LstmGen.Kernels.Simd.MultiplyAdd(w2, x1, acc12);
+                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                        }
+                        ref float out0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc00, ref out0, column);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc01, ref out0, column + 4);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc02, ref out0, column + 8);
+                        ref float out1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)((s + 1) * GateCount));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc10, ref out1, column);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc11, ref out1, column + 4);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc12, ref out1, column + 8);
+                    }
+                    // The remaining steps, one at a time.
+                    for (; s < steps; s++)
+                    {
+                        var acc00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, column) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column);
+                        var acc01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, column + 4) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 4);
+                        var acc02 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, column + 8) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 8);
+                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(s * InputSize));
+                        ref float row = ref weights;
+                        for (nuint k = 0; k < InputSize; k++)
+                        {
+                            var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column);
+                            var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column + 4);
+                            var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column + 8);
+                            var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
+                            acc00 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x0, acc00);
+                            acc01 = global::LstmGen.Kernels.Simd.MultiplyAdd(w1, x0, acc01);
+                            acc02 = global::LstmGen.Kernels.Simd.MultiplyAdd(w2, x0, acc02);
+                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                        }
+                        ref float out0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc00, ref out0, column);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc01, ref out0, column + 4);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc02, ref out0, column + 8);
+                    }
+                }
+
+                // Columns 12..19.
+                {
+                    int s;
+                    // 2 steps at a time: acc{step}{vector}.
+                    for (s = 0; s + 2 <= steps; s += 2)
+                    {
+                        var acc00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 12) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 12);
+                        var acc01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 12 + 4) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 12 + 4);
+                        var acc10 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 12) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 12);
+                        var acc11 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 12 + 4) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 12 + 4);
+                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(s * InputSize));
+                        ref float row = ref weights;
+                        for (nuint k = 0; k < InputSize; k++)
+                        {
+                            var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                            var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12 + 4);
+                            var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
+                            acc00 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x0, acc00);
+                            acc01 = global::LstmGen.Kernels.Simd.MultiplyAdd(w1, x0, acc01);
+                            var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * InputSize + (int)k));
+                            acc10 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x1, acc10);
+                            acc11 = global::LstmGen.Kernels.Simd.MultiplyAdd(w1, x1, acc11);
+                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                        }
+                        ref float out0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc00, ref out0, 12);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc01, ref out0, 12 + 4);
+                        ref float out1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)((s + 1) * GateCount));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc10, ref out1, 12);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc11, ref out1, 12 + 4);
+                    }
+                    // The remaining steps, one at a time.
+                    for (; s < steps; s++)
+                    {
+                        var acc00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 12) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 12);
+                        var acc01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 12 + 4) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 12 + 4);
+                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(s * InputSize));
+                        ref float row = ref weights;
+                        for (nuint k = 0; k < InputSize; k++)
+                        {
+                            var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                            var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12 + 4);
+                            var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
+                            acc00 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x0, acc00);
+                            acc01 = global::LstmGen.Kernels.Simd.MultiplyAdd(w1, x0, acc01);
+                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                        }
+                        ref float out0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc00, ref out0, 12);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc01, ref out0, 12 + 4);
+                    }
+                }
+            }
 
             /// <summary>
             /// One time step with 4-float (128-bit) vectors. Each chunk keeps the four gate
             /// pre-activations of its hidden units in registers while it streams every weight row once, then updates
             /// those units' cells straight from the registers.
             /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
             public static void Step4Lanes2Groups(ref float weights, ref float input, ref float hiddenIn, ref float cellIn, ref float hiddenOut, ref float cellOut)
             {
-                // Each chunk's pre-activations, for the cell update: 8 vectors of 4.
-                global::System.Span<float> preActivations = stackalloc float[32];
-                ref float z = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(preActivations);
                 ref float biasIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasIhOffset);
                 ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasHhOffset);
 
@@ -1180,12 +2102,12 @@ partial class Outer<T>
                     // z = b_ih + b_hh: the biases are the accumulators' starting values.
                     // z{gate}{group} holds 4 pre-activations of one gate (i, f, g, o) for one group of units.
                     var zi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 0) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 0);
-                    var zf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 5) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 5);
-                    var zg0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 10) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 10);
-                    var zo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 15) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 15);
                     var zi1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 1) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 1);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 5) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 5);
                     var zf1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 6) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 6);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 10) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 10);
                     var zg1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 11) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 11);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 15) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 15);
                     var zo1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 16) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 16);
 
                     // z += W_ih·x: x_k is broadcast and multiplied into row k of W_ihᵀ (contiguous gate columns).
@@ -1194,12 +2116,12 @@ partial class Outer<T>
                     {
                         var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
                         zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 5), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 10), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 15), scale, zo0);
                         zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 1), scale, zi1);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 5), scale, zf0);
                         zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 6), scale, zf1);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 10), scale, zg0);
                         zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 11), scale, zg1);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 15), scale, zo0);
                         zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 16), scale, zo1);
                         row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                     }
@@ -1209,28 +2131,114 @@ partial class Outer<T>
                     {
                         var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
                         zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 5), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 10), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 15), scale, zo0);
                         zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 1), scale, zi1);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 5), scale, zf0);
                         zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 6), scale, zf1);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 10), scale, zg0);
                         zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 11), scale, zg1);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 15), scale, zo0);
                         zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 16), scale, zo1);
                         row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                     }
 
-                    // The cell update reads the pre-activations from z: group q's gates i | f | g | o at z[16·q + 4·gate].
-                    // (A separate method: its activations are inlined there, in a small method, whatever this kernel's size.)
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zi0, ref z, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zf0, ref z, 4);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zg0, ref z, 8);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zo0, ref z, 12);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zi1, ref z, 16);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zf1, ref z, 20);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zg1, ref z, 24);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zo1, ref z, 28);
-                    CellForward4(ref z, 1, 0, ref cellIn, ref cellOut, ref hiddenOut);
-                    CellForward4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, 16), 1, 1, ref cellIn, ref cellOut, ref hiddenOut);
+                    // Group 0 (units 0..3), from the registers: i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi0);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf0);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg0);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo0);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cellIn, 0), i * g);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c, ref cellOut, 0);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * tanhC, ref hiddenOut, 0);
+                    }
+
+                    // Group 1 (units 1..4, tail), from the registers: i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi1);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf1);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg1);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo1);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cellIn, 1), i * g);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c, ref cellOut, 1);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * tanhC, ref hiddenOut, 1);
+                    }
+                }
+            }
+
+            /// <summary>
+            /// One time step with 4-float (128-bit) vectors. Each chunk keeps the four gate
+            /// pre-activations of its hidden units in registers while it streams every weight row once, then updates
+            /// those units' cells straight from the registers.
+            /// The input part W_ih·x_t + b_ih + b_hh was computed beforehand for a block of steps (<c>projected</c>): this
+            /// step only adds W_hh·h_{t-1}.
+            /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            public static void StepRecurrent4Lanes2Groups(ref float weights, ref float projected, ref float hiddenIn, ref float cellIn, ref float hiddenOut, ref float cellOut)
+            {
+
+                // Units 0..3: 1 group(s) of 4, then the tail group over units 1..4 (it overlaps the previous group; the shared lanes compute identical values).
+                {
+                    // z = W_ih·x_t + b_ih + b_hh, projected beforehand: the accumulators' starting values.
+                    // z{gate}{group} holds 4 pre-activations of one gate (i, f, g, o) for one group of units.
+                    var zi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 0);
+                    var zi1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 1);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 5);
+                    var zf1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 6);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 10);
+                    var zg1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 11);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 15);
+                    var zo1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 16);
+
+                    // z += W_hh·h_{t-1}: h_j is broadcast and multiplied into row j of W_hhᵀ.
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)WeightHhOffset);
+                    for (nuint j = 0; j < HiddenSize; j++)
+                    {
+                        var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0), scale, zi0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 1), scale, zi1);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 5), scale, zf0);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 6), scale, zf1);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 10), scale, zg0);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 11), scale, zg1);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 15), scale, zo0);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 16), scale, zo1);
+                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                    }
+
+                    // Group 0 (units 0..3), from the registers: i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi0);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf0);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg0);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo0);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cellIn, 0), i * g);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c, ref cellOut, 0);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * tanhC, ref hiddenOut, 0);
+                    }
+
+                    // Group 1 (units 1..4, tail), from the registers: i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi1);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf1);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg1);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo1);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cellIn, 1), i * g);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c, ref cellOut, 1);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * tanhC, ref hiddenOut, 1);
+                    }
                 }
             }
 
@@ -1240,112 +2248,86 @@ partial class Outer<T>
             /// those units' cells straight from the registers.
             /// It also records i, f, g, o, c, tanh(c) and h in a tape row for the backward pass; h_{t-1} and c_{t-1}
             /// come from the previous row, so nothing is updated in place.
+            /// The input part W_ih·x_t + b_ih + b_hh was computed beforehand for a block of steps (<c>projected</c>): this
+            /// step only adds W_hh·h_{t-1}.
             /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
-            public static void Record4Lanes2Groups(ref float weights, ref float input, ref float hiddenIn, ref float cellIn, ref float tapeRow)
+            public static void RecordRecurrent4Lanes2Groups(ref float weights, ref float projected, ref float hiddenIn, ref float cellIn, ref float tapeRow)
             {
-                // Each chunk's pre-activations, for the cell update: 8 vectors of 4.
-                global::System.Span<float> preActivations = stackalloc float[32];
-                ref float z = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(preActivations);
-                ref float biasIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasIhOffset);
-                ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasHhOffset);
+                // Tape row: i | f | g | o (4H), then c, tanh(c) and h (H each).
+                ref float cellOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 4 * HiddenSize);
+                ref float tanhCell = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 5 * HiddenSize);
+                ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 6 * HiddenSize);
 
                 // Units 0..3: 1 group(s) of 4, then the tail group over units 1..4 (it overlaps the previous group; the shared lanes compute identical values).
                 {
-                    // z = b_ih + b_hh: the biases are the accumulators' starting values.
+                    // z = W_ih·x_t + b_ih + b_hh, projected beforehand: the accumulators' starting values.
                     // z{gate}{group} holds 4 pre-activations of one gate (i, f, g, o) for one group of units.
-                    var zi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 0) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 0);
-                    var zf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 5) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 5);
-                    var zg0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 10) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 10);
-                    var zo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 15) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 15);
-                    var zi1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 1) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 1);
-                    var zf1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 6) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 6);
-                    var zg1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 11) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 11);
-                    var zo1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 16) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 16);
+                    var zi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 0);
+                    var zi1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 1);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 5);
+                    var zf1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 6);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 10);
+                    var zg1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 11);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 15);
+                    var zo1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 16);
 
-                    // z += W_ih·x: x_k is broadcast and multiplied into row k of W_ihᵀ (contiguous gate columns).
-                    ref float row = ref weights;
-                    for (nuint k = 0; k < InputSize; k++)
-                    {
-                        var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
-                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 5), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 10), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 15), scale, zo0);
-                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 1), scale, zi1);
-                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 6), scale, zf1);
-                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 11), scale, zg1);
-                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 16), scale, zo1);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
-                    }
-
-                    // z += W_hh·h_{t-1}: the rows of W_hhᵀ follow those of W_ihᵀ, so `row` just continues.
+                    // z += W_hh·h_{t-1}: h_j is broadcast and multiplied into row j of W_hhᵀ.
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)WeightHhOffset);
                     for (nuint j = 0; j < HiddenSize; j++)
                     {
                         var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
                         zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0), scale, zi0);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 5), scale, zf0);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 10), scale, zg0);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 15), scale, zo0);
                         zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 1), scale, zi1);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 5), scale, zf0);
                         zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 6), scale, zf1);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 10), scale, zg0);
                         zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 11), scale, zg1);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 15), scale, zo0);
                         zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 16), scale, zo1);
                         row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
                     }
 
-                    // The cell update reads the pre-activations from z: group q's gates i | f | g | o at z[16·q + 4·gate].
-                    // (A separate method: its activations are inlined there, in a small method, whatever this kernel's size.)
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zi0, ref z, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zf0, ref z, 4);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zg0, ref z, 8);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zo0, ref z, 12);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zi1, ref z, 16);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zf1, ref z, 20);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zg1, ref z, 24);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zo1, ref z, 28);
-                    CellRecord4(ref z, 1, 0, ref cellIn, ref tapeRow);
-                    CellRecord4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, 16), 1, 1, ref cellIn, ref tapeRow);
-                }
-            }
+                    // Group 0 (units 0..3), from the registers: i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi0);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf0);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg0);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo0);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cellIn, 0), i * g);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c, ref cellOut, 0);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * tanhC, ref hiddenOut, 0);
+                        // Recorded for the backward pass: the activated gates and tanh(c').
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(tanhC, ref tanhCell, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(i, ref tapeRow, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref tapeRow, 5);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref tapeRow, 10);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref tapeRow, 15);
+                    }
 
-            /// <summary>Runs <see cref="Step4Lanes2Groups"/> over <paramref name="steps"/> steps, writing h_t into row t of the output.</summary>
-            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
-            public static void Forward4Lanes2Groups(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell, ref float cellBuffer)
-            {
-                // h_{t-1} is the previous output row (the initial state for t = 0), so h is never copied between steps.
-                ref float hiddenIn = ref hidden;
-                // The tail group reads c_{t-1} on lanes its neighbour already overwrote: c alternates between `cell` and `cellBuffer`.
-                ref float cellIn = ref cell;
-                ref float cellOut = ref cellBuffer;
-                for (int t = 0; t < steps; t++)
-                {
-                    ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (nuint)(t * HiddenSize));
-                    Step4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);
-                    hiddenIn = ref hiddenOut;
-                    ref float swap = ref cellIn;
-                    cellIn = ref cellOut;
-                    cellOut = ref swap;
-                }
-
-                // The final state: h_N is the last output row; c_N is wherever the last step wrote it.
-                global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref hiddenIn, HiddenSize).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref hidden, HiddenSize));
-                if (!global::System.Runtime.CompilerServices.Unsafe.AreSame(ref cellIn, ref cell))
-                {
-                    global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref cellIn, HiddenSize).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref cell, HiddenSize));
-                }
-            }
-
-            /// <summary>Runs <see cref="Record4Lanes2Groups"/> over <paramref name="steps"/> steps; row -1 (h_0, c_0) is already in the tape.</summary>
-            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
-            public static void RecordSequence4Lanes2Groups(ref float weights, ref float input, int steps, ref float tape)
-            {
-                ref float previous = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength);
-                for (int t = 0; t < steps; t++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, TapeStride);
-                    Record4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
-                    previous = ref row;
+                    // Group 1 (units 1..4, tail), from the registers: i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi1);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf1);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg1);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo1);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cellIn, 1), i * g);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c, ref cellOut, 1);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * tanhC, ref hiddenOut, 1);
+                        // Recorded for the backward pass: the activated gates and tanh(c').
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(tanhC, ref tanhCell, 1);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(i, ref tapeRow, 1);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref tapeRow, 6);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref tapeRow, 11);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref tapeRow, 16);
+                    }
                 }
             }
 
@@ -1526,39 +2508,6 @@ partial class Outer<T>
                 }
             }
 
-            /// <summary>Runs <see cref="StepScalar"/> over <paramref name="steps"/> steps, writing h_t into row t of the output.</summary>
-            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
-            public static void ForwardScalar(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell)
-            {
-                // h_{t-1} is the previous output row (the initial state for t = 0), so h is never copied between steps.
-                ref float hiddenIn = ref hidden;
-                // c is updated in place: each lane reads c_{t-1} before it writes c_t.
-                ref float cellIn = ref cell;
-                ref float cellOut = ref cell;
-                for (int t = 0; t < steps; t++)
-                {
-                    ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (nuint)(t * HiddenSize));
-                    StepScalar(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);
-                    hiddenIn = ref hiddenOut;
-                }
-
-                // The final state: h_N is the last output row; c_N is wherever the last step wrote it.
-                global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref hiddenIn, HiddenSize).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref hidden, HiddenSize));
-            }
-
-            /// <summary>Runs <see cref="RecordScalar"/> over <paramref name="steps"/> steps; row -1 (h_0, c_0) is already in the tape.</summary>
-            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
-            public static void RecordSequenceScalar(ref float weights, ref float input, int steps, ref float tape)
-            {
-                ref float previous = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength);
-                for (int t = 0; t < steps; t++)
-                {
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, TapeStride);
-                    RecordScalar(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
-                    previous = ref row;
-                }
-            }
-
             /// <summary>
             /// The cell's backward pass for one step. In: ∂L/∂h_t = dy_t + (the gradient from step t+1), ∂L/∂c_t. Out: the gate
             /// gradients dz (over the gates in the tape row) and ∂L/∂c_{t-1} (over ∂L/∂c_t).
@@ -1595,6 +2544,202 @@ partial class Outer<T>
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref cellGradient, j) = previousDc;
                 }
             }
+
+            /// <summary>Runs the sequence in blocks of up to 32 steps: the block's input projection, then <see cref="StepRecurrent4Lanes2Groups"/> per step; h_t goes into row t of the output.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            public static void Forward4Lanes2GroupsColumns16Lanes4x4(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell, ref float cellBuffer)
+            {
+                // h_{t-1} is the previous output row (the initial state for t = 0), so h is never copied between steps.
+                ref float hiddenIn = ref hidden;
+                // The tail group reads c_{t-1} on lanes its neighbour already overwrote: c alternates between `cell` and `cellBuffer`.
+                ref float cellIn = ref cell;
+                ref float cellOut = ref cellBuffer;
+                global::System.Span<float> projections = stackalloc float[32 * GateCount];
+                ref float projected = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(projections);
+                for (int first = 0; first < steps; first += 32)
+                {
+                    int count = global::System.Math.Min(32, steps - first);
+                    ProjectInputs16Lanes4x4(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(first * InputSize)), count, ref projected);
+                    for (int s = 0; s < count; s++)
+                    {
+                        ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (nuint)((first + s) * HiddenSize));
+                        StepRecurrent4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);
+                        hiddenIn = ref hiddenOut;
+                        ref float swap = ref cellIn;
+                        cellIn = ref cellOut;
+                        cellOut = ref swap;
+                    }
+                }
+
+                // The final state: h_N is the last output row; c_N is wherever the last step wrote it.
+                global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref hiddenIn, HiddenSize).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref hidden, HiddenSize));
+                if (!global::System.Runtime.CompilerServices.Unsafe.AreSame(ref cellIn, ref cell))
+                {
+                    global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref cellIn, HiddenSize).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref cell, HiddenSize));
+                }
+            }
+
+            /// <summary>Records <paramref name="steps"/> steps into the tape, in blocks of up to 32 (input projection first); row -1 (h_0, c_0) is already in the tape.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            public static void RecordSequence4Lanes2GroupsColumns16Lanes4x4(ref float weights, ref float input, int steps, ref float tape)
+            {
+                ref float previous = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength);
+                global::System.Span<float> projections = stackalloc float[32 * GateCount];
+                ref float projected = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(projections);
+                for (int first = 0; first < steps; first += 32)
+                {
+                    int count = global::System.Math.Min(32, steps - first);
+                    ProjectInputs16Lanes4x4(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(first * InputSize)), count, ref projected);
+                    for (int s = 0; s < count; s++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, TapeStride);
+                        RecordRecurrent4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
+                        previous = ref row;
+                    }
+                }
+            }
+
+            /// <summary>Runs the sequence in blocks of up to 32 steps: the block's input projection, then <see cref="StepRecurrent4Lanes2Groups"/> per step; h_t goes into row t of the output.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            public static void Forward4Lanes2GroupsColumns8Lanes2x3(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell, ref float cellBuffer)
+            {
+                // h_{t-1} is the previous output row (the initial state for t = 0), so h is never copied between steps.
+                ref float hiddenIn = ref hidden;
+                // The tail group reads c_{t-1} on lanes its neighbour already overwrote: c alternates between `cell` and `cellBuffer`.
+                ref float cellIn = ref cell;
+                ref float cellOut = ref cellBuffer;
+                global::System.Span<float> projections = stackalloc float[32 * GateCount];
+                ref float projected = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(projections);
+                for (int first = 0; first < steps; first += 32)
+                {
+                    int count = global::System.Math.Min(32, steps - first);
+                    ProjectInputs8Lanes2x3(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(first * InputSize)), count, ref projected);
+                    for (int s = 0; s < count; s++)
+                    {
+                        ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (nuint)((first + s) * HiddenSize));
+                        StepRecurrent4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);
+                        hiddenIn = ref hiddenOut;
+                        ref float swap = ref cellIn;
+                        cellIn = ref cellOut;
+                        cellOut = ref swap;
+                    }
+                }
+
+                // The final state: h_N is the last output row; c_N is wherever the last step wrote it.
+                global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref hiddenIn, HiddenSize).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref hidden, HiddenSize));
+                if (!global::System.Runtime.CompilerServices.Unsafe.AreSame(ref cellIn, ref cell))
+                {
+                    global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref cellIn, HiddenSize).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref cell, HiddenSize));
+                }
+            }
+
+            /// <summary>Records <paramref name="steps"/> steps into the tape, in blocks of up to 32 (input projection first); row -1 (h_0, c_0) is already in the tape.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            public static void RecordSequence4Lanes2GroupsColumns8Lanes2x3(ref float weights, ref float input, int steps, ref float tape)
+            {
+                ref float previous = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength);
+                global::System.Span<float> projections = stackalloc float[32 * GateCount];
+                ref float projected = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(projections);
+                for (int first = 0; first < steps; first += 32)
+                {
+                    int count = global::System.Math.Min(32, steps - first);
+                    ProjectInputs8Lanes2x3(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(first * InputSize)), count, ref projected);
+                    for (int s = 0; s < count; s++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, TapeStride);
+                        RecordRecurrent4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
+                        previous = ref row;
+                    }
+                }
+            }
+
+            /// <summary>Runs the sequence in blocks of up to 32 steps: the block's input projection, then <see cref="StepRecurrent4Lanes2Groups"/> per step; h_t goes into row t of the output.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            public static void Forward4Lanes2GroupsColumns4Lanes2x3(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell, ref float cellBuffer)
+            {
+                // h_{t-1} is the previous output row (the initial state for t = 0), so h is never copied between steps.
+                ref float hiddenIn = ref hidden;
+                // The tail group reads c_{t-1} on lanes its neighbour already overwrote: c alternates between `cell` and `cellBuffer`.
+                ref float cellIn = ref cell;
+                ref float cellOut = ref cellBuffer;
+                global::System.Span<float> projections = stackalloc float[32 * GateCount];
+                ref float projected = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(projections);
+                for (int first = 0; first < steps; first += 32)
+                {
+                    int count = global::System.Math.Min(32, steps - first);
+                    ProjectInputs4Lanes2x3(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(first * InputSize)), count, ref projected);
+                    for (int s = 0; s < count; s++)
+                    {
+                        ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (nuint)((first + s) * HiddenSize));
+                        StepRecurrent4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);
+                        hiddenIn = ref hiddenOut;
+                        ref float swap = ref cellIn;
+                        cellIn = ref cellOut;
+                        cellOut = ref swap;
+                    }
+                }
+
+                // The final state: h_N is the last output row; c_N is wherever the last step wrote it.
+                global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref hiddenIn, HiddenSize).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref hidden, HiddenSize));
+                if (!global::System.Runtime.CompilerServices.Unsafe.AreSame(ref cellIn, ref cell))
+                {
+                    global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref cellIn, HiddenSize).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref cell, HiddenSize));
+                }
+            }
+
+            /// <summary>Records <paramref name="steps"/> steps into the tape, in blocks of up to 32 (input projection first); row -1 (h_0, c_0) is already in the tape.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            public static void RecordSequence4Lanes2GroupsColumns4Lanes2x3(ref float weights, ref float input, int steps, ref float tape)
+            {
+                ref float previous = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength);
+                global::System.Span<float> projections = stackalloc float[32 * GateCount];
+                ref float projected = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(projections);
+                for (int first = 0; first < steps; first += 32)
+                {
+                    int count = global::System.Math.Min(32, steps - first);
+                    ProjectInputs4Lanes2x3(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(first * InputSize)), count, ref projected);
+                    for (int s = 0; s < count; s++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, TapeStride);
+                        RecordRecurrent4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
+                        previous = ref row;
+                    }
+                }
+            }
+
+            /// <summary>Runs <see cref="StepScalar"/> over <paramref name="steps"/> steps, writing h_t into row t of the output.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            public static void ForwardScalar(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell)
+            {
+                // h_{t-1} is the previous output row (the initial state for t = 0), so h is never copied between steps.
+                ref float hiddenIn = ref hidden;
+                // c is updated in place: each lane reads c_{t-1} before it writes c_t.
+                ref float cellIn = ref cell;
+                ref float cellOut = ref cell;
+                for (int t = 0; t < steps; t++)
+                {
+                    ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (nuint)(t * HiddenSize));
+                    StepScalar(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);
+                    hiddenIn = ref hiddenOut;
+                }
+
+                // The final state: h_N is the last output row; c_N is wherever the last step wrote it.
+                global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref hiddenIn, HiddenSize).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref hidden, HiddenSize));
+            }
+
+            /// <summary>Runs <see cref="RecordScalar"/> over <paramref name="steps"/> steps; row -1 (h_0, c_0) is already in the tape.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            public static void RecordSequenceScalar(ref float weights, ref float input, int steps, ref float tape)
+            {
+                ref float previous = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength);
+                for (int t = 0; t < steps; t++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, TapeStride);
+                    RecordScalar(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
+                    previous = ref row;
+                }
+            }
+
         }
     }
 }

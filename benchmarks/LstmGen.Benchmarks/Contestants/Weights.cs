@@ -1,0 +1,57 @@
+using System.Text.Json;
+
+namespace LstmGen.Benchmarks.Contestants;
+
+/// <summary>PyTorch-layout weights shared by every contestant (written by models/make_models.py).</summary>
+public sealed record Weights(int InputSize, int HiddenSize, float[] WeightIh, float[] WeightHh, float[] BiasIh, float[] BiasHh)
+{
+    public static Weights Load(int inputSize, int hiddenSize)
+    {
+        string path = Path.Combine(AppContext.BaseDirectory, "models", $"lstm_I{inputSize}_H{hiddenSize}.weights.json");
+        using JsonDocument document = JsonDocument.Parse(File.ReadAllText(path));
+        JsonElement root = document.RootElement;
+        float[] Read(string name) => root.GetProperty(name).EnumerateArray().Select(v => (float)v.GetDouble()).ToArray();
+        return new Weights(inputSize, hiddenSize, Read("weight_ih"), Read("weight_hh"), Read("bias_ih"), Read("bias_hh"));
+    }
+}
+
+/// <summary>One way of running the LSTM, on buffers it owns; the benchmarks time these calls.</summary>
+public interface IContestant
+{
+    string Name { get; }
+
+    /// <summary>One step from the current state (x_0 as input); the state is updated in place.</summary>
+    void Step();
+
+    /// <summary>A forward pass over the whole sequence from the current state.</summary>
+    void Forward();
+
+    /// <summary>The backward pass over the whole sequence (with what it needs recomputed or recorded).</summary>
+    void Backward() => throw new NotSupportedException($"{Name} has no backward pass.");
+
+    /// <summary>Resets the state to h = c = 0.</summary>
+    void Reset();
+
+    /// <summary>The hidden state after the last call.</summary>
+    ReadOnlySpan<float> Hidden { get; }
+
+    /// <summary>∂L/∂input after the last Backward, for cross-checking.</summary>
+    ReadOnlySpan<float> InputGradient => throw new NotSupportedException();
+}
+
+/// <summary>The inputs every contestant sees: a deterministic sequence and upstream gradients.</summary>
+public sealed class Workload
+{
+    public Workload(int inputSize, int hiddenSize, int steps)
+    {
+        Steps = steps;
+        Input = Enumerable.Range(0, steps * inputSize).Select(i => MathF.Sin(0.37f * i) * 0.8f).ToArray();
+        OutputGradient = Enumerable.Range(0, steps * hiddenSize).Select(i => MathF.Cos(0.11f * i) * 0.1f).ToArray();
+    }
+
+    public int Steps { get; }
+
+    public float[] Input { get; }
+
+    public float[] OutputGradient { get; }
+}

@@ -1,0 +1,60 @@
+using BenchmarkDotNet.Running;
+using LstmGen.Benchmarks;
+
+// Extra modes besides BenchmarkDotNet:
+//   --verify          check every contestant agrees (also done before every benchmark run)
+//   --quick           a Stopwatch comparison for development (not the published numbers)
+//   --first-call      first-call latency of Step in fresh processes
+//   --generator-cost  time of the generator on 50 [Lstm] types, and the largest emitted file
+if (args.Length > 0 && args[0] == "--verify")
+{
+    foreach (string shape in new[] { "I1_H8", "I16_H64", "I64_H128" })
+    {
+        using var contestants = ContestantSet.Create(shape);
+        contestants.VerifyAgreement();
+        Console.WriteLine($"{shape}: all contestants agree");
+    }
+
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "--quick")
+{
+    return QuickComparison.Run(args.Skip(1).ToArray());
+}
+
+if (args.Length > 0 && args[0] == "--loop")
+{
+    // For profilers: run one operation of one shape for a while, e.g. --loop I16_H64 Backward 5
+    using var contestants = ContestantSet.Create(args[1]);
+    Action run = args[2] switch
+    {
+        "Step" => contestants.Generated.Step,
+        "Forward" => contestants.Generated.Forward,
+        "Backward" => contestants.Generated.Backward,
+        _ => contestants.GeneratedTape.Backward,
+    };
+    var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+    long calls = 0;
+    while (stopwatch.Elapsed.TotalSeconds < double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture))
+    {
+        run();
+        calls++;
+    }
+
+    Console.WriteLine($"{calls} calls, {stopwatch.Elapsed.TotalNanoseconds / calls:F0} ns each");
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "--first-call")
+{
+    return FirstCall.Run(args.Skip(1).ToArray());
+}
+
+if (args.Length > 0 && args[0] == "--generator-cost")
+{
+    return GeneratorCost.Run();
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(LstmBenchmarks).Assembly).Run(args);
+return 0;
