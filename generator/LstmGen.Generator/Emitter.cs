@@ -846,6 +846,56 @@ internal static partial class Emitter
                 w.Line($"ref float row = ref {Unsafe}.Add(ref weights, (nuint)WeightHhOffset);");
             }
 
+            int rowCount = name == "k" ? plan.InputSize : plan.HiddenSize;
+            if (k.SplitAccumulation && rowCount >= 2)
+            {
+                w.Line("// Rows in pairs: the second row of each pair goes to a second set of sums (z…b), halving every");
+                w.Line("// accumulator's chain of dependent multiply-adds: small kernels wait on latency, not throughput.");
+                using var pairs = w.Braces();
+                foreach ((int q, int gate) in accumulators)
+                {
+                    w.Line($"var z{GateNames[gate]}{q}b = {vector}<float>.Zero;");
+                }
+
+                w.Line($"for (nuint {name} = 0; {name} < {rowCount / 2 * 2}; {name} += 2)");
+                using (w.Braces())
+                {
+                    w.Line($"var scale = {vector}.Create({Unsafe}.Add(ref {source}, {name}));");
+                    w.Line($"var scaleB = {vector}.Create({Unsafe}.Add(ref {source}, {name} + 1));");
+                    foreach ((int q, int gate) in accumulators)
+                    {
+                        string acc = $"z{GateNames[gate]}{q}";
+                        w.Line($"{acc} = {Simd}.MultiplyAdd({vector}.LoadUnsafe(ref row, {groups[q].Offset(gate * h)}), scale, {acc});");
+                        w.Line($"{acc}b = {Simd}.MultiplyAdd({vector}.LoadUnsafe(ref row, GateCount + {groups[q].Offset(gate * h)}), scaleB, {acc}b);");
+                    }
+
+                    w.Line($"row = ref {Unsafe}.Add(ref row, (nuint)(2 * GateCount));");
+                }
+
+                if (rowCount % 2 == 1)
+                {
+                    w.Line($"// The last row of an odd count.");
+                    using (w.Braces())
+                    {
+                        w.Line($"var scale = {vector}.Create({Unsafe}.Add(ref {source}, {rowCount - 1}));");
+                        foreach ((int q, int gate) in accumulators)
+                        {
+                            string acc = $"z{GateNames[gate]}{q}";
+                            w.Line($"{acc} = {Simd}.MultiplyAdd({vector}.LoadUnsafe(ref row, {groups[q].Offset(gate * h)}), scale, {acc});");
+                        }
+
+                        w.Line($"row = ref {Unsafe}.Add(ref row, (nuint)GateCount);");
+                    }
+                }
+
+                foreach ((int q, int gate) in accumulators)
+                {
+                    w.Line($"z{GateNames[gate]}{q} += z{GateNames[gate]}{q}b;");
+                }
+
+                continue;
+            }
+
             w.Line($"for (nuint {name} = 0; {name} < {count}; {name}++)");
             using (w.Braces())
             {

@@ -50,6 +50,13 @@ internal sealed record KernelPlan(
     /// </summary>
     public bool CellUpdateInRegisters => !IsScalar && ChunkCount == 1;
 
+    /// <summary>
+    /// Small kernels are bound by latency, not throughput: each accumulator's chain of dependent multiply-adds is
+    /// what a step waits for. With at most 8 accumulators there are registers for a second set: alternate rows go to
+    /// alternate sets, halving the chains.
+    /// </summary>
+    public bool SplitAccumulation => CellUpdateInRegisters && 4 * (LoopChunks * GroupsPerChunk + FinalChunkGroups) <= 8;
+
     /// <summary>The kernel's method-name suffix, e.g. <c>16Lanes4Groups</c> or <c>Scalar</c>.</summary>
     public string Suffix => IsScalar ? "Scalar" : $"{Lanes}Lanes{GroupsPerChunk}Groups";
 

@@ -109,6 +109,27 @@ public sealed class ActivationTests
 
     [Theory]
     [MemberData(nameof(Widths))]
+    public void Sigmoid_is_bitwise_one_half_plus_one_half_tanh_of_half_x(int width)
+    {
+        // The sigmoid's constants are the tanh constants scaled by powers of two: the same floats must come out.
+        float[] halves = Grid.Select(x => x * 0.5f).ToArray();
+        float[] tanh = Apply(width, sigmoid: false, halves);
+        float[] sigmoid = Apply(width, sigmoid: true, Grid);
+        for (int i = 0; i < Grid.Length; i++)
+        {
+            if (float.IsNaN(Grid[i]) || float.IsInfinity(Grid[i]) || Math.Abs(Grid[i]) > 1e30f)
+            {
+                continue;
+            }
+
+            float expected = tanh[i] * 0.5f + 0.5f;
+            Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(sigmoid[i]),
+                $"x = {Grid[i]:R}: σ = {sigmoid[i]:R}, ½ + ½·tanh(x/2) = {expected:R}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Widths))]
     public void Special_values_give_limits_and_NaN_propagates(int width)
     {
         float[] input = new float[16];

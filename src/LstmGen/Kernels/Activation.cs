@@ -30,16 +30,16 @@ namespace LstmGen.Kernels;
 public static class Activation
 {
     /// <summary>
-    /// Where the input is clamped when the polynomials are evaluated with fused multiply-add: the rational
-    /// function reaches exactly ±1 there (Eigen's choice for FMA builds), so saturated inputs give exactly ±1.
+    /// Where the input is clamped when the polynomials are evaluated with fused multiply-add: the first float at which
+    /// this evaluation reaches exactly ±1 (and it stays within [−1, 1] below it), so saturated inputs give exactly ±1.
     /// </summary>
-    public const float TanhClampFused = 7.99881172180175781f;
+    public const float TanhClampFused = 8.033657f;
 
     /// <summary>
-    /// Where the input is clamped when multiply and add round separately (the scalar code, and vectors without
-    /// FMA hardware on .NET 8): the point at which that evaluation reaches exactly ±1.
+    /// Where the input is clamped when multiply and add round separately (the scalar code, and vectors without FMA
+    /// hardware): the first float at which that evaluation reaches exactly ±1.
     /// </summary>
-    public const float TanhClampUnfused = 7.90531110763549805f;
+    public const float TanhClampUnfused = 7.9386916f;
 
     // Numerator p(x) = x·(α1 + α3·x² + … + α13·x¹²), denominator q(x) = β0 + β2·x² + β4·x⁴ + β6·x⁶.
     private const float Alpha1 = 4.89352455891786e-03f;
@@ -70,30 +70,36 @@ public static class Activation
             Vector512<float> high = Vector512.Create(TanhClampFused);
             x = Avx512F.Max(-high, Avx512F.Min(high, x));
             Vector512<float> x2 = x * x;
-            p = Avx512F.FusedMultiplyAdd(x2, Vector512.Create(Alpha13), Vector512.Create(Alpha11));
-            p = Avx512F.FusedMultiplyAdd(p, x2, Vector512.Create(Alpha9));
-            p = Avx512F.FusedMultiplyAdd(p, x2, Vector512.Create(Alpha7));
-            p = Avx512F.FusedMultiplyAdd(p, x2, Vector512.Create(Alpha5));
-            p = Avx512F.FusedMultiplyAdd(p, x2, Vector512.Create(Alpha3));
-            p = Avx512F.FusedMultiplyAdd(p, x2, Vector512.Create(Alpha1));
-            q = Avx512F.FusedMultiplyAdd(x2, Vector512.Create(Beta6), Vector512.Create(Beta4));
-            q = Avx512F.FusedMultiplyAdd(q, x2, Vector512.Create(Beta2));
-            q = Avx512F.FusedMultiplyAdd(q, x2, Vector512.Create(Beta0));
+            Vector512<float> x4 = x2 * x2;
+            Vector512<float> x8 = x4 * x4;
+            // Estrin's scheme: the numerator p(x²) of degree 6 in three levels instead of six dependent steps.
+            Vector512<float> e0 = Avx512F.FusedMultiplyAdd(Vector512.Create(Alpha3), x2, Vector512.Create(Alpha1));
+            Vector512<float> e1 = Avx512F.FusedMultiplyAdd(Vector512.Create(Alpha7), x2, Vector512.Create(Alpha5));
+            Vector512<float> e2 = Avx512F.FusedMultiplyAdd(Vector512.Create(Alpha11), x2, Vector512.Create(Alpha9));
+            Vector512<float> f0 = Avx512F.FusedMultiplyAdd(e1, x4, e0);
+            Vector512<float> f1 = Avx512F.FusedMultiplyAdd(Vector512.Create(Alpha13), x4, e2);
+            p = Avx512F.FusedMultiplyAdd(f1, x8, f0);
+            Vector512<float> q0 = Avx512F.FusedMultiplyAdd(Vector512.Create(Beta2), x2, Vector512.Create(Beta0));
+            Vector512<float> q1 = Avx512F.FusedMultiplyAdd(Vector512.Create(Beta6), x2, Vector512.Create(Beta4));
+            q = Avx512F.FusedMultiplyAdd(q1, x4, q0);
         }
         else
         {
             Vector512<float> high = Vector512.Create(TanhClampUnfused);
             x = Vector512.Max(-high, Vector512.Min(high, x));
             Vector512<float> x2 = x * x;
-            p = x2 * Vector512.Create(Alpha13) + Vector512.Create(Alpha11);
-            p = p * x2 + Vector512.Create(Alpha9);
-            p = p * x2 + Vector512.Create(Alpha7);
-            p = p * x2 + Vector512.Create(Alpha5);
-            p = p * x2 + Vector512.Create(Alpha3);
-            p = p * x2 + Vector512.Create(Alpha1);
-            q = x2 * Vector512.Create(Beta6) + Vector512.Create(Beta4);
-            q = q * x2 + Vector512.Create(Beta2);
-            q = q * x2 + Vector512.Create(Beta0);
+            Vector512<float> x4 = x2 * x2;
+            Vector512<float> x8 = x4 * x4;
+            // Estrin's scheme: the numerator p(x²) of degree 6 in three levels instead of six dependent steps.
+            Vector512<float> e0 = Vector512.Create(Alpha3) * x2 + Vector512.Create(Alpha1);
+            Vector512<float> e1 = Vector512.Create(Alpha7) * x2 + Vector512.Create(Alpha5);
+            Vector512<float> e2 = Vector512.Create(Alpha11) * x2 + Vector512.Create(Alpha9);
+            Vector512<float> f0 = e1 * x4 + e0;
+            Vector512<float> f1 = Vector512.Create(Alpha13) * x4 + e2;
+            p = f1 * x8 + f0;
+            Vector512<float> q0 = Vector512.Create(Beta2) * x2 + Vector512.Create(Beta0);
+            Vector512<float> q1 = Vector512.Create(Beta6) * x2 + Vector512.Create(Beta4);
+            q = q1 * x4 + q0;
         }
 
         return p * x / q;
@@ -113,30 +119,36 @@ public static class Activation
             Vector256<float> high = Vector256.Create(TanhClampFused);
             x = Avx.Max(-high, Avx.Min(high, x));
             Vector256<float> x2 = x * x;
-            p = Fma.MultiplyAdd(x2, Vector256.Create(Alpha13), Vector256.Create(Alpha11));
-            p = Fma.MultiplyAdd(p, x2, Vector256.Create(Alpha9));
-            p = Fma.MultiplyAdd(p, x2, Vector256.Create(Alpha7));
-            p = Fma.MultiplyAdd(p, x2, Vector256.Create(Alpha5));
-            p = Fma.MultiplyAdd(p, x2, Vector256.Create(Alpha3));
-            p = Fma.MultiplyAdd(p, x2, Vector256.Create(Alpha1));
-            q = Fma.MultiplyAdd(x2, Vector256.Create(Beta6), Vector256.Create(Beta4));
-            q = Fma.MultiplyAdd(q, x2, Vector256.Create(Beta2));
-            q = Fma.MultiplyAdd(q, x2, Vector256.Create(Beta0));
+            Vector256<float> x4 = x2 * x2;
+            Vector256<float> x8 = x4 * x4;
+            // Estrin's scheme: the numerator p(x²) of degree 6 in three levels instead of six dependent steps.
+            Vector256<float> e0 = Fma.MultiplyAdd(Vector256.Create(Alpha3), x2, Vector256.Create(Alpha1));
+            Vector256<float> e1 = Fma.MultiplyAdd(Vector256.Create(Alpha7), x2, Vector256.Create(Alpha5));
+            Vector256<float> e2 = Fma.MultiplyAdd(Vector256.Create(Alpha11), x2, Vector256.Create(Alpha9));
+            Vector256<float> f0 = Fma.MultiplyAdd(e1, x4, e0);
+            Vector256<float> f1 = Fma.MultiplyAdd(Vector256.Create(Alpha13), x4, e2);
+            p = Fma.MultiplyAdd(f1, x8, f0);
+            Vector256<float> q0 = Fma.MultiplyAdd(Vector256.Create(Beta2), x2, Vector256.Create(Beta0));
+            Vector256<float> q1 = Fma.MultiplyAdd(Vector256.Create(Beta6), x2, Vector256.Create(Beta4));
+            q = Fma.MultiplyAdd(q1, x4, q0);
         }
         else
         {
             Vector256<float> high = Vector256.Create(TanhClampUnfused);
             x = Avx.IsSupported ? Avx.Max(-high, Avx.Min(high, x)) : Vector256.Max(-high, Vector256.Min(high, x));
             Vector256<float> x2 = x * x;
-            p = x2 * Vector256.Create(Alpha13) + Vector256.Create(Alpha11);
-            p = p * x2 + Vector256.Create(Alpha9);
-            p = p * x2 + Vector256.Create(Alpha7);
-            p = p * x2 + Vector256.Create(Alpha5);
-            p = p * x2 + Vector256.Create(Alpha3);
-            p = p * x2 + Vector256.Create(Alpha1);
-            q = x2 * Vector256.Create(Beta6) + Vector256.Create(Beta4);
-            q = q * x2 + Vector256.Create(Beta2);
-            q = q * x2 + Vector256.Create(Beta0);
+            Vector256<float> x4 = x2 * x2;
+            Vector256<float> x8 = x4 * x4;
+            // Estrin's scheme: the numerator p(x²) of degree 6 in three levels instead of six dependent steps.
+            Vector256<float> e0 = Vector256.Create(Alpha3) * x2 + Vector256.Create(Alpha1);
+            Vector256<float> e1 = Vector256.Create(Alpha7) * x2 + Vector256.Create(Alpha5);
+            Vector256<float> e2 = Vector256.Create(Alpha11) * x2 + Vector256.Create(Alpha9);
+            Vector256<float> f0 = e1 * x4 + e0;
+            Vector256<float> f1 = Vector256.Create(Alpha13) * x4 + e2;
+            p = f1 * x8 + f0;
+            Vector256<float> q0 = Vector256.Create(Beta2) * x2 + Vector256.Create(Beta0);
+            Vector256<float> q1 = Vector256.Create(Beta6) * x2 + Vector256.Create(Beta4);
+            q = q1 * x4 + q0;
         }
 
         return p * x / q;
@@ -156,48 +168,228 @@ public static class Activation
             Vector128<float> high = Vector128.Create(TanhClampFused);
             x = Sse.Max(-high, Sse.Min(high, x));
             Vector128<float> x2 = x * x;
-            p = Fma.MultiplyAdd(x2, Vector128.Create(Alpha13), Vector128.Create(Alpha11));
-            p = Fma.MultiplyAdd(p, x2, Vector128.Create(Alpha9));
-            p = Fma.MultiplyAdd(p, x2, Vector128.Create(Alpha7));
-            p = Fma.MultiplyAdd(p, x2, Vector128.Create(Alpha5));
-            p = Fma.MultiplyAdd(p, x2, Vector128.Create(Alpha3));
-            p = Fma.MultiplyAdd(p, x2, Vector128.Create(Alpha1));
-            q = Fma.MultiplyAdd(x2, Vector128.Create(Beta6), Vector128.Create(Beta4));
-            q = Fma.MultiplyAdd(q, x2, Vector128.Create(Beta2));
-            q = Fma.MultiplyAdd(q, x2, Vector128.Create(Beta0));
+            Vector128<float> x4 = x2 * x2;
+            Vector128<float> x8 = x4 * x4;
+            // Estrin's scheme: the numerator p(x²) of degree 6 in three levels instead of six dependent steps.
+            Vector128<float> e0 = Fma.MultiplyAdd(Vector128.Create(Alpha3), x2, Vector128.Create(Alpha1));
+            Vector128<float> e1 = Fma.MultiplyAdd(Vector128.Create(Alpha7), x2, Vector128.Create(Alpha5));
+            Vector128<float> e2 = Fma.MultiplyAdd(Vector128.Create(Alpha11), x2, Vector128.Create(Alpha9));
+            Vector128<float> f0 = Fma.MultiplyAdd(e1, x4, e0);
+            Vector128<float> f1 = Fma.MultiplyAdd(Vector128.Create(Alpha13), x4, e2);
+            p = Fma.MultiplyAdd(f1, x8, f0);
+            Vector128<float> q0 = Fma.MultiplyAdd(Vector128.Create(Beta2), x2, Vector128.Create(Beta0));
+            Vector128<float> q1 = Fma.MultiplyAdd(Vector128.Create(Beta6), x2, Vector128.Create(Beta4));
+            q = Fma.MultiplyAdd(q1, x4, q0);
         }
         else if (AdvSimd.IsSupported)
         {
             Vector128<float> high = Vector128.Create(TanhClampFused);
-            x = AdvSimd.Max(-high, AdvSimd.Min(high, x)); // FMAX/FMIN return NaN if either operand is NaN
+            x = AdvSimd.Max(-high, AdvSimd.Min(high, x));
             Vector128<float> x2 = x * x;
-            p = AdvSimd.FusedMultiplyAdd(Vector128.Create(Alpha11), x2, Vector128.Create(Alpha13));
-            p = AdvSimd.FusedMultiplyAdd(Vector128.Create(Alpha9), p, x2);
-            p = AdvSimd.FusedMultiplyAdd(Vector128.Create(Alpha7), p, x2);
-            p = AdvSimd.FusedMultiplyAdd(Vector128.Create(Alpha5), p, x2);
-            p = AdvSimd.FusedMultiplyAdd(Vector128.Create(Alpha3), p, x2);
-            p = AdvSimd.FusedMultiplyAdd(Vector128.Create(Alpha1), p, x2);
-            q = AdvSimd.FusedMultiplyAdd(Vector128.Create(Beta4), x2, Vector128.Create(Beta6));
-            q = AdvSimd.FusedMultiplyAdd(Vector128.Create(Beta2), q, x2);
-            q = AdvSimd.FusedMultiplyAdd(Vector128.Create(Beta0), q, x2);
+            Vector128<float> x4 = x2 * x2;
+            Vector128<float> x8 = x4 * x4;
+            // Estrin's scheme: the numerator p(x²) of degree 6 in three levels instead of six dependent steps.
+            Vector128<float> e0 = AdvSimd.FusedMultiplyAdd(Vector128.Create(Alpha1), Vector128.Create(Alpha3), x2);
+            Vector128<float> e1 = AdvSimd.FusedMultiplyAdd(Vector128.Create(Alpha5), Vector128.Create(Alpha7), x2);
+            Vector128<float> e2 = AdvSimd.FusedMultiplyAdd(Vector128.Create(Alpha9), Vector128.Create(Alpha11), x2);
+            Vector128<float> f0 = AdvSimd.FusedMultiplyAdd(e0, e1, x4);
+            Vector128<float> f1 = AdvSimd.FusedMultiplyAdd(e2, Vector128.Create(Alpha13), x4);
+            p = AdvSimd.FusedMultiplyAdd(f0, f1, x8);
+            Vector128<float> q0 = AdvSimd.FusedMultiplyAdd(Vector128.Create(Beta0), Vector128.Create(Beta2), x2);
+            Vector128<float> q1 = AdvSimd.FusedMultiplyAdd(Vector128.Create(Beta4), Vector128.Create(Beta6), x2);
+            q = AdvSimd.FusedMultiplyAdd(q0, q1, x4);
         }
         else
         {
             Vector128<float> high = Vector128.Create(TanhClampUnfused);
             x = Sse.IsSupported ? Sse.Max(-high, Sse.Min(high, x)) : Vector128.Max(-high, Vector128.Min(high, x));
             Vector128<float> x2 = x * x;
-            p = x2 * Vector128.Create(Alpha13) + Vector128.Create(Alpha11);
-            p = p * x2 + Vector128.Create(Alpha9);
-            p = p * x2 + Vector128.Create(Alpha7);
-            p = p * x2 + Vector128.Create(Alpha5);
-            p = p * x2 + Vector128.Create(Alpha3);
-            p = p * x2 + Vector128.Create(Alpha1);
-            q = x2 * Vector128.Create(Beta6) + Vector128.Create(Beta4);
-            q = q * x2 + Vector128.Create(Beta2);
-            q = q * x2 + Vector128.Create(Beta0);
+            Vector128<float> x4 = x2 * x2;
+            Vector128<float> x8 = x4 * x4;
+            // Estrin's scheme: the numerator p(x²) of degree 6 in three levels instead of six dependent steps.
+            Vector128<float> e0 = Vector128.Create(Alpha3) * x2 + Vector128.Create(Alpha1);
+            Vector128<float> e1 = Vector128.Create(Alpha7) * x2 + Vector128.Create(Alpha5);
+            Vector128<float> e2 = Vector128.Create(Alpha11) * x2 + Vector128.Create(Alpha9);
+            Vector128<float> f0 = e1 * x4 + e0;
+            Vector128<float> f1 = Vector128.Create(Alpha13) * x4 + e2;
+            p = f1 * x8 + f0;
+            Vector128<float> q0 = Vector128.Create(Beta2) * x2 + Vector128.Create(Beta0);
+            Vector128<float> q1 = Vector128.Create(Beta6) * x2 + Vector128.Create(Beta4);
+            q = q1 * x4 + q0;
         }
 
         return p * x / q;
+    }
+
+    /// <summary>
+    /// Logistic sigmoid <c>1 / (1 + e^−x)</c> of each lane. It evaluates <c>½ + ½·tanh(x/2)</c> with the tanh
+    /// approximation's constants scaled by powers of two, which gives the same floats as that formula, one
+    /// multiplication sooner.
+    /// </summary>
+    /// <param name="x">The input lanes.</param>
+    /// <returns><c>σ(x)</c> per lane.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Sigmoid(Vector512<float> x)
+    {
+        // Intrinsics only, and every branch tests an IsSupported property directly: the JIT drops the untaken
+        // branches while importing, so inlining this costs one small inline wherever it is used.
+        // The clamp puts the bound first in min/max: x86 MINPS/MAXPS return the second operand when either is NaN,
+        // so a NaN input comes back out (AdvSimd and the portable fallback propagate NaN as well).
+        Vector512<float> p, q;
+        if (Avx512F.IsSupported)
+        {
+            Vector512<float> high = Vector512.Create(2 * TanhClampFused);
+            x = Avx512F.Max(-high, Avx512F.Min(high, x));
+            Vector512<float> x2 = x * x;
+            Vector512<float> x4 = x2 * x2;
+            Vector512<float> x8 = x4 * x4;
+            // Estrin's scheme: the numerator p(x²) of degree 6 in three levels instead of six dependent steps.
+            Vector512<float> e0 = Avx512F.FusedMultiplyAdd(Vector512.Create(Alpha3 / 16f), x2, Vector512.Create(Alpha1 / 4f));
+            Vector512<float> e1 = Avx512F.FusedMultiplyAdd(Vector512.Create(Alpha7 / 256f), x2, Vector512.Create(Alpha5 / 64f));
+            Vector512<float> e2 = Avx512F.FusedMultiplyAdd(Vector512.Create(Alpha11 / 4096f), x2, Vector512.Create(Alpha9 / 1024f));
+            Vector512<float> f0 = Avx512F.FusedMultiplyAdd(e1, x4, e0);
+            Vector512<float> f1 = Avx512F.FusedMultiplyAdd(Vector512.Create(Alpha13 / 16384f), x4, e2);
+            p = Avx512F.FusedMultiplyAdd(f1, x8, f0);
+            Vector512<float> q0 = Avx512F.FusedMultiplyAdd(Vector512.Create(Beta2 / 4f), x2, Vector512.Create(Beta0));
+            Vector512<float> q1 = Avx512F.FusedMultiplyAdd(Vector512.Create(Beta6 / 64f), x2, Vector512.Create(Beta4 / 16f));
+            q = Avx512F.FusedMultiplyAdd(q1, x4, q0);
+        }
+        else
+        {
+            Vector512<float> high = Vector512.Create(2 * TanhClampUnfused);
+            x = Vector512.Max(-high, Vector512.Min(high, x));
+            Vector512<float> x2 = x * x;
+            Vector512<float> x4 = x2 * x2;
+            Vector512<float> x8 = x4 * x4;
+            // Estrin's scheme: the numerator p(x²) of degree 6 in three levels instead of six dependent steps.
+            Vector512<float> e0 = Vector512.Create(Alpha3 / 16f) * x2 + Vector512.Create(Alpha1 / 4f);
+            Vector512<float> e1 = Vector512.Create(Alpha7 / 256f) * x2 + Vector512.Create(Alpha5 / 64f);
+            Vector512<float> e2 = Vector512.Create(Alpha11 / 4096f) * x2 + Vector512.Create(Alpha9 / 1024f);
+            Vector512<float> f0 = e1 * x4 + e0;
+            Vector512<float> f1 = Vector512.Create(Alpha13 / 16384f) * x4 + e2;
+            p = f1 * x8 + f0;
+            Vector512<float> q0 = Vector512.Create(Beta2 / 4f) * x2 + Vector512.Create(Beta0);
+            Vector512<float> q1 = Vector512.Create(Beta6 / 64f) * x2 + Vector512.Create(Beta4 / 16f);
+            q = q1 * x4 + q0;
+        }
+
+        return p * x / q + Vector512.Create(0.5f);
+    }
+
+    /// <inheritdoc cref="Sigmoid(Vector512{float})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Sigmoid(Vector256<float> x)
+    {
+        // Intrinsics only, and every branch tests an IsSupported property directly: the JIT drops the untaken
+        // branches while importing, so inlining this costs one small inline wherever it is used.
+        // The clamp puts the bound first in min/max: x86 MINPS/MAXPS return the second operand when either is NaN,
+        // so a NaN input comes back out (AdvSimd and the portable fallback propagate NaN as well).
+        Vector256<float> p, q;
+        if (Fma.IsSupported)
+        {
+            Vector256<float> high = Vector256.Create(2 * TanhClampFused);
+            x = Avx.Max(-high, Avx.Min(high, x));
+            Vector256<float> x2 = x * x;
+            Vector256<float> x4 = x2 * x2;
+            Vector256<float> x8 = x4 * x4;
+            // Estrin's scheme: the numerator p(x²) of degree 6 in three levels instead of six dependent steps.
+            Vector256<float> e0 = Fma.MultiplyAdd(Vector256.Create(Alpha3 / 16f), x2, Vector256.Create(Alpha1 / 4f));
+            Vector256<float> e1 = Fma.MultiplyAdd(Vector256.Create(Alpha7 / 256f), x2, Vector256.Create(Alpha5 / 64f));
+            Vector256<float> e2 = Fma.MultiplyAdd(Vector256.Create(Alpha11 / 4096f), x2, Vector256.Create(Alpha9 / 1024f));
+            Vector256<float> f0 = Fma.MultiplyAdd(e1, x4, e0);
+            Vector256<float> f1 = Fma.MultiplyAdd(Vector256.Create(Alpha13 / 16384f), x4, e2);
+            p = Fma.MultiplyAdd(f1, x8, f0);
+            Vector256<float> q0 = Fma.MultiplyAdd(Vector256.Create(Beta2 / 4f), x2, Vector256.Create(Beta0));
+            Vector256<float> q1 = Fma.MultiplyAdd(Vector256.Create(Beta6 / 64f), x2, Vector256.Create(Beta4 / 16f));
+            q = Fma.MultiplyAdd(q1, x4, q0);
+        }
+        else
+        {
+            Vector256<float> high = Vector256.Create(2 * TanhClampUnfused);
+            x = Avx.IsSupported ? Avx.Max(-high, Avx.Min(high, x)) : Vector256.Max(-high, Vector256.Min(high, x));
+            Vector256<float> x2 = x * x;
+            Vector256<float> x4 = x2 * x2;
+            Vector256<float> x8 = x4 * x4;
+            // Estrin's scheme: the numerator p(x²) of degree 6 in three levels instead of six dependent steps.
+            Vector256<float> e0 = Vector256.Create(Alpha3 / 16f) * x2 + Vector256.Create(Alpha1 / 4f);
+            Vector256<float> e1 = Vector256.Create(Alpha7 / 256f) * x2 + Vector256.Create(Alpha5 / 64f);
+            Vector256<float> e2 = Vector256.Create(Alpha11 / 4096f) * x2 + Vector256.Create(Alpha9 / 1024f);
+            Vector256<float> f0 = e1 * x4 + e0;
+            Vector256<float> f1 = Vector256.Create(Alpha13 / 16384f) * x4 + e2;
+            p = f1 * x8 + f0;
+            Vector256<float> q0 = Vector256.Create(Beta2 / 4f) * x2 + Vector256.Create(Beta0);
+            Vector256<float> q1 = Vector256.Create(Beta6 / 64f) * x2 + Vector256.Create(Beta4 / 16f);
+            q = q1 * x4 + q0;
+        }
+
+        return p * x / q + Vector256.Create(0.5f);
+    }
+
+    /// <inheritdoc cref="Sigmoid(Vector512{float})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Sigmoid(Vector128<float> x)
+    {
+        // Intrinsics only, and every branch tests an IsSupported property directly: the JIT drops the untaken
+        // branches while importing, so inlining this costs one small inline wherever it is used.
+        // The clamp puts the bound first in min/max: x86 MINPS/MAXPS return the second operand when either is NaN,
+        // so a NaN input comes back out (AdvSimd and the portable fallback propagate NaN as well).
+        Vector128<float> p, q;
+        if (Fma.IsSupported)
+        {
+            Vector128<float> high = Vector128.Create(2 * TanhClampFused);
+            x = Sse.Max(-high, Sse.Min(high, x));
+            Vector128<float> x2 = x * x;
+            Vector128<float> x4 = x2 * x2;
+            Vector128<float> x8 = x4 * x4;
+            // Estrin's scheme: the numerator p(x²) of degree 6 in three levels instead of six dependent steps.
+            Vector128<float> e0 = Fma.MultiplyAdd(Vector128.Create(Alpha3 / 16f), x2, Vector128.Create(Alpha1 / 4f));
+            Vector128<float> e1 = Fma.MultiplyAdd(Vector128.Create(Alpha7 / 256f), x2, Vector128.Create(Alpha5 / 64f));
+            Vector128<float> e2 = Fma.MultiplyAdd(Vector128.Create(Alpha11 / 4096f), x2, Vector128.Create(Alpha9 / 1024f));
+            Vector128<float> f0 = Fma.MultiplyAdd(e1, x4, e0);
+            Vector128<float> f1 = Fma.MultiplyAdd(Vector128.Create(Alpha13 / 16384f), x4, e2);
+            p = Fma.MultiplyAdd(f1, x8, f0);
+            Vector128<float> q0 = Fma.MultiplyAdd(Vector128.Create(Beta2 / 4f), x2, Vector128.Create(Beta0));
+            Vector128<float> q1 = Fma.MultiplyAdd(Vector128.Create(Beta6 / 64f), x2, Vector128.Create(Beta4 / 16f));
+            q = Fma.MultiplyAdd(q1, x4, q0);
+        }
+        else if (AdvSimd.IsSupported)
+        {
+            Vector128<float> high = Vector128.Create(2 * TanhClampFused);
+            x = AdvSimd.Max(-high, AdvSimd.Min(high, x));
+            Vector128<float> x2 = x * x;
+            Vector128<float> x4 = x2 * x2;
+            Vector128<float> x8 = x4 * x4;
+            // Estrin's scheme: the numerator p(x²) of degree 6 in three levels instead of six dependent steps.
+            Vector128<float> e0 = AdvSimd.FusedMultiplyAdd(Vector128.Create(Alpha1 / 4f), Vector128.Create(Alpha3 / 16f), x2);
+            Vector128<float> e1 = AdvSimd.FusedMultiplyAdd(Vector128.Create(Alpha5 / 64f), Vector128.Create(Alpha7 / 256f), x2);
+            Vector128<float> e2 = AdvSimd.FusedMultiplyAdd(Vector128.Create(Alpha9 / 1024f), Vector128.Create(Alpha11 / 4096f), x2);
+            Vector128<float> f0 = AdvSimd.FusedMultiplyAdd(e0, e1, x4);
+            Vector128<float> f1 = AdvSimd.FusedMultiplyAdd(e2, Vector128.Create(Alpha13 / 16384f), x4);
+            p = AdvSimd.FusedMultiplyAdd(f0, f1, x8);
+            Vector128<float> q0 = AdvSimd.FusedMultiplyAdd(Vector128.Create(Beta0), Vector128.Create(Beta2 / 4f), x2);
+            Vector128<float> q1 = AdvSimd.FusedMultiplyAdd(Vector128.Create(Beta4 / 16f), Vector128.Create(Beta6 / 64f), x2);
+            q = AdvSimd.FusedMultiplyAdd(q0, q1, x4);
+        }
+        else
+        {
+            Vector128<float> high = Vector128.Create(2 * TanhClampUnfused);
+            x = Sse.IsSupported ? Sse.Max(-high, Sse.Min(high, x)) : Vector128.Max(-high, Vector128.Min(high, x));
+            Vector128<float> x2 = x * x;
+            Vector128<float> x4 = x2 * x2;
+            Vector128<float> x8 = x4 * x4;
+            // Estrin's scheme: the numerator p(x²) of degree 6 in three levels instead of six dependent steps.
+            Vector128<float> e0 = Vector128.Create(Alpha3 / 16f) * x2 + Vector128.Create(Alpha1 / 4f);
+            Vector128<float> e1 = Vector128.Create(Alpha7 / 256f) * x2 + Vector128.Create(Alpha5 / 64f);
+            Vector128<float> e2 = Vector128.Create(Alpha11 / 4096f) * x2 + Vector128.Create(Alpha9 / 1024f);
+            Vector128<float> f0 = e1 * x4 + e0;
+            Vector128<float> f1 = Vector128.Create(Alpha13 / 16384f) * x4 + e2;
+            p = f1 * x8 + f0;
+            Vector128<float> q0 = Vector128.Create(Beta2 / 4f) * x2 + Vector128.Create(Beta0);
+            Vector128<float> q1 = Vector128.Create(Beta6 / 64f) * x2 + Vector128.Create(Beta4 / 16f);
+            q = q1 * x4 + q0;
+        }
+
+        return p * x / q + Vector128.Create(0.5f);
     }
 
     /// <summary>Hyperbolic tangent of a scalar, with the same approximation as the vector overloads.</summary>
@@ -207,61 +399,64 @@ public static class Activation
     public static float Tanh(float x)
     {
         // Comparisons with NaN are false, so NaN falls through both branches unchanged.
-        if (x > TanhClampUnfused)
+        const float High = TanhClampUnfused;
+        if (x > High)
         {
-            x = TanhClampUnfused;
+            x = High;
         }
-        else if (x < -TanhClampUnfused)
+        else if (x < -High)
         {
-            x = -TanhClampUnfused;
+            x = -High;
         }
 
+        float p, q;
         float x2 = x * x;
-        float p = Alpha13 * x2 + Alpha11;
-        p = p * x2 + Alpha9;
-        p = p * x2 + Alpha7;
-        p = p * x2 + Alpha5;
-        p = p * x2 + Alpha3;
-        p = p * x2 + Alpha1;
-        p *= x;
-        float q = Beta6 * x2 + Beta4;
-        q = q * x2 + Beta2;
-        q = q * x2 + Beta0;
-        return p / q;
+        float x4 = x2 * x2;
+        float x8 = x4 * x4;
+        // Estrin's scheme: the numerator p(x²) of degree 6 in three levels instead of six dependent steps.
+        float e0 = (Alpha3) * x2 + (Alpha1);
+        float e1 = (Alpha7) * x2 + (Alpha5);
+        float e2 = (Alpha11) * x2 + (Alpha9);
+        float f0 = e1 * x4 + e0;
+        float f1 = (Alpha13) * x4 + e2;
+        p = f1 * x8 + f0;
+        float q0 = (Beta2) * x2 + (Beta0);
+        float q1 = (Beta6) * x2 + (Beta4);
+        q = q1 * x4 + q0;
+        return p * x / q;
     }
 
-    /// <summary>Logistic sigmoid <c>1 / (1 + e^−x)</c> of each lane, computed as <c>½ + ½·tanh(x/2)</c>.</summary>
-    /// <param name="x">The input lanes.</param>
-    /// <returns><c>σ(x)</c> per lane.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Sigmoid(Vector512<float> x)
-    {
-        // t·½ is exact (a power of two), so the single rounding of + ½ equals a fused multiply-add's.
-        Vector512<float> half = Vector512.Create(0.5f);
-        return Tanh(x * half) * half + half;
-    }
-
-    /// <inheritdoc cref="Sigmoid(Vector512{float})"/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Sigmoid(Vector256<float> x)
-    {
-        // t·½ is exact (a power of two), so the single rounding of + ½ equals a fused multiply-add's.
-        Vector256<float> half = Vector256.Create(0.5f);
-        return Tanh(x * half) * half + half;
-    }
-
-    /// <inheritdoc cref="Sigmoid(Vector512{float})"/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Sigmoid(Vector128<float> x)
-    {
-        // t·½ is exact (a power of two), so the single rounding of + ½ equals a fused multiply-add's.
-        Vector128<float> half = Vector128.Create(0.5f);
-        return Tanh(x * half) * half + half;
-    }
-
-    /// <summary>Logistic sigmoid of a scalar, computed as <c>½ + ½·tanh(x/2)</c>.</summary>
+    /// <summary>Logistic sigmoid of a scalar: <c>½ + ½·tanh(x/2)</c>, as the vector overloads compute it.</summary>
     /// <param name="x">The input.</param>
     /// <returns><c>σ(x)</c>.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Sigmoid(float x) => Tanh(x * 0.5f) * 0.5f + 0.5f;
+    public static float Sigmoid(float x)
+    {
+        // Comparisons with NaN are false, so NaN falls through both branches unchanged.
+        const float High = 2 * TanhClampUnfused;
+        if (x > High)
+        {
+            x = High;
+        }
+        else if (x < -High)
+        {
+            x = -High;
+        }
+
+        float p, q;
+        float x2 = x * x;
+        float x4 = x2 * x2;
+        float x8 = x4 * x4;
+        // Estrin's scheme: the numerator p(x²) of degree 6 in three levels instead of six dependent steps.
+        float e0 = (Alpha3 / 16f) * x2 + (Alpha1 / 4f);
+        float e1 = (Alpha7 / 256f) * x2 + (Alpha5 / 64f);
+        float e2 = (Alpha11 / 4096f) * x2 + (Alpha9 / 1024f);
+        float f0 = e1 * x4 + e0;
+        float f1 = (Alpha13 / 16384f) * x4 + e2;
+        p = f1 * x8 + f0;
+        float q0 = (Beta2 / 4f) * x2 + (Beta0);
+        float q1 = (Beta6 / 64f) * x2 + (Beta4 / 16f);
+        q = q1 * x4 + q0;
+        return p * x / q + 0.5f;
+    }
 }

@@ -2112,33 +2112,117 @@ partial class Outer<T>
 
                     // z += W_ih·x: x_k is broadcast and multiplied into row k of W_ihᵀ (contiguous gate columns).
                     ref float row = ref weights;
-                    for (nuint k = 0; k < InputSize; k++)
+                    // Rows in pairs: the second row of each pair goes to a second set of sums (z…b), halving every
+                    // accumulator's chain of dependent multiply-adds: small kernels wait on latency, not throughput.
                     {
-                        var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
-                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0), scale, zi0);
-                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 1), scale, zi1);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 5), scale, zf0);
-                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 6), scale, zf1);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 10), scale, zg0);
-                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 11), scale, zg1);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 15), scale, zo0);
-                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 16), scale, zo1);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                        var zi0b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zi1b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zf0b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zf1b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zg0b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zg1b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zo0b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zo1b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        for (nuint k = 0; k < 2; k += 2)
+                        {
+                            var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
+                            var scaleB = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k + 1));
+                            zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0), scale, zi0);
+                            zi0b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 0), scaleB, zi0b);
+                            zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 1), scale, zi1);
+                            zi1b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 1), scaleB, zi1b);
+                            zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 5), scale, zf0);
+                            zf0b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 5), scaleB, zf0b);
+                            zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 6), scale, zf1);
+                            zf1b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 6), scaleB, zf1b);
+                            zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 10), scale, zg0);
+                            zg0b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 10), scaleB, zg0b);
+                            zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 11), scale, zg1);
+                            zg1b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 11), scaleB, zg1b);
+                            zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 15), scale, zo0);
+                            zo0b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 15), scaleB, zo0b);
+                            zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 16), scale, zo1);
+                            zo1b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 16), scaleB, zo1b);
+                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)(2 * GateCount));
+                        }
+                        // The last row of an odd count.
+                        {
+                            var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2));
+                            zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0), scale, zi0);
+                            zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 1), scale, zi1);
+                            zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 5), scale, zf0);
+                            zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 6), scale, zf1);
+                            zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 10), scale, zg0);
+                            zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 11), scale, zg1);
+                            zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 15), scale, zo0);
+                            zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 16), scale, zo1);
+                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                        }
+                        zi0 += zi0b;
+                        zi1 += zi1b;
+                        zf0 += zf0b;
+                        zf1 += zf1b;
+                        zg0 += zg0b;
+                        zg1 += zg1b;
+                        zo0 += zo0b;
+                        zo1 += zo1b;
                     }
 
                     // z += W_hh·h_{t-1}: the rows of W_hhᵀ follow those of W_ihᵀ, so `row` just continues.
-                    for (nuint j = 0; j < HiddenSize; j++)
+                    // Rows in pairs: the second row of each pair goes to a second set of sums (z…b), halving every
+                    // accumulator's chain of dependent multiply-adds: small kernels wait on latency, not throughput.
                     {
-                        var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
-                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0), scale, zi0);
-                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 1), scale, zi1);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 5), scale, zf0);
-                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 6), scale, zf1);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 10), scale, zg0);
-                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 11), scale, zg1);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 15), scale, zo0);
-                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 16), scale, zo1);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                        var zi0b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zi1b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zf0b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zf1b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zg0b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zg1b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zo0b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zo1b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        for (nuint j = 0; j < 4; j += 2)
+                        {
+                            var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
+                            var scaleB = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j + 1));
+                            zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0), scale, zi0);
+                            zi0b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 0), scaleB, zi0b);
+                            zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 1), scale, zi1);
+                            zi1b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 1), scaleB, zi1b);
+                            zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 5), scale, zf0);
+                            zf0b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 5), scaleB, zf0b);
+                            zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 6), scale, zf1);
+                            zf1b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 6), scaleB, zf1b);
+                            zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 10), scale, zg0);
+                            zg0b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 10), scaleB, zg0b);
+                            zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 11), scale, zg1);
+                            zg1b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 11), scaleB, zg1b);
+                            zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 15), scale, zo0);
+                            zo0b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 15), scaleB, zo0b);
+                            zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 16), scale, zo1);
+                            zo1b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 16), scaleB, zo1b);
+                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)(2 * GateCount));
+                        }
+                        // The last row of an odd count.
+                        {
+                            var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, 4));
+                            zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0), scale, zi0);
+                            zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 1), scale, zi1);
+                            zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 5), scale, zf0);
+                            zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 6), scale, zf1);
+                            zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 10), scale, zg0);
+                            zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 11), scale, zg1);
+                            zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 15), scale, zo0);
+                            zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 16), scale, zo1);
+                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                        }
+                        zi0 += zi0b;
+                        zi1 += zi1b;
+                        zf0 += zf0b;
+                        zf1 += zf1b;
+                        zg0 += zg0b;
+                        zg1 += zg1b;
+                        zo0 += zo0b;
+                        zo1 += zo1b;
                     }
 
                     // Group 0 (units 0..3), from the registers: i, f, o = σ(z), g = tanh(z).
@@ -2198,18 +2282,60 @@ partial class Outer<T>
 
                     // z += W_hh·h_{t-1}: h_j is broadcast and multiplied into row j of W_hhᵀ.
                     ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)WeightHhOffset);
-                    for (nuint j = 0; j < HiddenSize; j++)
+                    // Rows in pairs: the second row of each pair goes to a second set of sums (z…b), halving every
+                    // accumulator's chain of dependent multiply-adds: small kernels wait on latency, not throughput.
                     {
-                        var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
-                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0), scale, zi0);
-                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 1), scale, zi1);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 5), scale, zf0);
-                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 6), scale, zf1);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 10), scale, zg0);
-                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 11), scale, zg1);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 15), scale, zo0);
-                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 16), scale, zo1);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                        var zi0b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zi1b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zf0b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zf1b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zg0b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zg1b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zo0b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zo1b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        for (nuint j = 0; j < 4; j += 2)
+                        {
+                            var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
+                            var scaleB = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j + 1));
+                            zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0), scale, zi0);
+                            zi0b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 0), scaleB, zi0b);
+                            zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 1), scale, zi1);
+                            zi1b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 1), scaleB, zi1b);
+                            zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 5), scale, zf0);
+                            zf0b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 5), scaleB, zf0b);
+                            zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 6), scale, zf1);
+                            zf1b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 6), scaleB, zf1b);
+                            zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 10), scale, zg0);
+                            zg0b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 10), scaleB, zg0b);
+                            zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 11), scale, zg1);
+                            zg1b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 11), scaleB, zg1b);
+                            zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 15), scale, zo0);
+                            zo0b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 15), scaleB, zo0b);
+                            zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 16), scale, zo1);
+                            zo1b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 16), scaleB, zo1b);
+                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)(2 * GateCount));
+                        }
+                        // The last row of an odd count.
+                        {
+                            var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, 4));
+                            zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0), scale, zi0);
+                            zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 1), scale, zi1);
+                            zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 5), scale, zf0);
+                            zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 6), scale, zf1);
+                            zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 10), scale, zg0);
+                            zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 11), scale, zg1);
+                            zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 15), scale, zo0);
+                            zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 16), scale, zo1);
+                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                        }
+                        zi0 += zi0b;
+                        zi1 += zi1b;
+                        zf0 += zf0b;
+                        zf1 += zf1b;
+                        zg0 += zg0b;
+                        zg1 += zg1b;
+                        zo0 += zo0b;
+                        zo1 += zo1b;
                     }
 
                     // Group 0 (units 0..3), from the registers: i, f, o = σ(z), g = tanh(z).
@@ -2275,18 +2401,60 @@ partial class Outer<T>
 
                     // z += W_hh·h_{t-1}: h_j is broadcast and multiplied into row j of W_hhᵀ.
                     ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)WeightHhOffset);
-                    for (nuint j = 0; j < HiddenSize; j++)
+                    // Rows in pairs: the second row of each pair goes to a second set of sums (z…b), halving every
+                    // accumulator's chain of dependent multiply-adds: small kernels wait on latency, not throughput.
                     {
-                        var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
-                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0), scale, zi0);
-                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 1), scale, zi1);
-                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 5), scale, zf0);
-                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 6), scale, zf1);
-                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 10), scale, zg0);
-                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 11), scale, zg1);
-                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 15), scale, zo0);
-                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 16), scale, zo1);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                        var zi0b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zi1b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zf0b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zf1b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zg0b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zg1b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zo0b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zo1b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        for (nuint j = 0; j < 4; j += 2)
+                        {
+                            var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
+                            var scaleB = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j + 1));
+                            zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0), scale, zi0);
+                            zi0b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 0), scaleB, zi0b);
+                            zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 1), scale, zi1);
+                            zi1b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 1), scaleB, zi1b);
+                            zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 5), scale, zf0);
+                            zf0b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 5), scaleB, zf0b);
+                            zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 6), scale, zf1);
+                            zf1b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 6), scaleB, zf1b);
+                            zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 10), scale, zg0);
+                            zg0b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 10), scaleB, zg0b);
+                            zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 11), scale, zg1);
+                            zg1b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 11), scaleB, zg1b);
+                            zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 15), scale, zo0);
+                            zo0b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 15), scaleB, zo0b);
+                            zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 16), scale, zo1);
+                            zo1b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 16), scaleB, zo1b);
+                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)(2 * GateCount));
+                        }
+                        // The last row of an odd count.
+                        {
+                            var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, 4));
+                            zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0), scale, zi0);
+                            zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 1), scale, zi1);
+                            zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 5), scale, zf0);
+                            zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 6), scale, zf1);
+                            zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 10), scale, zg0);
+                            zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 11), scale, zg1);
+                            zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 15), scale, zo0);
+                            zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 16), scale, zo1);
+                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                        }
+                        zi0 += zi0b;
+                        zi1 += zi1b;
+                        zf0 += zf0b;
+                        zf1 += zf1b;
+                        zg0 += zg0b;
+                        zg1 += zg1b;
+                        zo0 += zo0b;
+                        zo1 += zo1b;
                     }
 
                     // Group 0 (units 0..3), from the registers: i, f, o = σ(z), g = tanh(z).
