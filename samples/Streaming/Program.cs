@@ -57,7 +57,7 @@ double mean = total * nsPerTick / samples;
 double budget = 1e9 / SampleRate;
 
 string isa = Vector512.IsHardwareAccelerated ? "AVX-512" : Vector256.IsHardwareAccelerated ? "AVX2" : Vector128.IsHardwareAccelerated ? "128-bit SIMD" : "scalar";
-Console.WriteLine(FormattableString.Invariant($"Streaming: [Lstm(1, {Denoiser.HiddenSize}, 1)] + Linear({Denoiser.HiddenSize} -> 1), {samples:N0} samples ({seconds} s at {SampleRate} Hz), {isa}, {(System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeCompiled ? "JIT" : "Native AOT")}"));
+Console.WriteLine(FormattableString.Invariant($"Streaming: [Lstm(1, {Denoiser.HiddenSize}, 1)] + Linear({Denoiser.HiddenSize} -> 1), {samples:N0} samples ({seconds} s at {SampleRate} Hz), {isa}, {(System.Runtime.JitInfo.GetCompiledMethodCount() > 0 ? "JIT" : "Native AOT")}"));
 Console.WriteLine(FormattableString.Invariant($"per-sample latency: median {median:F0} ns, p99 {p99:F0} ns, mean {mean:F0} ns (budget {budget:F0} ns per sample)"));
 Console.WriteLine(FormattableString.Invariant($"real-time factor at 48 kHz: {budget / mean:F1}x faster than real time"));
 Console.WriteLine(FormattableString.Invariant($"allocated during the loop: {allocated} bytes; garbage collections: {collections}; checksum {checksum:F6}"));
