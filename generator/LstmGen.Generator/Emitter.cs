@@ -359,9 +359,14 @@ internal static partial class Emitter
                     w.Line();
                     if (plan.UsesInputProjection)
                     {
-                        EmitVectorStepKernel(w, plan, kernel, record: false, recurrent: true);
-                        w.Line();
-                        EmitVectorStepKernel(w, plan, kernel, record: true, recurrent: true);
+                        foreach (bool record in new[] { false, true })
+                        {
+                            foreach (bool reverse in new[] { false, true })
+                            {
+                                EmitVectorStepKernel(w, plan, kernel, record, recurrent: true, reverse);
+                                w.Line();
+                            }
+                        }
                     }
                     else
                     {
@@ -545,7 +550,19 @@ internal static partial class Emitter
                     using (w.Braces())
                     {
                         w.Line($"ref float hiddenOut = ref {Unsafe}.Add(ref output, (nuint)((first + s) * HiddenSize));");
-                        w.Line($"StepRecurrent{k.Suffix}(ref weights, ref {Unsafe}.Add(ref projected, (nuint)(s * GateCount)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);");
+                        w.Line("// Odd steps read W_hh last row first, so they start with the rows the previous step left in L1.");
+                        w.Line("if (((first + s) & 1) == 0)");
+                        using (w.Braces())
+                        {
+                            w.Line($"StepRecurrent{k.Suffix}(ref weights, ref {Unsafe}.Add(ref projected, (nuint)(s * GateCount)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);");
+                        }
+
+                        w.Line("else");
+                        using (w.Braces())
+                        {
+                            w.Line($"StepRecurrentReverse{k.Suffix}(ref weights, ref {Unsafe}.Add(ref projected, (nuint)(s * GateCount)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);");
+                        }
+
                         EmitAdvance(w, k);
                     }
                 }
@@ -698,7 +715,7 @@ internal static partial class Emitter
         }
     }
 
-    private static void EmitVectorStepKernel(SourceWriter w, LstmPlan plan, KernelPlan k, bool record, bool recurrent = false)
+    private static void EmitVectorStepKernel(SourceWriter w, LstmPlan plan, KernelPlan k, bool record, bool recurrent = false, bool reverse = false)
     {
         int h = plan.HiddenSize;
         w.Line($"/// <summary>");
@@ -717,10 +734,16 @@ internal static partial class Emitter
             w.Line("/// step only adds W_hh·h_{t-1}.");
         }
 
+        if (reverse)
+        {
+            w.Line("/// It reads the rows of W_hhᵀ (and the chunks) last to first: run on alternate steps, each step starts");
+            w.Line("/// with the rows the previous one read last, still in the L1 cache, instead of streaming all of them from L2.");
+        }
+
         w.Line("/// </summary>");
         w.Line($"[{MethodImpl}({MethodImplOptions}.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget");
         EmitMethodAttributes(w, plan);
-        string name = (record ? "Record" : "Step") + (recurrent ? "Recurrent" : string.Empty) + k.Suffix;
+        string name = (record ? "Record" : "Step") + (recurrent ? "Recurrent" : string.Empty) + (reverse ? "Reverse" : string.Empty) + k.Suffix;
         string source = recurrent ? "ref float projected" : "ref float input";
         w.Line(record
             ? $"public static void {name}(ref float weights, {source}, ref float hiddenIn, ref float cellIn, ref float tapeRow)"
@@ -745,26 +768,40 @@ internal static partial class Emitter
             }
 
             int unitsPerChunk = k.GroupsPerChunk * k.Lanes;
+            var chunks = new List<System.Action>();
             if (k.LoopChunks == 1)
             {
                 var groups = Enumerable.Range(0, k.GroupsPerChunk).Select(q => new Group(null, q * k.Lanes, false)).ToList();
-                w.Line();
-                w.Line($"// Units 0..{unitsPerChunk - 1}: {k.GroupsPerChunk} group(s) of {k.Lanes}.");
-                using (w.Braces())
+                chunks.Add(() =>
                 {
-                    EmitChunkBody(w, plan, k, groups, record, recurrent);
-                }
+                    w.Line();
+                    w.Line($"// Units 0..{unitsPerChunk - 1}: {k.GroupsPerChunk} group(s) of {k.Lanes}.");
+                    using (w.Braces())
+                    {
+                        EmitChunkBody(w, plan, k, groups, record, recurrent, reverse);
+                    }
+                });
             }
             else if (k.LoopChunks > 1)
             {
                 var groups = Enumerable.Range(0, k.GroupsPerChunk).Select(q => new Group("unit", q * k.Lanes, false)).ToList();
-                w.Line();
-                w.Line($"// Units 0..{k.LoopChunks * unitsPerChunk - 1} in {k.LoopChunks} chunks of {unitsPerChunk}: `unit` is a chunk's first hidden unit.");
-                w.Line($"for (nuint unit = 0; unit < {k.LoopChunks * unitsPerChunk}; unit += {unitsPerChunk})");
-                using (w.Braces())
+                chunks.Add(() =>
                 {
-                    EmitChunkBody(w, plan, k, groups, record, recurrent);
-                }
+                    w.Line();
+                    w.Line($"// Units 0..{k.LoopChunks * unitsPerChunk - 1} in {k.LoopChunks} chunks of {unitsPerChunk}{(reverse ? ", last first" : string.Empty)}: `unit` is a chunk's first hidden unit.");
+                    w.Line(reverse
+                        ? $"for (nuint chunk = {k.LoopChunks}; chunk-- > 0;)"
+                        : $"for (nuint unit = 0; unit < {k.LoopChunks * unitsPerChunk}; unit += {unitsPerChunk})");
+                    using (w.Braces())
+                    {
+                        if (reverse)
+                        {
+                            w.Line($"nuint unit = chunk * {unitsPerChunk};");
+                        }
+
+                        EmitChunkBody(w, plan, k, groups, record, recurrent, reverse);
+                    }
+                });
             }
 
             if (k.FinalChunkGroups > 0)
@@ -776,17 +813,30 @@ internal static partial class Emitter
                     groups.Add(new Group(null, h - k.Lanes, true));
                 }
 
-                w.Line();
-                string tail = k.HasTailGroup
-                    ? $", then the tail group over units {h - k.Lanes}..{h - 1} (it overlaps the previous group; the shared lanes compute identical values)"
-                    : string.Empty;
-                w.Line(k.FinalChunkFullGroups > 0
-                    ? $"// Units {start}..{start + k.FinalChunkFullGroups * k.Lanes - 1}: {k.FinalChunkFullGroups} group(s) of {k.Lanes}{tail}."
-                    : $"// The tail group over units {h - k.Lanes}..{h - 1} (it overlaps the previous group; the shared lanes compute identical values).");
-                using (w.Braces())
+                chunks.Add(() =>
                 {
-                    EmitChunkBody(w, plan, k, groups, record, recurrent);
-                }
+                    w.Line();
+                    string tail = k.HasTailGroup
+                        ? $", then the tail group over units {h - k.Lanes}..{h - 1} (it overlaps the previous group; the shared lanes compute identical values)"
+                        : string.Empty;
+                    w.Line(k.FinalChunkFullGroups > 0
+                        ? $"// Units {start}..{start + k.FinalChunkFullGroups * k.Lanes - 1}: {k.FinalChunkFullGroups} group(s) of {k.Lanes}{tail}."
+                        : $"// The tail group over units {h - k.Lanes}..{h - 1} (it overlaps the previous group; the shared lanes compute identical values).");
+                    using (w.Braces())
+                    {
+                        EmitChunkBody(w, plan, k, groups, record, recurrent, reverse);
+                    }
+                });
+            }
+
+            if (reverse)
+            {
+                chunks.Reverse();
+            }
+
+            foreach (System.Action chunk in chunks)
+            {
+                chunk();
             }
         }
     }
@@ -802,7 +852,7 @@ internal static partial class Emitter
     /// <summary>The BCL vector class of a width, e.g. <c>global::System.Runtime.Intrinsics.Vector512</c>.</summary>
     private static string VectorClass(int bits) => $"global::System.Runtime.Intrinsics.Vector{bits}";
 
-    private static void EmitChunkBody(SourceWriter w, LstmPlan plan, KernelPlan k, List<Group> groups, bool record, bool recurrent)
+    private static void EmitChunkBody(SourceWriter w, LstmPlan plan, KernelPlan k, List<Group> groups, bool record, bool recurrent, bool reverse = false)
     {
         int h = plan.HiddenSize;
         string vector = VectorClass(k.VectorBits);
@@ -837,6 +887,12 @@ internal static partial class Emitter
         {
             w.Line();
             w.Line($"// {formula}");
+            if (reverse)
+            {
+                EmitReversedRows(w, plan, k, groups, accumulators, vector);
+                continue;
+            }
+
             if (name == "k")
             {
                 w.Line("ref float row = ref weights;");
@@ -939,6 +995,70 @@ internal static partial class Emitter
         {
             Group tail = groups.Single(g => g.IsTail);
             w.Line($"{method}(ref {Unsafe}.Add(ref z, {4 * full * k.Lanes}), 1, {tail.Offset(0)}, {targets});");
+        }
+    }
+
+    /// <summary>The W_hh rows last to first (the reverse recurrent kernel), by index so no ref ever leaves the buffer.</summary>
+    private static void EmitReversedRows(SourceWriter w, LstmPlan plan, KernelPlan k, List<Group> groups, List<(int Q, int Gate)> accumulators, string vector)
+    {
+        int h = plan.HiddenSize;
+        w.Line("// Last row first.");
+        w.Line($"ref float hh = ref {Unsafe}.Add(ref weights, (nuint)WeightHhOffset);");
+        if (k.SplitAccumulation && h >= 2)
+        {
+            w.Line("// Rows in pairs, into two sets of sums (z…b): see the forward kernel.");
+            using var pairs = w.Braces();
+            foreach ((int q, int gate) in accumulators)
+            {
+                w.Line($"var z{GateNames[gate]}{q}b = {vector}<float>.Zero;");
+            }
+
+            w.Line($"for (nuint j = {h}; j >= {(h % 2 == 1 ? 3 : 2)}; j -= 2)");
+            using (w.Braces())
+            {
+                w.Line($"ref float row = ref {Unsafe}.Add(ref hh, (j - 2) * GateCount);");
+                w.Line($"var scale = {vector}.Create({Unsafe}.Add(ref hiddenIn, j - 1));");
+                w.Line($"var scaleB = {vector}.Create({Unsafe}.Add(ref hiddenIn, j - 2));");
+                foreach ((int q, int gate) in accumulators)
+                {
+                    string acc = $"z{GateNames[gate]}{q}";
+                    w.Line($"{acc} = {Simd}.MultiplyAdd({vector}.LoadUnsafe(ref row, GateCount + {groups[q].Offset(gate * h)}), scale, {acc});");
+                    w.Line($"{acc}b = {Simd}.MultiplyAdd({vector}.LoadUnsafe(ref row, {groups[q].Offset(gate * h)}), scaleB, {acc}b);");
+                }
+            }
+
+            if (h % 2 == 1)
+            {
+                w.Line("// Row 0, the last of an odd count.");
+                using (w.Braces())
+                {
+                    w.Line($"var scale = {vector}.Create(hiddenIn);");
+                    foreach ((int q, int gate) in accumulators)
+                    {
+                        string acc = $"z{GateNames[gate]}{q}";
+                        w.Line($"{acc} = {Simd}.MultiplyAdd({vector}.LoadUnsafe(ref hh, {groups[q].Offset(gate * h)}), scale, {acc});");
+                    }
+                }
+            }
+
+            foreach ((int q, int gate) in accumulators)
+            {
+                w.Line($"z{GateNames[gate]}{q} += z{GateNames[gate]}{q}b;");
+            }
+
+            return;
+        }
+
+        w.Line($"for (nuint j = {h}; j-- > 0;)");
+        using (w.Braces())
+        {
+            w.Line($"ref float row = ref {Unsafe}.Add(ref hh, j * GateCount);");
+            w.Line($"var scale = {vector}.Create({Unsafe}.Add(ref hiddenIn, j));");
+            foreach ((int q, int gate) in accumulators)
+            {
+                string acc = $"z{GateNames[gate]}{q}";
+                w.Line($"{acc} = {Simd}.MultiplyAdd({vector}.LoadUnsafe(ref row, {groups[q].Offset(gate * h)}), scale, {acc});");
+            }
         }
     }
 

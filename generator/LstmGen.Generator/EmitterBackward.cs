@@ -351,7 +351,19 @@ internal static partial class Emitter
                     using (w.Braces())
                     {
                         w.Line($"ref float row = ref {Unsafe}.Add(ref previous, TapeStride);");
-                        w.Line($"RecordRecurrent{k.Suffix}(ref weights, ref {Unsafe}.Add(ref projected, (nuint)(s * GateCount)), ref {Unsafe}.Add(ref previous, 6 * HiddenSize), ref {Unsafe}.Add(ref previous, 4 * HiddenSize), ref row);");
+                        w.Line("// As in Forward: odd steps read W_hh last row first (same results, bit for bit, as Forward).");
+                        w.Line("if (((first + s) & 1) == 0)");
+                        using (w.Braces())
+                        {
+                            w.Line($"RecordRecurrent{k.Suffix}(ref weights, ref {Unsafe}.Add(ref projected, (nuint)(s * GateCount)), ref {Unsafe}.Add(ref previous, 6 * HiddenSize), ref {Unsafe}.Add(ref previous, 4 * HiddenSize), ref row);");
+                        }
+
+                        w.Line("else");
+                        using (w.Braces())
+                        {
+                            w.Line($"RecordRecurrentReverse{k.Suffix}(ref weights, ref {Unsafe}.Add(ref projected, (nuint)(s * GateCount)), ref {Unsafe}.Add(ref previous, 6 * HiddenSize), ref {Unsafe}.Add(ref previous, 4 * HiddenSize), ref row);");
+                        }
+
                         w.Line("previous = ref row;");
                     }
                 }
@@ -388,10 +400,23 @@ internal static partial class Emitter
             {
                 w.Line($"ref float row = ref {Unsafe}.Add(ref tape, (nuint)(TapeHeaderLength + (t + 1) * TapeStride));");
                 w.Line($"CellBackward{path.Kernel.Suffix}(ref row, ref {Unsafe}.Subtract(ref row, TapeStride), ref {Unsafe}.Add(ref outputGradient, (nuint)(t * HiddenSize)), ref hiddenGradient, ref cellGradient);");
-                w.Line($"TransposedProducts{path.Columns.Suffix}(ref weights, ref row, ref {Unsafe}.Add(ref inputGradient, (nuint)(t * InputSize)), ref hiddenGradient);");
+                if (path.Columns.IsScalar)
+                {
+                    w.Line($"TransposedProductsScalar(ref weights, ref row, ref {Unsafe}.Add(ref inputGradient, (nuint)(t * InputSize)), ref hiddenGradient);");
+                }
+                else
+                {
+                    w.Line("// Alternate steps read W_hh's rows in opposite orders: each starts with the rows the last one left in L1.");
+                    w.Line($"HiddenGradient{path.Columns.Suffix}(ref weights, ref row, ref hiddenGradient, (t & 1) == 1);");
+                }
             }
 
             w.Line();
+            if (!path.Columns.IsScalar)
+            {
+                w.Line($"InputGradients{path.Columns.Suffix}(ref weights, ref tape, steps, ref inputGradient);");
+            }
+
             w.Line($"AccumulateParameterGradients{path.Columns.Suffix}(ref gradients, ref input, steps, ref tape);");
         }
     }
@@ -629,91 +654,130 @@ internal static partial class Emitter
 
     private static void EmitVectorDots(SourceWriter w, LstmPlan plan, ColumnPlan c)
     {
-        string vector = VectorClass(c.VectorBits);
-        string load = $"{vector}.LoadUnsafe";
-        string zero = $"{vector}<float>.Zero";
         int lanes = c.Lanes;
         w.Line("/// <summary>");
-        w.Line($"/// ∂L/∂x_t = W_ihᵀ·dz and ∂L/∂h_{{t-1}} = W_hhᵀ·dz with {lanes}-float vectors: one dot product per contiguous row of the");
-        w.Line($"/// transposed weights with dz ({c.GateCount} floats). Rows go {lanes} at a time, each with its own accumulator, so every");
-        w.Line($"/// loaded dz vector serves {lanes} rows; the {lanes} row sums then come out of one shuffle tree (Simd.SumEach) instead of {lanes}");
-        w.Line("/// separate horizontal sums. Leftover rows are done one by one.");
+        w.Line($"/// ∂L/∂h_{{t-1}} = W_hhᵀ·dz with {lanes}-float vectors: one dot product of dz ({c.GateCount} floats) with each contiguous row of");
+        w.Line($"/// W_hhᵀ. Rows go {lanes} at a time, each with its own accumulator, so every loaded dz vector serves {lanes} rows, and the");
+        w.Line($"/// {lanes} sums come out of one shuffle tree (Simd.SumEach). <paramref name=\"reverse\"/> takes the blocks of rows last first: the");
+        w.Line("/// backward loop alternates it, so each step starts with the rows the previous one left in the L1 cache.");
         w.Line("/// </summary>");
         EmitMethodAttributes(w, plan);
-        w.Line($"public static void TransposedProducts{c.Suffix}(ref float weights, ref float dz, ref float inputGradient, ref float hiddenGradient)");
+        w.Line($"public static void HiddenGradient{c.Suffix}(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)");
         using (w.Braces())
         {
-            if (c.HasTail)
+            EmitDzTail(w, c, "dz");
+            w.Line($"ref float hh = ref {Unsafe}.Add(ref weights, (nuint)WeightHhOffset);");
+            int blocks = plan.HiddenSize / lanes;
+            int leftover = plan.HiddenSize - blocks * lanes;
+            if (blocks > 0)
             {
-                w.Line($"// The last vector ends at column {c.GateCount} and overlaps the previous one: only its last {c.TailNewLanes} lanes count.");
-                w.Line($"var dzTail = {load}(ref dz, {c.TailOffset}) & {Simd}.LanesFrom{c.VectorBits}({lanes - c.TailNewLanes});");
-            }
-
-            w.Line("ref float row = ref weights;");
-            foreach ((string count, string target, string comment) in new[]
-            {
-                ("InputSize", "inputGradient", "Rows of W_ihᵀ give ∂L/∂x_t."),
-                ("HiddenSize", "hiddenGradient", "Rows of W_hhᵀ (right after W_ihᵀ) give ∂L/∂h_{t-1}."),
-            })
-            {
-                w.Line();
-                w.Line($"// {comment}");
+                w.Line($"for (nuint b = 0; b < {blocks}; b++)");
                 using (w.Braces())
                 {
-                    w.Line("nuint r = 0;");
-                    w.Line($"for (; r + {lanes} <= {count}; r += {lanes})");
+                    w.Line($"nuint r = (reverse ? {blocks - 1} - b : b) * {lanes};");
+                    w.Line($"ref float row = ref {Unsafe}.Add(ref hh, r * GateCount);");
+                    EmitDotBlock(w, c, lanes, "dz", $"ref hiddenGradient, r");
+                }
+            }
+
+            if (leftover > 0)
+            {
+                w.Line($"// The last {leftover} row(s), one at a time.");
+                w.Line($"for (nuint r = {blocks * lanes}; r < HiddenSize; r++)");
+                using (w.Braces())
+                {
+                    w.Line($"ref float row = ref {Unsafe}.Add(ref hh, r * GateCount);");
+                    EmitDotBlock(w, c, 1, "dz", "ref hiddenGradient, r");
+                }
+            }
+        }
+
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// ∂L/∂x_t = W_ihᵀ·dz_t for every step, after the time loop (nothing in the recurrence needs it): each block of");
+        w.Line($"/// {lanes} rows of W_ihᵀ stays in the L1 cache while every step's dz streams past.");
+        w.Line("/// </summary>");
+        EmitMethodAttributes(w, plan);
+        w.Line($"public static void InputGradients{c.Suffix}(ref float weights, ref float tape, int steps, ref float inputGradient)");
+        using (w.Braces())
+        {
+            int blocks = plan.InputSize / lanes;
+            int leftover = plan.InputSize - blocks * lanes;
+            w.Line($"ref float firstDz = ref {Unsafe}.Add(ref tape, TapeHeaderLength + TapeStride);");
+            foreach ((int rows, string? loop) in new (int, string?)[]
+            {
+                (lanes, blocks > 0 ? $"for (nuint r = 0; r < {blocks * lanes}; r += {lanes})" : null),
+                (1, leftover > 0 ? $"for (nuint r = {blocks * lanes}; r < InputSize; r++)" : null),
+            })
+            {
+                if (loop is null)
+                {
+                    continue;
+                }
+
+                w.Line(loop);
+                using (w.Braces())
+                {
+                    w.Line($"ref float row = ref {Unsafe}.Add(ref weights, r * GateCount);");
+                    w.Line("ref float dz = ref firstDz;");
+                    w.Line("for (int t = 0; t < steps; t++)");
                     using (w.Braces())
                     {
-                        w.Line($"// sum{{k}} accumulates row r + k.");
-                        for (int k = 0; k < lanes; k++)
-                        {
-                            w.Line($"var sum{k} = {zero};");
-                        }
-
-                        w.Line($"for (nuint column = 0; column < {c.FullVectors * lanes}; column += {lanes})");
-                        using (w.Braces())
-                        {
-                            w.Line($"var d = {load}(ref dz, column);");
-                            for (int k = 0; k < lanes; k++)
-                            {
-                                string offset = k == 0 ? "column" : $"{k} * GateCount + column";
-                                w.Line($"sum{k} = {Simd}.MultiplyAdd({load}(ref row, {offset}), d, sum{k});");
-                            }
-                        }
-
-                        if (c.HasTail)
-                        {
-                            for (int k = 0; k < lanes; k++)
-                            {
-                                w.Line($"sum{k} = {Simd}.MultiplyAdd({load}(ref row, {k} * GateCount + {c.TailOffset}), dzTail, sum{k});");
-                            }
-                        }
-
-                        string args = string.Join(", ", Enumerable.Range(0, lanes).Select(k => $"sum{k}"));
-                        w.Line($"{vector}.StoreUnsafe({Simd}.SumEach({args}), ref {target}, r);");
-                        w.Line($"row = ref {Unsafe}.Add(ref row, (nuint)({lanes} * GateCount));");
-                    }
-
-                    w.Line("for (; r < " + count + "; r++)");
-                    using (w.Braces())
-                    {
-                        w.Line($"var sum = {zero};");
-                        w.Line($"for (nuint column = 0; column < {c.FullVectors * lanes}; column += {lanes})");
-                        using (w.Braces())
-                        {
-                            w.Line($"sum = {Simd}.MultiplyAdd({load}(ref row, column), {load}(ref dz, column), sum);");
-                        }
-
-                        if (c.HasTail)
-                        {
-                            w.Line($"sum = {Simd}.MultiplyAdd({load}(ref row, {c.TailOffset}), dzTail, sum);");
-                        }
-
-                        w.Line($"{Unsafe}.Add(ref {target}, r) = {Simd}.Sum(sum);");
-                        w.Line($"row = ref {Unsafe}.Add(ref row, (nuint)GateCount);");
+                        EmitDzTail(w, c, "dz");
+                        EmitDotBlock(w, c, rows, "dz", "ref inputGradient, (nuint)(t * InputSize) + r");
+                        w.Line($"dz = ref {Unsafe}.Add(ref dz, TapeStride);");
                     }
                 }
             }
+        }
+    }
+
+    private static void EmitDzTail(SourceWriter w, ColumnPlan c, string dz)
+    {
+        if (c.HasTail)
+        {
+            w.Line($"// The last vector ends at column {c.GateCount} and overlaps the previous one: only its last {c.TailNewLanes} lanes count.");
+            w.Line($"var dzTail = {VectorClass(c.VectorBits)}.LoadUnsafe(ref {dz}, {c.TailOffset}) & {Simd}.LanesFrom{c.VectorBits}({c.Lanes - c.TailNewLanes});");
+        }
+    }
+
+    /// <summary>Dot products of <paramref name="rows"/> consecutive rows (from <c>row</c>) with dz, stored at <paramref name="target"/>.</summary>
+    private static void EmitDotBlock(SourceWriter w, ColumnPlan c, int rows, string dz, string target)
+    {
+        string vector = VectorClass(c.VectorBits);
+        string load = $"{vector}.LoadUnsafe";
+        for (int k = 0; k < rows; k++)
+        {
+            w.Line($"var sum{k} = {vector}<float>.Zero;");
+        }
+
+        w.Line($"for (nuint column = 0; column < {c.FullVectors * c.Lanes}; column += {c.Lanes})");
+        using (w.Braces())
+        {
+            w.Line($"var d = {load}(ref {dz}, column);");
+            for (int k = 0; k < rows; k++)
+            {
+                string offset = k == 0 ? "column" : $"{k} * GateCount + column";
+                w.Line($"sum{k} = {Simd}.MultiplyAdd({load}(ref row, {offset}), d, sum{k});");
+            }
+        }
+
+        if (c.HasTail)
+        {
+            for (int k = 0; k < rows; k++)
+            {
+                w.Line($"sum{k} = {Simd}.MultiplyAdd({load}(ref row, {(k == 0 ? string.Empty : $"{k} * GateCount + ")}{c.TailOffset}), dzTail, sum{k});");
+            }
+        }
+
+        if (rows == 1)
+        {
+            string[] parts = target.Split(new[] { ", " }, 2, System.StringSplitOptions.None);
+            w.Line($"{Unsafe}.Add({parts[0]}, {parts[1]}) = {Simd}.Sum(sum0);");
+        }
+        else
+        {
+            w.Line($"{vector}.StoreUnsafe({Simd}.SumEach({string.Join(", ", Enumerable.Range(0, rows).Select(k => $"sum{k}"))}), {target});");
         }
     }
 

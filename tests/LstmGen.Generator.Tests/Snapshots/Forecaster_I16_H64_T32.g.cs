@@ -620,80 +620,75 @@ namespace Contoso.Forecasting
             }
 
             /// <summary>
-            /// ∂L/∂x_t = W_ihᵀ·dz and ∂L/∂h_{t-1} = W_hhᵀ·dz with 16-float vectors: one dot product per contiguous row of the
-            /// transposed weights with dz (256 floats). Rows go 16 at a time, each with its own accumulator, so every
-            /// loaded dz vector serves 16 rows; the 16 row sums then come out of one shuffle tree (Simd.SumEach) instead of 16
-            /// separate horizontal sums. Leftover rows are done one by one.
+            /// ∂L/∂h_{t-1} = W_hhᵀ·dz with 16-float vectors: one dot product of dz (256 floats) with each contiguous row of
+            /// W_hhᵀ. Rows go 16 at a time, each with its own accumulator, so every loaded dz vector serves 16 rows, and the
+            /// 16 sums come out of one shuffle tree (Simd.SumEach). <paramref name="reverse"/> takes the blocks of rows last first: the
+            /// backward loop alternates it, so each step starts with the rows the previous one left in the L1 cache.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
-            public static void TransposedProducts16Lanes4x4(ref float weights, ref float dz, ref float inputGradient, ref float hiddenGradient)
+            public static void HiddenGradient16Lanes4x4(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)
             {
-                ref float row = ref weights;
-
-                // Rows of W_ihᵀ give ∂L/∂x_t.
+                ref float hh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)WeightHhOffset);
+                for (nuint b = 0; b < 4; b++)
                 {
-                    nuint r = 0;
-                    for (; r + 16 <= InputSize; r += 16)
+                    nuint r = (reverse ? 3 - b : b) * 16;
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hh, r * GateCount);
+                    var sum0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var sum1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var sum2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var sum3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var sum4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var sum5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var sum6 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var sum7 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var sum8 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var sum9 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var sum10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var sum11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var sum12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var sum13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var sum14 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var sum15 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    for (nuint column = 0; column < 256; column += 16)
                     {
-                        // sum{k} accumulates row r + k.
-                        var sum0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum6 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum7 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum8 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum9 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum14 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum15 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        for (nuint column = 0; column < 256; column += 16)
-                        {
-                            var d = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, column);
-                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, column), d, sum0);
-                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 1 * GateCount + column), d, sum1);
-                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 2 * GateCount + column), d, sum2);
-                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 3 * GateCount + column), d, sum3);
-                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 4 * GateCount + column), d, sum4);
-                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 5 * GateCount + column), d, sum5);
-                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 6 * GateCount + column), d, sum6);
-                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 7 * GateCount + column), d, sum7);
-                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 8 * GateCount + column), d, sum8);
-                            sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 9 * GateCount + column), d, sum9);
-                            sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 10 * GateCount + column), d, sum10);
-                            sum11 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 11 * GateCount + column), d, sum11);
-                            sum12 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 12 * GateCount + column), d, sum12);
-                            sum13 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 13 * GateCount + column), d, sum13);
-                            sum14 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 14 * GateCount + column), d, sum14);
-                            sum15 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 15 * GateCount + column), d, sum15);
-                        }
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::LstmGen.Kernels.Simd.SumEach(sum0, sum1, sum2, sum3, sum4, sum5, sum6, sum7, sum8, sum9, sum10, sum11, sum12, sum13, sum14, sum15), ref inputGradient, r);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)(16 * GateCount));
+                        var d = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, column);
+                        sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, column), d, sum0);
+                        sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 1 * GateCount + column), d, sum1);
+                        sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 2 * GateCount + column), d, sum2);
+                        sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 3 * GateCount + column), d, sum3);
+                        sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 4 * GateCount + column), d, sum4);
+                        sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 5 * GateCount + column), d, sum5);
+                        sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 6 * GateCount + column), d, sum6);
+                        sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 7 * GateCount + column), d, sum7);
+                        sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 8 * GateCount + column), d, sum8);
+                        sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 9 * GateCount + column), d, sum9);
+                        sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 10 * GateCount + column), d, sum10);
+                        sum11 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 11 * GateCount + column), d, sum11);
+                        sum12 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 12 * GateCount + column), d, sum12);
+                        sum13 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 13 * GateCount + column), d, sum13);
+                        sum14 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 14 * GateCount + column), d, sum14);
+                        sum15 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 15 * GateCount + column), d, sum15);
                     }
-                    for (; r < InputSize; r++)
-                    {
-                        var sum = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        for (nuint column = 0; column < 256; column += 16)
-                        {
-                            sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, column), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, column), sum);
-                        }
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, r) = global::LstmGen.Kernels.Simd.Sum(sum);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
-                    }
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::LstmGen.Kernels.Simd.SumEach(sum0, sum1, sum2, sum3, sum4, sum5, sum6, sum7, sum8, sum9, sum10, sum11, sum12, sum13, sum14, sum15), ref hiddenGradient, r);
                 }
+            }
 
-                // Rows of W_hhᵀ (right after W_ihᵀ) give ∂L/∂h_{t-1}.
+            /// <summary>
+            /// ∂L/∂x_t = W_ihᵀ·dz_t for every step, after the time loop (nothing in the recurrence needs it): each block of
+            /// 16 rows of W_ihᵀ stays in the L1 cache while every step's dz streams past.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void InputGradients16Lanes4x4(ref float weights, ref float tape, int steps, ref float inputGradient)
+            {
+                ref float firstDz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength + TapeStride);
+                for (nuint r = 0; r < 16; r += 16)
                 {
-                    nuint r = 0;
-                    for (; r + 16 <= HiddenSize; r += 16)
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, r * GateCount);
+                    ref float dz = ref firstDz;
+                    for (int t = 0; t < steps; t++)
                     {
-                        // sum{k} accumulates row r + k.
                         var sum0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                         var sum1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                         var sum2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
@@ -730,18 +725,8 @@ namespace Contoso.Forecasting
                             sum14 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 14 * GateCount + column), d, sum14);
                             sum15 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 15 * GateCount + column), d, sum15);
                         }
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::LstmGen.Kernels.Simd.SumEach(sum0, sum1, sum2, sum3, sum4, sum5, sum6, sum7, sum8, sum9, sum10, sum11, sum12, sum13, sum14, sum15), ref hiddenGradient, r);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)(16 * GateCount));
-                    }
-                    for (; r < HiddenSize; r++)
-                    {
-                        var sum = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        for (nuint column = 0; column < 256; column += 16)
-                        {
-                            sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, column), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, column), sum);
-                        }
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, r) = global::LstmGen.Kernels.Simd.Sum(sum);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::LstmGen.Kernels.Simd.SumEach(sum0, sum1, sum2, sum3, sum4, sum5, sum6, sum7, sum8, sum9, sum10, sum11, sum12, sum13, sum14, sum15), ref inputGradient, (nuint)(t * InputSize) + r);
+                        dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
                     }
                 }
             }
@@ -1046,64 +1031,59 @@ namespace Contoso.Forecasting
             }
 
             /// <summary>
-            /// ∂L/∂x_t = W_ihᵀ·dz and ∂L/∂h_{t-1} = W_hhᵀ·dz with 8-float vectors: one dot product per contiguous row of the
-            /// transposed weights with dz (256 floats). Rows go 8 at a time, each with its own accumulator, so every
-            /// loaded dz vector serves 8 rows; the 8 row sums then come out of one shuffle tree (Simd.SumEach) instead of 8
-            /// separate horizontal sums. Leftover rows are done one by one.
+            /// ∂L/∂h_{t-1} = W_hhᵀ·dz with 8-float vectors: one dot product of dz (256 floats) with each contiguous row of
+            /// W_hhᵀ. Rows go 8 at a time, each with its own accumulator, so every loaded dz vector serves 8 rows, and the
+            /// 8 sums come out of one shuffle tree (Simd.SumEach). <paramref name="reverse"/> takes the blocks of rows last first: the
+            /// backward loop alternates it, so each step starts with the rows the previous one left in the L1 cache.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
-            public static void TransposedProducts8Lanes2x3(ref float weights, ref float dz, ref float inputGradient, ref float hiddenGradient)
+            public static void HiddenGradient8Lanes2x3(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)
             {
-                ref float row = ref weights;
-
-                // Rows of W_ihᵀ give ∂L/∂x_t.
+                ref float hh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)WeightHhOffset);
+                for (nuint b = 0; b < 8; b++)
                 {
-                    nuint r = 0;
-                    for (; r + 8 <= InputSize; r += 8)
+                    nuint r = (reverse ? 7 - b : b) * 8;
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hh, r * GateCount);
+                    var sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var sum1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var sum2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var sum3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var sum4 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var sum5 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var sum6 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var sum7 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    for (nuint column = 0; column < 256; column += 8)
                     {
-                        // sum{k} accumulates row r + k.
-                        var sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum4 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum5 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum6 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum7 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        for (nuint column = 0; column < 256; column += 8)
-                        {
-                            var d = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column);
-                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, column), d, sum0);
-                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 1 * GateCount + column), d, sum1);
-                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 2 * GateCount + column), d, sum2);
-                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 3 * GateCount + column), d, sum3);
-                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 4 * GateCount + column), d, sum4);
-                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 5 * GateCount + column), d, sum5);
-                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 6 * GateCount + column), d, sum6);
-                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 7 * GateCount + column), d, sum7);
-                        }
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::LstmGen.Kernels.Simd.SumEach(sum0, sum1, sum2, sum3, sum4, sum5, sum6, sum7), ref inputGradient, r);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)(8 * GateCount));
+                        var d = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column);
+                        sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, column), d, sum0);
+                        sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 1 * GateCount + column), d, sum1);
+                        sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 2 * GateCount + column), d, sum2);
+                        sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 3 * GateCount + column), d, sum3);
+                        sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 4 * GateCount + column), d, sum4);
+                        sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 5 * GateCount + column), d, sum5);
+                        sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 6 * GateCount + column), d, sum6);
+                        sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 7 * GateCount + column), d, sum7);
                     }
-                    for (; r < InputSize; r++)
-                    {
-                        var sum = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        for (nuint column = 0; column < 256; column += 8)
-                        {
-                            sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, column), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column), sum);
-                        }
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, r) = global::LstmGen.Kernels.Simd.Sum(sum);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
-                    }
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::LstmGen.Kernels.Simd.SumEach(sum0, sum1, sum2, sum3, sum4, sum5, sum6, sum7), ref hiddenGradient, r);
                 }
+            }
 
-                // Rows of W_hhᵀ (right after W_ihᵀ) give ∂L/∂h_{t-1}.
+            /// <summary>
+            /// ∂L/∂x_t = W_ihᵀ·dz_t for every step, after the time loop (nothing in the recurrence needs it): each block of
+            /// 8 rows of W_ihᵀ stays in the L1 cache while every step's dz streams past.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void InputGradients8Lanes2x3(ref float weights, ref float tape, int steps, ref float inputGradient)
+            {
+                ref float firstDz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength + TapeStride);
+                for (nuint r = 0; r < 16; r += 8)
                 {
-                    nuint r = 0;
-                    for (; r + 8 <= HiddenSize; r += 8)
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, r * GateCount);
+                    ref float dz = ref firstDz;
+                    for (int t = 0; t < steps; t++)
                     {
-                        // sum{k} accumulates row r + k.
                         var sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                         var sum1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                         var sum2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
@@ -1124,18 +1104,8 @@ namespace Contoso.Forecasting
                             sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 6 * GateCount + column), d, sum6);
                             sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 7 * GateCount + column), d, sum7);
                         }
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::LstmGen.Kernels.Simd.SumEach(sum0, sum1, sum2, sum3, sum4, sum5, sum6, sum7), ref hiddenGradient, r);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)(8 * GateCount));
-                    }
-                    for (; r < HiddenSize; r++)
-                    {
-                        var sum = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        for (nuint column = 0; column < 256; column += 8)
-                        {
-                            sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, column), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column), sum);
-                        }
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, r) = global::LstmGen.Kernels.Simd.Sum(sum);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::LstmGen.Kernels.Simd.SumEach(sum0, sum1, sum2, sum3, sum4, sum5, sum6, sum7), ref inputGradient, (nuint)(t * InputSize) + r);
+                        dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
                     }
                 }
             }
@@ -1476,56 +1446,51 @@ namespace Contoso.Forecasting
             }
 
             /// <summary>
-            /// ∂L/∂x_t = W_ihᵀ·dz and ∂L/∂h_{t-1} = W_hhᵀ·dz with 4-float vectors: one dot product per contiguous row of the
-            /// transposed weights with dz (256 floats). Rows go 4 at a time, each with its own accumulator, so every
-            /// loaded dz vector serves 4 rows; the 4 row sums then come out of one shuffle tree (Simd.SumEach) instead of 4
-            /// separate horizontal sums. Leftover rows are done one by one.
+            /// ∂L/∂h_{t-1} = W_hhᵀ·dz with 4-float vectors: one dot product of dz (256 floats) with each contiguous row of
+            /// W_hhᵀ. Rows go 4 at a time, each with its own accumulator, so every loaded dz vector serves 4 rows, and the
+            /// 4 sums come out of one shuffle tree (Simd.SumEach). <paramref name="reverse"/> takes the blocks of rows last first: the
+            /// backward loop alternates it, so each step starts with the rows the previous one left in the L1 cache.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
-            public static void TransposedProducts4Lanes2x3(ref float weights, ref float dz, ref float inputGradient, ref float hiddenGradient)
+            public static void HiddenGradient4Lanes2x3(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)
             {
-                ref float row = ref weights;
-
-                // Rows of W_ihᵀ give ∂L/∂x_t.
+                ref float hh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)WeightHhOffset);
+                for (nuint b = 0; b < 16; b++)
                 {
-                    nuint r = 0;
-                    for (; r + 4 <= InputSize; r += 4)
+                    nuint r = (reverse ? 15 - b : b) * 4;
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hh, r * GateCount);
+                    var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    var sum1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    var sum2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    var sum3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    for (nuint column = 0; column < 256; column += 4)
                     {
-                        // sum{k} accumulates row r + k.
-                        var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        for (nuint column = 0; column < 256; column += 4)
-                        {
-                            var d = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column);
-                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column), d, sum0);
-                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 1 * GateCount + column), d, sum1);
-                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 2 * GateCount + column), d, sum2);
-                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 3 * GateCount + column), d, sum3);
-                        }
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::LstmGen.Kernels.Simd.SumEach(sum0, sum1, sum2, sum3), ref inputGradient, r);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)(4 * GateCount));
+                        var d = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column);
+                        sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column), d, sum0);
+                        sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 1 * GateCount + column), d, sum1);
+                        sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 2 * GateCount + column), d, sum2);
+                        sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 3 * GateCount + column), d, sum3);
                     }
-                    for (; r < InputSize; r++)
-                    {
-                        var sum = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        for (nuint column = 0; column < 256; column += 4)
-                        {
-                            sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column), sum);
-                        }
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, r) = global::LstmGen.Kernels.Simd.Sum(sum);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
-                    }
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::LstmGen.Kernels.Simd.SumEach(sum0, sum1, sum2, sum3), ref hiddenGradient, r);
                 }
+            }
 
-                // Rows of W_hhᵀ (right after W_ihᵀ) give ∂L/∂h_{t-1}.
+            /// <summary>
+            /// ∂L/∂x_t = W_ihᵀ·dz_t for every step, after the time loop (nothing in the recurrence needs it): each block of
+            /// 4 rows of W_ihᵀ stays in the L1 cache while every step's dz streams past.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void InputGradients4Lanes2x3(ref float weights, ref float tape, int steps, ref float inputGradient)
+            {
+                ref float firstDz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength + TapeStride);
+                for (nuint r = 0; r < 16; r += 4)
                 {
-                    nuint r = 0;
-                    for (; r + 4 <= HiddenSize; r += 4)
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, r * GateCount);
+                    ref float dz = ref firstDz;
+                    for (int t = 0; t < steps; t++)
                     {
-                        // sum{k} accumulates row r + k.
                         var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                         var sum1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                         var sum2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
@@ -1538,18 +1503,8 @@ namespace Contoso.Forecasting
                             sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 2 * GateCount + column), d, sum2);
                             sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 3 * GateCount + column), d, sum3);
                         }
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::LstmGen.Kernels.Simd.SumEach(sum0, sum1, sum2, sum3), ref hiddenGradient, r);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)(4 * GateCount));
-                    }
-                    for (; r < HiddenSize; r++)
-                    {
-                        var sum = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        for (nuint column = 0; column < 256; column += 4)
-                        {
-                            sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column), sum);
-                        }
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, r) = global::LstmGen.Kernels.Simd.Sum(sum);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::LstmGen.Kernels.Simd.SumEach(sum0, sum1, sum2, sum3), ref inputGradient, (nuint)(t * InputSize) + r);
+                        dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
                     }
                 }
             }
@@ -1967,9 +1922,11 @@ namespace Contoso.Forecasting
                 {
                     ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, (nuint)(TapeHeaderLength + (t + 1) * TapeStride));
                     CellBackward16Lanes4Groups(ref row, ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref row, TapeStride), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, (nuint)(t * HiddenSize)), ref hiddenGradient, ref cellGradient);
-                    TransposedProducts16Lanes4x4(ref weights, ref row, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, (nuint)(t * InputSize)), ref hiddenGradient);
+                    // Alternate steps read W_hh's rows in opposite orders: each starts with the rows the last one left in L1.
+                    HiddenGradient16Lanes4x4(ref weights, ref row, ref hiddenGradient, (t & 1) == 1);
                 }
 
+                InputGradients16Lanes4x4(ref weights, ref tape, steps, ref inputGradient);
                 AccumulateParameterGradients16Lanes4x4(ref gradients, ref input, steps, ref tape);
             }
 
@@ -1989,9 +1946,11 @@ namespace Contoso.Forecasting
                 {
                     ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, (nuint)(TapeHeaderLength + (t + 1) * TapeStride));
                     CellBackward8Lanes3Groups(ref row, ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref row, TapeStride), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, (nuint)(t * HiddenSize)), ref hiddenGradient, ref cellGradient);
-                    TransposedProducts8Lanes2x3(ref weights, ref row, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, (nuint)(t * InputSize)), ref hiddenGradient);
+                    // Alternate steps read W_hh's rows in opposite orders: each starts with the rows the last one left in L1.
+                    HiddenGradient8Lanes2x3(ref weights, ref row, ref hiddenGradient, (t & 1) == 1);
                 }
 
+                InputGradients8Lanes2x3(ref weights, ref tape, steps, ref inputGradient);
                 AccumulateParameterGradients8Lanes2x3(ref gradients, ref input, steps, ref tape);
             }
 
@@ -2011,9 +1970,11 @@ namespace Contoso.Forecasting
                 {
                     ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, (nuint)(TapeHeaderLength + (t + 1) * TapeStride));
                     CellBackward4Lanes3Groups(ref row, ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref row, TapeStride), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, (nuint)(t * HiddenSize)), ref hiddenGradient, ref cellGradient);
-                    TransposedProducts4Lanes2x3(ref weights, ref row, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, (nuint)(t * InputSize)), ref hiddenGradient);
+                    // Alternate steps read W_hh's rows in opposite orders: each starts with the rows the last one left in L1.
+                    HiddenGradient4Lanes2x3(ref weights, ref row, ref hiddenGradient, (t & 1) == 1);
                 }
 
+                InputGradients4Lanes2x3(ref weights, ref tape, steps, ref inputGradient);
                 AccumulateParameterGradients4Lanes2x3(ref gradients, ref input, steps, ref tape);
             }
 
@@ -2666,6 +2627,125 @@ namespace Contoso.Forecasting
             /// One time step with 16-float (512-bit) vectors. Each chunk keeps the four gate
             /// pre-activations of its hidden units in registers while it streams every weight row once, then updates
             /// those units' cells straight from the registers.
+            /// The input part W_ih·x_t + b_ih + b_hh was computed beforehand for a block of steps (<c>projected</c>): this
+            /// step only adds W_hh·h_{t-1}.
+            /// It reads the rows of W_hhᵀ (and the chunks) last to first: run on alternate steps, each step starts
+            /// with the rows the previous one read last, still in the L1 cache, instead of streaming all of them from L2.
+            /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void StepRecurrentReverse16Lanes4Groups(ref float weights, ref float projected, ref float hiddenIn, ref float cellIn, ref float hiddenOut, ref float cellOut)
+            {
+
+                // Units 0..63: 4 group(s) of 16.
+                {
+                    // z = W_ih·x_t + b_ih + b_hh, projected beforehand: the accumulators' starting values.
+                    // z{gate}{group} holds 16 pre-activations of one gate (i, f, g, o) for one group of units.
+                    var zi0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 0);
+                    var zi1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 16);
+                    var zi2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 32);
+                    var zi3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 48);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 64);
+                    var zf1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 80);
+                    var zf2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 96);
+                    var zf3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 112);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 128);
+                    var zg1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 144);
+                    var zg2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 160);
+                    var zg3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 176);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 192);
+                    var zo1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 208);
+                    var zo2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 224);
+                    var zo3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 240);
+
+                    // z += W_hh·h_{t-1}: h_j is broadcast and multiplied into row j of W_hhᵀ.
+                    // Last row first.
+                    ref float hh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)WeightHhOffset);
+                    for (nuint j = 64; j-- > 0;)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hh, j * GateCount);
+                        var scale = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0), scale, zi0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16), scale, zi1);
+                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 32), scale, zi2);
+                        zi3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 48), scale, zi3);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 64), scale, zf0);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 80), scale, zf1);
+                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 96), scale, zf2);
+                        zf3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 112), scale, zf3);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 128), scale, zg0);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 144), scale, zg1);
+                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 160), scale, zg2);
+                        zg3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 176), scale, zg3);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 192), scale, zo0);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 208), scale, zo1);
+                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 224), scale, zo2);
+                        zo3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 240), scale, zo3);
+                    }
+
+                    // Group 0 (units 0..15), from the registers: i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi0);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf0);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg0);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo0);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cellIn, 0), i * g);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c, ref cellOut, 0);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * tanhC, ref hiddenOut, 0);
+                    }
+
+                    // Group 1 (units 16..31), from the registers: i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi1);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf1);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg1);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo1);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cellIn, 16), i * g);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c, ref cellOut, 16);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * tanhC, ref hiddenOut, 16);
+                    }
+
+                    // Group 2 (units 32..47), from the registers: i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi2);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf2);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg2);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo2);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cellIn, 32), i * g);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c, ref cellOut, 32);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * tanhC, ref hiddenOut, 32);
+                    }
+
+                    // Group 3 (units 48..63), from the registers: i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi3);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf3);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg3);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo3);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cellIn, 48), i * g);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c, ref cellOut, 48);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * tanhC, ref hiddenOut, 48);
+                    }
+                }
+            }
+
+            /// <summary>
+            /// One time step with 16-float (512-bit) vectors. Each chunk keeps the four gate
+            /// pre-activations of its hidden units in registers while it streams every weight row once, then updates
+            /// those units' cells straight from the registers.
             /// It also records i, f, g, o, c, tanh(c) and h in a tape row for the backward pass; h_{t-1} and c_{t-1}
             /// come from the previous row, so nothing is updated in place.
             /// The input part W_ih·x_t + b_ih + b_hh was computed beforehand for a block of steps (<c>projected</c>): this
@@ -2807,6 +2887,156 @@ namespace Contoso.Forecasting
                     }
                 }
             }
+
+            /// <summary>
+            /// One time step with 16-float (512-bit) vectors. Each chunk keeps the four gate
+            /// pre-activations of its hidden units in registers while it streams every weight row once, then updates
+            /// those units' cells straight from the registers.
+            /// It also records i, f, g, o, c, tanh(c) and h in a tape row for the backward pass; h_{t-1} and c_{t-1}
+            /// come from the previous row, so nothing is updated in place.
+            /// The input part W_ih·x_t + b_ih + b_hh was computed beforehand for a block of steps (<c>projected</c>): this
+            /// step only adds W_hh·h_{t-1}.
+            /// It reads the rows of W_hhᵀ (and the chunks) last to first: run on alternate steps, each step starts
+            /// with the rows the previous one read last, still in the L1 cache, instead of streaming all of them from L2.
+            /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void RecordRecurrentReverse16Lanes4Groups(ref float weights, ref float projected, ref float hiddenIn, ref float cellIn, ref float tapeRow)
+            {
+                // Tape row: i | f | g | o (4H), then c, tanh(c) and h (H each).
+                ref float cellOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 4 * HiddenSize);
+                ref float tanhCell = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 5 * HiddenSize);
+                ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 6 * HiddenSize);
+
+                // Units 0..63: 4 group(s) of 16.
+                {
+                    // z = W_ih·x_t + b_ih + b_hh, projected beforehand: the accumulators' starting values.
+                    // z{gate}{group} holds 16 pre-activations of one gate (i, f, g, o) for one group of units.
+                    var zi0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 0);
+                    var zi1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 16);
+                    var zi2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 32);
+                    var zi3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 48);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 64);
+                    var zf1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 80);
+                    var zf2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 96);
+                    var zf3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 112);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 128);
+                    var zg1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 144);
+                    var zg2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 160);
+                    var zg3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 176);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 192);
+                    var zo1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 208);
+                    var zo2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 224);
+                    var zo3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref projected, 240);
+
+                    // z += W_hh·h_{t-1}: h_j is broadcast and multiplied into row j of W_hhᵀ.
+                    // Last row first.
+                    ref float hh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)WeightHhOffset);
+                    for (nuint j = 64; j-- > 0;)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hh, j * GateCount);
+                        var scale = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0), scale, zi0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16), scale, zi1);
+                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 32), scale, zi2);
+                        zi3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 48), scale, zi3);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 64), scale, zf0);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 80), scale, zf1);
+                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 96), scale, zf2);
+                        zf3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 112), scale, zf3);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 128), scale, zg0);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 144), scale, zg1);
+                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 160), scale, zg2);
+                        zg3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 176), scale, zg3);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 192), scale, zo0);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 208), scale, zo1);
+                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 224), scale, zo2);
+                        zo3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 240), scale, zo3);
+                    }
+
+                    // Group 0 (units 0..15), from the registers: i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi0);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf0);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg0);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo0);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cellIn, 0), i * g);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c, ref cellOut, 0);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * tanhC, ref hiddenOut, 0);
+                        // Recorded for the backward pass: the activated gates and tanh(c').
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(tanhC, ref tanhCell, 0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref tapeRow, 0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref tapeRow, 64);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref tapeRow, 128);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref tapeRow, 192);
+                    }
+
+                    // Group 1 (units 16..31), from the registers: i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi1);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf1);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg1);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo1);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cellIn, 16), i * g);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c, ref cellOut, 16);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * tanhC, ref hiddenOut, 16);
+                        // Recorded for the backward pass: the activated gates and tanh(c').
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(tanhC, ref tanhCell, 16);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref tapeRow, 16);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref tapeRow, 80);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref tapeRow, 144);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref tapeRow, 208);
+                    }
+
+                    // Group 2 (units 32..47), from the registers: i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi2);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf2);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg2);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo2);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cellIn, 32), i * g);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c, ref cellOut, 32);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * tanhC, ref hiddenOut, 32);
+                        // Recorded for the backward pass: the activated gates and tanh(c').
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(tanhC, ref tanhCell, 32);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref tapeRow, 32);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref tapeRow, 96);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref tapeRow, 160);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref tapeRow, 224);
+                    }
+
+                    // Group 3 (units 48..63), from the registers: i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi3);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf3);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg3);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo3);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cellIn, 48), i * g);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c, ref cellOut, 48);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * tanhC, ref hiddenOut, 48);
+                        // Recorded for the backward pass: the activated gates and tanh(c').
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(tanhC, ref tanhCell, 48);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref tapeRow, 48);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref tapeRow, 112);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref tapeRow, 176);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref tapeRow, 240);
+                    }
+                }
+            }
+
 
             /// <summary>
             /// The cell's backward pass for one step. In: ∂L/∂h_t = dy_t + (the gradient from step t+1), ∂L/∂c_t. Out: the gate
@@ -3113,6 +3343,125 @@ namespace Contoso.Forecasting
             /// One time step with 8-float (256-bit) vectors. Each chunk keeps the four gate
             /// pre-activations of its hidden units in registers while it streams every weight row once, then updates
             /// those units' cells straight from the registers.
+            /// The input part W_ih·x_t + b_ih + b_hh was computed beforehand for a block of steps (<c>projected</c>): this
+            /// step only adds W_hh·h_{t-1}.
+            /// It reads the rows of W_hhᵀ (and the chunks) last to first: run on alternate steps, each step starts
+            /// with the rows the previous one read last, still in the L1 cache, instead of streaming all of them from L2.
+            /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void StepRecurrentReverse8Lanes3Groups(ref float weights, ref float projected, ref float hiddenIn, ref float cellIn, ref float hiddenOut, ref float cellOut)
+            {
+                // Each chunk's pre-activations, for the cell-update method: 12 vectors of 8.
+                global::System.Span<float> preActivations = stackalloc float[96];
+                ref float z = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(preActivations);
+
+                // Units 48..63: 2 group(s) of 8.
+                {
+                    // z = W_ih·x_t + b_ih + b_hh, projected beforehand: the accumulators' starting values.
+                    // z{gate}{group} holds 8 pre-activations of one gate (i, f, g, o) for one group of units.
+                    var zi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, 48);
+                    var zi1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, 56);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, 112);
+                    var zf1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, 120);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, 176);
+                    var zg1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, 184);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, 240);
+                    var zo1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, 248);
+
+                    // z += W_hh·h_{t-1}: h_j is broadcast and multiplied into row j of W_hhᵀ.
+                    // Last row first.
+                    ref float hh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)WeightHhOffset);
+                    for (nuint j = 64; j-- > 0;)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hh, j * GateCount);
+                        var scale = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 48), scale, zi0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 56), scale, zi1);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 112), scale, zf0);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 120), scale, zf1);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 176), scale, zg0);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 184), scale, zg1);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 240), scale, zo0);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 248), scale, zo1);
+                    }
+
+                    // The cell update reads the pre-activations from z: group q's gates i | f | g | o at z[32·q + 8·gate].
+                    // (A separate method: its activations are inlined there, in a small method, whatever this kernel's size.)
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zi0, ref z, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zf0, ref z, 8);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zg0, ref z, 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zo0, ref z, 24);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zi1, ref z, 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zf1, ref z, 40);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zg1, ref z, 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zo1, ref z, 56);
+                    CellForward8(ref z, 2, 48, ref cellIn, ref cellOut, ref hiddenOut);
+                }
+
+                // Units 0..47 in 2 chunks of 24, last first: `unit` is a chunk's first hidden unit.
+                for (nuint chunk = 2; chunk-- > 0;)
+                {
+                    nuint unit = chunk * 24;
+                    // z = W_ih·x_t + b_ih + b_hh, projected beforehand: the accumulators' starting values.
+                    // z{gate}{group} holds 8 pre-activations of one gate (i, f, g, o) for one group of units.
+                    var zi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit);
+                    var zi1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 8);
+                    var zi2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 16);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 64);
+                    var zf1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 72);
+                    var zf2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 80);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 128);
+                    var zg1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 136);
+                    var zg2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 144);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 192);
+                    var zo1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 200);
+                    var zo2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 208);
+
+                    // z += W_hh·h_{t-1}: h_j is broadcast and multiplied into row j of W_hhᵀ.
+                    // Last row first.
+                    ref float hh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)WeightHhOffset);
+                    for (nuint j = 64; j-- > 0;)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hh, j * GateCount);
+                        var scale = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit), scale, zi0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 8), scale, zi1);
+                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 16), scale, zi2);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 64), scale, zf0);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 72), scale, zf1);
+                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 80), scale, zf2);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 128), scale, zg0);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 136), scale, zg1);
+                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 144), scale, zg2);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 192), scale, zo0);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 200), scale, zo1);
+                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 208), scale, zo2);
+                    }
+
+                    // The cell update reads the pre-activations from z: group q's gates i | f | g | o at z[32·q + 8·gate].
+                    // (A separate method: its activations are inlined there, in a small method, whatever this kernel's size.)
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zi0, ref z, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zf0, ref z, 8);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zg0, ref z, 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zo0, ref z, 24);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zi1, ref z, 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zf1, ref z, 40);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zg1, ref z, 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zo1, ref z, 56);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zi2, ref z, 64);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zf2, ref z, 72);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zg2, ref z, 80);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zo2, ref z, 88);
+                    CellForward8(ref z, 3, unit, ref cellIn, ref cellOut, ref hiddenOut);
+                }
+            }
+
+            /// <summary>
+            /// One time step with 8-float (256-bit) vectors. Each chunk keeps the four gate
+            /// pre-activations of its hidden units in registers while it streams every weight row once, then updates
+            /// those units' cells straight from the registers.
             /// It also records i, f, g, o, c, tanh(c) and h in a tape row for the backward pass; h_{t-1} and c_{t-1}
             /// come from the previous row, so nothing is updated in place.
             /// The input part W_ih·x_t + b_ih + b_hh was computed beforehand for a block of steps (<c>projected</c>): this
@@ -3224,6 +3573,128 @@ namespace Contoso.Forecasting
                     CellRecord8(ref z, 2, 48, ref cellIn, ref tapeRow);
                 }
             }
+
+            /// <summary>
+            /// One time step with 8-float (256-bit) vectors. Each chunk keeps the four gate
+            /// pre-activations of its hidden units in registers while it streams every weight row once, then updates
+            /// those units' cells straight from the registers.
+            /// It also records i, f, g, o, c, tanh(c) and h in a tape row for the backward pass; h_{t-1} and c_{t-1}
+            /// come from the previous row, so nothing is updated in place.
+            /// The input part W_ih·x_t + b_ih + b_hh was computed beforehand for a block of steps (<c>projected</c>): this
+            /// step only adds W_hh·h_{t-1}.
+            /// It reads the rows of W_hhᵀ (and the chunks) last to first: run on alternate steps, each step starts
+            /// with the rows the previous one read last, still in the L1 cache, instead of streaming all of them from L2.
+            /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void RecordRecurrentReverse8Lanes3Groups(ref float weights, ref float projected, ref float hiddenIn, ref float cellIn, ref float tapeRow)
+            {
+                // Each chunk's pre-activations, for the cell-update method: 12 vectors of 8.
+                global::System.Span<float> preActivations = stackalloc float[96];
+                ref float z = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(preActivations);
+
+                // Units 48..63: 2 group(s) of 8.
+                {
+                    // z = W_ih·x_t + b_ih + b_hh, projected beforehand: the accumulators' starting values.
+                    // z{gate}{group} holds 8 pre-activations of one gate (i, f, g, o) for one group of units.
+                    var zi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, 48);
+                    var zi1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, 56);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, 112);
+                    var zf1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, 120);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, 176);
+                    var zg1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, 184);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, 240);
+                    var zo1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, 248);
+
+                    // z += W_hh·h_{t-1}: h_j is broadcast and multiplied into row j of W_hhᵀ.
+                    // Last row first.
+                    ref float hh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)WeightHhOffset);
+                    for (nuint j = 64; j-- > 0;)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hh, j * GateCount);
+                        var scale = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 48), scale, zi0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 56), scale, zi1);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 112), scale, zf0);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 120), scale, zf1);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 176), scale, zg0);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 184), scale, zg1);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 240), scale, zo0);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 248), scale, zo1);
+                    }
+
+                    // The cell update reads the pre-activations from z: group q's gates i | f | g | o at z[32·q + 8·gate].
+                    // (A separate method: its activations are inlined there, in a small method, whatever this kernel's size.)
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zi0, ref z, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zf0, ref z, 8);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zg0, ref z, 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zo0, ref z, 24);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zi1, ref z, 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zf1, ref z, 40);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zg1, ref z, 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zo1, ref z, 56);
+                    CellRecord8(ref z, 2, 48, ref cellIn, ref tapeRow);
+                }
+
+                // Units 0..47 in 2 chunks of 24, last first: `unit` is a chunk's first hidden unit.
+                for (nuint chunk = 2; chunk-- > 0;)
+                {
+                    nuint unit = chunk * 24;
+                    // z = W_ih·x_t + b_ih + b_hh, projected beforehand: the accumulators' starting values.
+                    // z{gate}{group} holds 8 pre-activations of one gate (i, f, g, o) for one group of units.
+                    var zi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit);
+                    var zi1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 8);
+                    var zi2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 16);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 64);
+                    var zf1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 72);
+                    var zf2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 80);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 128);
+                    var zg1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 136);
+                    var zg2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 144);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 192);
+                    var zo1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 200);
+                    var zo2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref projected, unit + 208);
+
+                    // z += W_hh·h_{t-1}: h_j is broadcast and multiplied into row j of W_hhᵀ.
+                    // Last row first.
+                    ref float hh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)WeightHhOffset);
+                    for (nuint j = 64; j-- > 0;)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hh, j * GateCount);
+                        var scale = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit), scale, zi0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 8), scale, zi1);
+                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 16), scale, zi2);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 64), scale, zf0);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 72), scale, zf1);
+                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 80), scale, zf2);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 128), scale, zg0);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 136), scale, zg1);
+                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 144), scale, zg2);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 192), scale, zo0);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 200), scale, zo1);
+                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, unit + 208), scale, zo2);
+                    }
+
+                    // The cell update reads the pre-activations from z: group q's gates i | f | g | o at z[32·q + 8·gate].
+                    // (A separate method: its activations are inlined there, in a small method, whatever this kernel's size.)
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zi0, ref z, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zf0, ref z, 8);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zg0, ref z, 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zo0, ref z, 24);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zi1, ref z, 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zf1, ref z, 40);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zg1, ref z, 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zo1, ref z, 56);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zi2, ref z, 64);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zf2, ref z, 72);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zg2, ref z, 80);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(zo2, ref z, 88);
+                    CellRecord8(ref z, 3, unit, ref cellIn, ref tapeRow);
+                }
+            }
+
 
             /// <summary>
             /// The cell's backward pass for one step. In: ∂L/∂h_t = dy_t + (the gradient from step t+1), ∂L/∂c_t. Out: the gate
@@ -3502,6 +3973,113 @@ namespace Contoso.Forecasting
             /// One time step with 4-float (128-bit) vectors. Each chunk keeps the four gate
             /// pre-activations of its hidden units in registers while it streams every weight row once, then updates
             /// those units' cells straight from the registers.
+            /// The input part W_ih·x_t + b_ih + b_hh was computed beforehand for a block of steps (<c>projected</c>): this
+            /// step only adds W_hh·h_{t-1}.
+            /// It reads the rows of W_hhᵀ (and the chunks) last to first: run on alternate steps, each step starts
+            /// with the rows the previous one read last, still in the L1 cache, instead of streaming all of them from L2.
+            /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void StepRecurrentReverse4Lanes3Groups(ref float weights, ref float projected, ref float hiddenIn, ref float cellIn, ref float hiddenOut, ref float cellOut)
+            {
+                // Each chunk's pre-activations, for the cell-update method: 12 vectors of 4.
+                global::System.Span<float> preActivations = stackalloc float[48];
+                ref float z = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(preActivations);
+
+                // Units 60..63: 1 group(s) of 4.
+                {
+                    // z = W_ih·x_t + b_ih + b_hh, projected beforehand: the accumulators' starting values.
+                    // z{gate}{group} holds 4 pre-activations of one gate (i, f, g, o) for one group of units.
+                    var zi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 60);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 124);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 188);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 252);
+
+                    // z += W_hh·h_{t-1}: h_j is broadcast and multiplied into row j of W_hhᵀ.
+                    // Last row first.
+                    ref float hh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)WeightHhOffset);
+                    for (nuint j = 64; j-- > 0;)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hh, j * GateCount);
+                        var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 60), scale, zi0);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 124), scale, zf0);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 188), scale, zg0);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 252), scale, zo0);
+                    }
+
+                    // The cell update reads the pre-activations from z: group q's gates i | f | g | o at z[16·q + 4·gate].
+                    // (A separate method: its activations are inlined there, in a small method, whatever this kernel's size.)
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zi0, ref z, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zf0, ref z, 4);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zg0, ref z, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zo0, ref z, 12);
+                    CellForward4(ref z, 1, 60, ref cellIn, ref cellOut, ref hiddenOut);
+                }
+
+                // Units 0..59 in 5 chunks of 12, last first: `unit` is a chunk's first hidden unit.
+                for (nuint chunk = 5; chunk-- > 0;)
+                {
+                    nuint unit = chunk * 12;
+                    // z = W_ih·x_t + b_ih + b_hh, projected beforehand: the accumulators' starting values.
+                    // z{gate}{group} holds 4 pre-activations of one gate (i, f, g, o) for one group of units.
+                    var zi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit);
+                    var zi1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 4);
+                    var zi2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 8);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 64);
+                    var zf1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 68);
+                    var zf2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 72);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 128);
+                    var zg1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 132);
+                    var zg2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 136);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 192);
+                    var zo1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 196);
+                    var zo2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 200);
+
+                    // z += W_hh·h_{t-1}: h_j is broadcast and multiplied into row j of W_hhᵀ.
+                    // Last row first.
+                    ref float hh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)WeightHhOffset);
+                    for (nuint j = 64; j-- > 0;)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hh, j * GateCount);
+                        var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit), scale, zi0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 4), scale, zi1);
+                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 8), scale, zi2);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 64), scale, zf0);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 68), scale, zf1);
+                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 72), scale, zf2);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 128), scale, zg0);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 132), scale, zg1);
+                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 136), scale, zg2);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 192), scale, zo0);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 196), scale, zo1);
+                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 200), scale, zo2);
+                    }
+
+                    // The cell update reads the pre-activations from z: group q's gates i | f | g | o at z[16·q + 4·gate].
+                    // (A separate method: its activations are inlined there, in a small method, whatever this kernel's size.)
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zi0, ref z, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zf0, ref z, 4);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zg0, ref z, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zo0, ref z, 12);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zi1, ref z, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zf1, ref z, 20);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zg1, ref z, 24);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zo1, ref z, 28);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zi2, ref z, 32);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zf2, ref z, 36);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zg2, ref z, 40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zo2, ref z, 44);
+                    CellForward4(ref z, 3, unit, ref cellIn, ref cellOut, ref hiddenOut);
+                }
+            }
+
+            /// <summary>
+            /// One time step with 4-float (128-bit) vectors. Each chunk keeps the four gate
+            /// pre-activations of its hidden units in registers while it streams every weight row once, then updates
+            /// those units' cells straight from the registers.
             /// It also records i, f, g, o, c, tanh(c) and h in a tape row for the backward pass; h_{t-1} and c_{t-1}
             /// come from the previous row, so nothing is updated in place.
             /// The input part W_ih·x_t + b_ih + b_hh was computed beforehand for a block of steps (<c>projected</c>): this
@@ -3601,6 +4179,116 @@ namespace Contoso.Forecasting
                     CellRecord4(ref z, 1, 60, ref cellIn, ref tapeRow);
                 }
             }
+
+            /// <summary>
+            /// One time step with 4-float (128-bit) vectors. Each chunk keeps the four gate
+            /// pre-activations of its hidden units in registers while it streams every weight row once, then updates
+            /// those units' cells straight from the registers.
+            /// It also records i, f, g, o, c, tanh(c) and h in a tape row for the backward pass; h_{t-1} and c_{t-1}
+            /// come from the previous row, so nothing is updated in place.
+            /// The input part W_ih·x_t + b_ih + b_hh was computed beforehand for a block of steps (<c>projected</c>): this
+            /// step only adds W_hh·h_{t-1}.
+            /// It reads the rows of W_hhᵀ (and the chunks) last to first: run on alternate steps, each step starts
+            /// with the rows the previous one read last, still in the L1 cache, instead of streaming all of them from L2.
+            /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
+            public static void RecordRecurrentReverse4Lanes3Groups(ref float weights, ref float projected, ref float hiddenIn, ref float cellIn, ref float tapeRow)
+            {
+                // Each chunk's pre-activations, for the cell-update method: 12 vectors of 4.
+                global::System.Span<float> preActivations = stackalloc float[48];
+                ref float z = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(preActivations);
+
+                // Units 60..63: 1 group(s) of 4.
+                {
+                    // z = W_ih·x_t + b_ih + b_hh, projected beforehand: the accumulators' starting values.
+                    // z{gate}{group} holds 4 pre-activations of one gate (i, f, g, o) for one group of units.
+                    var zi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 60);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 124);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 188);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 252);
+
+                    // z += W_hh·h_{t-1}: h_j is broadcast and multiplied into row j of W_hhᵀ.
+                    // Last row first.
+                    ref float hh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)WeightHhOffset);
+                    for (nuint j = 64; j-- > 0;)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hh, j * GateCount);
+                        var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 60), scale, zi0);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 124), scale, zf0);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 188), scale, zg0);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 252), scale, zo0);
+                    }
+
+                    // The cell update reads the pre-activations from z: group q's gates i | f | g | o at z[16·q + 4·gate].
+                    // (A separate method: its activations are inlined there, in a small method, whatever this kernel's size.)
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zi0, ref z, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zf0, ref z, 4);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zg0, ref z, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zo0, ref z, 12);
+                    CellRecord4(ref z, 1, 60, ref cellIn, ref tapeRow);
+                }
+
+                // Units 0..59 in 5 chunks of 12, last first: `unit` is a chunk's first hidden unit.
+                for (nuint chunk = 5; chunk-- > 0;)
+                {
+                    nuint unit = chunk * 12;
+                    // z = W_ih·x_t + b_ih + b_hh, projected beforehand: the accumulators' starting values.
+                    // z{gate}{group} holds 4 pre-activations of one gate (i, f, g, o) for one group of units.
+                    var zi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit);
+                    var zi1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 4);
+                    var zi2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 8);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 64);
+                    var zf1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 68);
+                    var zf2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 72);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 128);
+                    var zg1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 132);
+                    var zg2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 136);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 192);
+                    var zo1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 196);
+                    var zo2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, unit + 200);
+
+                    // z += W_hh·h_{t-1}: h_j is broadcast and multiplied into row j of W_hhᵀ.
+                    // Last row first.
+                    ref float hh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)WeightHhOffset);
+                    for (nuint j = 64; j-- > 0;)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hh, j * GateCount);
+                        var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
+                        zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit), scale, zi0);
+                        zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 4), scale, zi1);
+                        zi2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 8), scale, zi2);
+                        zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 64), scale, zf0);
+                        zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 68), scale, zf1);
+                        zf2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 72), scale, zf2);
+                        zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 128), scale, zg0);
+                        zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 132), scale, zg1);
+                        zg2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 136), scale, zg2);
+                        zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 192), scale, zo0);
+                        zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 196), scale, zo1);
+                        zo2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, unit + 200), scale, zo2);
+                    }
+
+                    // The cell update reads the pre-activations from z: group q's gates i | f | g | o at z[16·q + 4·gate].
+                    // (A separate method: its activations are inlined there, in a small method, whatever this kernel's size.)
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zi0, ref z, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zf0, ref z, 4);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zg0, ref z, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zo0, ref z, 12);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zi1, ref z, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zf1, ref z, 20);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zg1, ref z, 24);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zo1, ref z, 28);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zi2, ref z, 32);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zf2, ref z, 36);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zg2, ref z, 40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(zo2, ref z, 44);
+                    CellRecord4(ref z, 3, unit, ref cellIn, ref tapeRow);
+                }
+            }
+
 
             /// <summary>
             /// The cell's backward pass for one step. In: ∂L/∂h_t = dy_t + (the gradient from step t+1), ∂L/∂c_t. Out: the gate
@@ -3810,7 +4498,15 @@ namespace Contoso.Forecasting
                     for (int s = 0; s < count; s++)
                     {
                         ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (nuint)((first + s) * HiddenSize));
-                        StepRecurrent16Lanes4Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);
+                        // Odd steps read W_hh last row first, so they start with the rows the previous step left in L1.
+                        if (((first + s) & 1) == 0)
+                        {
+                            StepRecurrent16Lanes4Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);
+                        }
+                        else
+                        {
+                            StepRecurrentReverse16Lanes4Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);
+                        }
                         hiddenIn = ref hiddenOut;
                     }
                 }
@@ -3834,7 +4530,15 @@ namespace Contoso.Forecasting
                     for (int s = 0; s < count; s++)
                     {
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, TapeStride);
-                        RecordRecurrent16Lanes4Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
+                        // As in Forward: odd steps read W_hh last row first (same results, bit for bit, as Forward).
+                        if (((first + s) & 1) == 0)
+                        {
+                            RecordRecurrent16Lanes4Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
+                        }
+                        else
+                        {
+                            RecordRecurrentReverse16Lanes4Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
+                        }
                         previous = ref row;
                     }
                 }
@@ -3859,7 +4563,15 @@ namespace Contoso.Forecasting
                     for (int s = 0; s < count; s++)
                     {
                         ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (nuint)((first + s) * HiddenSize));
-                        StepRecurrent8Lanes3Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);
+                        // Odd steps read W_hh last row first, so they start with the rows the previous step left in L1.
+                        if (((first + s) & 1) == 0)
+                        {
+                            StepRecurrent8Lanes3Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);
+                        }
+                        else
+                        {
+                            StepRecurrentReverse8Lanes3Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);
+                        }
                         hiddenIn = ref hiddenOut;
                     }
                 }
@@ -3883,7 +4595,15 @@ namespace Contoso.Forecasting
                     for (int s = 0; s < count; s++)
                     {
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, TapeStride);
-                        RecordRecurrent8Lanes3Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
+                        // As in Forward: odd steps read W_hh last row first (same results, bit for bit, as Forward).
+                        if (((first + s) & 1) == 0)
+                        {
+                            RecordRecurrent8Lanes3Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
+                        }
+                        else
+                        {
+                            RecordRecurrentReverse8Lanes3Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
+                        }
                         previous = ref row;
                     }
                 }
@@ -3908,7 +4628,15 @@ namespace Contoso.Forecasting
                     for (int s = 0; s < count; s++)
                     {
                         ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (nuint)((first + s) * HiddenSize));
-                        StepRecurrent4Lanes3Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);
+                        // Odd steps read W_hh last row first, so they start with the rows the previous step left in L1.
+                        if (((first + s) & 1) == 0)
+                        {
+                            StepRecurrent4Lanes3Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);
+                        }
+                        else
+                        {
+                            StepRecurrentReverse4Lanes3Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);
+                        }
                         hiddenIn = ref hiddenOut;
                     }
                 }
@@ -3932,7 +4660,15 @@ namespace Contoso.Forecasting
                     for (int s = 0; s < count; s++)
                     {
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, TapeStride);
-                        RecordRecurrent4Lanes3Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
+                        // As in Forward: odd steps read W_hh last row first (same results, bit for bit, as Forward).
+                        if (((first + s) & 1) == 0)
+                        {
+                            RecordRecurrent4Lanes3Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
+                        }
+                        else
+                        {
+                            RecordRecurrentReverse4Lanes3Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
+                        }
                         previous = ref row;
                     }
                 }

@@ -499,163 +499,57 @@ partial class Outer<T>
         private static class LstmKernels
         {
             /// <summary>
-            /// ∂L/∂x_t = W_ihᵀ·dz and ∂L/∂h_{t-1} = W_hhᵀ·dz with 16-float vectors: one dot product per contiguous row of the
-            /// transposed weights with dz (20 floats). Rows go 16 at a time, each with its own accumulator, so every
-            /// loaded dz vector serves 16 rows; the 16 row sums then come out of one shuffle tree (Simd.SumEach) instead of 16
-            /// separate horizontal sums. Leftover rows are done one by one.
+            /// ∂L/∂h_{t-1} = W_hhᵀ·dz with 16-float vectors: one dot product of dz (20 floats) with each contiguous row of
+            /// W_hhᵀ. Rows go 16 at a time, each with its own accumulator, so every loaded dz vector serves 16 rows, and the
+            /// 16 sums come out of one shuffle tree (Simd.SumEach). <paramref name="reverse"/> takes the blocks of rows last first: the
+            /// backward loop alternates it, so each step starts with the rows the previous one left in the L1 cache.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
-            public static void TransposedProducts16Lanes4x4(ref float weights, ref float dz, ref float inputGradient, ref float hiddenGradient)
+            public static void HiddenGradient16Lanes4x4(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)
             {
                 // The last vector ends at column 20 and overlaps the previous one: only its last 4 lanes count.
                 var dzTail = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 4) & global::LstmGen.Kernels.Simd.LanesFrom512(12);
-                ref float row = ref weights;
-
-                // Rows of W_ihᵀ give ∂L/∂x_t.
+                ref float hh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)WeightHhOffset);
+                // The last 5 row(s), one at a time.
+                for (nuint r = 0; r < HiddenSize; r++)
                 {
-                    nuint r = 0;
-                    for (; r + 16 <= InputSize; r += 16)
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hh, r * GateCount);
+                    var sum0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    for (nuint column = 0; column < 16; column += 16)
                     {
-                        // sum{k} accumulates row r + k.
-                        var sum0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum6 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum7 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum8 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum9 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum14 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum15 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        for (nuint column = 0; column < 16; column += 16)
-                        {
-                            var d = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, column);
-                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, column), d, sum0);
-                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 1 * GateCount + column), d, sum1);
-                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 2 * GateCount + column), d, sum2);
-                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 3 * GateCount + column), d, sum3);
-                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 4 * GateCount + column), d, sum4);
-                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 5 * GateCount + column), d, sum5);
-                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 6 * GateCount + column), d, sum6);
-                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 7 * GateCount + column), d, sum7);
-                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 8 * GateCount + column), d, sum8);
-                            sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 9 * GateCount + column), d, sum9);
-                            sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 10 * GateCount + column), d, sum10);
-                            sum11 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 11 * GateCount + column), d, sum11);
-                            sum12 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 12 * GateCount + column), d, sum12);
-                            sum13 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 13 * GateCount + column), d, sum13);
-                            sum14 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 14 * GateCount + column), d, sum14);
-                            sum15 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 15 * GateCount + column), d, sum15);
-                        }
-                        sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0 * GateCount + 4), dzTail, sum0);
-                        sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 1 * GateCount + 4), dzTail, sum1);
-                        sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 2 * GateCount + 4), dzTail, sum2);
-                        sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 3 * GateCount + 4), dzTail, sum3);
-                        sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 4 * GateCount + 4), dzTail, sum4);
-                        sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 5 * GateCount + 4), dzTail, sum5);
-                        sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 6 * GateCount + 4), dzTail, sum6);
-                        sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 7 * GateCount + 4), dzTail, sum7);
-                        sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 8 * GateCount + 4), dzTail, sum8);
-                        sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 9 * GateCount + 4), dzTail, sum9);
-                        sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 10 * GateCount + 4), dzTail, sum10);
-                        sum11 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 11 * GateCount + 4), dzTail, sum11);
-                        sum12 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 12 * GateCount + 4), dzTail, sum12);
-                        sum13 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 13 * GateCount + 4), dzTail, sum13);
-                        sum14 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 14 * GateCount + 4), dzTail, sum14);
-                        sum15 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 15 * GateCount + 4), dzTail, sum15);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::LstmGen.Kernels.Simd.SumEach(sum0, sum1, sum2, sum3, sum4, sum5, sum6, sum7, sum8, sum9, sum10, sum11, sum12, sum13, sum14, sum15), ref inputGradient, r);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)(16 * GateCount));
+                        var d = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, column);
+                        sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, column), d, sum0);
                     }
-                    for (; r < InputSize; r++)
-                    {
-                        var sum = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        for (nuint column = 0; column < 16; column += 16)
-                        {
-                            sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, column), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, column), sum);
-                        }
-                        sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 4), dzTail, sum);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, r) = global::LstmGen.Kernels.Simd.Sum(sum);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
-                    }
+                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 4), dzTail, sum0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, r) = global::LstmGen.Kernels.Simd.Sum(sum0);
                 }
+            }
 
-                // Rows of W_hhᵀ (right after W_ihᵀ) give ∂L/∂h_{t-1}.
+            /// <summary>
+            /// ∂L/∂x_t = W_ihᵀ·dz_t for every step, after the time loop (nothing in the recurrence needs it): each block of
+            /// 16 rows of W_ihᵀ stays in the L1 cache while every step's dz streams past.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            public static void InputGradients16Lanes4x4(ref float weights, ref float tape, int steps, ref float inputGradient)
+            {
+                ref float firstDz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength + TapeStride);
+                for (nuint r = 0; r < InputSize; r++)
                 {
-                    nuint r = 0;
-                    for (; r + 16 <= HiddenSize; r += 16)
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, r * GateCount);
+                    ref float dz = ref firstDz;
+                    for (int t = 0; t < steps; t++)
                     {
-                        // sum{k} accumulates row r + k.
+                        // The last vector ends at column 20 and overlaps the previous one: only its last 4 lanes count.
+                        var dzTail = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, 4) & global::LstmGen.Kernels.Simd.LanesFrom512(12);
                         var sum0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum6 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum7 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum8 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum9 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum14 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var sum15 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                         for (nuint column = 0; column < 16; column += 16)
                         {
                             var d = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, column);
                             sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, column), d, sum0);
-                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 1 * GateCount + column), d, sum1);
-                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 2 * GateCount + column), d, sum2);
-                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 3 * GateCount + column), d, sum3);
-                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 4 * GateCount + column), d, sum4);
-                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 5 * GateCount + column), d, sum5);
-                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 6 * GateCount + column), d, sum6);
-                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 7 * GateCount + column), d, sum7);
-                            sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 8 * GateCount + column), d, sum8);
-                            sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 9 * GateCount + column), d, sum9);
-                            sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 10 * GateCount + column), d, sum10);
-                            sum11 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 11 * GateCount + column), d, sum11);
-                            sum12 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 12 * GateCount + column), d, sum12);
-                            sum13 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 13 * GateCount + column), d, sum13);
-                            sum14 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 14 * GateCount + column), d, sum14);
-                            sum15 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 15 * GateCount + column), d, sum15);
                         }
-                        sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0 * GateCount + 4), dzTail, sum0);
-                        sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 1 * GateCount + 4), dzTail, sum1);
-                        sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 2 * GateCount + 4), dzTail, sum2);
-                        sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 3 * GateCount + 4), dzTail, sum3);
-                        sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 4 * GateCount + 4), dzTail, sum4);
-                        sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 5 * GateCount + 4), dzTail, sum5);
-                        sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 6 * GateCount + 4), dzTail, sum6);
-                        sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 7 * GateCount + 4), dzTail, sum7);
-                        sum8 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 8 * GateCount + 4), dzTail, sum8);
-                        sum9 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 9 * GateCount + 4), dzTail, sum9);
-                        sum10 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 10 * GateCount + 4), dzTail, sum10);
-                        sum11 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 11 * GateCount + 4), dzTail, sum11);
-                        sum12 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 12 * GateCount + 4), dzTail, sum12);
-                        sum13 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 13 * GateCount + 4), dzTail, sum13);
-                        sum14 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 14 * GateCount + 4), dzTail, sum14);
-                        sum15 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 15 * GateCount + 4), dzTail, sum15);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::LstmGen.Kernels.Simd.SumEach(sum0, sum1, sum2, sum3, sum4, sum5, sum6, sum7, sum8, sum9, sum10, sum11, sum12, sum13, sum14, sum15), ref hiddenGradient, r);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)(16 * GateCount));
-                    }
-                    for (; r < HiddenSize; r++)
-                    {
-                        var sum = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        for (nuint column = 0; column < 16; column += 16)
-                        {
-                            sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, column), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, column), sum);
-                        }
-                        sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 4), dzTail, sum);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, r) = global::LstmGen.Kernels.Simd.Sum(sum);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                        sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 4), dzTail, sum0);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, (nuint)(t * InputSize) + r) = global::LstmGen.Kernels.Simd.Sum(sum0);
+                        dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
                     }
                 }
             }
@@ -888,115 +782,57 @@ partial class Outer<T>
             }
 
             /// <summary>
-            /// ∂L/∂x_t = W_ihᵀ·dz and ∂L/∂h_{t-1} = W_hhᵀ·dz with 8-float vectors: one dot product per contiguous row of the
-            /// transposed weights with dz (20 floats). Rows go 8 at a time, each with its own accumulator, so every
-            /// loaded dz vector serves 8 rows; the 8 row sums then come out of one shuffle tree (Simd.SumEach) instead of 8
-            /// separate horizontal sums. Leftover rows are done one by one.
+            /// ∂L/∂h_{t-1} = W_hhᵀ·dz with 8-float vectors: one dot product of dz (20 floats) with each contiguous row of
+            /// W_hhᵀ. Rows go 8 at a time, each with its own accumulator, so every loaded dz vector serves 8 rows, and the
+            /// 8 sums come out of one shuffle tree (Simd.SumEach). <paramref name="reverse"/> takes the blocks of rows last first: the
+            /// backward loop alternates it, so each step starts with the rows the previous one left in the L1 cache.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
-            public static void TransposedProducts8Lanes2x3(ref float weights, ref float dz, ref float inputGradient, ref float hiddenGradient)
+            public static void HiddenGradient8Lanes2x3(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)
             {
                 // The last vector ends at column 20 and overlaps the previous one: only its last 4 lanes count.
                 var dzTail = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 12) & global::LstmGen.Kernels.Simd.LanesFrom256(4);
-                ref float row = ref weights;
-
-                // Rows of W_ihᵀ give ∂L/∂x_t.
+                ref float hh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)WeightHhOffset);
+                // The last 5 row(s), one at a time.
+                for (nuint r = 0; r < HiddenSize; r++)
                 {
-                    nuint r = 0;
-                    for (; r + 8 <= InputSize; r += 8)
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hh, r * GateCount);
+                    var sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    for (nuint column = 0; column < 16; column += 8)
                     {
-                        // sum{k} accumulates row r + k.
-                        var sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum4 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum5 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum6 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum7 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        for (nuint column = 0; column < 16; column += 8)
-                        {
-                            var d = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column);
-                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, column), d, sum0);
-                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 1 * GateCount + column), d, sum1);
-                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 2 * GateCount + column), d, sum2);
-                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 3 * GateCount + column), d, sum3);
-                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 4 * GateCount + column), d, sum4);
-                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 5 * GateCount + column), d, sum5);
-                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 6 * GateCount + column), d, sum6);
-                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 7 * GateCount + column), d, sum7);
-                        }
-                        sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0 * GateCount + 12), dzTail, sum0);
-                        sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 1 * GateCount + 12), dzTail, sum1);
-                        sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 2 * GateCount + 12), dzTail, sum2);
-                        sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 3 * GateCount + 12), dzTail, sum3);
-                        sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 4 * GateCount + 12), dzTail, sum4);
-                        sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 5 * GateCount + 12), dzTail, sum5);
-                        sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 6 * GateCount + 12), dzTail, sum6);
-                        sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 7 * GateCount + 12), dzTail, sum7);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::LstmGen.Kernels.Simd.SumEach(sum0, sum1, sum2, sum3, sum4, sum5, sum6, sum7), ref inputGradient, r);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)(8 * GateCount));
+                        var d = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column);
+                        sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, column), d, sum0);
                     }
-                    for (; r < InputSize; r++)
-                    {
-                        var sum = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        for (nuint column = 0; column < 16; column += 8)
-                        {
-                            sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, column), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column), sum);
-                        }
-                        sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 12), dzTail, sum);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, r) = global::LstmGen.Kernels.Simd.Sum(sum);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
-                    }
+                    sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 12), dzTail, sum0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, r) = global::LstmGen.Kernels.Simd.Sum(sum0);
                 }
+            }
 
-                // Rows of W_hhᵀ (right after W_ihᵀ) give ∂L/∂h_{t-1}.
+            /// <summary>
+            /// ∂L/∂x_t = W_ihᵀ·dz_t for every step, after the time loop (nothing in the recurrence needs it): each block of
+            /// 8 rows of W_ihᵀ stays in the L1 cache while every step's dz streams past.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            public static void InputGradients8Lanes2x3(ref float weights, ref float tape, int steps, ref float inputGradient)
+            {
+                ref float firstDz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength + TapeStride);
+                for (nuint r = 0; r < InputSize; r++)
                 {
-                    nuint r = 0;
-                    for (; r + 8 <= HiddenSize; r += 8)
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, r * GateCount);
+                    ref float dz = ref firstDz;
+                    for (int t = 0; t < steps; t++)
                     {
-                        // sum{k} accumulates row r + k.
+                        // The last vector ends at column 20 and overlaps the previous one: only its last 4 lanes count.
+                        var dzTail = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, 12) & global::LstmGen.Kernels.Simd.LanesFrom256(4);
                         var sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum4 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum5 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum6 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var sum7 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                         for (nuint column = 0; column < 16; column += 8)
                         {
                             var d = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column);
                             sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, column), d, sum0);
-                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 1 * GateCount + column), d, sum1);
-                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 2 * GateCount + column), d, sum2);
-                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 3 * GateCount + column), d, sum3);
-                            sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 4 * GateCount + column), d, sum4);
-                            sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 5 * GateCount + column), d, sum5);
-                            sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 6 * GateCount + column), d, sum6);
-                            sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 7 * GateCount + column), d, sum7);
                         }
-                        sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0 * GateCount + 12), dzTail, sum0);
-                        sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 1 * GateCount + 12), dzTail, sum1);
-                        sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 2 * GateCount + 12), dzTail, sum2);
-                        sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 3 * GateCount + 12), dzTail, sum3);
-                        sum4 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 4 * GateCount + 12), dzTail, sum4);
-                        sum5 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 5 * GateCount + 12), dzTail, sum5);
-                        sum6 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 6 * GateCount + 12), dzTail, sum6);
-                        sum7 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 7 * GateCount + 12), dzTail, sum7);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::LstmGen.Kernels.Simd.SumEach(sum0, sum1, sum2, sum3, sum4, sum5, sum6, sum7), ref hiddenGradient, r);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)(8 * GateCount));
-                    }
-                    for (; r < HiddenSize; r++)
-                    {
-                        var sum = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        for (nuint column = 0; column < 16; column += 8)
-                        {
-                            sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, column), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, column), sum);
-                        }
-                        sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 12), dzTail, sum);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, r) = global::LstmGen.Kernels.Simd.Sum(sum);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                        sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 12), dzTail, sum0);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, (nuint)(t * InputSize) + r) = global::LstmGen.Kernels.Simd.Sum(sum0);
+                        dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
                     }
                 }
             }
@@ -1223,79 +1059,69 @@ partial class Outer<T>
             }
 
             /// <summary>
-            /// ∂L/∂x_t = W_ihᵀ·dz and ∂L/∂h_{t-1} = W_hhᵀ·dz with 4-float vectors: one dot product per contiguous row of the
-            /// transposed weights with dz (20 floats). Rows go 4 at a time, each with its own accumulator, so every
-            /// loaded dz vector serves 4 rows; the 4 row sums then come out of one shuffle tree (Simd.SumEach) instead of 4
-            /// separate horizontal sums. Leftover rows are done one by one.
+            /// ∂L/∂h_{t-1} = W_hhᵀ·dz with 4-float vectors: one dot product of dz (20 floats) with each contiguous row of
+            /// W_hhᵀ. Rows go 4 at a time, each with its own accumulator, so every loaded dz vector serves 4 rows, and the
+            /// 4 sums come out of one shuffle tree (Simd.SumEach). <paramref name="reverse"/> takes the blocks of rows last first: the
+            /// backward loop alternates it, so each step starts with the rows the previous one left in the L1 cache.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
-            public static void TransposedProducts4Lanes2x3(ref float weights, ref float dz, ref float inputGradient, ref float hiddenGradient)
+            public static void HiddenGradient4Lanes2x3(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)
             {
-                ref float row = ref weights;
-
-                // Rows of W_ihᵀ give ∂L/∂x_t.
+                ref float hh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)WeightHhOffset);
+                for (nuint b = 0; b < 1; b++)
                 {
-                    nuint r = 0;
-                    for (; r + 4 <= InputSize; r += 4)
+                    nuint r = (reverse ? 0 - b : b) * 4;
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hh, r * GateCount);
+                    var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    var sum1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    var sum2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    var sum3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    for (nuint column = 0; column < 20; column += 4)
                     {
-                        // sum{k} accumulates row r + k.
-                        var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        for (nuint column = 0; column < 20; column += 4)
-                        {
-                            var d = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column);
-                            sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column), d, sum0);
-                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 1 * GateCount + column), d, sum1);
-                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 2 * GateCount + column), d, sum2);
-                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 3 * GateCount + column), d, sum3);
-                        }
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::LstmGen.Kernels.Simd.SumEach(sum0, sum1, sum2, sum3), ref inputGradient, r);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)(4 * GateCount));
+                        var d = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column);
+                        sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column), d, sum0);
+                        sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 1 * GateCount + column), d, sum1);
+                        sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 2 * GateCount + column), d, sum2);
+                        sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 3 * GateCount + column), d, sum3);
                     }
-                    for (; r < InputSize; r++)
-                    {
-                        var sum = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        for (nuint column = 0; column < 20; column += 4)
-                        {
-                            sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column), sum);
-                        }
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, r) = global::LstmGen.Kernels.Simd.Sum(sum);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
-                    }
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::LstmGen.Kernels.Simd.SumEach(sum0, sum1, sum2, sum3), ref hiddenGradient, r);
                 }
-
-                // Rows of W_hhᵀ (right after W_ihᵀ) give ∂L/∂h_{t-1}.
+                // The last 1 row(s), one at a time.
+                for (nuint r = 4; r < HiddenSize; r++)
                 {
-                    nuint r = 0;
-                    for (; r + 4 <= HiddenSize; r += 4)
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hh, r * GateCount);
+                    var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    for (nuint column = 0; column < 20; column += 4)
                     {
-                        // sum{k} accumulates row r + k.
+                        var d = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column);
+                        sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column), d, sum0);
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, r) = global::LstmGen.Kernels.Simd.Sum(sum0);
+                }
+            }
+
+            /// <summary>
+            /// ∂L/∂x_t = W_ihᵀ·dz_t for every step, after the time loop (nothing in the recurrence needs it): each block of
+            /// 4 rows of W_ihᵀ stays in the L1 cache while every step's dz streams past.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            public static void InputGradients4Lanes2x3(ref float weights, ref float tape, int steps, ref float inputGradient)
+            {
+                ref float firstDz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength + TapeStride);
+                for (nuint r = 0; r < InputSize; r++)
+                {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, r * GateCount);
+                    ref float dz = ref firstDz;
+                    for (int t = 0; t < steps; t++)
+                    {
                         var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var sum3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                         for (nuint column = 0; column < 20; column += 4)
                         {
                             var d = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column);
                             sum0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column), d, sum0);
-                            sum1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 1 * GateCount + column), d, sum1);
-                            sum2 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 2 * GateCount + column), d, sum2);
-                            sum3 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 3 * GateCount + column), d, sum3);
                         }
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::LstmGen.Kernels.Simd.SumEach(sum0, sum1, sum2, sum3), ref hiddenGradient, r);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)(4 * GateCount));
-                    }
-                    for (; r < HiddenSize; r++)
-                    {
-                        var sum = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        for (nuint column = 0; column < 20; column += 4)
-                        {
-                            sum = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, column), sum);
-                        }
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenGradient, r) = global::LstmGen.Kernels.Simd.Sum(sum);
-                        row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, (nuint)(t * InputSize) + r) = global::LstmGen.Kernels.Simd.Sum(sum0);
+                        dz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, TapeStride);
                     }
                 }
             }
@@ -1663,9 +1489,11 @@ partial class Outer<T>
                 {
                     ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, (nuint)(TapeHeaderLength + (t + 1) * TapeStride));
                     CellBackward4Lanes2Groups(ref row, ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref row, TapeStride), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, (nuint)(t * HiddenSize)), ref hiddenGradient, ref cellGradient);
-                    TransposedProducts16Lanes4x4(ref weights, ref row, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, (nuint)(t * InputSize)), ref hiddenGradient);
+                    // Alternate steps read W_hh's rows in opposite orders: each starts with the rows the last one left in L1.
+                    HiddenGradient16Lanes4x4(ref weights, ref row, ref hiddenGradient, (t & 1) == 1);
                 }
 
+                InputGradients16Lanes4x4(ref weights, ref tape, steps, ref inputGradient);
                 AccumulateParameterGradients16Lanes4x4(ref gradients, ref input, steps, ref tape);
             }
 
@@ -1684,9 +1512,11 @@ partial class Outer<T>
                 {
                     ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, (nuint)(TapeHeaderLength + (t + 1) * TapeStride));
                     CellBackward4Lanes2Groups(ref row, ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref row, TapeStride), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, (nuint)(t * HiddenSize)), ref hiddenGradient, ref cellGradient);
-                    TransposedProducts8Lanes2x3(ref weights, ref row, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, (nuint)(t * InputSize)), ref hiddenGradient);
+                    // Alternate steps read W_hh's rows in opposite orders: each starts with the rows the last one left in L1.
+                    HiddenGradient8Lanes2x3(ref weights, ref row, ref hiddenGradient, (t & 1) == 1);
                 }
 
+                InputGradients8Lanes2x3(ref weights, ref tape, steps, ref inputGradient);
                 AccumulateParameterGradients8Lanes2x3(ref gradients, ref input, steps, ref tape);
             }
 
@@ -1705,9 +1535,11 @@ partial class Outer<T>
                 {
                     ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, (nuint)(TapeHeaderLength + (t + 1) * TapeStride));
                     CellBackward4Lanes2Groups(ref row, ref global::System.Runtime.CompilerServices.Unsafe.Subtract(ref row, TapeStride), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, (nuint)(t * HiddenSize)), ref hiddenGradient, ref cellGradient);
-                    TransposedProducts4Lanes2x3(ref weights, ref row, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, (nuint)(t * InputSize)), ref hiddenGradient);
+                    // Alternate steps read W_hh's rows in opposite orders: each starts with the rows the last one left in L1.
+                    HiddenGradient4Lanes2x3(ref weights, ref row, ref hiddenGradient, (t & 1) == 1);
                 }
 
+                InputGradients4Lanes2x3(ref weights, ref tape, steps, ref inputGradient);
                 AccumulateParameterGradients4Lanes2x3(ref gradients, ref input, steps, ref tape);
             }
 
@@ -2372,6 +2204,120 @@ partial class Outer<T>
             /// One time step with 4-float (128-bit) vectors. Each chunk keeps the four gate
             /// pre-activations of its hidden units in registers while it streams every weight row once, then updates
             /// those units' cells straight from the registers.
+            /// The input part W_ih·x_t + b_ih + b_hh was computed beforehand for a block of steps (<c>projected</c>): this
+            /// step only adds W_hh·h_{t-1}.
+            /// It reads the rows of W_hhᵀ (and the chunks) last to first: run on alternate steps, each step starts
+            /// with the rows the previous one read last, still in the L1 cache, instead of streaming all of them from L2.
+            /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            public static void StepRecurrentReverse4Lanes2Groups(ref float weights, ref float projected, ref float hiddenIn, ref float cellIn, ref float hiddenOut, ref float cellOut)
+            {
+
+                // Units 0..3: 1 group(s) of 4, then the tail group over units 1..4 (it overlaps the previous group; the shared lanes compute identical values).
+                {
+                    // z = W_ih·x_t + b_ih + b_hh, projected beforehand: the accumulators' starting values.
+                    // z{gate}{group} holds 4 pre-activations of one gate (i, f, g, o) for one group of units.
+                    var zi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 0);
+                    var zi1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 1);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 5);
+                    var zf1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 6);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 10);
+                    var zg1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 11);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 15);
+                    var zo1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 16);
+
+                    // z += W_hh·h_{t-1}: h_j is broadcast and multiplied into row j of W_hhᵀ.
+                    // Last row first.
+                    ref float hh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)WeightHhOffset);
+                    // Rows in pairs, into two sets of sums (z…b): see the forward kernel.
+                    {
+                        var zi0b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zi1b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zf0b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zf1b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zg0b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zg1b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zo0b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zo1b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        for (nuint j = 5; j >= 3; j -= 2)
+                        {
+                            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hh, (j - 2) * GateCount);
+                            var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j - 1));
+                            var scaleB = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j - 2));
+                            zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 0), scale, zi0);
+                            zi0b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0), scaleB, zi0b);
+                            zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 1), scale, zi1);
+                            zi1b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 1), scaleB, zi1b);
+                            zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 5), scale, zf0);
+                            zf0b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 5), scaleB, zf0b);
+                            zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 6), scale, zf1);
+                            zf1b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 6), scaleB, zf1b);
+                            zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 10), scale, zg0);
+                            zg0b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 10), scaleB, zg0b);
+                            zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 11), scale, zg1);
+                            zg1b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 11), scaleB, zg1b);
+                            zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 15), scale, zo0);
+                            zo0b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 15), scaleB, zo0b);
+                            zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 16), scale, zo1);
+                            zo1b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 16), scaleB, zo1b);
+                        }
+                        // Row 0, the last of an odd count.
+                        {
+                            var scale = global::System.Runtime.Intrinsics.Vector128.Create(hiddenIn);
+                            zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hh, 0), scale, zi0);
+                            zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hh, 1), scale, zi1);
+                            zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hh, 5), scale, zf0);
+                            zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hh, 6), scale, zf1);
+                            zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hh, 10), scale, zg0);
+                            zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hh, 11), scale, zg1);
+                            zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hh, 15), scale, zo0);
+                            zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hh, 16), scale, zo1);
+                        }
+                        zi0 += zi0b;
+                        zi1 += zi1b;
+                        zf0 += zf0b;
+                        zf1 += zf1b;
+                        zg0 += zg0b;
+                        zg1 += zg1b;
+                        zo0 += zo0b;
+                        zo1 += zo1b;
+                    }
+
+                    // Group 0 (units 0..3), from the registers: i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi0);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf0);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg0);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo0);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cellIn, 0), i * g);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c, ref cellOut, 0);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * tanhC, ref hiddenOut, 0);
+                    }
+
+                    // Group 1 (units 1..4, tail), from the registers: i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi1);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf1);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg1);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo1);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cellIn, 1), i * g);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c, ref cellOut, 1);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * tanhC, ref hiddenOut, 1);
+                    }
+                }
+            }
+
+            /// <summary>
+            /// One time step with 4-float (128-bit) vectors. Each chunk keeps the four gate
+            /// pre-activations of its hidden units in registers while it streams every weight row once, then updates
+            /// those units' cells straight from the registers.
             /// It also records i, f, g, o, c, tanh(c) and h in a tape row for the backward pass; h_{t-1} and c_{t-1}
             /// come from the previous row, so nothing is updated in place.
             /// The input part W_ih·x_t + b_ih + b_hh was computed beforehand for a block of steps (<c>projected</c>): this
@@ -2498,6 +2444,139 @@ partial class Outer<T>
                     }
                 }
             }
+
+            /// <summary>
+            /// One time step with 4-float (128-bit) vectors. Each chunk keeps the four gate
+            /// pre-activations of its hidden units in registers while it streams every weight row once, then updates
+            /// those units' cells straight from the registers.
+            /// It also records i, f, g, o, c, tanh(c) and h in a tape row for the backward pass; h_{t-1} and c_{t-1}
+            /// come from the previous row, so nothing is updated in place.
+            /// The input part W_ih·x_t + b_ih + b_hh was computed beforehand for a block of steps (<c>projected</c>): this
+            /// step only adds W_hh·h_{t-1}.
+            /// It reads the rows of W_hhᵀ (and the chunks) last to first: run on alternate steps, each step starts
+            /// with the rows the previous one read last, still in the L1 cache, instead of streaming all of them from L2.
+            /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget
+            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            public static void RecordRecurrentReverse4Lanes2Groups(ref float weights, ref float projected, ref float hiddenIn, ref float cellIn, ref float tapeRow)
+            {
+                // Tape row: i | f | g | o (4H), then c, tanh(c) and h (H each).
+                ref float cellOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 4 * HiddenSize);
+                ref float tanhCell = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 5 * HiddenSize);
+                ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 6 * HiddenSize);
+
+                // Units 0..3: 1 group(s) of 4, then the tail group over units 1..4 (it overlaps the previous group; the shared lanes compute identical values).
+                {
+                    // z = W_ih·x_t + b_ih + b_hh, projected beforehand: the accumulators' starting values.
+                    // z{gate}{group} holds 4 pre-activations of one gate (i, f, g, o) for one group of units.
+                    var zi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 0);
+                    var zi1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 1);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 5);
+                    var zf1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 6);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 10);
+                    var zg1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 11);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 15);
+                    var zo1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 16);
+
+                    // z += W_hh·h_{t-1}: h_j is broadcast and multiplied into row j of W_hhᵀ.
+                    // Last row first.
+                    ref float hh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)WeightHhOffset);
+                    // Rows in pairs, into two sets of sums (z…b): see the forward kernel.
+                    {
+                        var zi0b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zi1b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zf0b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zf1b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zg0b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zg1b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zo0b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        var zo1b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        for (nuint j = 5; j >= 3; j -= 2)
+                        {
+                            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hh, (j - 2) * GateCount);
+                            var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j - 1));
+                            var scaleB = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j - 2));
+                            zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 0), scale, zi0);
+                            zi0b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0), scaleB, zi0b);
+                            zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 1), scale, zi1);
+                            zi1b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 1), scaleB, zi1b);
+                            zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 5), scale, zf0);
+                            zf0b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 5), scaleB, zf0b);
+                            zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 6), scale, zf1);
+                            zf1b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 6), scaleB, zf1b);
+                            zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 10), scale, zg0);
+                            zg0b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 10), scaleB, zg0b);
+                            zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 11), scale, zg1);
+                            zg1b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 11), scaleB, zg1b);
+                            zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 15), scale, zo0);
+                            zo0b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 15), scaleB, zo0b);
+                            zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 16), scale, zo1);
+                            zo1b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 16), scaleB, zo1b);
+                        }
+                        // Row 0, the last of an odd count.
+                        {
+                            var scale = global::System.Runtime.Intrinsics.Vector128.Create(hiddenIn);
+                            zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hh, 0), scale, zi0);
+                            zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hh, 1), scale, zi1);
+                            zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hh, 5), scale, zf0);
+                            zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hh, 6), scale, zf1);
+                            zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hh, 10), scale, zg0);
+                            zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hh, 11), scale, zg1);
+                            zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hh, 15), scale, zo0);
+                            zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hh, 16), scale, zo1);
+                        }
+                        zi0 += zi0b;
+                        zi1 += zi1b;
+                        zf0 += zf0b;
+                        zf1 += zf1b;
+                        zg0 += zg0b;
+                        zg1 += zg1b;
+                        zo0 += zo0b;
+                        zo1 += zo1b;
+                    }
+
+                    // Group 0 (units 0..3), from the registers: i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi0);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf0);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg0);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo0);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cellIn, 0), i * g);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c, ref cellOut, 0);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * tanhC, ref hiddenOut, 0);
+                        // Recorded for the backward pass: the activated gates and tanh(c').
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(tanhC, ref tanhCell, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(i, ref tapeRow, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref tapeRow, 5);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref tapeRow, 10);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref tapeRow, 15);
+                    }
+
+                    // Group 1 (units 1..4, tail), from the registers: i, f, o = σ(z), g = tanh(z).
+                    {
+                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi1);
+                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf1);
+                        var g = global::LstmGen.Kernels.Activation.Tanh(zg1);
+                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo1);
+                        // c' = f ⊙ c + i ⊙ g
+                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cellIn, 1), i * g);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c, ref cellOut, 1);
+                        // h' = o ⊙ tanh(c')
+                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * tanhC, ref hiddenOut, 1);
+                        // Recorded for the backward pass: the activated gates and tanh(c').
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(tanhC, ref tanhCell, 1);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(i, ref tapeRow, 1);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref tapeRow, 6);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref tapeRow, 11);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref tapeRow, 16);
+                    }
+                }
+            }
+
 
             /// <summary>
             /// The cell's backward pass for one step. In: ∂L/∂h_t = dy_t + (the gradient from step t+1), ∂L/∂c_t. Out: the gate
@@ -2731,7 +2810,15 @@ partial class Outer<T>
                     for (int s = 0; s < count; s++)
                     {
                         ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (nuint)((first + s) * HiddenSize));
-                        StepRecurrent4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);
+                        // Odd steps read W_hh last row first, so they start with the rows the previous step left in L1.
+                        if (((first + s) & 1) == 0)
+                        {
+                            StepRecurrent4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);
+                        }
+                        else
+                        {
+                            StepRecurrentReverse4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);
+                        }
                         hiddenIn = ref hiddenOut;
                         ref float swap = ref cellIn;
                         cellIn = ref cellOut;
@@ -2761,7 +2848,15 @@ partial class Outer<T>
                     for (int s = 0; s < count; s++)
                     {
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, TapeStride);
-                        RecordRecurrent4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
+                        // As in Forward: odd steps read W_hh last row first (same results, bit for bit, as Forward).
+                        if (((first + s) & 1) == 0)
+                        {
+                            RecordRecurrent4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
+                        }
+                        else
+                        {
+                            RecordRecurrentReverse4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
+                        }
                         previous = ref row;
                     }
                 }
@@ -2785,7 +2880,15 @@ partial class Outer<T>
                     for (int s = 0; s < count; s++)
                     {
                         ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (nuint)((first + s) * HiddenSize));
-                        StepRecurrent4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);
+                        // Odd steps read W_hh last row first, so they start with the rows the previous step left in L1.
+                        if (((first + s) & 1) == 0)
+                        {
+                            StepRecurrent4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);
+                        }
+                        else
+                        {
+                            StepRecurrentReverse4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);
+                        }
                         hiddenIn = ref hiddenOut;
                         ref float swap = ref cellIn;
                         cellIn = ref cellOut;
@@ -2815,7 +2918,15 @@ partial class Outer<T>
                     for (int s = 0; s < count; s++)
                     {
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, TapeStride);
-                        RecordRecurrent4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
+                        // As in Forward: odd steps read W_hh last row first (same results, bit for bit, as Forward).
+                        if (((first + s) & 1) == 0)
+                        {
+                            RecordRecurrent4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
+                        }
+                        else
+                        {
+                            RecordRecurrentReverse4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
+                        }
                         previous = ref row;
                     }
                 }
@@ -2839,7 +2950,15 @@ partial class Outer<T>
                     for (int s = 0; s < count; s++)
                     {
                         ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (nuint)((first + s) * HiddenSize));
-                        StepRecurrent4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);
+                        // Odd steps read W_hh last row first, so they start with the rows the previous step left in L1.
+                        if (((first + s) & 1) == 0)
+                        {
+                            StepRecurrent4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);
+                        }
+                        else
+                        {
+                            StepRecurrentReverse4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);
+                        }
                         hiddenIn = ref hiddenOut;
                         ref float swap = ref cellIn;
                         cellIn = ref cellOut;
@@ -2869,7 +2988,15 @@ partial class Outer<T>
                     for (int s = 0; s < count; s++)
                     {
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, TapeStride);
-                        RecordRecurrent4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
+                        // As in Forward: odd steps read W_hh last row first (same results, bit for bit, as Forward).
+                        if (((first + s) & 1) == 0)
+                        {
+                            RecordRecurrent4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
+                        }
+                        else
+                        {
+                            RecordRecurrentReverse4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
+                        }
                         previous = ref row;
                     }
                 }
