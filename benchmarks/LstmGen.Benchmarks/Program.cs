@@ -5,7 +5,7 @@ using LstmGen.Benchmarks;
 //   --verify          check every contestant agrees (also done before every benchmark run)
 //   --quick           a Stopwatch comparison for development (not the published numbers)
 //   --first-call      first-call latency of Step in fresh processes
-//   --generator-cost  time of the generator on 50 [Lstm] types, and the largest emitted file
+//   (the generator's own cost is measured by benchmarks/GeneratorCost)
 if (args.Length > 0 && args[0] == "--verify")
 {
     foreach (string shape in new[] { "I1_H8", "I16_H64", "I64_H128" })
@@ -54,11 +54,6 @@ if (args.Length > 0 && args[0] == "--loop")
 if (args.Length > 0 && args[0] == "--first-call")
 {
     return FirstCall.Run(args.Skip(1).ToArray());
-}
-
-if (args.Length > 0 && args[0] == "--generator-cost")
-{
-    return GeneratorCost.Run();
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(LstmBenchmarks).Assembly).Run(args);

@@ -189,9 +189,22 @@ internal static partial class Emitter
         w.Line();
     }
 
-    private static void EmitMethodAttributes(SourceWriter w, LstmPlan plan)
+    private static void EmitMethodAttributes(SourceWriter w, LstmPlan plan, string? noInliningReason = null)
     {
         w.Line(GeneratedCode);
+        if (plan.Spec.AggressiveOptimization && noInliningReason is not null)
+        {
+            w.Line($"[{MethodImpl}({MethodImplOptions}.NoInlining | {MethodImplOptions}.AggressiveOptimization)] // {noInliningReason}; optimized at its first call");
+        }
+        else if (noInliningReason is not null)
+        {
+            w.Line($"[{MethodImpl}({MethodImplOptions}.NoInlining)] // {noInliningReason}");
+        }
+        else if (plan.Spec.AggressiveOptimization)
+        {
+            w.Line($"[{MethodImpl}({MethodImplOptions}.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later");
+        }
+
         if (plan.Spec.AllowUnsafe)
         {
             // Only with AllowUnsafeBlocks: SkipLocalsInit is rejected otherwise (CS0227).
@@ -741,8 +754,7 @@ internal static partial class Emitter
         }
 
         w.Line("/// </summary>");
-        w.Line($"[{MethodImpl}({MethodImplOptions}.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget");
-        EmitMethodAttributes(w, plan);
+        EmitMethodAttributes(w, plan, "inlined into a loop, its own activations would exceed the JIT's inlining budget");
         string name = (record ? "Record" : "Step") + (recurrent ? "Recurrent" : string.Empty) + (reverse ? "Reverse" : string.Empty) + k.Suffix;
         string source = recurrent ? "ref float projected" : "ref float input";
         w.Line(record
@@ -1110,8 +1122,7 @@ internal static partial class Emitter
         }
 
         w.Line("/// </summary>");
-        w.Line($"[{MethodImpl}({MethodImplOptions}.NoInlining)] // keeps the caller small; this method's activations are inlined here");
-        EmitMethodAttributes(w, plan);
+        EmitMethodAttributes(w, plan, "keeps the caller small; this method's activations are inlined here");
         w.Line(record
             ? $"public static void CellRecord{lanes}(ref float z, nuint groups, nuint unit, ref float cellIn, ref float tapeRow)"
             : $"public static void CellForward{lanes}(ref float z, nuint groups, nuint unit, ref float cellIn, ref float cellOut, ref float hiddenOut)");

@@ -38,8 +38,16 @@ public sealed class LstmGenerator : IIncrementalGenerator
             .Select(static (spec, _) => spec!)
             .WithTrackingName(TrackingNames.Specs);
 
+        // MSBuild property LstmGenAggressiveOptimization (default true): [MethodImpl(AggressiveOptimization)] on the
+        // generated hot methods, so they are fully optimized at their first call and never re-jitted later.
+        IncrementalValueProvider<bool> aggressiveOptimization = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) =>
+                !options.GlobalOptions.TryGetValue("build_property.LstmGenAggressiveOptimization", out string? value)
+                || !string.Equals(value?.Trim(), "false", System.StringComparison.OrdinalIgnoreCase));
+
         IncrementalValuesProvider<LstmPlan> plans = specs
-            .Select(static (spec, _) => Planner.Plan(spec))
+            .Combine(aggressiveOptimization)
+            .Select(static (pair, _) => Planner.Plan(pair.Left with { AggressiveOptimization = pair.Right }))
             .WithTrackingName(TrackingNames.Plans);
 
         context.RegisterSourceOutput(plans, static (output, plan) =>

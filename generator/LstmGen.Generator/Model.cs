@@ -40,7 +40,8 @@ internal sealed record LstmSpec(
     int InputSize,
     int HiddenSize,
     int SequenceLength,
-    bool AllowUnsafe)
+    bool AllowUnsafe,
+    bool AggressiveOptimization = true)
 {
     /// <summary>A file name unique per type: namespace, containing types and type, with generic arity.</summary>
     public string HintName

@@ -130,6 +130,7 @@ namespace Contoso.Forecasting
         /// <param name="cell">In: <c>c_{t-1}</c>; out: <c>c_t</c>. <see cref="HiddenSize"/> floats.</param>
         /// <exception cref="global::System.ArgumentException">A span's length is wrong; the message names it and both lengths.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
         [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
         public void Step(global::System.ReadOnlySpan<float> input, global::System.Span<float> hidden, global::System.Span<float> cell)
         {
@@ -183,6 +184,7 @@ namespace Contoso.Forecasting
         /// <param name="cell">In: the initial cell state <c>c_0</c>; out: the final one. <see cref="HiddenSize"/> floats.</param>
         /// <exception cref="global::System.ArgumentException">A span's length is wrong; the message names it and both lengths.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
         [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> hidden, global::System.Span<float> cell)
         {
@@ -254,6 +256,7 @@ namespace Contoso.Forecasting
         /// <param name="tape">Receives the recording: at least <see cref="TapeLength"/> floats.</param>
         /// <exception cref="global::System.ArgumentException">A span's length is wrong; the message names it and both lengths.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
         [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> hidden, global::System.Span<float> cell, global::System.Span<float> tape)
         {
@@ -276,6 +279,7 @@ namespace Contoso.Forecasting
 
         // Writes the header and row -1 (h_0, c_0), then runs the recording kernel for every step.
         [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
         [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
         private void RecordForward(global::System.ReadOnlySpan<float> input, int steps, global::System.ReadOnlySpan<float> initialHidden, global::System.ReadOnlySpan<float> initialCell, global::System.Span<float> tape)
         {
@@ -328,6 +332,7 @@ namespace Contoso.Forecasting
         /// <param name="initialCellGradient">Receives ∂L/∂c_0: <see cref="HiddenSize"/> floats.</param>
         /// <exception cref="global::System.ArgumentException">A span's length is wrong, or the tape was not recorded for this input (or was already consumed).</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
         [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
         public void BackwardFromTape(global::System.ReadOnlySpan<float> input, global::System.Span<float> tape, global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> finalHiddenGradient, global::System.ReadOnlySpan<float> finalCellGradient, global::System.Span<float> inputGradient, global::System.Span<float> initialHiddenGradient, global::System.Span<float> initialCellGradient)
         {
@@ -365,6 +370,7 @@ namespace Contoso.Forecasting
         /// <param name="initialCellGradient">Receives ∂L/∂c_0: <see cref="HiddenSize"/> floats.</param>
         /// <exception cref="global::System.ArgumentException">A span's length is wrong; the message names it and both lengths.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
         [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
         public void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> initialHidden, global::System.ReadOnlySpan<float> initialCell, global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> finalHiddenGradient, global::System.ReadOnlySpan<float> finalCellGradient, global::System.Span<float> inputGradient, global::System.Span<float> initialHiddenGradient, global::System.Span<float> initialCellGradient)
         {
@@ -414,6 +420,7 @@ namespace Contoso.Forecasting
         /// <param name="workspace">Scratch memory: at least <see cref="BackwardWorkspaceLength"/> floats; its contents are overwritten.</param>
         /// <exception cref="global::System.ArgumentException">A span's length is wrong; the message names it and both lengths.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
         [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
         public void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> initialHidden, global::System.ReadOnlySpan<float> initialCell, global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> finalHiddenGradient, global::System.ReadOnlySpan<float> finalCellGradient, global::System.Span<float> inputGradient, global::System.Span<float> initialHiddenGradient, global::System.Span<float> initialCellGradient, global::System.Span<float> workspace)
         {
@@ -432,6 +439,7 @@ namespace Contoso.Forecasting
 
         // Records the forward pass into the front of the workspace, then runs the backward pass from it.
         [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
         [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
         private void BackwardUsingWorkspace(global::System.ReadOnlySpan<float> input, int steps, global::System.ReadOnlySpan<float> initialHidden, global::System.ReadOnlySpan<float> initialCell, global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> finalHiddenGradient, global::System.ReadOnlySpan<float> finalCellGradient, global::System.Span<float> inputGradient, global::System.Span<float> initialHiddenGradient, global::System.Span<float> initialCellGradient, global::System.Span<float> workspace)
         {
@@ -443,6 +451,7 @@ namespace Contoso.Forecasting
 
         // Dispatches the backward kernels once the spans are validated.
         [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
         [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
         private void BackwardCore(global::System.ReadOnlySpan<float> input, int steps, global::System.Span<float> tape, global::System.Span<float> scratch, global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> finalHiddenGradient, global::System.ReadOnlySpan<float> finalCellGradient, global::System.Span<float> inputGradient, global::System.Span<float> initialHiddenGradient, global::System.Span<float> initialCellGradient)
         {
@@ -505,8 +514,8 @@ namespace Contoso.Forecasting
             /// The cell update of <paramref name="groups"/> consecutive groups of 8 hidden units starting at <paramref name="unit"/>,
             /// from their gate pre-activations in <paramref name="z"/> (group q's i | f | g | o at z[32·q + 8·gate]).
             /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // keeps the caller small; this method's activations are inlined here
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // keeps the caller small; this method's activations are inlined here; optimized at its first call
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void CellForward8(ref float z, nuint groups, nuint unit, ref float cellIn, ref float cellOut, ref float hiddenOut)
             {
@@ -532,8 +541,8 @@ namespace Contoso.Forecasting
             /// from their gate pre-activations in <paramref name="z"/> (group q's i | f | g | o at z[32·q + 8·gate]).
             /// Also records i, f, g, o, c, tanh(c) and h in the tape row for the backward pass.
             /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // keeps the caller small; this method's activations are inlined here
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // keeps the caller small; this method's activations are inlined here; optimized at its first call
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void CellRecord8(ref float z, nuint groups, nuint unit, ref float cellIn, ref float tapeRow)
             {
@@ -564,8 +573,8 @@ namespace Contoso.Forecasting
             /// The cell update of <paramref name="groups"/> consecutive groups of 4 hidden units starting at <paramref name="unit"/>,
             /// from their gate pre-activations in <paramref name="z"/> (group q's i | f | g | o at z[16·q + 4·gate]).
             /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // keeps the caller small; this method's activations are inlined here
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // keeps the caller small; this method's activations are inlined here; optimized at its first call
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void CellForward4(ref float z, nuint groups, nuint unit, ref float cellIn, ref float cellOut, ref float hiddenOut)
             {
@@ -591,8 +600,8 @@ namespace Contoso.Forecasting
             /// from their gate pre-activations in <paramref name="z"/> (group q's i | f | g | o at z[16·q + 4·gate]).
             /// Also records i, f, g, o, c, tanh(c) and h in the tape row for the backward pass.
             /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // keeps the caller small; this method's activations are inlined here
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // keeps the caller small; this method's activations are inlined here; optimized at its first call
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void CellRecord4(ref float z, nuint groups, nuint unit, ref float cellIn, ref float tapeRow)
             {
@@ -626,6 +635,7 @@ namespace Contoso.Forecasting
             /// backward loop alternates it, so each step starts with the rows the previous one left in the L1 cache.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void HiddenGradient16Lanes4x4(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)
             {
@@ -679,6 +689,7 @@ namespace Contoso.Forecasting
             /// 16 rows of W_ihᵀ stays in the L1 cache while every step's dz streams past.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void InputGradients16Lanes4x4(ref float weights, ref float tape, int steps, ref float inputGradient)
             {
@@ -739,6 +750,7 @@ namespace Contoso.Forecasting
             /// steps starts from zero and is added to the accumulated gradient once, so two identical calls add exactly the same.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void AccumulateParameterGradients16Lanes4x4(ref float gradients, ref float input, int steps, ref float tape)
             {
@@ -1037,6 +1049,7 @@ namespace Contoso.Forecasting
             /// backward loop alternates it, so each step starts with the rows the previous one left in the L1 cache.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void HiddenGradient8Lanes2x3(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)
             {
@@ -1074,6 +1087,7 @@ namespace Contoso.Forecasting
             /// 8 rows of W_ihᵀ stays in the L1 cache while every step's dz streams past.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void InputGradients8Lanes2x3(ref float weights, ref float tape, int steps, ref float inputGradient)
             {
@@ -1118,6 +1132,7 @@ namespace Contoso.Forecasting
             /// steps starts from zero and is added to the accumulated gradient once, so two identical calls add exactly the same.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void AccumulateParameterGradients8Lanes2x3(ref float gradients, ref float input, int steps, ref float tape)
             {
@@ -1452,6 +1467,7 @@ namespace Contoso.Forecasting
             /// backward loop alternates it, so each step starts with the rows the previous one left in the L1 cache.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void HiddenGradient4Lanes2x3(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)
             {
@@ -1481,6 +1497,7 @@ namespace Contoso.Forecasting
             /// 4 rows of W_ihᵀ stays in the L1 cache while every step's dz streams past.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void InputGradients4Lanes2x3(ref float weights, ref float tape, int steps, ref float inputGradient)
             {
@@ -1517,6 +1534,7 @@ namespace Contoso.Forecasting
             /// steps starts from zero and is added to the accumulated gradient once, so two identical calls add exactly the same.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void AccumulateParameterGradients4Lanes2x3(ref float gradients, ref float input, int steps, ref float tape)
             {
@@ -1820,6 +1838,7 @@ namespace Contoso.Forecasting
 
             /// <summary>∂L/∂x_t = W_ihᵀ·dz and ∂L/∂h_{t-1} = W_hhᵀ·dz, in scalar code: one dot product per row of the transposed weights.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void TransposedProductsScalar(ref float weights, ref float dz, ref float inputGradient, ref float hiddenGradient)
             {
@@ -1851,6 +1870,7 @@ namespace Contoso.Forecasting
             /// Each element's sum over the steps is formed from zero, then added to the accumulated gradient.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void AccumulateParameterGradientsScalar(ref float gradients, ref float input, int steps, ref float tape)
             {
@@ -1913,6 +1933,7 @@ namespace Contoso.Forecasting
             /// accumulated after the loop, from all steps' dz at once.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void BackwardSequence16Lanes4GroupsColumns16Lanes4x4(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient)
             {
@@ -1937,6 +1958,7 @@ namespace Contoso.Forecasting
             /// accumulated after the loop, from all steps' dz at once.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void BackwardSequence8Lanes3GroupsColumns8Lanes2x3(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient)
             {
@@ -1961,6 +1983,7 @@ namespace Contoso.Forecasting
             /// accumulated after the loop, from all steps' dz at once.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void BackwardSequence4Lanes3GroupsColumns4Lanes2x3(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient)
             {
@@ -1985,6 +2008,7 @@ namespace Contoso.Forecasting
             /// accumulated after the loop, from all steps' dz at once.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void BackwardSequenceScalar(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient)
             {
@@ -2006,6 +2030,7 @@ namespace Contoso.Forecasting
             /// register-blocked over time as well: 4 steps × 4 column vectors of 16 floats share every loaded weight vector.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void ProjectInputs16Lanes4x4(ref float weights, ref float input, int steps, ref float projected)
             {
@@ -2123,6 +2148,7 @@ namespace Contoso.Forecasting
             /// register-blocked over time as well: 2 steps × 3 column vectors of 8 floats share every loaded weight vector.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void ProjectInputs8Lanes2x3(ref float weights, ref float input, int steps, ref float projected)
             {
@@ -2254,6 +2280,7 @@ namespace Contoso.Forecasting
             /// register-blocked over time as well: 2 steps × 3 column vectors of 4 floats share every loaded weight vector.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void ProjectInputs4Lanes2x3(ref float weights, ref float input, int steps, ref float projected)
             {
@@ -2373,8 +2400,8 @@ namespace Contoso.Forecasting
             /// pre-activations of its hidden units in registers while it streams every weight row once, then updates
             /// those units' cells straight from the registers.
             /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // inlined into a loop, its own activations would exceed the JIT's inlining budget; optimized at its first call
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void Step16Lanes4Groups(ref float weights, ref float input, ref float hiddenIn, ref float cellIn, ref float hiddenOut, ref float cellOut)
             {
@@ -2514,8 +2541,8 @@ namespace Contoso.Forecasting
             /// The input part W_ih·x_t + b_ih + b_hh was computed beforehand for a block of steps (<c>projected</c>): this
             /// step only adds W_hh·h_{t-1}.
             /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // inlined into a loop, its own activations would exceed the JIT's inlining budget; optimized at its first call
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void StepRecurrent16Lanes4Groups(ref float weights, ref float projected, ref float hiddenIn, ref float cellIn, ref float hiddenOut, ref float cellOut)
             {
@@ -2632,8 +2659,8 @@ namespace Contoso.Forecasting
             /// It reads the rows of W_hhᵀ (and the chunks) last to first: run on alternate steps, each step starts
             /// with the rows the previous one read last, still in the L1 cache, instead of streaming all of them from L2.
             /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // inlined into a loop, its own activations would exceed the JIT's inlining budget; optimized at its first call
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void StepRecurrentReverse16Lanes4Groups(ref float weights, ref float projected, ref float hiddenIn, ref float cellIn, ref float hiddenOut, ref float cellOut)
             {
@@ -2751,8 +2778,8 @@ namespace Contoso.Forecasting
             /// The input part W_ih·x_t + b_ih + b_hh was computed beforehand for a block of steps (<c>projected</c>): this
             /// step only adds W_hh·h_{t-1}.
             /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // inlined into a loop, its own activations would exceed the JIT's inlining budget; optimized at its first call
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void RecordRecurrent16Lanes4Groups(ref float weights, ref float projected, ref float hiddenIn, ref float cellIn, ref float tapeRow)
             {
@@ -2899,8 +2926,8 @@ namespace Contoso.Forecasting
             /// It reads the rows of W_hhᵀ (and the chunks) last to first: run on alternate steps, each step starts
             /// with the rows the previous one read last, still in the L1 cache, instead of streaming all of them from L2.
             /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // inlined into a loop, its own activations would exceed the JIT's inlining budget; optimized at its first call
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void RecordRecurrentReverse16Lanes4Groups(ref float weights, ref float projected, ref float hiddenIn, ref float cellIn, ref float tapeRow)
             {
@@ -3043,6 +3070,7 @@ namespace Contoso.Forecasting
             /// gradients dz (over the gates in the tape row) and ∂L/∂c_{t-1} (over ∂L/∂c_t).
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void CellBackward16Lanes4Groups(ref float row, ref float previousRow, ref float outputGradient, ref float hiddenGradient, ref float cellGradient)
             {
@@ -3082,8 +3110,8 @@ namespace Contoso.Forecasting
             /// pre-activations of its hidden units in registers while it streams every weight row once, then updates
             /// those units' cells straight from the registers.
             /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // inlined into a loop, its own activations would exceed the JIT's inlining budget; optimized at its first call
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void Step8Lanes3Groups(ref float weights, ref float input, ref float hiddenIn, ref float cellIn, ref float hiddenOut, ref float cellOut)
             {
@@ -3232,8 +3260,8 @@ namespace Contoso.Forecasting
             /// The input part W_ih·x_t + b_ih + b_hh was computed beforehand for a block of steps (<c>projected</c>): this
             /// step only adds W_hh·h_{t-1}.
             /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // inlined into a loop, its own activations would exceed the JIT's inlining budget; optimized at its first call
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void StepRecurrent8Lanes3Groups(ref float weights, ref float projected, ref float hiddenIn, ref float cellIn, ref float hiddenOut, ref float cellOut)
             {
@@ -3348,8 +3376,8 @@ namespace Contoso.Forecasting
             /// It reads the rows of W_hhᵀ (and the chunks) last to first: run on alternate steps, each step starts
             /// with the rows the previous one read last, still in the L1 cache, instead of streaming all of them from L2.
             /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // inlined into a loop, its own activations would exceed the JIT's inlining budget; optimized at its first call
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void StepRecurrentReverse8Lanes3Groups(ref float weights, ref float projected, ref float hiddenIn, ref float cellIn, ref float hiddenOut, ref float cellOut)
             {
@@ -3467,8 +3495,8 @@ namespace Contoso.Forecasting
             /// The input part W_ih·x_t + b_ih + b_hh was computed beforehand for a block of steps (<c>projected</c>): this
             /// step only adds W_hh·h_{t-1}.
             /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // inlined into a loop, its own activations would exceed the JIT's inlining budget; optimized at its first call
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void RecordRecurrent8Lanes3Groups(ref float weights, ref float projected, ref float hiddenIn, ref float cellIn, ref float tapeRow)
             {
@@ -3585,8 +3613,8 @@ namespace Contoso.Forecasting
             /// It reads the rows of W_hhᵀ (and the chunks) last to first: run on alternate steps, each step starts
             /// with the rows the previous one read last, still in the L1 cache, instead of streaming all of them from L2.
             /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // inlined into a loop, its own activations would exceed the JIT's inlining budget; optimized at its first call
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void RecordRecurrentReverse8Lanes3Groups(ref float weights, ref float projected, ref float hiddenIn, ref float cellIn, ref float tapeRow)
             {
@@ -3701,6 +3729,7 @@ namespace Contoso.Forecasting
             /// gradients dz (over the gates in the tape row) and ∂L/∂c_{t-1} (over ∂L/∂c_t).
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void CellBackward8Lanes3Groups(ref float row, ref float previousRow, ref float outputGradient, ref float hiddenGradient, ref float cellGradient)
             {
@@ -3740,8 +3769,8 @@ namespace Contoso.Forecasting
             /// pre-activations of its hidden units in registers while it streams every weight row once, then updates
             /// those units' cells straight from the registers.
             /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // inlined into a loop, its own activations would exceed the JIT's inlining budget; optimized at its first call
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void Step4Lanes3Groups(ref float weights, ref float input, ref float hiddenIn, ref float cellIn, ref float hiddenOut, ref float cellOut)
             {
@@ -3874,8 +3903,8 @@ namespace Contoso.Forecasting
             /// The input part W_ih·x_t + b_ih + b_hh was computed beforehand for a block of steps (<c>projected</c>): this
             /// step only adds W_hh·h_{t-1}.
             /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // inlined into a loop, its own activations would exceed the JIT's inlining budget; optimized at its first call
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void StepRecurrent4Lanes3Groups(ref float weights, ref float projected, ref float hiddenIn, ref float cellIn, ref float hiddenOut, ref float cellOut)
             {
@@ -3978,8 +4007,8 @@ namespace Contoso.Forecasting
             /// It reads the rows of W_hhᵀ (and the chunks) last to first: run on alternate steps, each step starts
             /// with the rows the previous one read last, still in the L1 cache, instead of streaming all of them from L2.
             /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // inlined into a loop, its own activations would exceed the JIT's inlining budget; optimized at its first call
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void StepRecurrentReverse4Lanes3Groups(ref float weights, ref float projected, ref float hiddenIn, ref float cellIn, ref float hiddenOut, ref float cellOut)
             {
@@ -4085,8 +4114,8 @@ namespace Contoso.Forecasting
             /// The input part W_ih·x_t + b_ih + b_hh was computed beforehand for a block of steps (<c>projected</c>): this
             /// step only adds W_hh·h_{t-1}.
             /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // inlined into a loop, its own activations would exceed the JIT's inlining budget; optimized at its first call
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void RecordRecurrent4Lanes3Groups(ref float weights, ref float projected, ref float hiddenIn, ref float cellIn, ref float tapeRow)
             {
@@ -4191,8 +4220,8 @@ namespace Contoso.Forecasting
             /// It reads the rows of W_hhᵀ (and the chunks) last to first: run on alternate steps, each step starts
             /// with the rows the previous one read last, still in the L1 cache, instead of streaming all of them from L2.
             /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // inlined into a loop, its own activations would exceed the JIT's inlining budget; optimized at its first call
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void RecordRecurrentReverse4Lanes3Groups(ref float weights, ref float projected, ref float hiddenIn, ref float cellIn, ref float tapeRow)
             {
@@ -4295,6 +4324,7 @@ namespace Contoso.Forecasting
             /// gradients dz (over the gates in the tape row) and ∂L/∂c_{t-1} (over ∂L/∂c_t).
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void CellBackward4Lanes3Groups(ref float row, ref float previousRow, ref float outputGradient, ref float hiddenGradient, ref float cellGradient)
             {
@@ -4331,6 +4361,7 @@ namespace Contoso.Forecasting
 
             /// <summary>One time step in scalar code: the fallback without SIMD, and the kernel for fewer than 4 hidden units.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void StepScalar(ref float weights, ref float input, ref float hiddenIn, ref float cellIn, ref float hiddenOut, ref float cellOut)
             {
@@ -4382,6 +4413,7 @@ namespace Contoso.Forecasting
 
             /// <summary>One time step in scalar code that also records i, f, g, o, c, tanh(c) and h in a tape row for the backward pass.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void RecordScalar(ref float weights, ref float input, ref float hiddenIn, ref float cellIn, ref float tapeRow)
             {
@@ -4446,6 +4478,7 @@ namespace Contoso.Forecasting
             /// gradients dz (over the gates in the tape row) and ∂L/∂c_{t-1} (over ∂L/∂c_t).
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void CellBackwardScalar(ref float row, ref float previousRow, ref float outputGradient, ref float hiddenGradient, ref float cellGradient)
             {
@@ -4481,6 +4514,7 @@ namespace Contoso.Forecasting
 
             /// <summary>Runs the sequence in blocks of up to 16 steps: the block's input projection, then <see cref="StepRecurrent16Lanes4Groups"/> per step; h_t goes into row t of the output.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void Forward16Lanes4GroupsColumns16Lanes4x4(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell)
             {
@@ -4517,6 +4551,7 @@ namespace Contoso.Forecasting
 
             /// <summary>Records <paramref name="steps"/> steps into the tape, in blocks of up to 16 (input projection first); row -1 (h_0, c_0) is already in the tape.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void RecordSequence16Lanes4GroupsColumns16Lanes4x4(ref float weights, ref float input, int steps, ref float tape)
             {
@@ -4546,6 +4581,7 @@ namespace Contoso.Forecasting
 
             /// <summary>Runs the sequence in blocks of up to 16 steps: the block's input projection, then <see cref="StepRecurrent8Lanes3Groups"/> per step; h_t goes into row t of the output.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void Forward8Lanes3GroupsColumns8Lanes2x3(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell)
             {
@@ -4582,6 +4618,7 @@ namespace Contoso.Forecasting
 
             /// <summary>Records <paramref name="steps"/> steps into the tape, in blocks of up to 16 (input projection first); row -1 (h_0, c_0) is already in the tape.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void RecordSequence8Lanes3GroupsColumns8Lanes2x3(ref float weights, ref float input, int steps, ref float tape)
             {
@@ -4611,6 +4648,7 @@ namespace Contoso.Forecasting
 
             /// <summary>Runs the sequence in blocks of up to 16 steps: the block's input projection, then <see cref="StepRecurrent4Lanes3Groups"/> per step; h_t goes into row t of the output.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void Forward4Lanes3GroupsColumns4Lanes2x3(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell)
             {
@@ -4647,6 +4685,7 @@ namespace Contoso.Forecasting
 
             /// <summary>Records <paramref name="steps"/> steps into the tape, in blocks of up to 16 (input projection first); row -1 (h_0, c_0) is already in the tape.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void RecordSequence4Lanes3GroupsColumns4Lanes2x3(ref float weights, ref float input, int steps, ref float tape)
             {
@@ -4676,6 +4715,7 @@ namespace Contoso.Forecasting
 
             /// <summary>Runs <see cref="StepScalar"/> over <paramref name="steps"/> steps, writing h_t into row t of the output.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void ForwardScalar(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell)
             {
@@ -4697,6 +4737,7 @@ namespace Contoso.Forecasting
 
             /// <summary>Runs <see cref="RecordScalar"/> over <paramref name="steps"/> steps; row -1 (h_0, c_0) is already in the tape.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             [global::System.Runtime.CompilerServices.SkipLocalsInit] // scratch buffers are written before they are read
             public static void RecordSequenceScalar(ref float weights, ref float input, int steps, ref float tape)
             {

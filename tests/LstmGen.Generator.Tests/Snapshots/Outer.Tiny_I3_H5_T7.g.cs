@@ -130,6 +130,7 @@ partial class Outer<T>
         /// <param name="cell">In: <c>c_{t-1}</c>; out: <c>c_t</c>. <see cref="HiddenSize"/> floats.</param>
         /// <exception cref="global::System.ArgumentException">A span's length is wrong; the message names it and both lengths.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
         public void Step(global::System.ReadOnlySpan<float> input, global::System.Span<float> hidden, global::System.Span<float> cell)
         {
             global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(input), input.Length, InputSize, "InputSize");
@@ -185,6 +186,7 @@ partial class Outer<T>
         /// <param name="cell">In: the initial cell state <c>c_0</c>; out: the final one. <see cref="HiddenSize"/> floats.</param>
         /// <exception cref="global::System.ArgumentException">A span's length is wrong; the message names it and both lengths.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> hidden, global::System.Span<float> cell)
         {
             int steps = global::LstmGen.Kernels.LstmThrow.StepsOf(nameof(input), input.Length, InputSize, SequenceLength);
@@ -258,6 +260,7 @@ partial class Outer<T>
         /// <param name="tape">Receives the recording: at least <see cref="TapeLength"/> floats.</param>
         /// <exception cref="global::System.ArgumentException">A span's length is wrong; the message names it and both lengths.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> hidden, global::System.Span<float> cell, global::System.Span<float> tape)
         {
             int steps = global::LstmGen.Kernels.LstmThrow.StepsOf(nameof(input), input.Length, InputSize, SequenceLength);
@@ -279,6 +282,7 @@ partial class Outer<T>
 
         // Writes the header and row -1 (h_0, c_0), then runs the recording kernel for every step.
         [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
         private void RecordForward(global::System.ReadOnlySpan<float> input, int steps, global::System.ReadOnlySpan<float> initialHidden, global::System.ReadOnlySpan<float> initialCell, global::System.Span<float> tape)
         {
             // The header says what recorded the tape, so BackwardFromTape can refuse a foreign or stale one.
@@ -330,6 +334,7 @@ partial class Outer<T>
         /// <param name="initialCellGradient">Receives ∂L/∂c_0: <see cref="HiddenSize"/> floats.</param>
         /// <exception cref="global::System.ArgumentException">A span's length is wrong, or the tape was not recorded for this input (or was already consumed).</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
         public void BackwardFromTape(global::System.ReadOnlySpan<float> input, global::System.Span<float> tape, global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> finalHiddenGradient, global::System.ReadOnlySpan<float> finalCellGradient, global::System.Span<float> inputGradient, global::System.Span<float> initialHiddenGradient, global::System.Span<float> initialCellGradient)
         {
             int steps = global::LstmGen.Kernels.LstmThrow.StepsOf(nameof(input), input.Length, InputSize, SequenceLength);
@@ -366,6 +371,7 @@ partial class Outer<T>
         /// <param name="initialCellGradient">Receives ∂L/∂c_0: <see cref="HiddenSize"/> floats.</param>
         /// <exception cref="global::System.ArgumentException">A span's length is wrong; the message names it and both lengths.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
         public void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> initialHidden, global::System.ReadOnlySpan<float> initialCell, global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> finalHiddenGradient, global::System.ReadOnlySpan<float> finalCellGradient, global::System.Span<float> inputGradient, global::System.Span<float> initialHiddenGradient, global::System.Span<float> initialCellGradient)
         {
             int steps = global::LstmGen.Kernels.LstmThrow.StepsOf(nameof(input), input.Length, InputSize, SequenceLength);
@@ -414,6 +420,7 @@ partial class Outer<T>
         /// <param name="workspace">Scratch memory: at least <see cref="BackwardWorkspaceLength"/> floats; its contents are overwritten.</param>
         /// <exception cref="global::System.ArgumentException">A span's length is wrong; the message names it and both lengths.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
         public void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> initialHidden, global::System.ReadOnlySpan<float> initialCell, global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> finalHiddenGradient, global::System.ReadOnlySpan<float> finalCellGradient, global::System.Span<float> inputGradient, global::System.Span<float> initialHiddenGradient, global::System.Span<float> initialCellGradient, global::System.Span<float> workspace)
         {
             int steps = global::LstmGen.Kernels.LstmThrow.StepsOf(nameof(input), input.Length, InputSize, SequenceLength);
@@ -431,6 +438,7 @@ partial class Outer<T>
 
         // Records the forward pass into the front of the workspace, then runs the backward pass from it.
         [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
         private void BackwardUsingWorkspace(global::System.ReadOnlySpan<float> input, int steps, global::System.ReadOnlySpan<float> initialHidden, global::System.ReadOnlySpan<float> initialCell, global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> finalHiddenGradient, global::System.ReadOnlySpan<float> finalCellGradient, global::System.Span<float> inputGradient, global::System.Span<float> initialHiddenGradient, global::System.Span<float> initialCellGradient, global::System.Span<float> workspace)
         {
             int tapeLength = TapeHeaderLength + (steps + 1) * TapeStride;
@@ -441,6 +449,7 @@ partial class Outer<T>
 
         // Dispatches the backward kernels once the spans are validated.
         [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
         private void BackwardCore(global::System.ReadOnlySpan<float> input, int steps, global::System.Span<float> tape, global::System.Span<float> scratch, global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> finalHiddenGradient, global::System.ReadOnlySpan<float> finalCellGradient, global::System.Span<float> inputGradient, global::System.Span<float> initialHiddenGradient, global::System.Span<float> initialCellGradient)
         {
             // ∂L/∂h and ∂L/∂c flowing back through time start from the gradients of the final state.
@@ -505,6 +514,7 @@ partial class Outer<T>
             /// backward loop alternates it, so each step starts with the rows the previous one left in the L1 cache.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             public static void HiddenGradient16Lanes4x4(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)
             {
                 // The last vector ends at column 20 and overlaps the previous one: only its last 4 lanes count.
@@ -530,6 +540,7 @@ partial class Outer<T>
             /// 16 rows of W_ihᵀ stays in the L1 cache while every step's dz streams past.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             public static void InputGradients16Lanes4x4(ref float weights, ref float tape, int steps, ref float inputGradient)
             {
                 ref float firstDz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength + TapeStride);
@@ -562,6 +573,7 @@ partial class Outer<T>
             /// steps starts from zero and is added to the accumulated gradient once, so two identical calls add exactly the same.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             public static void AccumulateParameterGradients16Lanes4x4(ref float gradients, ref float input, int steps, ref float tape)
             {
                 // The last vector ends at column 20 and overlaps the previous one: only its last 4 lanes are added.
@@ -788,6 +800,7 @@ partial class Outer<T>
             /// backward loop alternates it, so each step starts with the rows the previous one left in the L1 cache.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             public static void HiddenGradient8Lanes2x3(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)
             {
                 // The last vector ends at column 20 and overlaps the previous one: only its last 4 lanes count.
@@ -813,6 +826,7 @@ partial class Outer<T>
             /// 8 rows of W_ihᵀ stays in the L1 cache while every step's dz streams past.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             public static void InputGradients8Lanes2x3(ref float weights, ref float tape, int steps, ref float inputGradient)
             {
                 ref float firstDz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength + TapeStride);
@@ -845,6 +859,7 @@ partial class Outer<T>
             /// steps starts from zero and is added to the accumulated gradient once, so two identical calls add exactly the same.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             public static void AccumulateParameterGradients8Lanes2x3(ref float gradients, ref float input, int steps, ref float tape)
             {
                 // The last vector ends at column 20 and overlaps the previous one: only its last 4 lanes are added.
@@ -1065,6 +1080,7 @@ partial class Outer<T>
             /// backward loop alternates it, so each step starts with the rows the previous one left in the L1 cache.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             public static void HiddenGradient4Lanes2x3(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)
             {
                 ref float hh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)WeightHhOffset);
@@ -1105,6 +1121,7 @@ partial class Outer<T>
             /// 4 rows of W_ihᵀ stays in the L1 cache while every step's dz streams past.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             public static void InputGradients4Lanes2x3(ref float weights, ref float tape, int steps, ref float inputGradient)
             {
                 ref float firstDz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength + TapeStride);
@@ -1134,6 +1151,7 @@ partial class Outer<T>
             /// steps starts from zero and is added to the accumulated gradient once, so two identical calls add exactly the same.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             public static void AccumulateParameterGradients4Lanes2x3(ref float gradients, ref float input, int steps, ref float tape)
             {
                 ref float firstDz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength + TapeStride);
@@ -1390,6 +1408,7 @@ partial class Outer<T>
 
             /// <summary>∂L/∂x_t = W_ihᵀ·dz and ∂L/∂h_{t-1} = W_hhᵀ·dz, in scalar code: one dot product per row of the transposed weights.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             public static void TransposedProductsScalar(ref float weights, ref float dz, ref float inputGradient, ref float hiddenGradient)
             {
                 ref float row = ref weights;
@@ -1420,6 +1439,7 @@ partial class Outer<T>
             /// Each element's sum over the steps is formed from zero, then added to the accumulated gradient.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             public static void AccumulateParameterGradientsScalar(ref float gradients, ref float input, int steps, ref float tape)
             {
                 ref float firstDz = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength + TapeStride);
@@ -1481,6 +1501,7 @@ partial class Outer<T>
             /// accumulated after the loop, from all steps' dz at once.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             public static void BackwardSequence4Lanes2GroupsColumns16Lanes4x4(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient)
             {
                 // hiddenGradient holds ∂L/∂h (H floats), followed by ∂L/∂c (H floats); both are updated step by step.
@@ -1504,6 +1525,7 @@ partial class Outer<T>
             /// accumulated after the loop, from all steps' dz at once.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             public static void BackwardSequence4Lanes2GroupsColumns8Lanes2x3(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient)
             {
                 // hiddenGradient holds ∂L/∂h (H floats), followed by ∂L/∂c (H floats); both are updated step by step.
@@ -1527,6 +1549,7 @@ partial class Outer<T>
             /// accumulated after the loop, from all steps' dz at once.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             public static void BackwardSequence4Lanes2GroupsColumns4Lanes2x3(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient)
             {
                 // hiddenGradient holds ∂L/∂h (H floats), followed by ∂L/∂c (H floats); both are updated step by step.
@@ -1550,6 +1573,7 @@ partial class Outer<T>
             /// accumulated after the loop, from all steps' dz at once.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             public static void BackwardSequenceScalar(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient)
             {
                 // hiddenGradient holds ∂L/∂h (H floats), followed by ∂L/∂c (H floats); both are updated step by step.
@@ -1570,6 +1594,7 @@ partial class Outer<T>
             /// register-blocked over time as well: 4 steps × 4 column vectors of 16 floats share every loaded weight vector.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             public static void ProjectInputs16Lanes4x4(ref float weights, ref float input, int steps, ref float projected)
             {
                 ref float biasIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasIhOffset);
@@ -1686,6 +1711,7 @@ partial class Outer<T>
             /// register-blocked over time as well: 2 steps × 3 column vectors of 8 floats share every loaded weight vector.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             public static void ProjectInputs8Lanes2x3(ref float weights, ref float input, int steps, ref float projected)
             {
                 ref float biasIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasIhOffset);
@@ -1793,6 +1819,7 @@ partial class Outer<T>
             /// register-blocked over time as well: 2 steps × 3 column vectors of 4 floats share every loaded weight vector.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             public static void ProjectInputs4Lanes2x3(ref float weights, ref float input, int steps, ref float projected)
             {
                 ref float biasIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasIhOffset);
@@ -1922,8 +1949,8 @@ partial class Outer<T>
             /// pre-activations of its hidden units in registers while it streams every weight row once, then updates
             /// those units' cells straight from the registers.
             /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // inlined into a loop, its own activations would exceed the JIT's inlining budget; optimized at its first call
             public static void Step4Lanes2Groups(ref float weights, ref float input, ref float hiddenIn, ref float cellIn, ref float hiddenOut, ref float cellOut)
             {
                 ref float biasIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasIhOffset);
@@ -2094,8 +2121,8 @@ partial class Outer<T>
             /// The input part W_ih·x_t + b_ih + b_hh was computed beforehand for a block of steps (<c>projected</c>): this
             /// step only adds W_hh·h_{t-1}.
             /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // inlined into a loop, its own activations would exceed the JIT's inlining budget; optimized at its first call
             public static void StepRecurrent4Lanes2Groups(ref float weights, ref float projected, ref float hiddenIn, ref float cellIn, ref float hiddenOut, ref float cellOut)
             {
 
@@ -2209,8 +2236,8 @@ partial class Outer<T>
             /// It reads the rows of W_hhᵀ (and the chunks) last to first: run on alternate steps, each step starts
             /// with the rows the previous one read last, still in the L1 cache, instead of streaming all of them from L2.
             /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // inlined into a loop, its own activations would exceed the JIT's inlining budget; optimized at its first call
             public static void StepRecurrentReverse4Lanes2Groups(ref float weights, ref float projected, ref float hiddenIn, ref float cellIn, ref float hiddenOut, ref float cellOut)
             {
 
@@ -2323,8 +2350,8 @@ partial class Outer<T>
             /// The input part W_ih·x_t + b_ih + b_hh was computed beforehand for a block of steps (<c>projected</c>): this
             /// step only adds W_hh·h_{t-1}.
             /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // inlined into a loop, its own activations would exceed the JIT's inlining budget; optimized at its first call
             public static void RecordRecurrent4Lanes2Groups(ref float weights, ref float projected, ref float hiddenIn, ref float cellIn, ref float tapeRow)
             {
                 // Tape row: i | f | g | o (4H), then c, tanh(c) and h (H each).
@@ -2456,8 +2483,8 @@ partial class Outer<T>
             /// It reads the rows of W_hhᵀ (and the chunks) last to first: run on alternate steps, each step starts
             /// with the rows the previous one read last, still in the L1 cache, instead of streaming all of them from L2.
             /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // inlined into a loop, its own activations would exceed the JIT's inlining budget
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // inlined into a loop, its own activations would exceed the JIT's inlining budget; optimized at its first call
             public static void RecordRecurrentReverse4Lanes2Groups(ref float weights, ref float projected, ref float hiddenIn, ref float cellIn, ref float tapeRow)
             {
                 // Tape row: i | f | g | o (4H), then c, tanh(c) and h (H each).
@@ -2583,6 +2610,7 @@ partial class Outer<T>
             /// gradients dz (over the gates in the tape row) and ∂L/∂c_{t-1} (over ∂L/∂c_t).
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             public static void CellBackward4Lanes2Groups(ref float row, ref float previousRow, ref float outputGradient, ref float hiddenGradient, ref float cellGradient)
             {
                 // The tail group (units 1..4) overlaps its neighbour, and every group overwrites its gates with dz and
@@ -2647,6 +2675,7 @@ partial class Outer<T>
 
             /// <summary>One time step in scalar code: the fallback without SIMD, and the kernel for fewer than 4 hidden units.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             public static void StepScalar(ref float weights, ref float input, ref float hiddenIn, ref float cellIn, ref float hiddenOut, ref float cellOut)
             {
                 // z: the 4H gate pre-activations, gate-major (i | f | g | o).
@@ -2697,6 +2726,7 @@ partial class Outer<T>
 
             /// <summary>One time step in scalar code that also records i, f, g, o, c, tanh(c) and h in a tape row for the backward pass.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             public static void RecordScalar(ref float weights, ref float input, ref float hiddenIn, ref float cellIn, ref float tapeRow)
             {
                 // Tape row: i | f | g | o (4H), then c, tanh(c) and h (H each).
@@ -2760,6 +2790,7 @@ partial class Outer<T>
             /// gradients dz (over the gates in the tape row) and ∂L/∂c_{t-1} (over ∂L/∂c_t).
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             public static void CellBackwardScalar(ref float row, ref float previousRow, ref float outputGradient, ref float hiddenGradient, ref float cellGradient)
             {
                 for (nuint j = 0; j < HiddenSize; j++)
@@ -2794,6 +2825,7 @@ partial class Outer<T>
 
             /// <summary>Runs the sequence in blocks of up to 32 steps: the block's input projection, then <see cref="StepRecurrent4Lanes2Groups"/> per step; h_t goes into row t of the output.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             public static void Forward4Lanes2GroupsColumns16Lanes4x4(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell, ref float cellBuffer)
             {
                 // h_{t-1} is the previous output row (the initial state for t = 0), so h is never copied between steps.
@@ -2836,6 +2868,7 @@ partial class Outer<T>
 
             /// <summary>Records <paramref name="steps"/> steps into the tape, in blocks of up to 32 (input projection first); row -1 (h_0, c_0) is already in the tape.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             public static void RecordSequence4Lanes2GroupsColumns16Lanes4x4(ref float weights, ref float input, int steps, ref float tape)
             {
                 ref float previous = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength);
@@ -2864,6 +2897,7 @@ partial class Outer<T>
 
             /// <summary>Runs the sequence in blocks of up to 32 steps: the block's input projection, then <see cref="StepRecurrent4Lanes2Groups"/> per step; h_t goes into row t of the output.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             public static void Forward4Lanes2GroupsColumns8Lanes2x3(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell, ref float cellBuffer)
             {
                 // h_{t-1} is the previous output row (the initial state for t = 0), so h is never copied between steps.
@@ -2906,6 +2940,7 @@ partial class Outer<T>
 
             /// <summary>Records <paramref name="steps"/> steps into the tape, in blocks of up to 32 (input projection first); row -1 (h_0, c_0) is already in the tape.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             public static void RecordSequence4Lanes2GroupsColumns8Lanes2x3(ref float weights, ref float input, int steps, ref float tape)
             {
                 ref float previous = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength);
@@ -2934,6 +2969,7 @@ partial class Outer<T>
 
             /// <summary>Runs the sequence in blocks of up to 32 steps: the block's input projection, then <see cref="StepRecurrent4Lanes2Groups"/> per step; h_t goes into row t of the output.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             public static void Forward4Lanes2GroupsColumns4Lanes2x3(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell, ref float cellBuffer)
             {
                 // h_{t-1} is the previous output row (the initial state for t = 0), so h is never copied between steps.
@@ -2976,6 +3012,7 @@ partial class Outer<T>
 
             /// <summary>Records <paramref name="steps"/> steps into the tape, in blocks of up to 32 (input projection first); row -1 (h_0, c_0) is already in the tape.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             public static void RecordSequence4Lanes2GroupsColumns4Lanes2x3(ref float weights, ref float input, int steps, ref float tape)
             {
                 ref float previous = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength);
@@ -3004,6 +3041,7 @@ partial class Outer<T>
 
             /// <summary>Runs <see cref="StepScalar"/> over <paramref name="steps"/> steps, writing h_t into row t of the output.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             public static void ForwardScalar(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell)
             {
                 // h_{t-1} is the previous output row (the initial state for t = 0), so h is never copied between steps.
@@ -3024,6 +3062,7 @@ partial class Outer<T>
 
             /// <summary>Runs <see cref="RecordScalar"/> over <paramref name="steps"/> steps; row -1 (h_0, c_0) is already in the tape.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             public static void RecordSequenceScalar(ref float weights, ref float input, int steps, ref float tape)
             {
                 ref float previous = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength);
