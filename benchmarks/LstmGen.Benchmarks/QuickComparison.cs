@@ -39,7 +39,7 @@ public static class QuickComparison
 
             double[] medians = samples.Select(s => s.OrderBy(v => v).ElementAt(s.Count / 2)).ToArray();
             Console.WriteLine($"{shape}: Step {medians[0]:F1} ns ({medians[0] / medians[1]:F2}x V512 {medians[1]:F1}) | " +
-                $"Forward/step {medians[2]:F1} ns ({medians[2] / medians[3]:F2}x V512 {medians[3]:F1}) | " +
+                $"Forward/step {medians[2]:F1} ns ({medians[2] / medians[3]:F2}x V512 {medians[3]:F1}; {medians[2] / medians[0]:F2}x Step) | " +
                 $"Backward {medians[6] / medians[2]:F2}x Forward, tape {medians[7] / medians[2]:F2}x | vs V512+rational: Step {medians[0] / medians[4]:F2}x, Forward {medians[2] / medians[5]:F2}x");
         }
 

@@ -199,7 +199,10 @@ internal static class Planner
         // 32 steps), so they stay in L1 while the recurrence consumes them.
         // Above H = 1024 even 4 steps of projections would take more than 64 KiB of stack: the sequence loops then
         // run the full step kernel, as Step does (ProjectionBlockSteps = 0).
-        int projectionSteps = 4L * gates * sizeof(float) <= 64 * 1024
+        // Below 32 KiB of weights everything stays in L1 anyway and a step is bound by latency: the sequence loops
+        // then just run the step kernel (projection blocks and alternating traversal only add calls there).
+        long weightBytes = (long)gates * (i + h) * sizeof(float);
+        int projectionSteps = 4L * gates * sizeof(float) <= 64 * 1024 && weightBytes >= 32 * 1024
             ? Math.Max(4, Math.Min(32, 16 * 1024 / (4 * gates)) / 4 * 4)
             : 0;
         int stepStack = paths.Max(p => StepStackFloats(p.Kernel, h)) * sizeof(float);

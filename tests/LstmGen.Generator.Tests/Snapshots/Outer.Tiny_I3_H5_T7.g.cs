@@ -21,8 +21,8 @@ partial class Outer<T>
     /// <item><description>128-bit vectors (SSE, AdvSimd): 4-float vectors; 1 group(s) of 4 units plus a tail group over units 1..4 that overlaps the previous group; up to 2 group(s) (8 accumulators) per chunk, 1 chunk(s) per step</description></item>
     /// <item><description>scalar code (no SIMD acceleration): scalar loops</description></item>
     /// </list></para>
-    /// <para>Stack: <c>Step</c> uses at most 80 bytes, <c>Forward</c> at most 2580 bytes of
-    /// scratch; <c>Backward</c> up to 3804 bytes for <c>SequenceLength</c> steps (a tape of 35 floats per step),
+    /// <para>Stack: <c>Step</c> uses at most 80 bytes, <c>Forward</c> at most 80 bytes of
+    /// scratch; <c>Backward</c> up to 1304 bytes for <c>SequenceLength</c> steps (a tape of 35 floats per step),
     /// falling back to a pooled array above 256 KiB. Nothing is allocated on the heap after construction
     /// and the first <c>Backward</c> (which creates the gradient buffer).</para>
     /// </remarks>
@@ -1589,362 +1589,6 @@ partial class Outer<T>
             }
 
             /// <summary>
-            /// The input part of <paramref name="steps"/> consecutive steps, before their recurrence:
-            /// projected[s·4H + c] = b_ih[c] + b_hh[c] + Σ_k x_s[k]·W_ihᵀ[k, c]. It does not depend on h, so the work is
-            /// register-blocked over time as well: 4 steps × 4 column vectors of 16 floats share every loaded weight vector.
-            /// </summary>
-            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
-            public static void ProjectInputs16Lanes4x4(ref float weights, ref float input, int steps, ref float projected)
-            {
-                ref float biasIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasIhOffset);
-                ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasHhOffset);
-
-                // Columns 0..15.
-                {
-                    int s;
-                    // 4 steps at a time: acc{step}{vector}.
-                    for (s = 0; s + 4 <= steps; s += 4)
-                    {
-                        var acc00 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 0) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 0);
-                        var acc10 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 0) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 0);
-                        var acc20 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 0) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 0);
-                        var acc30 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 0) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 0);
-                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(s * InputSize));
-                        ref float row = ref weights;
-                        for (nuint k = 0; k < InputSize; k++)
-                        {
-                            var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
-                            var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
-                            acc00 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x0, acc00);
-                            var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * InputSize + (int)k));
-                            acc10 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x1, acc10);
-                            var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2 * InputSize + (int)k));
-                            acc20 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x2, acc20);
-                            var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3 * InputSize + (int)k));
-                            acc30 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x3, acc30);
-                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
-                        }
-                        ref float out0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc00, ref out0, 0);
-                        ref float out1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)((s + 1) * GateCount));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc10, ref out1, 0);
-                        ref float out2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)((s + 2) * GateCount));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc20, ref out2, 0);
-                        ref float out3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)((s + 3) * GateCount));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc30, ref out3, 0);
-                    }
-                    // The remaining steps, one at a time.
-                    for (; s < steps; s++)
-                    {
-                        var acc00 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 0) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 0);
-                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(s * InputSize));
-                        ref float row = ref weights;
-                        for (nuint k = 0; k < InputSize; k++)
-                        {
-                            var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
-                            var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
-                            acc00 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x0, acc00);
-                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
-                        }
-                        ref float out0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc00, ref out0, 0);
-                    }
-                }
-
-                // The last vector ends at column 20 and overlaps the previous one (the shared columns get identical values).
-                {
-                    int s;
-                    // 4 steps at a time: acc{step}{vector}.
-                    for (s = 0; s + 4 <= steps; s += 4)
-                    {
-                        var acc00 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 4) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 4);
-                        var acc10 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 4) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 4);
-                        var acc20 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 4) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 4);
-                        var acc30 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 4) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 4);
-                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(s * InputSize));
-                        ref float row = ref weights;
-                        for (nuint k = 0; k < InputSize; k++)
-                        {
-                            var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 4);
-                            var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
-                            acc00 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x0, acc00);
-                            var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * InputSize + (int)k));
-                            acc10 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x1, acc10);
-                            var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2 * InputSize + (int)k));
-                            acc20 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x2, acc20);
-                            var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3 * InputSize + (int)k));
-                            acc30 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x3, acc30);
-                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
-                        }
-                        ref float out0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc00, ref out0, 4);
-                        ref float out1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)((s + 1) * GateCount));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc10, ref out1, 4);
-                        ref float out2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)((s + 2) * GateCount));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc20, ref out2, 4);
-                        ref float out3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)((s + 3) * GateCount));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc30, ref out3, 4);
-                    }
-                    // The remaining steps, one at a time.
-                    for (; s < steps; s++)
-                    {
-                        var acc00 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasIh, 4) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref biasHh, 4);
-                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(s * InputSize));
-                        ref float row = ref weights;
-                        for (nuint k = 0; k < InputSize; k++)
-                        {
-                            var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 4);
-                            var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
-                            acc00 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x0, acc00);
-                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
-                        }
-                        ref float out0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc00, ref out0, 4);
-                    }
-                }
-            }
-
-            /// <summary>
-            /// The input part of <paramref name="steps"/> consecutive steps, before their recurrence:
-            /// projected[s·4H + c] = b_ih[c] + b_hh[c] + Σ_k x_s[k]·W_ihᵀ[k, c]. It does not depend on h, so the work is
-            /// register-blocked over time as well: 2 steps × 3 column vectors of 8 floats share every loaded weight vector.
-            /// </summary>
-            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
-            public static void ProjectInputs8Lanes2x3(ref float weights, ref float input, int steps, ref float projected)
-            {
-                ref float biasIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasIhOffset);
-                ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasHhOffset);
-
-                // Columns 0..15.
-                {
-                    int s;
-                    // 2 steps at a time: acc{step}{vector}.
-                    for (s = 0; s + 2 <= steps; s += 2)
-                    {
-                        var acc00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 0) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 0);
-                        var acc01 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 8) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 8);
-                        var acc10 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 0) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 0);
-                        var acc11 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 8) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 8);
-                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(s * InputSize));
-                        ref float row = ref weights;
-                        for (nuint k = 0; k < InputSize; k++)
-                        {
-                            var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
-                            var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8);
-                            var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
-                            acc00 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x0, acc00);
-                            acc01 = global::LstmGen.Kernels.Simd.MultiplyAdd(w1, x0, acc01);
-                            var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * InputSize + (int)k));
-                            acc10 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x1, acc10);
-                            acc11 = global::LstmGen.Kernels.Simd.MultiplyAdd(w1, x1, acc11);
-                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
-                        }
-                        ref float out0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc00, ref out0, 0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc01, ref out0, 8);
-                        ref float out1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)((s + 1) * GateCount));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc10, ref out1, 0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc11, ref out1, 8);
-                    }
-                    // The remaining steps, one at a time.
-                    for (; s < steps; s++)
-                    {
-                        var acc00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 0) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 0);
-                        var acc01 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 8) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 8);
-                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(s * InputSize));
-                        ref float row = ref weights;
-                        for (nuint k = 0; k < InputSize; k++)
-                        {
-                            var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
-                            var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8);
-                            var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
-                            acc00 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x0, acc00);
-                            acc01 = global::LstmGen.Kernels.Simd.MultiplyAdd(w1, x0, acc01);
-                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
-                        }
-                        ref float out0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc00, ref out0, 0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc01, ref out0, 8);
-                    }
-                }
-
-                // The last vector ends at column 20 and overlaps the previous one (the shared columns get identical values).
-                {
-                    int s;
-                    // 2 steps at a time: acc{step}{vector}.
-                    for (s = 0; s + 2 <= steps; s += 2)
-                    {
-                        var acc00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 12) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 12);
-                        var acc10 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 12) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 12);
-                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(s * InputSize));
-                        ref float row = ref weights;
-                        for (nuint k = 0; k < InputSize; k++)
-                        {
-                            var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 12);
-                            var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
-                            acc00 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x0, acc00);
-                            var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * InputSize + (int)k));
-                            acc10 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x1, acc10);
-                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
-                        }
-                        ref float out0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc00, ref out0, 12);
-                        ref float out1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)((s + 1) * GateCount));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc10, ref out1, 12);
-                    }
-                    // The remaining steps, one at a time.
-                    for (; s < steps; s++)
-                    {
-                        var acc00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasIh, 12) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref biasHh, 12);
-                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(s * InputSize));
-                        ref float row = ref weights;
-                        for (nuint k = 0; k < InputSize; k++)
-                        {
-                            var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 12);
-                            var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
-                            acc00 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x0, acc00);
-                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
-                        }
-                        ref float out0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc00, ref out0, 12);
-                    }
-                }
-            }
-
-            /// <summary>
-            /// The input part of <paramref name="steps"/> consecutive steps, before their recurrence:
-            /// projected[s·4H + c] = b_ih[c] + b_hh[c] + Σ_k x_s[k]·W_ihᵀ[k, c]. It does not depend on h, so the work is
-            /// register-blocked over time as well: 2 steps × 3 column vectors of 4 floats share every loaded weight vector.
-            /// </summary>
-            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
-            public static void ProjectInputs4Lanes2x3(ref float weights, ref float input, int steps, ref float projected)
-            {
-                ref float biasIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasIhOffset);
-                ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasHhOffset);
-
-                // Columns 0..11, 3 vectors at a time.
-                for (nuint column = 0; column < 12; column += 12)
-                {
-                    int s;
-                    // 2 steps at a time: acc{step}{vector}.
-                    for (s = 0; s + 2 <= steps; s += 2)
-                    {
-                        var acc00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, column) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column);
-                        var acc01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, column + 4) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 4);
-                        var acc02 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, column + 8) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 8);
-                        var acc10 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, column) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column);
-                        var acc11 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, column + 4) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 4);
-                        var acc12 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, column + 8) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 8);
-                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(s * InputSize));
-                        ref float row = ref weights;
-                        for (nuint k = 0; k < InputSize; k++)
-                        {
-                            var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column);
-                            var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column + 4);
-                            var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column + 8);
-                            var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
-                            acc00 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x0, acc00);
-                            acc01 = global::LstmGen.Kernels.Simd.MultiplyAdd(w1, x0, acc01);
-                            acc02 = global::LstmGen.Kernels.Simd.MultiplyAdd(w2, x0, acc02);
-                            var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * InputSize + (int)k));
-                            acc10 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x1, acc10);
-                            acc11 = global::LstmGen.Kernels.Simd.MultiplyAdd(w1, x1, acc11);
-                            acc12 = global::LstmGen.Kernels.Simd.MultiplyAdd(w2, x1, acc12);
-                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
-                        }
-                        ref float out0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc00, ref out0, column);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc01, ref out0, column + 4);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc02, ref out0, column + 8);
-                        ref float out1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)((s + 1) * GateCount));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc10, ref out1, column);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc11, ref out1, column + 4);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc12, ref out1, column + 8);
-                    }
-                    // The remaining steps, one at a time.
-                    for (; s < steps; s++)
-                    {
-                        var acc00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, column) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column);
-                        var acc01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, column + 4) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 4);
-                        var acc02 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, column + 8) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, column + 8);
-                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(s * InputSize));
-                        ref float row = ref weights;
-                        for (nuint k = 0; k < InputSize; k++)
-                        {
-                            var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column);
-                            var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column + 4);
-                            var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, column + 8);
-                            var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
-                            acc00 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x0, acc00);
-                            acc01 = global::LstmGen.Kernels.Simd.MultiplyAdd(w1, x0, acc01);
-                            acc02 = global::LstmGen.Kernels.Simd.MultiplyAdd(w2, x0, acc02);
-                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
-                        }
-                        ref float out0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc00, ref out0, column);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc01, ref out0, column + 4);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc02, ref out0, column + 8);
-                    }
-                }
-
-                // Columns 12..19.
-                {
-                    int s;
-                    // 2 steps at a time: acc{step}{vector}.
-                    for (s = 0; s + 2 <= steps; s += 2)
-                    {
-                        var acc00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 12) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 12);
-                        var acc01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 12 + 4) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 12 + 4);
-                        var acc10 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 12) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 12);
-                        var acc11 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 12 + 4) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 12 + 4);
-                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(s * InputSize));
-                        ref float row = ref weights;
-                        for (nuint k = 0; k < InputSize; k++)
-                        {
-                            var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
-                            var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12 + 4);
-                            var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
-                            acc00 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x0, acc00);
-                            acc01 = global::LstmGen.Kernels.Simd.MultiplyAdd(w1, x0, acc01);
-                            var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * InputSize + (int)k));
-                            acc10 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x1, acc10);
-                            acc11 = global::LstmGen.Kernels.Simd.MultiplyAdd(w1, x1, acc11);
-                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
-                        }
-                        ref float out0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc00, ref out0, 12);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc01, ref out0, 12 + 4);
-                        ref float out1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)((s + 1) * GateCount));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc10, ref out1, 12);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc11, ref out1, 12 + 4);
-                    }
-                    // The remaining steps, one at a time.
-                    for (; s < steps; s++)
-                    {
-                        var acc00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 12) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 12);
-                        var acc01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 12 + 4) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 12 + 4);
-                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(s * InputSize));
-                        ref float row = ref weights;
-                        for (nuint k = 0; k < InputSize; k++)
-                        {
-                            var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
-                            var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12 + 4);
-                            var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
-                            acc00 = global::LstmGen.Kernels.Simd.MultiplyAdd(w0, x0, acc00);
-                            acc01 = global::LstmGen.Kernels.Simd.MultiplyAdd(w1, x0, acc01);
-                            row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, (nuint)GateCount);
-                        }
-                        ref float out0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc00, ref out0, 12);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc01, ref out0, 12 + 4);
-                    }
-                }
-            }
-
-            /// <summary>
             /// One time step with 4-float (128-bit) vectors. Each chunk keeps the four gate
             /// pre-activations of its hidden units in registers while it streams every weight row once, then updates
             /// those units' cells straight from the registers.
@@ -2118,29 +1762,35 @@ partial class Outer<T>
             /// One time step with 4-float (128-bit) vectors. Each chunk keeps the four gate
             /// pre-activations of its hidden units in registers while it streams every weight row once, then updates
             /// those units' cells straight from the registers.
-            /// The input part W_ih·x_t + b_ih + b_hh was computed beforehand for a block of steps (<c>projected</c>): this
-            /// step only adds W_hh·h_{t-1}.
+            /// It also records i, f, g, o, c, tanh(c) and h in a tape row for the backward pass; h_{t-1} and c_{t-1}
+            /// come from the previous row, so nothing is updated in place.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // inlined into a loop, its own activations would exceed the JIT's inlining budget; optimized at its first call
-            public static void StepRecurrent4Lanes2Groups(ref float weights, ref float projected, ref float hiddenIn, ref float cellIn, ref float hiddenOut, ref float cellOut)
+            public static void Record4Lanes2Groups(ref float weights, ref float input, ref float hiddenIn, ref float cellIn, ref float tapeRow)
             {
+                // Tape row: i | f | g | o (4H), then c, tanh(c) and h (H each).
+                ref float cellOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 4 * HiddenSize);
+                ref float tanhCell = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 5 * HiddenSize);
+                ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 6 * HiddenSize);
+                ref float biasIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasIhOffset);
+                ref float biasHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)BiasHhOffset);
 
                 // Units 0..3: 1 group(s) of 4, then the tail group over units 1..4 (it overlaps the previous group; the shared lanes compute identical values).
                 {
-                    // z = W_ih·x_t + b_ih + b_hh, projected beforehand: the accumulators' starting values.
+                    // z = b_ih + b_hh: the biases are the accumulators' starting values.
                     // z{gate}{group} holds 4 pre-activations of one gate (i, f, g, o) for one group of units.
-                    var zi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 0);
-                    var zi1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 1);
-                    var zf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 5);
-                    var zf1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 6);
-                    var zg0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 10);
-                    var zg1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 11);
-                    var zo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 15);
-                    var zo1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 16);
+                    var zi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 0) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 0);
+                    var zi1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 1) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 1);
+                    var zf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 5) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 5);
+                    var zf1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 6) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 6);
+                    var zg0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 10) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 10);
+                    var zg1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 11) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 11);
+                    var zo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 15) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 15);
+                    var zo1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasIh, 16) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref biasHh, 16);
 
-                    // z += W_hh·h_{t-1}: h_j is broadcast and multiplied into row j of W_hhᵀ.
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)WeightHhOffset);
+                    // z += W_ih·x: x_k is broadcast and multiplied into row k of W_ihᵀ (contiguous gate columns).
+                    ref float row = ref weights;
                     // Rows in pairs: the second row of each pair goes to a second set of sums (z…b), halving every
                     // accumulator's chain of dependent multiply-adds: small kernels wait on latency, not throughput.
                     {
@@ -2152,10 +1802,10 @@ partial class Outer<T>
                         var zg1b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                         var zo0b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                         var zo1b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        for (nuint j = 0; j < 4; j += 2)
+                        for (nuint k = 0; k < 2; k += 2)
                         {
-                            var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j));
-                            var scaleB = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j + 1));
+                            var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k));
+                            var scaleB = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, k + 1));
                             zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0), scale, zi0);
                             zi0b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 0), scaleB, zi0b);
                             zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 1), scale, zi1);
@@ -2176,7 +1826,7 @@ partial class Outer<T>
                         }
                         // The last row of an odd count.
                         {
-                            var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, 4));
+                            var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2));
                             zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0), scale, zi0);
                             zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 1), scale, zi1);
                             zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 5), scale, zf0);
@@ -2197,183 +1847,7 @@ partial class Outer<T>
                         zo1 += zo1b;
                     }
 
-                    // Group 0 (units 0..3), from the registers: i, f, o = σ(z), g = tanh(z).
-                    {
-                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi0);
-                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf0);
-                        var g = global::LstmGen.Kernels.Activation.Tanh(zg0);
-                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo0);
-                        // c' = f ⊙ c + i ⊙ g
-                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cellIn, 0), i * g);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c, ref cellOut, 0);
-                        // h' = o ⊙ tanh(c')
-                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * tanhC, ref hiddenOut, 0);
-                    }
-
-                    // Group 1 (units 1..4, tail), from the registers: i, f, o = σ(z), g = tanh(z).
-                    {
-                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi1);
-                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf1);
-                        var g = global::LstmGen.Kernels.Activation.Tanh(zg1);
-                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo1);
-                        // c' = f ⊙ c + i ⊙ g
-                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cellIn, 1), i * g);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c, ref cellOut, 1);
-                        // h' = o ⊙ tanh(c')
-                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * tanhC, ref hiddenOut, 1);
-                    }
-                }
-            }
-
-            /// <summary>
-            /// One time step with 4-float (128-bit) vectors. Each chunk keeps the four gate
-            /// pre-activations of its hidden units in registers while it streams every weight row once, then updates
-            /// those units' cells straight from the registers.
-            /// The input part W_ih·x_t + b_ih + b_hh was computed beforehand for a block of steps (<c>projected</c>): this
-            /// step only adds W_hh·h_{t-1}.
-            /// It reads the rows of W_hhᵀ (and the chunks) last to first: run on alternate steps, each step starts
-            /// with the rows the previous one read last, still in the L1 cache, instead of streaming all of them from L2.
-            /// </summary>
-            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // inlined into a loop, its own activations would exceed the JIT's inlining budget; optimized at its first call
-            public static void StepRecurrentReverse4Lanes2Groups(ref float weights, ref float projected, ref float hiddenIn, ref float cellIn, ref float hiddenOut, ref float cellOut)
-            {
-
-                // Units 0..3: 1 group(s) of 4, then the tail group over units 1..4 (it overlaps the previous group; the shared lanes compute identical values).
-                {
-                    // z = W_ih·x_t + b_ih + b_hh, projected beforehand: the accumulators' starting values.
-                    // z{gate}{group} holds 4 pre-activations of one gate (i, f, g, o) for one group of units.
-                    var zi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 0);
-                    var zi1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 1);
-                    var zf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 5);
-                    var zf1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 6);
-                    var zg0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 10);
-                    var zg1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 11);
-                    var zo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 15);
-                    var zo1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 16);
-
-                    // z += W_hh·h_{t-1}: h_j is broadcast and multiplied into row j of W_hhᵀ.
-                    // Last row first.
-                    ref float hh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)WeightHhOffset);
-                    // Rows in pairs, into two sets of sums (z…b): see the forward kernel.
-                    {
-                        var zi0b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var zi1b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var zf0b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var zf1b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var zg0b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var zg1b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var zo0b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var zo1b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        for (nuint j = 5; j >= 3; j -= 2)
-                        {
-                            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hh, (j - 2) * GateCount);
-                            var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j - 1));
-                            var scaleB = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j - 2));
-                            zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 0), scale, zi0);
-                            zi0b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0), scaleB, zi0b);
-                            zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 1), scale, zi1);
-                            zi1b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 1), scaleB, zi1b);
-                            zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 5), scale, zf0);
-                            zf0b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 5), scaleB, zf0b);
-                            zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 6), scale, zf1);
-                            zf1b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 6), scaleB, zf1b);
-                            zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 10), scale, zg0);
-                            zg0b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 10), scaleB, zg0b);
-                            zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 11), scale, zg1);
-                            zg1b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 11), scaleB, zg1b);
-                            zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 15), scale, zo0);
-                            zo0b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 15), scaleB, zo0b);
-                            zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 16), scale, zo1);
-                            zo1b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 16), scaleB, zo1b);
-                        }
-                        // Row 0, the last of an odd count.
-                        {
-                            var scale = global::System.Runtime.Intrinsics.Vector128.Create(hiddenIn);
-                            zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hh, 0), scale, zi0);
-                            zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hh, 1), scale, zi1);
-                            zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hh, 5), scale, zf0);
-                            zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hh, 6), scale, zf1);
-                            zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hh, 10), scale, zg0);
-                            zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hh, 11), scale, zg1);
-                            zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hh, 15), scale, zo0);
-                            zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hh, 16), scale, zo1);
-                        }
-                        zi0 += zi0b;
-                        zi1 += zi1b;
-                        zf0 += zf0b;
-                        zf1 += zf1b;
-                        zg0 += zg0b;
-                        zg1 += zg1b;
-                        zo0 += zo0b;
-                        zo1 += zo1b;
-                    }
-
-                    // Group 0 (units 0..3), from the registers: i, f, o = σ(z), g = tanh(z).
-                    {
-                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi0);
-                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf0);
-                        var g = global::LstmGen.Kernels.Activation.Tanh(zg0);
-                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo0);
-                        // c' = f ⊙ c + i ⊙ g
-                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cellIn, 0), i * g);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c, ref cellOut, 0);
-                        // h' = o ⊙ tanh(c')
-                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * tanhC, ref hiddenOut, 0);
-                    }
-
-                    // Group 1 (units 1..4, tail), from the registers: i, f, o = σ(z), g = tanh(z).
-                    {
-                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi1);
-                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf1);
-                        var g = global::LstmGen.Kernels.Activation.Tanh(zg1);
-                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo1);
-                        // c' = f ⊙ c + i ⊙ g
-                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cellIn, 1), i * g);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c, ref cellOut, 1);
-                        // h' = o ⊙ tanh(c')
-                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * tanhC, ref hiddenOut, 1);
-                    }
-                }
-            }
-
-            /// <summary>
-            /// One time step with 4-float (128-bit) vectors. Each chunk keeps the four gate
-            /// pre-activations of its hidden units in registers while it streams every weight row once, then updates
-            /// those units' cells straight from the registers.
-            /// It also records i, f, g, o, c, tanh(c) and h in a tape row for the backward pass; h_{t-1} and c_{t-1}
-            /// come from the previous row, so nothing is updated in place.
-            /// The input part W_ih·x_t + b_ih + b_hh was computed beforehand for a block of steps (<c>projected</c>): this
-            /// step only adds W_hh·h_{t-1}.
-            /// </summary>
-            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // inlined into a loop, its own activations would exceed the JIT's inlining budget; optimized at its first call
-            public static void RecordRecurrent4Lanes2Groups(ref float weights, ref float projected, ref float hiddenIn, ref float cellIn, ref float tapeRow)
-            {
-                // Tape row: i | f | g | o (4H), then c, tanh(c) and h (H each).
-                ref float cellOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 4 * HiddenSize);
-                ref float tanhCell = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 5 * HiddenSize);
-                ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 6 * HiddenSize);
-
-                // Units 0..3: 1 group(s) of 4, then the tail group over units 1..4 (it overlaps the previous group; the shared lanes compute identical values).
-                {
-                    // z = W_ih·x_t + b_ih + b_hh, projected beforehand: the accumulators' starting values.
-                    // z{gate}{group} holds 4 pre-activations of one gate (i, f, g, o) for one group of units.
-                    var zi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 0);
-                    var zi1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 1);
-                    var zf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 5);
-                    var zf1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 6);
-                    var zg0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 10);
-                    var zg1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 11);
-                    var zo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 15);
-                    var zo1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 16);
-
-                    // z += W_hh·h_{t-1}: h_j is broadcast and multiplied into row j of W_hhᵀ.
-                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)WeightHhOffset);
+                    // z += W_hh·h_{t-1}: the rows of W_hhᵀ follow those of W_ihᵀ, so `row` just continues.
                     // Rows in pairs: the second row of each pair goes to a second set of sums (z…b), halving every
                     // accumulator's chain of dependent multiply-adds: small kernels wait on latency, not throughput.
                     {
@@ -2471,139 +1945,6 @@ partial class Outer<T>
                     }
                 }
             }
-
-            /// <summary>
-            /// One time step with 4-float (128-bit) vectors. Each chunk keeps the four gate
-            /// pre-activations of its hidden units in registers while it streams every weight row once, then updates
-            /// those units' cells straight from the registers.
-            /// It also records i, f, g, o, c, tanh(c) and h in a tape row for the backward pass; h_{t-1} and c_{t-1}
-            /// come from the previous row, so nothing is updated in place.
-            /// The input part W_ih·x_t + b_ih + b_hh was computed beforehand for a block of steps (<c>projected</c>): this
-            /// step only adds W_hh·h_{t-1}.
-            /// It reads the rows of W_hhᵀ (and the chunks) last to first: run on alternate steps, each step starts
-            /// with the rows the previous one read last, still in the L1 cache, instead of streaming all of them from L2.
-            /// </summary>
-            [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // inlined into a loop, its own activations would exceed the JIT's inlining budget; optimized at its first call
-            public static void RecordRecurrentReverse4Lanes2Groups(ref float weights, ref float projected, ref float hiddenIn, ref float cellIn, ref float tapeRow)
-            {
-                // Tape row: i | f | g | o (4H), then c, tanh(c) and h (H each).
-                ref float cellOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 4 * HiddenSize);
-                ref float tanhCell = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 5 * HiddenSize);
-                ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapeRow, 6 * HiddenSize);
-
-                // Units 0..3: 1 group(s) of 4, then the tail group over units 1..4 (it overlaps the previous group; the shared lanes compute identical values).
-                {
-                    // z = W_ih·x_t + b_ih + b_hh, projected beforehand: the accumulators' starting values.
-                    // z{gate}{group} holds 4 pre-activations of one gate (i, f, g, o) for one group of units.
-                    var zi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 0);
-                    var zi1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 1);
-                    var zf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 5);
-                    var zf1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 6);
-                    var zg0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 10);
-                    var zg1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 11);
-                    var zo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 15);
-                    var zo1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref projected, 16);
-
-                    // z += W_hh·h_{t-1}: h_j is broadcast and multiplied into row j of W_hhᵀ.
-                    // Last row first.
-                    ref float hh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (nuint)WeightHhOffset);
-                    // Rows in pairs, into two sets of sums (z…b): see the forward kernel.
-                    {
-                        var zi0b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var zi1b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var zf0b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var zf1b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var zg0b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var zg1b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var zo0b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var zo1b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        for (nuint j = 5; j >= 3; j -= 2)
-                        {
-                            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hh, (j - 2) * GateCount);
-                            var scale = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j - 1));
-                            var scaleB = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hiddenIn, j - 2));
-                            zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 0), scale, zi0);
-                            zi0b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0), scaleB, zi0b);
-                            zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 1), scale, zi1);
-                            zi1b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 1), scaleB, zi1b);
-                            zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 5), scale, zf0);
-                            zf0b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 5), scaleB, zf0b);
-                            zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 6), scale, zf1);
-                            zf1b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 6), scaleB, zf1b);
-                            zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 10), scale, zg0);
-                            zg0b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 10), scaleB, zg0b);
-                            zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 11), scale, zg1);
-                            zg1b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 11), scaleB, zg1b);
-                            zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 15), scale, zo0);
-                            zo0b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 15), scaleB, zo0b);
-                            zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, GateCount + 16), scale, zo1);
-                            zo1b = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 16), scaleB, zo1b);
-                        }
-                        // Row 0, the last of an odd count.
-                        {
-                            var scale = global::System.Runtime.Intrinsics.Vector128.Create(hiddenIn);
-                            zi0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hh, 0), scale, zi0);
-                            zi1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hh, 1), scale, zi1);
-                            zf0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hh, 5), scale, zf0);
-                            zf1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hh, 6), scale, zf1);
-                            zg0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hh, 10), scale, zg0);
-                            zg1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hh, 11), scale, zg1);
-                            zo0 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hh, 15), scale, zo0);
-                            zo1 = global::LstmGen.Kernels.Simd.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hh, 16), scale, zo1);
-                        }
-                        zi0 += zi0b;
-                        zi1 += zi1b;
-                        zf0 += zf0b;
-                        zf1 += zf1b;
-                        zg0 += zg0b;
-                        zg1 += zg1b;
-                        zo0 += zo0b;
-                        zo1 += zo1b;
-                    }
-
-                    // Group 0 (units 0..3), from the registers: i, f, o = σ(z), g = tanh(z).
-                    {
-                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi0);
-                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf0);
-                        var g = global::LstmGen.Kernels.Activation.Tanh(zg0);
-                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo0);
-                        // c' = f ⊙ c + i ⊙ g
-                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cellIn, 0), i * g);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c, ref cellOut, 0);
-                        // h' = o ⊙ tanh(c')
-                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * tanhC, ref hiddenOut, 0);
-                        // Recorded for the backward pass: the activated gates and tanh(c').
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(tanhC, ref tanhCell, 0);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(i, ref tapeRow, 0);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref tapeRow, 5);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref tapeRow, 10);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref tapeRow, 15);
-                    }
-
-                    // Group 1 (units 1..4, tail), from the registers: i, f, o = σ(z), g = tanh(z).
-                    {
-                        var i = global::LstmGen.Kernels.Activation.Sigmoid(zi1);
-                        var f = global::LstmGen.Kernels.Activation.Sigmoid(zf1);
-                        var g = global::LstmGen.Kernels.Activation.Tanh(zg1);
-                        var o = global::LstmGen.Kernels.Activation.Sigmoid(zo1);
-                        // c' = f ⊙ c + i ⊙ g
-                        var c = global::LstmGen.Kernels.Simd.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cellIn, 1), i * g);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(c, ref cellOut, 1);
-                        // h' = o ⊙ tanh(c')
-                        var tanhC = global::LstmGen.Kernels.Activation.Tanh(c);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * tanhC, ref hiddenOut, 1);
-                        // Recorded for the backward pass: the activated gates and tanh(c').
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(tanhC, ref tanhCell, 1);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(i, ref tapeRow, 1);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref tapeRow, 6);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref tapeRow, 11);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref tapeRow, 16);
-                    }
-                }
-            }
-
 
             /// <summary>
             /// The cell's backward pass for one step. In: ∂L/∂h_t = dy_t + (the gradient from step t+1), ∂L/∂c_t. Out: the gate
@@ -2823,7 +2164,7 @@ partial class Outer<T>
                 }
             }
 
-            /// <summary>Runs the sequence in blocks of up to 32 steps: the block's input projection, then <see cref="StepRecurrent4Lanes2Groups"/> per step; h_t goes into row t of the output.</summary>
+            /// <summary>Runs <see cref="Step4Lanes2Groups"/> over <paramref name="steps"/> steps, writing h_t into row t of the output.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             public static void Forward4Lanes2GroupsColumns16Lanes4x4(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell, ref float cellBuffer)
@@ -2833,29 +2174,14 @@ partial class Outer<T>
                 // The tail group reads c_{t-1} on lanes its neighbour already overwrote: c alternates between `cell` and `cellBuffer`.
                 ref float cellIn = ref cell;
                 ref float cellOut = ref cellBuffer;
-                global::System.Span<float> projections = stackalloc float[32 * GateCount];
-                ref float projected = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(projections);
-                for (int first = 0; first < steps; first += 32)
+                for (int t = 0; t < steps; t++)
                 {
-                    int count = global::System.Math.Min(32, steps - first);
-                    ProjectInputs16Lanes4x4(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(first * InputSize)), count, ref projected);
-                    for (int s = 0; s < count; s++)
-                    {
-                        ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (nuint)((first + s) * HiddenSize));
-                        // Odd steps read W_hh last row first, so they start with the rows the previous step left in L1.
-                        if (((first + s) & 1) == 0)
-                        {
-                            StepRecurrent4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);
-                        }
-                        else
-                        {
-                            StepRecurrentReverse4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);
-                        }
-                        hiddenIn = ref hiddenOut;
-                        ref float swap = ref cellIn;
-                        cellIn = ref cellOut;
-                        cellOut = ref swap;
-                    }
+                    ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (nuint)(t * HiddenSize));
+                    Step4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);
+                    hiddenIn = ref hiddenOut;
+                    ref float swap = ref cellIn;
+                    cellIn = ref cellOut;
+                    cellOut = ref swap;
                 }
 
                 // The final state: h_N is the last output row; c_N is wherever the last step wrote it.
@@ -2866,36 +2192,21 @@ partial class Outer<T>
                 }
             }
 
-            /// <summary>Records <paramref name="steps"/> steps into the tape, in blocks of up to 32 (input projection first); row -1 (h_0, c_0) is already in the tape.</summary>
+            /// <summary>Runs <see cref="Record4Lanes2Groups"/> over <paramref name="steps"/> steps; row -1 (h_0, c_0) is already in the tape.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             public static void RecordSequence4Lanes2GroupsColumns16Lanes4x4(ref float weights, ref float input, int steps, ref float tape)
             {
                 ref float previous = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength);
-                global::System.Span<float> projections = stackalloc float[32 * GateCount];
-                ref float projected = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(projections);
-                for (int first = 0; first < steps; first += 32)
+                for (int t = 0; t < steps; t++)
                 {
-                    int count = global::System.Math.Min(32, steps - first);
-                    ProjectInputs16Lanes4x4(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(first * InputSize)), count, ref projected);
-                    for (int s = 0; s < count; s++)
-                    {
-                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, TapeStride);
-                        // As in Forward: odd steps read W_hh last row first (same results, bit for bit, as Forward).
-                        if (((first + s) & 1) == 0)
-                        {
-                            RecordRecurrent4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
-                        }
-                        else
-                        {
-                            RecordRecurrentReverse4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
-                        }
-                        previous = ref row;
-                    }
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, TapeStride);
+                    Record4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
+                    previous = ref row;
                 }
             }
 
-            /// <summary>Runs the sequence in blocks of up to 32 steps: the block's input projection, then <see cref="StepRecurrent4Lanes2Groups"/> per step; h_t goes into row t of the output.</summary>
+            /// <summary>Runs <see cref="Step4Lanes2Groups"/> over <paramref name="steps"/> steps, writing h_t into row t of the output.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             public static void Forward4Lanes2GroupsColumns8Lanes2x3(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell, ref float cellBuffer)
@@ -2905,29 +2216,14 @@ partial class Outer<T>
                 // The tail group reads c_{t-1} on lanes its neighbour already overwrote: c alternates between `cell` and `cellBuffer`.
                 ref float cellIn = ref cell;
                 ref float cellOut = ref cellBuffer;
-                global::System.Span<float> projections = stackalloc float[32 * GateCount];
-                ref float projected = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(projections);
-                for (int first = 0; first < steps; first += 32)
+                for (int t = 0; t < steps; t++)
                 {
-                    int count = global::System.Math.Min(32, steps - first);
-                    ProjectInputs8Lanes2x3(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(first * InputSize)), count, ref projected);
-                    for (int s = 0; s < count; s++)
-                    {
-                        ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (nuint)((first + s) * HiddenSize));
-                        // Odd steps read W_hh last row first, so they start with the rows the previous step left in L1.
-                        if (((first + s) & 1) == 0)
-                        {
-                            StepRecurrent4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);
-                        }
-                        else
-                        {
-                            StepRecurrentReverse4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);
-                        }
-                        hiddenIn = ref hiddenOut;
-                        ref float swap = ref cellIn;
-                        cellIn = ref cellOut;
-                        cellOut = ref swap;
-                    }
+                    ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (nuint)(t * HiddenSize));
+                    Step4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);
+                    hiddenIn = ref hiddenOut;
+                    ref float swap = ref cellIn;
+                    cellIn = ref cellOut;
+                    cellOut = ref swap;
                 }
 
                 // The final state: h_N is the last output row; c_N is wherever the last step wrote it.
@@ -2938,36 +2234,21 @@ partial class Outer<T>
                 }
             }
 
-            /// <summary>Records <paramref name="steps"/> steps into the tape, in blocks of up to 32 (input projection first); row -1 (h_0, c_0) is already in the tape.</summary>
+            /// <summary>Runs <see cref="Record4Lanes2Groups"/> over <paramref name="steps"/> steps; row -1 (h_0, c_0) is already in the tape.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             public static void RecordSequence4Lanes2GroupsColumns8Lanes2x3(ref float weights, ref float input, int steps, ref float tape)
             {
                 ref float previous = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength);
-                global::System.Span<float> projections = stackalloc float[32 * GateCount];
-                ref float projected = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(projections);
-                for (int first = 0; first < steps; first += 32)
+                for (int t = 0; t < steps; t++)
                 {
-                    int count = global::System.Math.Min(32, steps - first);
-                    ProjectInputs8Lanes2x3(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(first * InputSize)), count, ref projected);
-                    for (int s = 0; s < count; s++)
-                    {
-                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, TapeStride);
-                        // As in Forward: odd steps read W_hh last row first (same results, bit for bit, as Forward).
-                        if (((first + s) & 1) == 0)
-                        {
-                            RecordRecurrent4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
-                        }
-                        else
-                        {
-                            RecordRecurrentReverse4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
-                        }
-                        previous = ref row;
-                    }
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, TapeStride);
+                    Record4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
+                    previous = ref row;
                 }
             }
 
-            /// <summary>Runs the sequence in blocks of up to 32 steps: the block's input projection, then <see cref="StepRecurrent4Lanes2Groups"/> per step; h_t goes into row t of the output.</summary>
+            /// <summary>Runs <see cref="Step4Lanes2Groups"/> over <paramref name="steps"/> steps, writing h_t into row t of the output.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             public static void Forward4Lanes2GroupsColumns4Lanes2x3(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell, ref float cellBuffer)
@@ -2977,29 +2258,14 @@ partial class Outer<T>
                 // The tail group reads c_{t-1} on lanes its neighbour already overwrote: c alternates between `cell` and `cellBuffer`.
                 ref float cellIn = ref cell;
                 ref float cellOut = ref cellBuffer;
-                global::System.Span<float> projections = stackalloc float[32 * GateCount];
-                ref float projected = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(projections);
-                for (int first = 0; first < steps; first += 32)
+                for (int t = 0; t < steps; t++)
                 {
-                    int count = global::System.Math.Min(32, steps - first);
-                    ProjectInputs4Lanes2x3(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(first * InputSize)), count, ref projected);
-                    for (int s = 0; s < count; s++)
-                    {
-                        ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (nuint)((first + s) * HiddenSize));
-                        // Odd steps read W_hh last row first, so they start with the rows the previous step left in L1.
-                        if (((first + s) & 1) == 0)
-                        {
-                            StepRecurrent4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);
-                        }
-                        else
-                        {
-                            StepRecurrentReverse4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);
-                        }
-                        hiddenIn = ref hiddenOut;
-                        ref float swap = ref cellIn;
-                        cellIn = ref cellOut;
-                        cellOut = ref swap;
-                    }
+                    ref float hiddenOut = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (nuint)(t * HiddenSize));
+                    Step4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);
+                    hiddenIn = ref hiddenOut;
+                    ref float swap = ref cellIn;
+                    cellIn = ref cellOut;
+                    cellOut = ref swap;
                 }
 
                 // The final state: h_N is the last output row; c_N is wherever the last step wrote it.
@@ -3010,32 +2276,17 @@ partial class Outer<T>
                 }
             }
 
-            /// <summary>Records <paramref name="steps"/> steps into the tape, in blocks of up to 32 (input projection first); row -1 (h_0, c_0) is already in the tape.</summary>
+            /// <summary>Runs <see cref="Record4Lanes2Groups"/> over <paramref name="steps"/> steps; row -1 (h_0, c_0) is already in the tape.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // fully optimized at its first call: no slower first calls, no tier-up later
             public static void RecordSequence4Lanes2GroupsColumns4Lanes2x3(ref float weights, ref float input, int steps, ref float tape)
             {
                 ref float previous = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tape, TapeHeaderLength);
-                global::System.Span<float> projections = stackalloc float[32 * GateCount];
-                ref float projected = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(projections);
-                for (int first = 0; first < steps; first += 32)
+                for (int t = 0; t < steps; t++)
                 {
-                    int count = global::System.Math.Min(32, steps - first);
-                    ProjectInputs4Lanes2x3(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(first * InputSize)), count, ref projected);
-                    for (int s = 0; s < count; s++)
-                    {
-                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, TapeStride);
-                        // As in Forward: odd steps read W_hh last row first (same results, bit for bit, as Forward).
-                        if (((first + s) & 1) == 0)
-                        {
-                            RecordRecurrent4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
-                        }
-                        else
-                        {
-                            RecordRecurrentReverse4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref projected, (nuint)(s * GateCount)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
-                        }
-                        previous = ref row;
-                    }
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, TapeStride);
+                    Record4Lanes2Groups(ref weights, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nuint)(t * InputSize)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 6 * HiddenSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref previous, 4 * HiddenSize), ref row);
+                    previous = ref row;
                 }
             }
 
