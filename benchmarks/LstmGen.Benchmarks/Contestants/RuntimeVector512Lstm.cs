@@ -67,24 +67,8 @@ public sealed class RuntimeVector512Lstm<TActivations> : IContestant
             throw new ArgumentException("This kernel handles 4H a multiple of 16 (H a multiple of 4).");
         }
 
-        _weights = new AlignedBuffer(_rows * _g);
-        _bias = new AlignedBuffer(_g);
+        (_weights, _bias) = weights.TransposedWithSummedBias();
         _z = new AlignedBuffer(_g);
-        Span<float> w = _weights.Span;
-        for (int r = 0; r < _g; r++)
-        {
-            for (int k = 0; k < _i; k++)
-            {
-                w[k * _g + r] = weights.WeightIh[r * _i + k];
-            }
-
-            for (int j = 0; j < _h; j++)
-            {
-                w[(_i + j) * _g + r] = weights.WeightHh[r * _h + j];
-            }
-
-            _bias.Span[r] = weights.BiasIh[r] + weights.BiasHh[r];
-        }
 
         _hidden = new float[_h];
         _cell = new float[_h];

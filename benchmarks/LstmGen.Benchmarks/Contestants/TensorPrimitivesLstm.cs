@@ -20,25 +20,8 @@ public sealed class TensorPrimitivesLstm : IContestant
         _i = weights.InputSize;
         _h = weights.HiddenSize;
         _g = 4 * _h;
-        int rows = _i + _h;
-        _weights = new AlignedBuffer(rows * _g);
-        _bias = new AlignedBuffer(_g);
+        (_weights, _bias) = weights.TransposedWithSummedBias();
         _z = new AlignedBuffer(_g);
-        Span<float> w = _weights.Span;
-        for (int r = 0; r < _g; r++)
-        {
-            for (int k = 0; k < _i; k++)
-            {
-                w[k * _g + r] = weights.WeightIh[r * _i + k];
-            }
-
-            for (int j = 0; j < _h; j++)
-            {
-                w[(_i + j) * _g + r] = weights.WeightHh[r * _h + j];
-            }
-
-            _bias.Span[r] = weights.BiasIh[r] + weights.BiasHh[r];
-        }
 
         _hidden = new float[_h];
         _cell = new float[_h];

@@ -13,6 +13,34 @@ public sealed record Weights(int InputSize, int HiddenSize, float[] WeightIh, fl
         float[] Read(string name) => root.GetProperty(name).EnumerateArray().Select(v => (float)v.GetDouble()).ToArray();
         return new Weights(inputSize, hiddenSize, Read("weight_ih"), Read("weight_hh"), Read("bias_ih"), Read("bias_hh"));
     }
+
+    /// <summary>
+    /// The layout the runtime-sized vector contestants use (and the generated code too): W_ihᵀ then W_hhᵀ, each row
+    /// the 4H gate weights one input element or hidden unit feeds; and b_ih + b_hh summed once.
+    /// </summary>
+    public (LstmGen.Kernels.AlignedBuffer Weights, LstmGen.Kernels.AlignedBuffer Bias) TransposedWithSummedBias()
+    {
+        int g = 4 * HiddenSize;
+        var transposed = new LstmGen.Kernels.AlignedBuffer((InputSize + HiddenSize) * g);
+        var bias = new LstmGen.Kernels.AlignedBuffer(g);
+        Span<float> w = transposed.Span;
+        for (int r = 0; r < g; r++)
+        {
+            for (int k = 0; k < InputSize; k++)
+            {
+                w[k * g + r] = WeightIh[r * InputSize + k];
+            }
+
+            for (int j = 0; j < HiddenSize; j++)
+            {
+                w[(InputSize + j) * g + r] = WeightHh[r * HiddenSize + j];
+            }
+
+            bias.Span[r] = BiasIh[r] + BiasHh[r];
+        }
+
+        return (transposed, bias);
+    }
 }
 
 /// <summary>One way of running the LSTM, on buffers it owns; the benchmarks time these calls.</summary>
