@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 
@@ -552,33 +553,15 @@ internal static partial class Emitter
 
             if (projects)
             {
-                w.Line($"{Span} projections = stackalloc float[{plan.ProjectionBlockSteps} * GateCount];");
-                w.Line($"ref float projected = ref {MemoryMarshal}.GetReference(projections);");
-                w.Line($"for (int first = 0; first < steps; first += {plan.ProjectionBlockSteps})");
-                using (w.Braces())
-                {
-                    w.Line($"int count = global::System.Math.Min({plan.ProjectionBlockSteps}, steps - first);");
-                    w.Line($"ProjectInputs{path.Columns.Suffix}(ref weights, ref {Unsafe}.Add(ref input, (nuint)(first * InputSize)), count, ref projected);");
-                    w.Line("for (int s = 0; s < count; s++)");
-                    using (w.Braces())
-                    {
-                        w.Line($"ref float hiddenOut = ref {Unsafe}.Add(ref output, (nuint)((first + s) * HiddenSize));");
-                        w.Line("// Odd steps read W_hh last row first, so they start with the rows the previous step left in L1.");
-                        w.Line("if (((first + s) & 1) == 0)");
-                        using (w.Braces())
-                        {
-                            w.Line($"StepRecurrent{k.Suffix}(ref weights, ref {Unsafe}.Add(ref projected, (nuint)(s * GateCount)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);");
-                        }
-
-                        w.Line("else");
-                        using (w.Braces())
-                        {
-                            w.Line($"StepRecurrentReverse{k.Suffix}(ref weights, ref {Unsafe}.Add(ref projected, (nuint)(s * GateCount)), ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut);");
-                        }
-
-                        EmitAdvance(w, k);
-                    }
-                }
+                EmitProjectedBlocks(
+                    w,
+                    plan,
+                    path,
+                    $"ref float hiddenOut = ref {Unsafe}.Add(ref output, (nuint)((first + s) * HiddenSize));",
+                    "// Odd steps read W_hh last row first, so they start with the rows the previous step left in L1.",
+                    "StepRecurrent",
+                    "ref hiddenIn, ref cellIn, ref hiddenOut, ref cellOut",
+                    () => EmitAdvance(w, k));
             }
             else
             {
@@ -613,6 +596,49 @@ internal static partial class Emitter
             w.Line("ref float swap = ref cellIn;");
             w.Line("cellIn = ref cellOut;");
             w.Line("cellOut = ref swap;");
+        }
+    }
+
+    /// <summary>
+    /// Emits the blocked loop that Forward and RecordSequence share: the input projections of up to
+    /// <see cref="LstmPlan.ProjectionBlockSteps"/> steps at once, then one recurrent kernel per step. Even
+    /// steps call <paramref name="kernel"/>, odd steps its <c>Reverse</c> twin, which reads W_hh last row first.
+    /// </summary>
+    /// <param name="rowLine">Declares the step's destination (step index <c>first + s</c>).</param>
+    /// <param name="comment">Explains the even/odd alternation at that call site.</param>
+    /// <param name="kernel">The recurrent kernel without suffix, e.g. <c>StepRecurrent</c>.</param>
+    /// <param name="stateArgs">The kernel's arguments after the projected gate row.</param>
+    /// <param name="advance">Emits the hand-over of state to the next step.</param>
+    private static void EmitProjectedBlocks(SourceWriter w, LstmPlan plan, IsaPath path, string rowLine, string comment, string kernel, string stateArgs, Action advance)
+    {
+        string suffix = path.Kernel.Suffix;
+        string projectedRow = $"ref {Unsafe}.Add(ref projected, (nuint)(s * GateCount))";
+        w.Line($"{Span} projections = stackalloc float[{plan.ProjectionBlockSteps} * GateCount];");
+        w.Line($"ref float projected = ref {MemoryMarshal}.GetReference(projections);");
+        w.Line($"for (int first = 0; first < steps; first += {plan.ProjectionBlockSteps})");
+        using (w.Braces())
+        {
+            w.Line($"int count = global::System.Math.Min({plan.ProjectionBlockSteps}, steps - first);");
+            w.Line($"ProjectInputs{path.Columns.Suffix}(ref weights, ref {Unsafe}.Add(ref input, (nuint)(first * InputSize)), count, ref projected);");
+            w.Line("for (int s = 0; s < count; s++)");
+            using (w.Braces())
+            {
+                w.Line(rowLine);
+                w.Line(comment);
+                w.Line("if (((first + s) & 1) == 0)");
+                using (w.Braces())
+                {
+                    w.Line($"{kernel}{suffix}(ref weights, {projectedRow}, {stateArgs});");
+                }
+
+                w.Line("else");
+                using (w.Braces())
+                {
+                    w.Line($"{kernel}Reverse{suffix}(ref weights, {projectedRow}, {stateArgs});");
+                }
+
+                advance();
+            }
         }
     }
 

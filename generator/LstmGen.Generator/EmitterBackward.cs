@@ -340,33 +340,15 @@ internal static partial class Emitter
             w.Line($"ref float previous = ref {Unsafe}.Add(ref tape, TapeHeaderLength);");
             if (projects)
             {
-                w.Line($"{Span} projections = stackalloc float[{plan.ProjectionBlockSteps} * GateCount];");
-                w.Line($"ref float projected = ref {MemoryMarshal}.GetReference(projections);");
-                w.Line($"for (int first = 0; first < steps; first += {plan.ProjectionBlockSteps})");
-                using (w.Braces())
-                {
-                    w.Line($"int count = global::System.Math.Min({plan.ProjectionBlockSteps}, steps - first);");
-                    w.Line($"ProjectInputs{path.Columns.Suffix}(ref weights, ref {Unsafe}.Add(ref input, (nuint)(first * InputSize)), count, ref projected);");
-                    w.Line("for (int s = 0; s < count; s++)");
-                    using (w.Braces())
-                    {
-                        w.Line($"ref float row = ref {Unsafe}.Add(ref previous, TapeStride);");
-                        w.Line("// As in Forward: odd steps read W_hh last row first (same results, bit for bit, as Forward).");
-                        w.Line("if (((first + s) & 1) == 0)");
-                        using (w.Braces())
-                        {
-                            w.Line($"RecordRecurrent{k.Suffix}(ref weights, ref {Unsafe}.Add(ref projected, (nuint)(s * GateCount)), ref {Unsafe}.Add(ref previous, 6 * HiddenSize), ref {Unsafe}.Add(ref previous, 4 * HiddenSize), ref row);");
-                        }
-
-                        w.Line("else");
-                        using (w.Braces())
-                        {
-                            w.Line($"RecordRecurrentReverse{k.Suffix}(ref weights, ref {Unsafe}.Add(ref projected, (nuint)(s * GateCount)), ref {Unsafe}.Add(ref previous, 6 * HiddenSize), ref {Unsafe}.Add(ref previous, 4 * HiddenSize), ref row);");
-                        }
-
-                        w.Line("previous = ref row;");
-                    }
-                }
+                EmitProjectedBlocks(
+                    w,
+                    plan,
+                    path,
+                    $"ref float row = ref {Unsafe}.Add(ref previous, TapeStride);",
+                    "// As in Forward: odd steps read W_hh last row first (same results, bit for bit, as Forward).",
+                    "RecordRecurrent",
+                    $"ref {Unsafe}.Add(ref previous, 6 * HiddenSize), ref {Unsafe}.Add(ref previous, 4 * HiddenSize), ref row",
+                    () => w.Line("previous = ref row;"));
             }
             else
             {
