@@ -23,7 +23,6 @@ internal static partial class Emitter
     private const string MethodImplOptions = "global::System.Runtime.CompilerServices.MethodImplOptions";
 
     private static readonly string[] GateNames = { "i", "f", "g", "o" };
-    private static readonly string[] GateTitles = { "input", "forget", "cell (candidate)", "output" };
 
     public static string Emit(LstmPlan plan)
     {

@@ -77,10 +77,9 @@ internal sealed record KernelPlan(
 /// <param name="GateCount">4H, the row length.</param>
 /// <param name="FullVectors">Vectors starting at 0, Lanes, 2·Lanes, …</param>
 /// <param name="VectorsPerChunk">Gradient accumulators kept in registers at once.</param>
-/// <param name="DzInRegisters">Whether all of <c>dz</c> stays in registers across the rows of the dot products.</param>
 /// <param name="ProjectionSteps">Time steps whose input projections share each loaded weight vector (register blocking over time).</param>
 /// <param name="ProjectionVectors">Column vectors per register block of the input projection.</param>
-internal sealed record ColumnPlan(int Lanes, int GateCount, int FullVectors, int VectorsPerChunk, bool DzInRegisters, int ProjectionSteps, int ProjectionVectors)
+internal sealed record ColumnPlan(int Lanes, int GateCount, int FullVectors, int VectorsPerChunk, int ProjectionSteps, int ProjectionVectors)
 {
     public bool IsScalar => Lanes == 1;
 
@@ -241,14 +240,13 @@ internal static class Planner
 
     /// <summary>
     /// The backward pass's vectors over the 4H gate columns: the widest the path has that fits in 4H.
-    /// <c>dz</c> stays in registers for the dot products when it takes at most half the register budget.
     /// </summary>
     public static ColumnPlan PlanColumns(int hiddenSize, int maxLanes, int maxAccumulators)
     {
         int gates = 4 * hiddenSize;
         if (maxLanes == 1)
         {
-            return new ColumnPlan(1, gates, gates, 1, false, 1, 1);
+            return new ColumnPlan(1, gates, gates, 1, 1, 1);
         }
 
         int lanes = maxLanes;
@@ -258,12 +256,10 @@ internal static class Planner
         }
 
         int full = gates / lanes;
-        int vectors = full + (gates % lanes != 0 ? 1 : 0);
         // 32 registers: 4 steps × 4 column vectors = 16 accumulators + 4 weight vectors + a broadcast.
         // 16 registers: 2 steps × 3 column vectors = 6 accumulators + 3 weight vectors + a broadcast.
         bool wide = maxAccumulators == Accumulators32Registers;
-        int dzRegisters = wide ? 16 : 8;
-        return new ColumnPlan(lanes, gates, full, Math.Min(maxAccumulators, full), DzInRegisters: vectors <= dzRegisters,
+        return new ColumnPlan(lanes, gates, full, Math.Min(maxAccumulators, full),
             ProjectionSteps: wide ? 4 : 2, ProjectionVectors: wide ? 4 : 3);
     }
 

@@ -46,7 +46,7 @@ public struct RationalActivations : IVectorActivations
 public sealed class RuntimeVector512Lstm<TActivations> : IContestant
     where TActivations : struct, IVectorActivations
 {
-    private readonly int _i, _h, _g, _rows;
+    private readonly int _i, _h, _g;
     private readonly AlignedBuffer _weights, _bias, _z;
     private readonly float[] _hidden, _cell, _output, _x0;
     private readonly Workload _workload;
@@ -61,7 +61,6 @@ public sealed class RuntimeVector512Lstm<TActivations> : IContestant
         _i = weights.InputSize;
         _h = weights.HiddenSize;
         _g = 4 * _h;
-        _rows = _i + _h;
         if (_g % 16 != 0)
         {
             throw new ArgumentException("This kernel handles 4H a multiple of 16 (H a multiple of 4).");
