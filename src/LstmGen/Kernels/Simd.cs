@@ -6,8 +6,9 @@ using System.Runtime.Intrinsics.X86;
 namespace LstmGen.Kernels;
 
 /// <summary>
-/// Vector primitives the generated kernels are written in: loads, stores, broadcasts and fused
-/// multiply-add for 512-, 256- and 128-bit vectors of <see cref="float"/>.
+/// Vector primitives for 512-, 256- and 128-bit vectors of <see cref="float"/>: multiply-add, tail-lane
+/// masks and reductions, which the generated kernels call, plus loads, stores and broadcasts for
+/// hand-written kernels (generated code calls <c>Vector512.LoadUnsafe</c> and the like directly).
 /// </summary>
 /// <remarks>
 /// Every member is a thin, aggressively inlined wrapper. They exist so generated code reads the same on
