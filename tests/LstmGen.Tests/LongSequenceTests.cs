@@ -68,16 +68,26 @@ public sealed class LongSequenceTests
                 model.Backward(input, h0, c0, dy, dh, dc, dx, dh0, dc0);
             }
 
-            float[] wih = new float[4 * H * I], whh = new float[4 * H * H], bih = new float[4 * H], bhh = new float[4 * H];
-            model.ExportGradientsPyTorch(wih, whh, bih, bhh);
-            Compare.PerTensor("∂L/∂input", dx, expected.GradInput, 1e-4);
-            Compare.PerTensor("∂L/∂h0", dh0, expected.GradH0, 1e-4);
-            Compare.PerTensor("∂L/∂c0", dc0, expected.GradC0, 1e-4);
-            Compare.PerTensor("∂L/∂weight_ih", wih, expected.GradWeightIh, 1e-4);
-            Compare.PerTensor("∂L/∂weight_hh", whh, expected.GradWeightHh, 1e-4);
-            Compare.PerTensor("∂L/∂bias", bih, expected.GradBias, 1e-4);
-            Compare.PerTensor("∂L/∂bias", bhh, expected.GradBias, 1e-4);
+            AssertGradientsMatch(model, expected, dx, dh0, dc0);
         }
+    }
+
+    /// <summary>
+    /// Compares the input and initial-state gradients and the accumulated parameter gradients (exported in
+    /// PyTorch layout; both bias gradients equal ∂L/∂z) with the reference, per tensor at 1e-4.
+    /// </summary>
+    internal static void AssertGradientsMatch(ILstm model, ReferenceLstm.Result expected, float[] dx, float[] dh0, float[] dc0)
+    {
+        int i = model.InputSize, h = model.HiddenSize;
+        float[] wih = new float[4 * h * i], whh = new float[4 * h * h], bih = new float[4 * h], bhh = new float[4 * h];
+        model.ExportGradientsPyTorch(wih, whh, bih, bhh);
+        Compare.PerTensor("∂L/∂input", dx, expected.GradInput, 1e-4);
+        Compare.PerTensor("∂L/∂h0", dh0, expected.GradH0, 1e-4);
+        Compare.PerTensor("∂L/∂c0", dc0, expected.GradC0, 1e-4);
+        Compare.PerTensor("∂L/∂weight_ih", wih, expected.GradWeightIh, 1e-4);
+        Compare.PerTensor("∂L/∂weight_hh", whh, expected.GradWeightHh, 1e-4);
+        Compare.PerTensor("∂L/∂bias_ih", bih, expected.GradBias, 1e-4);
+        Compare.PerTensor("∂L/∂bias_hh", bhh, expected.GradBias, 1e-4);
     }
 }
 
@@ -103,11 +113,6 @@ public sealed class WideModelTests
 
         float[] dx = new float[input.Length], dh0 = new float[H], dc0 = new float[H];
         model.Backward(input, h0, c0, dy, dh, dc, dx, dh0, dc0, new float[WideModel.BackwardWorkspaceLength]);
-        float[] wih = new float[4 * H * I], whh = new float[4 * H * H], bih = new float[4 * H], bhh = new float[4 * H];
-        model.ExportGradientsPyTorch(wih, whh, bih, bhh);
-        Compare.PerTensor("∂L/∂input", dx, expected.GradInput, 1e-4);
-        Compare.PerTensor("∂L/∂h0", dh0, expected.GradH0, 1e-4);
-        Compare.PerTensor("∂L/∂weight_hh", whh, expected.GradWeightHh, 1e-4);
-        Compare.PerTensor("∂L/∂bias", bih, expected.GradBias, 1e-4);
+        LongSequenceTests.AssertGradientsMatch(model, expected, dx, dh0, dc0);
     }
 }
