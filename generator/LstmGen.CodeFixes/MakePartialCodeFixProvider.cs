@@ -4,7 +4,8 @@ using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using LstmGen.Generator;
+using LstmGen.Generator.Parsing;
+using LstmGen.Generator.Validation;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -113,7 +114,7 @@ public sealed class MakePartialCodeFixProvider : CodeFixProvider
     }
 
     private static bool HasLstmAttribute(INamedTypeSymbol type) =>
-        type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == Parser.AttributeMetadataName);
+        type.GetAttributes().Any(a => System.Array.IndexOf(AttributeParser.ModelAttributes, a.AttributeClass?.ToDisplayString()) >= 0);
 
     // 'partial' must come last among the modifiers, right before the keyword: `public sealed partial class M`.
     private static TypeDeclarationSyntax AddPartial(TypeDeclarationSyntax declaration)

@@ -19,34 +19,60 @@ public sealed class ParameterTests
         Assert.Equal(Bits(f.BiasHh), Bits(bhh));
     }
 
-    [Fact]
-    public void Import_places_weights_in_the_documented_transposed_layout()
+    /// <summary>
+    /// The documented panel layout, computed here from its description (not from the library): groups of
+    /// <paramref name="atom"/> units (the last may be narrower), columns gate by gate within a group, 4 groups per panel;
+    /// per panel W_ih's rows then W_hh's rows over the panel's columns; then b_ih and b_hh in column order.
+    /// </summary>
+    private static (int Ih, int Hh, int Column) Expected(int gates, int inputSize, int hiddenSize, int atom, int gate, int unit, int row)
     {
-        // I = 3, H = 5: PyTorch's weight_ih[r, k] must land at Parameters[k·4H + r], and so on.
-        var model = new Lstm_I3_H5_T7();
-        const int I = 3, H = 5, G = 4 * H;
-        float[] wih = Enumerable.Range(0, G * I).Select(v => (float)v).ToArray();
-        float[] whh = Enumerable.Range(0, G * H).Select(v => 1000f + v).ToArray();
-        float[] bih = Enumerable.Range(0, G).Select(v => 5000f + v).ToArray();
-        float[] bhh = Enumerable.Range(0, G).Select(v => 6000f + v).ToArray();
+        const int groupsPerPanel = 4;
+        int groups = (hiddenSize + atom - 1) / atom;
+        int group = unit / atom;
+        int width = group == groups - 1 ? hiddenSize - (groups - 1) * atom : atom;
+        int panel = group / groupsPerPanel;
+        int firstUnit = panel * groupsPerPanel * atom;
+        int panelColumns = gates * (Math.Min(hiddenSize, firstUnit + groupsPerPanel * atom) - firstUnit);
+        int panelStart = gates * firstUnit * (inputSize + hiddenSize);
+        int inPanel = (group - panel * groupsPerPanel) * gates * atom + gate * width + unit % atom;
+        return (panelStart + row * panelColumns + inPanel, panelStart + (inputSize + row) * panelColumns + inPanel, gates * firstUnit + inPanel);
+    }
+
+    [Theory]
+    [InlineData(3, 5, 7, 4)]     // one panel; groups of 4 units and one of 1
+    [InlineData(7, 33, 9, 16)]   // groups of 16, 16 and 1
+    [InlineData(8, 128, 5, 16)]  // two full panels
+    public void Import_places_weights_in_the_documented_panel_layout(int inputSize, int hiddenSize, int sequenceLength, int atom)
+    {
+        ILstm model = Models.Create(inputSize, hiddenSize, sequenceLength);
+        int g = 4 * hiddenSize;
+        float[] wih = Enumerable.Range(0, g * inputSize).Select(v => (float)v).ToArray();
+        float[] whh = Enumerable.Range(0, g * hiddenSize).Select(v => 1e6f + v).ToArray();
+        float[] bih = Enumerable.Range(0, g).Select(v => 2e6f + v).ToArray();
+        float[] bhh = Enumerable.Range(0, g).Select(v => 3e6f + v).ToArray();
         model.ImportPyTorch(wih, whh, bih, bhh);
         Span<float> p = model.Parameters;
-        Assert.Equal(Lstm_I3_H5_T7.ParameterCount, p.Length);
-        Assert.Equal(4 * H * I + 4 * H * H + 8 * H, Lstm_I3_H5_T7.ParameterCount);
-        for (int r = 0; r < G; r++)
+        Assert.Equal(4 * hiddenSize * inputSize + 4 * hiddenSize * hiddenSize + 8 * hiddenSize, p.Length);
+        int biasIh = g * (inputSize + hiddenSize);
+        for (int gate = 0; gate < 4; gate++)
         {
-            for (int k = 0; k < I; k++)
+            for (int unit = 0; unit < hiddenSize; unit++)
             {
-                Assert.Equal(wih[r * I + k], p[k * G + r]);
-            }
+                int r = gate * hiddenSize + unit;
+                for (int k = 0; k < inputSize; k++)
+                {
+                    Assert.Equal(wih[r * inputSize + k], p[Expected(4, inputSize, hiddenSize, atom, gate, unit, k).Ih]);
+                }
 
-            for (int j = 0; j < H; j++)
-            {
-                Assert.Equal(whh[r * H + j], p[G * I + j * G + r]);
-            }
+                for (int j = 0; j < hiddenSize; j++)
+                {
+                    Assert.Equal(whh[r * hiddenSize + j], p[Expected(4, inputSize, hiddenSize, atom, gate, unit, j).Hh]);
+                }
 
-            Assert.Equal(bih[r], p[G * (I + H) + r]);
-            Assert.Equal(bhh[r], p[G * (I + H + 1) + r]);
+                int column = Expected(4, inputSize, hiddenSize, atom, gate, unit, 0).Column;
+                Assert.Equal(bih[r], p[biasIh + column]);
+                Assert.Equal(bhh[r], p[biasIh + g + column]);
+            }
         }
     }
 

@@ -112,4 +112,84 @@ public static class LstmThrow
             $"'{parameterName}' must have length {expected} ({meaning}), but its length is {actual}.",
             parameterName);
     }
+
+    /// <summary>
+    /// Throws when <paramref name="first"/> and <paramref name="second"/> share memory and one of them is written:
+    /// the kernels read and write through them in an order that would corrupt the results.
+    /// </summary>
+    /// <param name="firstName">The first argument's name.</param>
+    /// <param name="first">The first span.</param>
+    /// <param name="secondName">The second argument's name.</param>
+    /// <param name="second">The second span.</param>
+    /// <exception cref="ArgumentException">The spans overlap.</exception>
+    public static void IfOverlapping(string firstName, ReadOnlySpan<float> first, string secondName, ReadOnlySpan<float> second)
+    {
+        if (first.Overlaps(second))
+        {
+            Overlapping(firstName, secondName);
+        }
+    }
+
+    /// <summary>Throws the <see cref="ArgumentException"/> for two overlapping spans.</summary>
+    /// <param name="firstName">The first argument's name.</param>
+    /// <param name="secondName">The second argument's name.</param>
+    [DoesNotReturn]
+    public static void Overlapping(string firstName, string secondName)
+    {
+        throw new ArgumentException(
+            $"'{firstName}' and '{secondName}' overlap in memory; one of them is written, so they must be separate buffers.",
+            firstName);
+    }
+
+    /// <summary>
+    /// Throws unless <paramref name="tape"/>'s header says it was recorded by this model instance, for this input,
+    /// and not yet consumed.
+    /// </summary>
+    /// <param name="parameterName">The tape argument's name.</param>
+    /// <param name="tape">The tape (its header is read).</param>
+    /// <param name="inputSize">The model's input size.</param>
+    /// <param name="hiddenSize">The model's hidden size.</param>
+    /// <param name="steps">Steps of the input given to the backward pass.</param>
+    /// <param name="instance">The identity of the model instance.</param>
+    /// <param name="inputFingerprint">The fingerprint of the input given to the backward pass.</param>
+    /// <param name="recorder">How the tape is recorded, for the message.</param>
+    /// <exception cref="ArgumentException">The tape does not belong to this call.</exception>
+    public static void IfTapeDoesNotMatch(string parameterName, ReadOnlySpan<float> tape, int inputSize, int hiddenSize, int steps, int instance, int inputFingerprint, string recorder)
+    {
+        ReadOnlySpan<int> header = System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(tape);
+        if (header[TapeHeader.Magic] != TapeHeader.MagicValue || header[TapeHeader.InputSize] != inputSize || header[TapeHeader.HiddenSize] != hiddenSize)
+        {
+            throw new ArgumentException(
+                $"'{parameterName}' was not recorded by {recorder} of a model with InputSize = {inputSize} and HiddenSize = {hiddenSize}.",
+                parameterName);
+        }
+
+        if (header[TapeHeader.Steps] == 0)
+        {
+            throw new ArgumentException(
+                $"'{parameterName}' was already consumed by BackwardFromTape; record it again with {recorder}.",
+                parameterName);
+        }
+
+        if (header[TapeHeader.Instance] != instance)
+        {
+            throw new ArgumentException(
+                $"'{parameterName}' was recorded by another instance of this model; its activations do not belong to this instance's parameters.",
+                parameterName);
+        }
+
+        if (header[TapeHeader.Steps] != steps)
+        {
+            throw new ArgumentException(
+                $"'{parameterName}' was recorded for {header[TapeHeader.Steps]} steps, but the input has {steps} steps.",
+                parameterName);
+        }
+
+        if (header[TapeHeader.InputFingerprint] != inputFingerprint)
+        {
+            throw new ArgumentException(
+                $"'{parameterName}' was recorded with a different input than the one given to BackwardFromTape.",
+                parameterName);
+        }
+    }
 }

@@ -5,13 +5,17 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
+using LstmGen.Generator.Cells;
+using LstmGen.Generator.Model;
+using LstmGen.Generator.Parsing;
+using LstmGen.Generator.Validation;
 
-namespace LstmGen.Generator;
+namespace LstmGen.Generator.Diagnostics;
 
 /// <summary>
-/// Reports every invalid or noteworthy <c>[Lstm]</c> configuration while the user types. It runs the same
-/// <see cref="Parser"/>, <see cref="Validation"/> and <see cref="Planner"/> the generator runs, so the two can
-/// never disagree: the generator emits code exactly when this analyzer reports no error.
+/// Reports every invalid or noteworthy <c>[Lstm]</c>/<c>[Gru]</c> configuration while the user types. It runs the same
+/// <see cref="AttributeParser"/> and <see cref="Rules"/> the generator runs, so the two can never disagree: the
+/// generator emits code exactly when this analyzer reports no error.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class LstmAnalyzer : DiagnosticAnalyzer
@@ -25,7 +29,9 @@ public sealed class LstmAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.MemberConflict,
         DiagnosticDescriptors.RemainderPath,
         DiagnosticDescriptors.MissingVector512,
-        DiagnosticDescriptors.LanguageVersionTooLow);
+        DiagnosticDescriptors.LanguageVersionTooLow,
+        DiagnosticDescriptors.ConflictingAttributes,
+        DiagnosticDescriptors.InvalidInstructionSets);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -33,30 +39,44 @@ public sealed class LstmAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            INamedTypeSymbol? attributeType = start.Compilation.GetTypeByMetadataName(Parser.AttributeMetadataName);
-            if (attributeType is null)
+            var attributes = new List<(CellKind Cell, INamedTypeSymbol Type)>();
+            foreach (CellKind cell in new[] { CellKind.Lstm, CellKind.Gru })
+            {
+                if (start.Compilation.GetTypeByMetadataName(AttributeParser.MetadataName(cell)) is { } attributeType)
+                {
+                    attributes.Add((cell, attributeType));
+                }
+            }
+
+            if (attributes.Count == 0)
             {
                 return;
             }
 
-            start.RegisterSymbolAction(symbolContext => AnalyzeType(symbolContext, attributeType), SymbolKind.NamedType);
+            start.Options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue("build_property.LstmGenInstructionSets", out string? instructionSets);
+            bool instructionSetsValid = Rules.ParseInstructionSets(instructionSets).Count > 0;
+            start.RegisterSymbolAction(symbolContext => AnalyzeType(symbolContext, attributes, instructionSetsValid ? null : instructionSets), SymbolKind.NamedType);
         });
     }
 
-    private static void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol attributeType)
+    private static void AnalyzeType(SymbolAnalysisContext context, List<(CellKind Cell, INamedTypeSymbol Type)> attributes, string? invalidInstructionSets)
     {
         var type = (INamedTypeSymbol)context.Symbol;
-        if (LstmAttributeOf(type, attributeType) is { } attribute)
+        foreach ((CellKind cell, INamedTypeSymbol attributeType) in attributes)
         {
-            AnalyzeLstmType(context, type, attribute);
+            if (AttributeOf(type, attributeType) is { } attribute)
+            {
+                AnalyzeModelType(context, cell, type, attribute, invalidInstructionSets);
+                break; // LSTM015 covers a second model attribute; the first one's rules are enough.
+            }
         }
 
-        // A container of [Lstm] types reports its own missing 'partial' (LSTM001) from its own symbol action, so the
-        // diagnostic is local to the declaration it points at: the IDE shows it while that file is edited.
-        foreach (INamedTypeSymbol nested in NestedLstmTypes(type, attributeType))
+        // A container of model types reports its own LSTM001 from its own symbol action, so the diagnostic is
+        // local to the declaration it points at: the IDE shows it while that file is edited.
+        foreach ((CellKind cell, INamedTypeSymbol nested, AttributeData attribute) in NestedModelTypes(type, attributes))
         {
-            LstmCandidate candidate = Parser.CreateCandidate(nested, LstmAttributeOf(nested, attributeType)!, context.Compilation, context.CancellationToken);
-            LstmProblem? own = Validation.Validate(candidate).FirstOrDefault(p => p.Id == DiagnosticIds.NotPartial && p.MemberName == type.Name);
+            LayerCandidate candidate = AttributeParser.CreateCandidate(cell, nested, attribute, context.Compilation, context.CancellationToken);
+            LstmProblem? own = Rules.Validate(candidate).FirstOrDefault(p => p.Id == DiagnosticIds.NotPartial && p.MemberName == type.Name);
             if (own is not null)
             {
                 Report(context, type, null, own);
@@ -65,7 +85,7 @@ public sealed class LstmAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static AttributeData? LstmAttributeOf(INamedTypeSymbol type, INamedTypeSymbol attributeType)
+    private static AttributeData? AttributeOf(INamedTypeSymbol type, INamedTypeSymbol attributeType)
     {
         foreach (AttributeData data in type.GetAttributes())
         {
@@ -78,27 +98,30 @@ public sealed class LstmAnalyzer : DiagnosticAnalyzer
         return null;
     }
 
-    private static IEnumerable<INamedTypeSymbol> NestedLstmTypes(INamedTypeSymbol container, INamedTypeSymbol attributeType)
+    private static IEnumerable<(CellKind, INamedTypeSymbol, AttributeData)> NestedModelTypes(INamedTypeSymbol container, List<(CellKind Cell, INamedTypeSymbol Type)> attributes)
     {
         foreach (INamedTypeSymbol nested in container.GetTypeMembers())
         {
-            if (LstmAttributeOf(nested, attributeType) is not null)
+            foreach ((CellKind cell, INamedTypeSymbol attributeType) in attributes)
             {
-                yield return nested;
+                if (AttributeOf(nested, attributeType) is { } attribute)
+                {
+                    yield return (cell, nested, attribute);
+                    break;
+                }
             }
 
-            foreach (INamedTypeSymbol deeper in NestedLstmTypes(nested, attributeType))
+            foreach ((CellKind, INamedTypeSymbol, AttributeData) deeper in NestedModelTypes(nested, attributes))
             {
                 yield return deeper;
             }
         }
     }
 
-    private static void AnalyzeLstmType(SymbolAnalysisContext context, INamedTypeSymbol type, AttributeData attribute)
+    private static void AnalyzeModelType(SymbolAnalysisContext context, CellKind cell, INamedTypeSymbol type, AttributeData attribute, string? invalidInstructionSets)
     {
-        LstmCandidate candidate = Parser.CreateCandidate(type, attribute, context.Compilation, context.CancellationToken);
-        ImmutableArray<LstmProblem> problems = Validation.Validate(candidate);
-        foreach (LstmProblem problem in problems)
+        LayerCandidate candidate = AttributeParser.CreateCandidate(cell, type, attribute, context.Compilation, context.CancellationToken);
+        foreach (LstmProblem problem in Rules.Validate(candidate))
         {
             // Containers report their own LSTM001 (see AnalyzeType).
             if (problem.Id != DiagnosticIds.NotPartial || problem.MemberName == type.Name)
@@ -107,23 +130,9 @@ public sealed class LstmAnalyzer : DiagnosticAnalyzer
             }
         }
 
-        // The stack check needs a plan, and a plan needs a valid configuration.
-        LstmSpec? spec = Validation.ToSpec(candidate);
-        if (spec is not null)
+        if (invalidInstructionSets is not null)
         {
-            LstmPlan plan = Planner.Plan(spec);
-            if (plan.BackwardStackBytes > Validation.StackBudgetBytes)
-            {
-                Report(context, type, attribute, new LstmProblem(
-                    DiagnosticIds.StackBudget, ProblemTarget.AttributeArgument, 2, string.Empty,
-                    new[]
-                    {
-                        type.Name,
-                        plan.BackwardStackBytes.ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
-                        spec.SequenceLength.ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
-                        Validation.StackBudgetBytes.ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
-                    }.ToEquatableArray()));
-            }
+            Report(context, type, attribute, Rules.Problem(DiagnosticIds.InvalidInstructionSets, ProblemTarget.Attribute, invalidInstructionSets));
         }
     }
 

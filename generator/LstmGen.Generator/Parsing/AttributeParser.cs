@@ -6,19 +6,32 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using LstmGen.Generator.Cells;
+using LstmGen.Generator.Model;
+using LstmGen.Generator.Validation;
 
-namespace LstmGen.Generator;
+namespace LstmGen.Generator.Parsing;
 
 /// <summary>
-/// Turns a type symbol carrying <c>[Lstm]</c> into an <see cref="LstmCandidate"/>: plain data, read once.
-/// Used by both the generator (inside its pipeline) and the analyzer, so they judge the same facts.
+/// Turns a type symbol carrying <c>[Lstm]</c> or <c>[Gru]</c> into a <see cref="LayerCandidate"/>: plain data, read
+/// once. Used by both the generator (inside its pipeline) and the analyzer, so they judge the same facts.
 /// </summary>
-internal static class Parser
+internal static class AttributeParser
 {
-    public const string AttributeMetadataName = "LstmGen.LstmAttribute";
+    public const string LstmAttribute = "LstmGen.LstmAttribute";
+    public const string GruAttribute = "LstmGen.GruAttribute";
+    public const string RecurrentModelAttribute = "LstmGen.RecurrentModelAttribute";
 
-    /// <summary>Suffix of every generated file; members declared there are ours, not conflicts.</summary>
-    public const string GeneratedFileSuffix = ".Lstm.g.cs";
+    /// <summary>The attributes that each make a type a generated model (at most one per type: LSTM015).</summary>
+    public static readonly string[] ModelAttributes = { LstmAttribute, GruAttribute, RecurrentModelAttribute };
+
+    /// <summary>The suffix of a generated type file: <c>Forecaster.Lstm.g.cs</c>. Members declared there are ours, not conflicts.</summary>
+    public static string FileSuffix(string attributeShortName) => "." + attributeShortName + ".g.cs";
+
+    public static string MetadataName(CellKind cell) => cell == CellKind.Lstm ? LstmAttribute : GruAttribute;
+
+    /// <summary>The short name of a model attribute's metadata name: <c>Lstm</c>, <c>Gru</c>, <c>RecurrentModel</c>.</summary>
+    public static string ShortName(string metadataName) => metadataName.Substring("LstmGen.".Length, metadataName.Length - "LstmGen.".Length - "Attribute".Length);
 
     // Namespace segments that are keywords come out escaped (@class), as the emitted declaration needs.
     private static readonly SymbolDisplayFormat NamespaceFormat = SymbolDisplayFormat.FullyQualifiedFormat
@@ -30,14 +43,8 @@ internal static class Parser
             ? "@" + name
             : name;
 
-    public static LstmCandidate CreateCandidate(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, CancellationToken cancellationToken)
+    public static LayerCandidate CreateCandidate(CellKind cell, INamedTypeSymbol type, AttributeData attribute, Compilation compilation, CancellationToken cancellationToken)
     {
-        var containing = new List<TypeDeclaration>();
-        for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
-        {
-            containing.Insert(0, new TypeDeclaration(Keyword(outer), NameWithTypeParameters(outer)));
-        }
-
         var nonPartial = new List<string>();
         for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType)
         {
@@ -47,36 +54,56 @@ internal static class Parser
             }
         }
 
-        int attributeCount = 0;
-        foreach (AttributeData data in type.GetAttributes())
-        {
-            if (data.AttributeClass?.ToDisplayString() == AttributeMetadataName)
-            {
-                attributeCount++;
-            }
-        }
-
-        return new LstmCandidate(
-            type.Name,
-            type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString(NamespaceFormat) : string.Empty,
-            containing.ToEquatableArray(),
+        return new LayerCandidate(
+            cell,
+            ShapeOf(type),
             nonPartial.ToEquatableArray(),
             IsGeneric: type.Arity > 0,
             IsStatic: type.IsStatic,
             IsAbstract: type.IsAbstract,
             IsRecord: type.IsRecord,
             IsFileLocal: type.IsFileLocal,
-            attributeCount,
+            ModelAttributesOf(type).ToEquatableArray(),
             IntArgument(attribute, 0),
             IntArgument(attribute, 1),
             IntArgument(attribute, 2),
-            ConflictingMembers(type).ToEquatableArray(),
+            ConflictingMembers(type, GeneratedMembers.Layer).ToEquatableArray(),
             HasVector512: compilation.GetTypeByMetadataName("System.Runtime.Intrinsics.Vector512`1") is not null,
-            LanguageVersion: LanguageVersionOf(type),
-            AllowUnsafe: compilation.Options is CSharpCompilationOptions { AllowUnsafe: true });
+            LanguageVersion: LanguageVersionOf(type));
     }
 
-    private static int LanguageVersionOf(INamedTypeSymbol type)
+    /// <summary>The type's name, namespace and containing types, as a generated partial must repeat them.</summary>
+    public static TypeShape ShapeOf(INamedTypeSymbol type)
+    {
+        var containing = new List<TypeDeclaration>();
+        for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            containing.Insert(0, new TypeDeclaration(Keyword(outer), NameWithTypeParameters(outer)));
+        }
+
+        return new TypeShape(
+            type.Name,
+            type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString(NamespaceFormat) : string.Empty,
+            containing.ToEquatableArray());
+    }
+
+    /// <summary>The short names of every LstmGen model attribute on the type, in declaration order.</summary>
+    public static List<string> ModelAttributesOf(INamedTypeSymbol type)
+    {
+        var names = new List<string>();
+        foreach (AttributeData data in type.GetAttributes())
+        {
+            string? name = data.AttributeClass?.ToDisplayString();
+            if (name is not null && System.Array.IndexOf(ModelAttributes, name) >= 0)
+            {
+                names.Add(ShortName(name));
+            }
+        }
+
+        return names;
+    }
+
+    public static int LanguageVersionOf(INamedTypeSymbol type)
     {
         foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
         {
@@ -89,7 +116,7 @@ internal static class Parser
         return (int)LanguageVersion.Latest;
     }
 
-    private static int? IntArgument(AttributeData attribute, int index)
+    public static int? IntArgument(AttributeData attribute, int index)
     {
         ImmutableArray<TypedConstant> arguments = attribute.ConstructorArguments;
         if (index >= arguments.Length)
@@ -101,7 +128,7 @@ internal static class Parser
         return argument.Kind == TypedConstantKind.Primitive && argument.Value is int value ? value : null;
     }
 
-    private static bool IsPartialEverywhere(INamedTypeSymbol type, CancellationToken cancellationToken)
+    public static bool IsPartialEverywhere(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
         foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
         {
@@ -115,12 +142,12 @@ internal static class Parser
         return true;
     }
 
-    private static IEnumerable<string> ConflictingMembers(INamedTypeSymbol type)
+    public static IEnumerable<string> ConflictingMembers(INamedTypeSymbol type, ImmutableArray<string> generated)
     {
         var names = new SortedSet<string>(System.StringComparer.Ordinal);
         foreach (ISymbol member in type.GetMembers())
         {
-            if (member.IsImplicitlyDeclared || !Validation.GeneratedMemberNames.Contains(member.Name) || IsGenerated(member))
+            if (member.IsImplicitlyDeclared || !generated.Contains(member.Name) || IsGenerated(member))
             {
                 continue;
             }
@@ -129,7 +156,7 @@ internal static class Parser
         }
 
         // A member may not share its type's name (CS0542): a type called Step cannot get a Step method.
-        if (Validation.GeneratedMemberNames.Contains(type.Name))
+        if (generated.Contains(type.Name))
         {
             names.Add(type.Name);
         }
@@ -141,7 +168,8 @@ internal static class Parser
     {
         foreach (SyntaxReference reference in member.DeclaringSyntaxReferences)
         {
-            if (!reference.SyntaxTree.FilePath.EndsWith(GeneratedFileSuffix, System.StringComparison.Ordinal))
+            string path = reference.SyntaxTree.FilePath;
+            if (!ModelAttributes.Any(a => path.EndsWith(FileSuffix(ShortName(a)), System.StringComparison.Ordinal)))
             {
                 return false;
             }

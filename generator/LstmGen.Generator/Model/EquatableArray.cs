@@ -10,7 +10,6 @@ namespace LstmGen.Generator;
 /// incremental pipeline can tell "unchanged" from "changed".
 /// </summary>
 internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IEnumerable<T>
-    where T : IEquatable<T>
 {
     public static readonly EquatableArray<T> Empty = new(ImmutableArray<T>.Empty);
 
@@ -67,6 +66,5 @@ internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IEnu
 internal static class EquatableArray
 {
     public static EquatableArray<T> ToEquatableArray<T>(this IEnumerable<T> items)
-        where T : IEquatable<T>
         => new(items.ToImmutableArray());
 }

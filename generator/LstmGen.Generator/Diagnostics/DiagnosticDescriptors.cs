@@ -1,6 +1,8 @@
 using Microsoft.CodeAnalysis;
 
-namespace LstmGen.Generator;
+using LstmGen.Generator.Validation;
+
+namespace LstmGen.Generator.Diagnostics;
 
 /// <summary>Every diagnostic LstmGen reports, in one place. Each has a help page under docs/diagnostics.</summary>
 internal static class DiagnosticDescriptors
@@ -12,39 +14,39 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor NotPartial = Create(
         DiagnosticIds.NotPartial, DiagnosticSeverity.Error,
-        "The [Lstm] type and its containing types must be partial",
-        "'{0}' must be declared partial so LstmGen can add the generated LSTM members to '{1}'",
+        "A generated model type and its containing types must be partial",
+        "'{0}' must be declared partial so LstmGen can add the generated {2} members to '{1}'",
         "LstmGen adds its members to the class through a second partial declaration. That needs the 'partial' modifier on every declaration of the class and of each type it is nested in.");
 
     public static readonly DiagnosticDescriptor NonPositiveSize = Create(
         DiagnosticIds.NonPositiveSize, DiagnosticSeverity.Error,
-        "LSTM sizes must be positive",
+        "Model sizes must be positive",
         "{0} must be at least 1, but it is {1}",
         "inputSize, hiddenSize and sequenceLength are counts (features per step, hidden units, time steps) and must be at least 1.");
 
     public static readonly DiagnosticDescriptor UnsupportedType = Create(
         DiagnosticIds.UnsupportedType, DiagnosticSeverity.Error,
-        "[Lstm] cannot be applied to this kind of type",
-        "[Lstm] cannot be applied to '{0}': {1}",
-        "The generated LSTM is a concrete, non-generic, non-record class owning its parameters: [Lstm] is not supported on generic, static, abstract, record or file-local types.");
+        "A model attribute cannot be applied to this kind of type",
+        "[{2}] cannot be applied to '{0}': {1}",
+        "A generated model is a concrete, non-generic, non-record class owning its parameters: [Lstm], [Gru] and [RecurrentModel] are not supported on generic, static, abstract, record or file-local types.");
 
     public static readonly DiagnosticDescriptor AboveLimit = Create(
         DiagnosticIds.AboveLimit, DiagnosticSeverity.Error,
-        "An LSTM size exceeds what LstmGen supports",
+        "A model size exceeds what LstmGen supports",
         "{0} exceeds the supported limit of {1}",
         "LstmGen targets small, fixed-size recurrent models: inputSize ≤ 65,536, hiddenSize ≤ 4,096, sequenceLength ≤ 65,536 and at most 64 Mi (67,108,864) parameters, which keeps every offset, tape and buffer within one .NET array.");
 
     public static readonly DiagnosticDescriptor StackBudget = Create(
         DiagnosticIds.StackBudget, DiagnosticSeverity.Warning,
         "Backward needs more stack than the budget",
-        "Backward on '{0}' needs {1} bytes of scratch for sequenceLength = {2}, over the {3}-byte stack budget: calls that long take a pooled array instead of the stack; pass a workspace of BackwardWorkspaceLength floats to Backward, or lower sequenceLength",
-        "Backward without a workspace records the forward activations (7·hiddenSize floats per step) on the stack. Above 256 KiB a call rents a pooled array instead, so it neither overflows the stack nor creates garbage, but it depends on the shared pool; the workspace overload makes the memory explicit.");
+        "Backward on '{0}' keeps its workspace on the stack for at most {1} steps, but sequenceLength = {2}: longer calls rent a pooled array instead of using the {3} KiB stack budget; pass a workspace of BackwardWorkspaceLength floats to Backward, or lower sequenceLength",
+        "Backward without a workspace records the forward activations (7·hiddenSize floats per step) on the stack. Beyond 256 KiB (the generated constant BackwardStackSteps says how many steps that is) a call rents a pooled array instead, so it neither overflows the stack nor creates garbage, but it depends on the shared pool; the workspace overload makes the memory explicit.");
 
     public static readonly DiagnosticDescriptor MemberConflict = Create(
         DiagnosticIds.MemberConflict, DiagnosticSeverity.Error,
-        "A member of the [Lstm] type has a name LstmGen generates",
+        "A member of a generated model type has a name LstmGen generates",
         "'{0}' declares '{1}', a name LstmGen generates into the type; rename or remove it",
-        "LstmGen generates constants (InputSize, HiddenSize, SequenceLength, ParameterCount, …), properties (Parameters, Gradients) and methods (Step, Forward, Backward, …) into the [Lstm] class. A member of the same name would collide with them.");
+        "LstmGen generates constants (InputSize, HiddenSize, SequenceLength, ParameterCount, …), properties (Parameters, Gradients) and methods (Step, Forward, Backward, …) into the model type. A member of the same name would collide with them.");
 
     public static readonly DiagnosticDescriptor RemainderPath = Create(
         DiagnosticIds.RemainderPath, DiagnosticSeverity.Info,
@@ -64,6 +66,18 @@ internal static class DiagnosticDescriptors
         "'{0}' cannot be generated: LstmGen's code needs C# 9 or later, but this project uses C# {1}",
         "The generated code uses native-sized integers and pattern matching from C# 9. Raise LangVersion (the default for net8.0 is C# 12).");
 
+    public static readonly DiagnosticDescriptor ConflictingAttributes = Create(
+        DiagnosticIds.ConflictingAttributes, DiagnosticSeverity.Error,
+        "A type can be only one generated model",
+        "'{0}' has {1}: a type holds one generated model; put each on its own type",
+        "[Lstm], [Gru] and [RecurrentModel] each generate a complete model (sizes, parameters, Step, Forward, …) into the type. Two of them on one type would generate the same members twice.");
+
+    public static readonly DiagnosticDescriptor InvalidInstructionSets = Create(
+        DiagnosticIds.InvalidInstructionSets, DiagnosticSeverity.Error,
+        "LstmGenInstructionSets is invalid",
+        "LstmGenInstructionSets = '{0}' is invalid: list one or more of Avx512, Avx2, Vector128, Scalar separated by ';' (or leave it empty for all)",
+        "The MSBuild property LstmGenInstructionSets chooses which hardware paths the generated kernels contain, e.g. 'Avx512;Scalar' for a Native AOT build with a fixed instruction set. A dropped path falls back to the next kept one.");
+
     public static DiagnosticDescriptor? ForId(string id) => id switch
     {
         DiagnosticIds.NotPartial => NotPartial,
@@ -75,6 +89,8 @@ internal static class DiagnosticDescriptors
         DiagnosticIds.RemainderPath => RemainderPath,
         DiagnosticIds.MissingVector512 => MissingVector512,
         DiagnosticIds.LanguageVersionTooLow => LanguageVersionTooLow,
+        DiagnosticIds.ConflictingAttributes => ConflictingAttributes,
+        DiagnosticIds.InvalidInstructionSets => InvalidInstructionSets,
         _ => null,
     };
 

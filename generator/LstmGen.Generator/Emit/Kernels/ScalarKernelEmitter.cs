@@ -1,0 +1,209 @@
+using System.Linq;
+using LstmGen.Generator.Cells;
+using LstmGen.Generator.Emit.Cells;
+using LstmGen.Generator.Planning;
+
+namespace LstmGen.Generator.Emit.Kernels;
+
+/// <summary>
+/// The scalar path: plain loops over the same panel layout, for machines without SIMD acceleration and for
+/// fewer than 4 hidden units. The pre-activations of both sides are summed separately (zx from W_ih, zh from
+/// W_hh) and combined per gate as the cell needs them.
+/// </summary>
+internal static class ScalarKernelEmitter
+{
+    private static readonly VectorSyntax S = new(1);
+
+    public static void EmitHelpers(KernelContext ctx)
+    {
+        PanelLayout l = ctx.Layout;
+        ctx.W.Line($"// Scalar code finds (gate, unit) in the packed column order: group (unit / {l.Atom}) starts at column {l.Gates}·{l.Atom}·group,");
+        ctx.W.Line("// and its gates are the group's width apart (the last group may be narrower).");
+        ctx.W.Line($"private static nuint ColumnOf(nuint unit) => unit / {l.Atom} * {l.Gates * l.Atom} + unit % {l.Atom};");
+        ctx.W.Line(l.LastGroupWidth == l.Atom
+            ? $"private static nuint GateStrideOf(nuint unit) => {l.Atom};"
+            : $"private static nuint GateStrideOf(nuint unit) => unit < {(l.Groups - 1) * l.Atom} ? (nuint){l.Atom} : {l.LastGroupWidth};");
+        ctx.W.Line();
+    }
+
+    public static void EmitStep(KernelContext ctx, bool record)
+    {
+        SourceWriter w = ctx.W;
+        CellDescriptor cell = ctx.Cell;
+        w.Line(record
+            ? "/// <summary>One step in scalar code that also records the activations in a tape row.</summary>"
+            : "/// <summary>One step in scalar code: z_x = b_ih + W_ih·x and z_h = b_hh + W_hh·h over every packed column, then the update per unit.</summary>");
+        ctx.MethodAttributes();
+        w.Line(record
+            ? "public static void RecordScalar(ref float weights, ref float input, ref float previousRow, ref float row)"
+            : $"public static void StepScalar(ref float weights, ref float input, ref float hiddenIn, ref float hiddenOut{(ctx.HasCell ? ", ref float cell" : string.Empty)})");
+        using (w.Braces())
+        {
+            CellRefs refs = StepKernelEmitter.DeclareRefs(ctx, record ? StepKind.Record : StepKind.Step);
+            w.Line("global::System.Span<float> preActivations = stackalloc float[2 * Columns];");
+            w.Line("ref float zx = ref MM.GetReference(preActivations);");
+            w.Line("ref float zh = ref U.Add(ref zx, Columns);");
+            w.Line("ref float biasIh = ref U.Add(ref weights, BiasIhOffset);");
+            w.Line("ref float biasHh = ref U.Add(ref weights, BiasHhOffset);");
+            ColumnKernelEmitter.ForEachPanel(ctx, new PathPlan(Isa.Scalar, 1, 0, EquatableArray<KernelPass>.Empty, null), (width, panelStart, columnStart) =>
+            {
+                w.Line($"ref float px = ref U.Add(ref zx, {columnStart});");
+                w.Line($"ref float ph = ref U.Add(ref zh, {columnStart});");
+                w.Line($"for (nuint c = 0; c < {width}; c++)");
+                using (w.Braces())
+                {
+                    w.Line($"U.Add(ref px, c) = U.Add(ref biasIh, {columnStart} + c);");
+                    w.Line($"U.Add(ref ph, c) = U.Add(ref biasHh, {columnStart} + c);");
+                }
+
+                w.Line($"ref float rowWeights = ref U.Add(ref weights, {panelStart});");
+                foreach ((string count, string source, string target) in new[] { ("InputSize", "input", "px"), ("HiddenSize", refs.HiddenIn, "ph") })
+                {
+                    w.Line($"for (nuint k = 0; k < {count}; k++)");
+                    using (w.Braces())
+                    {
+                        w.Line($"float scale = U.Add(ref {source}, k);");
+                        w.Line($"for (nuint c = 0; c < {width}; c++)");
+                        using (w.Braces())
+                        {
+                            w.Line($"U.Add(ref {target}, c) += U.Add(ref rowWeights, c) * scale;");
+                        }
+
+                        w.Line($"rowWeights = ref U.Add(ref rowWeights, {width});");
+                    }
+                }
+            });
+
+            w.Line("// Per unit, after every column is summed (so h may be updated in place).");
+            w.Line("for (nuint unit = 0; unit < HiddenSize; unit++)");
+            using (w.Braces())
+            {
+                w.Line("nuint column = ColumnOf(unit);");
+                w.Line("nuint stride = GateStrideOf(unit);");
+                string[] slots = cell.Slots.Select(slot =>
+                {
+                    string x = slot.InputGate >= 0 ? $"U.Add(ref zx, {SequenceEmitter.ScalarColumn(slot.InputGate)})" : string.Empty;
+                    string h = slot.HiddenGate >= 0 ? $"U.Add(ref zh, {SequenceEmitter.ScalarColumn(slot.HiddenGate)})" : string.Empty;
+                    return x.Length > 0 && h.Length > 0 ? $"{x} + {h}" : x + h;
+                }).ToArray();
+                CellMath.Forward(w, cell, S, slots, "unit", SequenceEmitter.ScalarColumn, 0, refs);
+            }
+        }
+    }
+
+    public static void EmitHiddenGradient(KernelContext ctx, bool accumulate)
+    {
+        SourceWriter w = ctx.W;
+        w.Line("/// <summary>∂L/∂h_{t-1} " + (accumulate ? "+=" : "=") + " W_hhᵀ·dz in scalar code: one dot product per row of W_hh (all panels).</summary>");
+        ctx.MethodAttributes();
+        w.Line("public static void HiddenGradientScalar(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)");
+        using (w.Braces())
+        {
+            w.Line("for (nuint j = 0; j < HiddenSize; j++)");
+            using (w.Braces())
+            {
+                w.Line("float sum = 0;");
+                EmitDot(ctx, "InputSize + j", "dz");
+                w.Line(accumulate ? "U.Add(ref hiddenGradient, j) += sum;" : "U.Add(ref hiddenGradient, j) = sum;");
+            }
+        }
+    }
+
+    public static void EmitInputGradients(KernelContext ctx)
+    {
+        SourceWriter w = ctx.W;
+        w.Line("/// <summary>∂L/∂x_t = W_ihᵀ·dz_t for every step, in scalar code.</summary>");
+        ctx.MethodAttributes();
+        w.Line("public static void InputGradientsScalar(ref float weights, ref float tape, int steps, ref float inputGradient)");
+        using (w.Braces())
+        {
+            w.Line("for (int t = 0; t < steps; t++)");
+            using (w.Braces())
+            {
+                w.Line($"ref float dz = ref U.Add(ref tape, (nuint)(TapeHeaderLength + (t + 1) * TapeStride + {ctx.Tape.InputSideGradient}));");
+                w.Line("for (nuint k = 0; k < InputSize; k++)");
+                using (w.Braces())
+                {
+                    w.Line("float sum = 0;");
+                    EmitDot(ctx, "k", "dz");
+                    w.Line("U.Add(ref inputGradient, (nuint)t * InputSize + k) = sum;");
+                }
+            }
+        }
+    }
+
+    private static void EmitDot(KernelContext ctx, string row, string dz)
+    {
+        SourceWriter w = ctx.W;
+        ColumnKernelEmitter.ForEachPanel(ctx, new PathPlan(Isa.Scalar, 1, 0, EquatableArray<KernelPass>.Empty, null), (width, panelStart, columnStart) =>
+        {
+            w.Line($"ref float weightRow = ref U.Add(ref weights, {panelStart} + ({row}) * {width});");
+            w.Line($"ref float panelDz = ref U.Add(ref {dz}, {columnStart});");
+            w.Line($"for (nuint c = 0; c < {width}; c++)");
+            using (w.Braces())
+            {
+                w.Line("sum += U.Add(ref weightRow, c) * U.Add(ref panelDz, c);");
+            }
+        });
+    }
+
+    public static void EmitParameterGradients(KernelContext ctx)
+    {
+        SourceWriter w = ctx.W;
+        TapeRowLayout t = ctx.Tape;
+        w.Line("/// <summary>Parameter gradients in scalar code: each element's sum over the steps is formed from zero, then added.</summary>");
+        ctx.MethodAttributes();
+        w.Line("public static void ParameterGradientsScalar(ref float gradients, ref float input, int steps, ref float tape)");
+        using (w.Braces())
+        {
+            w.Line("ref float firstRow = ref U.Add(ref tape, TapeHeaderLength + TapeStride);");
+            ColumnKernelEmitter.ForEachPanel(ctx, new PathPlan(Isa.Scalar, 1, 0, EquatableArray<KernelPass>.Empty, null), (width, panelStart, columnStart) =>
+            {
+                foreach ((string count, string rowBase, string scale, int dzOffset) in new[]
+                {
+                    ("InputSize", "0", "U.Add(ref input, (nuint)t * InputSize + r)", t.InputSideGradient),
+                    ("HiddenSize", "InputSize", $"U.Add(ref U.Subtract(ref tapeRow, {t.Stride - t.Hidden}), r)", t.HiddenSideGradient),
+                })
+                {
+                    w.Line($"for (nuint r = 0; r < {count}; r++)");
+                    using (w.Braces())
+                    {
+                        w.Line($"ref float gradient = ref U.Add(ref gradients, {panelStart} + ({rowBase} + r) * {width});");
+                        w.Line($"for (nuint c = 0; c < {width}; c++)");
+                        using (w.Braces())
+                        {
+                            w.Line("float sum = 0;");
+                            w.Line("ref float tapeRow = ref firstRow;");
+                            w.Line("for (int t = 0; t < steps; t++)");
+                            using (w.Braces())
+                            {
+                                w.Line($"sum += {scale} * U.Add(ref tapeRow, {columnStart} + {dzOffset} + c);");
+                                w.Line("tapeRow = ref U.Add(ref tapeRow, TapeStride);");
+                            }
+
+                            w.Line("U.Add(ref gradient, c) += sum;");
+                        }
+                    }
+                }
+            });
+
+            foreach ((string offset, int dzOffset) in new[] { ("BiasIhOffset", t.InputSideGradient), ("BiasHhOffset", t.HiddenSideGradient) })
+            {
+                w.Line($"for (nuint c = 0; c < Columns; c++)");
+                using (w.Braces())
+                {
+                    w.Line("float sum = 0;");
+                    w.Line("ref float tapeRow = ref firstRow;");
+                    w.Line("for (int t = 0; t < steps; t++)");
+                    using (w.Braces())
+                    {
+                        w.Line($"sum += U.Add(ref tapeRow, {dzOffset} + c);");
+                        w.Line("tapeRow = ref U.Add(ref tapeRow, TapeStride);");
+                    }
+
+                    w.Line($"U.Add(ref gradients, {offset} + c) += sum;");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,299 @@
+using System.Linq;
+using LstmGen.Generator.Cells;
+using LstmGen.Generator.Emit.Cells;
+using LstmGen.Generator.Planning;
+
+namespace LstmGen.Generator.Emit.Kernels;
+
+/// <summary>
+/// The per-path drivers: the cell's backward kernel, and the loops over time for the forward pass, its recording
+/// and backpropagation through time.
+/// </summary>
+internal static class SequenceEmitter
+{
+    private static string CellArgument(KernelContext ctx) => ctx.HasCell ? ", ref cell" : string.Empty;
+
+    /// <summary>The backward pass through the cell for one step, over every vector column.</summary>
+    public static void EmitCellBackward(KernelContext ctx, PathPlan path)
+    {
+        SourceWriter w = ctx.W;
+        var v = new VectorSyntax(path.Lanes);
+        w.Line("/// <summary>");
+        w.Line("/// The cell's backward pass for one step. In: ∂L/∂y_t, ∂L/∂h_t from step t+1" + (ctx.HasCell ? ", ∂L/∂c_t" : string.Empty) + ", the tape rows t and t−1.");
+        w.Line(ctx.HasCell
+            ? "/// Out: dz over the gate area (it is both sides' pre-activation gradient) and ∂L/∂c_{t-1} over ∂L/∂c_t."
+            : "/// Out: dz of both sides over the two gate areas, and the direct term dh ⊙ z of ∂L/∂h_{t-1} over ∂L/∂h_t.");
+        w.Line("/// </summary>");
+        ctx.MethodAttributes("a kernel called once per step");
+        w.Line($"public static void CellBackward{path.Suffix}(ref float row, ref float previousRow, ref float outputGradient, ref float hiddenGradient{(ctx.HasCell ? ", ref float cellGradient" : string.Empty)})");
+        using (w.Braces())
+        {
+            TapeRowLayout t = ctx.Tape;
+            w.Line(t.InputSideGradient == 0 ? "ref float gates = ref row;" : $"ref float gates = ref U.Add(ref row, {t.InputSideGradient});");
+            if (ctx.HasCell)
+            {
+                w.Line($"ref float tanhCell = ref U.Add(ref row, {t.TanhCell});");
+                w.Line($"ref float previousCell = ref U.Add(ref previousRow, {t.Cell});");
+            }
+            else
+            {
+                w.Line($"ref float hiddenSide = ref U.Add(ref row, {t.HiddenSideGradient});");
+                w.Line($"ref float previousHidden = ref U.Add(ref previousRow, {t.Hidden});");
+            }
+
+            if (path.IsScalar)
+            {
+                w.Line("for (nuint unit = 0; unit < HiddenSize; unit++)");
+                using (w.Braces())
+                {
+                    w.Line("nuint column = ColumnOf(unit);");
+                    w.Line("nuint stride = GateStrideOf(unit);");
+                    CellMath.Backward(w, ctx.Cell, v, "unit", ScalarColumn, loadsOnly: false, string.Empty, 0);
+                }
+
+                return;
+            }
+
+            foreach (System.Action part in StepKernelEmitter.PanelParts(ctx, path, reverse: false, (at, passes) =>
+            {
+                foreach (KernelPass pass in passes)
+                {
+                    foreach (VectorColumn column in pass.Columns)
+                    {
+                        w.Line($"// Units {at.Unit(column.FirstUnit)}..{at.Unit(column.FirstUnit + path.Lanes - 1)}{(column.IsShifted ? $" (shifted: lanes 0..{column.OverlapLanes - 1} are not stored)" : string.Empty)}.");
+                        using (w.Braces())
+                        {
+                            CellMath.Backward(w, ctx.Cell, v, at.Unit(column.FirstUnit), gate => at.Column(column.Offset(gate)), loadsOnly: false, string.Empty, column.OverlapLanes);
+                        }
+                    }
+                }
+            }, declareWeights: false))
+            {
+                part();
+            }
+        }
+    }
+
+    /// <summary>A gate's packed column in scalar code, where <c>column</c> and <c>stride</c> are the unit's.</summary>
+    public static string ScalarColumn(int gate) => gate switch
+    {
+        0 => "column",
+        1 => "column + stride",
+        _ => $"column + {gate} * stride",
+    };
+
+    /// <summary><c>Forward</c> over a sequence: h_t goes into row t of the output, and h_{t-1} is the previous row.</summary>
+    public static void EmitForward(KernelContext ctx, PathPlan path)
+    {
+        SourceWriter w = ctx.W;
+        bool projects = ctx.Plan.UsesInputProjection && !path.IsScalar;
+        string s = path.Suffix;
+        w.Line(projects
+            ? $"/// <summary>Runs the sequence in blocks of up to {ctx.Plan.ProjectionBlockSteps} steps: the block's input projection, then the recurrent kernel per step (alternate steps read W_hh backwards).</summary>"
+            : $"/// <summary>Runs <see cref=\"Step{s}\"/> over <paramref name=\"steps\"/> steps; h_t goes into row t of <paramref name=\"output\"/>.</summary>");
+        ctx.MethodAttributes();
+        w.Line($"public static void Forward{s}(ref float weights, ref float input, int steps, ref float output, ref float hidden{(ctx.HasCell ? ", ref float cell" : string.Empty)})");
+        using (w.Braces())
+        {
+            w.Line("// h_{t-1} is the previous output row (the initial state for t = 0): h is never copied between steps.");
+            w.Line("ref float hiddenIn = ref hidden;");
+            if (projects)
+            {
+                EmitProjectedBlocks(ctx, path, "ref float hiddenOut = ref U.Add(ref output, (nuint)(first + s) * HiddenSize);",
+                    "StepRecurrent", $"ref hiddenIn, ref hiddenOut{CellArgument(ctx)}", "hiddenIn = ref hiddenOut;");
+            }
+            else
+            {
+                w.Line("for (int t = 0; t < steps; t++)");
+                using (w.Braces())
+                {
+                    w.Line("ref float hiddenOut = ref U.Add(ref output, (nuint)t * HiddenSize);");
+                    w.Line($"Step{s}(ref weights, ref U.Add(ref input, (nuint)t * InputSize), ref hiddenIn, ref hiddenOut{CellArgument(ctx)});");
+                    w.Line("hiddenIn = ref hiddenOut;");
+                }
+            }
+
+            w.Line("MM.CreateReadOnlySpan(ref hiddenIn, HiddenSize).CopyTo(MM.CreateSpan(ref hidden, HiddenSize));");
+        }
+    }
+
+    /// <summary>The forward pass recorded into tape rows 0..steps-1 (row -1, the initial state, is already there).</summary>
+    public static void EmitRecordSequence(KernelContext ctx, PathPlan path)
+    {
+        SourceWriter w = ctx.W;
+        bool projects = ctx.Plan.UsesInputProjection && !path.IsScalar;
+        string s = path.Suffix;
+        w.Line("/// <summary>Records <paramref name=\"steps\"/> steps into the tape (bit for bit the same as <c>Forward</c>); row -1 already holds the initial state.</summary>");
+        ctx.MethodAttributes();
+        w.Line($"public static void RecordSequence{s}(ref float weights, ref float input, int steps, ref float tape)");
+        using (w.Braces())
+        {
+            w.Line("ref float previous = ref U.Add(ref tape, TapeHeaderLength);");
+            if (projects)
+            {
+                EmitProjectedBlocks(ctx, path, "ref float row = ref U.Add(ref previous, TapeStride);", "RecordRecurrent", "ref previous, ref row", "previous = ref row;");
+            }
+            else
+            {
+                w.Line("for (int t = 0; t < steps; t++)");
+                using (w.Braces())
+                {
+                    w.Line("ref float row = ref U.Add(ref previous, TapeStride);");
+                    w.Line($"Record{s}(ref weights, ref U.Add(ref input, (nuint)t * InputSize), ref previous, ref row);");
+                    w.Line("previous = ref row;");
+                }
+            }
+        }
+    }
+
+    private static void EmitProjectedBlocks(KernelContext ctx, PathPlan path, string rowLine, string kernel, string stateArguments, string advance)
+    {
+        SourceWriter w = ctx.W;
+        int block = ctx.Plan.ProjectionBlockSteps;
+        int rowFloats = LayerPlanner.ProjectionRowFloats(path, ctx.Cell);
+        w.Line($"global::System.Span<float> projections = stackalloc float[{block * rowFloats}];");
+        w.Line("ref float projected = ref MM.GetReference(projections);");
+        w.Line($"for (int first = 0; first < steps; first += {block})");
+        using (w.Braces())
+        {
+            w.Line($"int count = global::System.Math.Min({block}, steps - first);");
+            w.Line($"Project{path.Suffix}(ref weights, ref U.Add(ref input, (nuint)first * InputSize), count, ref projected);");
+            w.Line("for (int s = 0; s < count; s++)");
+            using (w.Braces())
+            {
+                w.Line(rowLine);
+                w.Line($"ref float step = ref U.Add(ref projected, (nuint)s * {rowFloats});");
+                w.Line("// Odd steps read W_hh last row first: each step starts with the rows the previous one left in L1.");
+                w.Line("if (((first + s) & 1) == 0)");
+                using (w.Braces())
+                {
+                    w.Line($"{kernel}{path.Suffix}(ref weights, ref step, {stateArguments});");
+                }
+
+                w.Line("else");
+                using (w.Braces())
+                {
+                    w.Line($"{kernel}Reverse{path.Suffix}(ref weights, ref step, {stateArguments});");
+                }
+
+                w.Line(advance);
+            }
+        }
+    }
+
+    /// <summary>Backpropagation through time over a recorded tape, last step first.</summary>
+    public static void EmitBackwardSequence(KernelContext ctx, PathPlan path)
+    {
+        SourceWriter w = ctx.W;
+        string s = path.Suffix;
+        TapeRowLayout t = ctx.Tape;
+        w.Line("/// <summary>");
+        w.Line("/// Backpropagation through time over a recorded tape, last step first. Per step: the cell's backward pass turns");
+        w.Line("/// ∂L/∂h_t" + (ctx.HasCell ? " and ∂L/∂c_t" : string.Empty) + " into dz (stored over the gates in the tape row); W_hhᵀ·dz gives ∂L/∂h_{t-1}.");
+        w.Line("/// After the loop: ∂L/∂x for every step and the parameter gradients, from all steps' dz at once.");
+        w.Line("/// </summary>");
+        ctx.MethodAttributes();
+        w.Line($"public static void BackwardSequence{s}(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient{(ctx.HasCell ? ", ref float cellGradient" : string.Empty)})");
+        using (w.Braces())
+        {
+            w.Line("for (int t = steps - 1; t >= 0; t--)");
+            using (w.Braces())
+            {
+                w.Line("ref float row = ref U.Add(ref tape, (nuint)(TapeHeaderLength + (t + 1) * TapeStride));");
+                w.Line($"CellBackward{s}(ref row, ref U.Subtract(ref row, TapeStride), ref U.Add(ref outputGradient, (nuint)t * HiddenSize), ref hiddenGradient{(ctx.HasCell ? ", ref cellGradient" : string.Empty)});");
+                string dz = t.HiddenSideGradient == 0 ? "ref row" : $"ref U.Add(ref row, {t.HiddenSideGradient})";
+                w.Line(path.IsScalar
+                    ? $"HiddenGradient{s}(ref weights, {dz}, ref hiddenGradient, false);"
+                    : $"HiddenGradient{s}(ref weights, {dz}, ref hiddenGradient, (t & 1) == 1);");
+            }
+
+            w.Line($"InputGradients{s}(ref weights, ref tape, steps, ref inputGradient);");
+            w.Line($"ParameterGradients{s}(ref gradients, ref input, steps, ref tape);");
+        }
+    }
+
+    /// <summary>The dispatch entry points every public member calls: one if/else chain over the kept paths.</summary>
+    public static void EmitEntryPoints(KernelContext ctx)
+    {
+        SourceWriter w = ctx.W;
+        string cell = ctx.HasCell ? ", ref float cell" : string.Empty;
+        string cellGradient = ctx.HasCell ? ", ref float cellGradient" : string.Empty;
+
+        w.Line("/// <summary>One step in place: reads h_{t-1}" + (ctx.HasCell ? " and c_{t-1}" : string.Empty) + " and overwrites them with h_t" + (ctx.HasCell ? " and c_t" : string.Empty) + ".</summary>");
+        ctx.MethodAttributes();
+        w.Line($"public static void Step(ref float weights, ref float input, ref float hidden{cell})");
+        using (w.Braces())
+        {
+            Dispatch(ctx, path =>
+            {
+                string kernel = "Step" + KernelSuffix(ctx, path);
+                if (!path.IsScalar && !path.SinglePass)
+                {
+                    w.Line($"// {path.Passes.Count} passes: later passes still read h_{{t-1}} after earlier ones wrote h_t, so h_{{t-1}} is copied first.");
+                    w.Line("global::System.Span<float> previousHidden = stackalloc float[HiddenSize];");
+                    w.Line("MM.CreateReadOnlySpan(ref hidden, HiddenSize).CopyTo(previousHidden);");
+                    w.Line($"{kernel}(ref weights, ref input, ref MM.GetReference(previousHidden), ref hidden{CellArgument(ctx)});");
+                }
+                else
+                {
+                    w.Line($"{kernel}(ref weights, ref input, ref hidden, ref hidden{CellArgument(ctx)});");
+                }
+            });
+        }
+
+        w.Line();
+        w.Line("/// <summary>Runs <paramref name=\"steps\"/> steps from the state in <paramref name=\"hidden\"/>, h_t into row t of <paramref name=\"output\"/>.</summary>");
+        ctx.MethodAttributes();
+        w.Line($"public static void Forward(ref float weights, ref float input, int steps, ref float output, ref float hidden{cell})");
+        using (w.Braces())
+        {
+            Dispatch(ctx, path => w.Line($"Forward{KernelSuffix(ctx, path)}(ref weights, ref input, steps, ref output, ref hidden{CellArgument(ctx)});"));
+        }
+
+        w.Line();
+        w.Line("/// <summary>Records <paramref name=\"steps\"/> steps into <paramref name=\"tape\"/> (row -1 must hold the initial state).</summary>");
+        ctx.MethodAttributes();
+        w.Line("public static void Record(ref float weights, ref float input, int steps, ref float tape)");
+        using (w.Braces())
+        {
+            Dispatch(ctx, path => w.Line($"RecordSequence{KernelSuffix(ctx, path)}(ref weights, ref input, steps, ref tape);"));
+        }
+
+        w.Line();
+        w.Line("/// <summary>Backpropagation through time over a recorded tape; ∂L/∂h" + (ctx.HasCell ? " and ∂L/∂c" : string.Empty) + " flow through the given buffers.</summary>");
+        ctx.MethodAttributes();
+        w.Line($"public static void Backward(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient{cellGradient})");
+        using (w.Braces())
+        {
+            Dispatch(ctx, path => w.Line($"BackwardSequence{KernelSuffix(ctx, path)}(ref weights, ref gradients, ref input, steps, ref tape, ref outputGradient, ref inputGradient, ref hiddenGradient{(ctx.HasCell ? ", ref cellGradient" : string.Empty)});"));
+        }
+    }
+
+    /// <summary>The suffix of the kernels a path runs: its own, or those of the wider path it shares them with.</summary>
+    public static string KernelSuffix(KernelContext ctx, PathPlan path)
+        => path.SharesKernelWith is Isa other ? ctx.Plan.Paths.First(p => p.Isa == other).Suffix : path.Suffix;
+
+    private static void Dispatch(KernelContext ctx, System.Action<PathPlan> body)
+    {
+        SourceWriter w = ctx.W;
+        int count = ctx.Plan.Paths.Count;
+        for (int p = 0; p < count; p++)
+        {
+            PathPlan path = ctx.Plan.Paths[p];
+            bool last = p == count - 1;
+            if (count == 1)
+            {
+                body(path);
+                return;
+            }
+
+            // The last kept path is the fallback: it runs wherever the wider ones are not accelerated (Vector128
+            // code is correct, if slow, without hardware support).
+            w.Line(p == 0 ? $"if ({path.Condition})" : last ? "else" : $"else if ({path.Condition})");
+            using (w.Braces())
+            {
+                body(path);
+            }
+        }
+    }
+}

@@ -1,0 +1,602 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using LstmGen.Generator.Cells;
+using LstmGen.Generator.Emit.Cells;
+using LstmGen.Generator.Planning;
+
+namespace LstmGen.Generator.Emit.Kernels;
+
+/// <summary>What a step kernel adds up and where its result goes.</summary>
+internal enum StepKind
+{
+    /// <summary>z = b + W_ih·x + W_hh·h; updates the state.</summary>
+    Step,
+
+    /// <summary>As <see cref="Step"/>, and records the activations in a tape row.</summary>
+    Record,
+
+    /// <summary>z = (projected W_ih·x + b) + W_hh·h; updates the state.</summary>
+    Recurrent,
+
+    /// <summary>As <see cref="Recurrent"/>, and records the activations in a tape row.</summary>
+    RecordRecurrent,
+}
+
+/// <summary>
+/// The weight-streaming step kernels of one path, for any cell: each pass keeps its vector columns' slot
+/// accumulators in registers while the panel's rows stream past (one broadcast input element per row), then
+/// updates those units' state. Also the input projection of a block of steps.
+/// </summary>
+internal static class StepKernelEmitter
+{
+    public static bool Records(StepKind kind) => kind is StepKind.Record or StepKind.RecordRecurrent;
+
+    public static bool Projects(StepKind kind) => kind is StepKind.Recurrent or StepKind.RecordRecurrent;
+
+    public static string Name(StepKind kind, bool reverse, PathPlan path)
+        => (Records(kind) ? "Record" : "Step") + (Projects(kind) ? "Recurrent" : string.Empty) + (reverse ? "Reverse" : string.Empty) + path.Suffix;
+
+    /// <summary>The parameter list after <c>ref float weights</c>.</summary>
+    public static string Parameters(KernelContext ctx, StepKind kind)
+    {
+        string source = Projects(kind) ? "ref float projected" : "ref float input";
+        if (Records(kind))
+        {
+            return $"{source}, ref float previousRow, ref float row";
+        }
+
+        return ctx.HasCell
+            ? $"{source}, ref float hiddenIn, ref float hiddenOut, ref float cell"
+            : $"{source}, ref float hiddenIn, ref float hiddenOut";
+    }
+
+    public static void Emit(KernelContext ctx, PathPlan path, StepKind kind, bool reverse)
+    {
+        SourceWriter w = ctx.W;
+        CellDescriptor cell = ctx.Cell;
+        var v = new VectorSyntax(path.Lanes);
+        w.Line("/// <summary>");
+        w.Line($"/// One time step with {path.Lanes}-float vectors: {Formula(cell, kind)}, then the {cell.DisplayName} update.");
+        w.Line($"/// {path.Passes.Count} pass(es); each keeps its units' {cell.Slots.Length} slot accumulators ({string.Join(", ", cell.Slots.Select(s => s.Name))}) in registers");
+        w.Line("/// while its panel's rows stream past once, front to back.");
+        if (Records(kind))
+        {
+            w.Line("/// Records the activations in <paramref name=\"row\"/>; the state is read from <paramref name=\"previousRow\"/>.");
+        }
+
+        if (reverse)
+        {
+            w.Line("/// Reads the panels, passes and W_hh rows last to first: run on alternate steps, each step starts with the");
+            w.Line("/// weights the previous step read last, still in the L1 cache.");
+        }
+
+        w.Line("/// </summary>");
+        ctx.MethodAttributes("a kernel: inlined into a loop, its own activations would exceed the JIT's inlining budget");
+        w.Line($"public static void {Name(kind, reverse, path)}(ref float weights, {Parameters(ctx, kind)})");
+        using (w.Braces())
+        {
+            CellRefs refs = DeclareRefs(ctx, kind);
+            if (!path.SinglePass)
+            {
+                int maxColumns = path.Passes.Max(p => p.Columns.Count);
+                w.Line($"// Each pass's pre-activations, for the cell-update method: {maxColumns} column(s) × {cell.Slots.Length} slots × {path.Lanes} floats.");
+                w.Line($"global::System.Span<float> preActivations = stackalloc float[{maxColumns * cell.Slots.Length * path.Lanes}];");
+                w.Line("ref float z = ref MM.GetReference(preActivations);");
+            }
+
+            if (!Projects(kind) || cell.Slots.Any(s => s.InputGate < 0))
+            {
+                w.Line("ref float biasIh = ref U.Add(ref weights, BiasIhOffset);");
+                w.Line("ref float biasHh = ref U.Add(ref weights, BiasHhOffset);");
+            }
+
+            foreach (Action part in PanelParts(ctx, path, reverse, (position, passes) =>
+            {
+                IEnumerable<KernelPass> ordered = reverse ? passes.AsEnumerable().Reverse() : passes;
+                foreach (KernelPass pass in ordered)
+                {
+                    EmitPass(ctx, path, v, kind, reverse, position, pass, refs);
+                }
+            }))
+            {
+                part();
+            }
+        }
+    }
+
+    private static string Formula(CellDescriptor cell, StepKind kind)
+        => Projects(kind) ? "z = (the projected W_ih·x_t + b) + W_hh·h_{t-1}" : "z = b + W_ih·x_t + W_hh·h_{t-1}";
+
+    /// <summary>Declares the refs a cell update writes through, and returns their names.</summary>
+    public static CellRefs DeclareRefs(KernelContext ctx, StepKind kind)
+    {
+        SourceWriter w = ctx.W;
+        TapeRowLayout t = ctx.Tape;
+        if (!Records(kind))
+        {
+            return new CellRefs("hiddenIn", "hiddenOut", ctx.HasCell ? "cell" : null, ctx.HasCell ? "cell" : null, null, null, null);
+        }
+
+        w.Line($"// The previous tape row holds h_{{t-1}}{(ctx.HasCell ? " and c_{t-1}" : string.Empty)}; this row receives the step's activations.");
+        w.Line($"ref float hiddenIn = ref U.Add(ref previousRow, {t.Hidden});");
+        w.Line($"ref float hiddenOut = ref U.Add(ref row, {t.Hidden});");
+        if (ctx.HasCell)
+        {
+            w.Line($"ref float cellIn = ref U.Add(ref previousRow, {t.Cell});");
+            w.Line($"ref float cellOut = ref U.Add(ref row, {t.Cell});");
+            w.Line($"ref float tanhCell = ref U.Add(ref row, {t.TanhCell});");
+            w.Line("ref float gates = ref row;");
+            return new CellRefs("hiddenIn", "hiddenOut", "cellIn", "cellOut", "tanhCell", "gates", null);
+        }
+
+        w.Line("ref float gates = ref row;");
+        w.Line($"ref float hiddenSide = ref U.Add(ref row, {t.HiddenSideGradient});");
+        return new CellRefs("hiddenIn", "hiddenOut", null, null, null, "gates", "hiddenSide");
+    }
+
+    /// <summary>
+    /// Splits a path's panels into the loop over full panels (if there are two or more) and explicitly emitted
+    /// panels, in traversal order, and returns one emitter per part.
+    /// </summary>
+    public static List<Action> PanelParts(KernelContext ctx, PathPlan path, bool reverse, Action<PanelPosition, List<KernelPass>> body, bool declareWeights = true)
+    {
+        SourceWriter w = ctx.W;
+        PanelLayout layout = ctx.Layout;
+        int loop = ctx.LoopPanels(path);
+        var parts = new List<Action>();
+        int imagePerPanel = ctx.PassesOf(path, 0).Sum(p => p.Columns.Count) * ctx.Cell.InputSlots.Length * path.Lanes;
+        if (loop > 0)
+        {
+            parts.Add(() =>
+            {
+                w.Line();
+                w.Line($"// Panels 0..{loop - 1} ({ctx.UnitsPerPanel} units each){(reverse ? ", last first" : string.Empty)}: `unit`, `column` and `image` are a panel's first unit, packed column and projected offset.");
+                w.Line(reverse ? $"for (nuint panel = {loop}; panel-- > 0;)" : $"for (nuint panel = 0; panel < {loop}; panel++)");
+                using (w.Braces())
+                {
+                    w.Line($"nuint unit = panel * {ctx.UnitsPerPanel};");
+                    w.Line($"nuint column = panel * {layout.PanelWidth(0)};");
+                    w.Line($"nuint image = panel * {imagePerPanel};");
+                    if (declareWeights)
+                    {
+                        w.Line($"ref float panelWeights = ref U.Add(ref weights, panel * {ctx.FullPanelStride});");
+                    }
+
+                    body(PanelPosition.Loop(), ctx.PassesOf(path, 0));
+                }
+            });
+        }
+
+        int image = loop * imagePerPanel;
+        for (int panel = loop; panel < layout.PanelCount; panel++)
+        {
+            int p = panel;
+            int start = image;
+            parts.Add(() =>
+            {
+                w.Line();
+                w.Line($"// Panel {p}: units {layout.FirstGroup(p) * layout.Atom}..{Math.Min(layout.HiddenSize, (layout.FirstGroup(p) + layout.GroupCount(p)) * layout.Atom) - 1}.");
+                using (w.Braces())
+                {
+                    if (declareWeights)
+                    {
+                        w.Line($"ref float panelWeights = ref U.Add(ref weights, {layout.PanelStart(p)});");
+                    }
+
+                    body(PanelPosition.Fixed(layout, p, start), ctx.PassesOf(path, p));
+                }
+            });
+            image += ctx.PassesOf(path, panel).Sum(x => x.Columns.Count) * ctx.Cell.InputSlots.Length * path.Lanes;
+        }
+
+        if (reverse)
+        {
+            parts.Reverse();
+        }
+
+        return parts;
+    }
+
+    /// <summary>The image offset (within a panel's projected part) of a pass's first column.</summary>
+    private static int ImageOffset(KernelContext ctx, PathPlan path, KernelPass pass)
+    {
+        int columns = 0;
+        foreach (KernelPass other in ctx.PassesOf(path, pass.Panel))
+        {
+            if (ReferenceEquals(other, pass) || other.Equals(pass))
+            {
+                break;
+            }
+
+            columns += other.Columns.Count;
+        }
+
+        return columns * ctx.Cell.InputSlots.Length * path.Lanes;
+    }
+
+    private static void EmitPass(KernelContext ctx, PathPlan path, VectorSyntax v, StepKind kind, bool reverse, PanelPosition at, KernelPass pass, CellRefs refs)
+    {
+        SourceWriter w = ctx.W;
+        CellDescriptor cell = ctx.Cell;
+        PanelLayout layout = ctx.Layout;
+        int width = layout.PanelWidth(pass.Panel);
+        int count = pass.Columns.Count;
+        int last = pass.Columns[count - 1].FirstUnit + path.Lanes - 1;
+        w.Line($"// Units {at.Unit(pass.FirstUnit)}..{at.Unit(last)}: {count} vector column(s); z{{column}}{{slot}} accumulates one slot's pre-activations.");
+        using (w.Braces())
+        {
+            int image = ImageOffset(ctx, path, pass);
+            for (int c = 0; c < count; c++)
+            {
+                VectorColumn column = pass.Columns[c];
+                for (int s = 0; s < cell.Slots.Length; s++)
+                {
+                    Slot slot = cell.Slots[s];
+                    string init;
+                    int inputIndex = Array.IndexOf(cell.InputSlots, s);
+                    if (Projects(kind) && inputIndex >= 0)
+                    {
+                        init = v.Load("projected", at.Projected(image + (c * cell.InputSlots.Length + inputIndex) * path.Lanes));
+                    }
+                    else if (slot.InputGate >= 0 && slot.HiddenGate >= 0)
+                    {
+                        init = $"{v.Load("biasIh", at.Column(column.Offset(slot.InputGate)))} + {v.Load("biasHh", at.Column(column.Offset(slot.HiddenGate)))}";
+                    }
+                    else if (slot.InputGate >= 0)
+                    {
+                        init = v.Load("biasIh", at.Column(column.Offset(slot.InputGate)));
+                    }
+                    else
+                    {
+                        init = v.Load("biasHh", at.Column(column.Offset(slot.HiddenGate)));
+                    }
+
+                    w.Line($"var z{c}{slot.Name} = {init};");
+                }
+            }
+
+            bool split = path.SinglePass && count * cell.Slots.Length <= 8 && !Projects(kind);
+            if (split)
+            {
+                w.Line("// Small kernel, bound by latency: alternate rows go to a second set of sums (…b), halving every chain of");
+                w.Line("// dependent multiply-adds.");
+                for (int c = 0; c < count; c++)
+                {
+                    foreach (Slot slot in cell.Slots)
+                    {
+                        w.Line($"var z{c}{slot.Name}b = {v.Zero};");
+                    }
+                }
+            }
+
+            string hiddenStart = VectorSyntax.Int(layout.InputSize * width);
+            if (!Projects(kind))
+            {
+                w.Line();
+                w.Line($"// z += W_ih·x_t: x_k broadcast over row k of the panel's W_ih rows ({width} floats).");
+                w.Line("ref float rowWeights = ref panelWeights;");
+                EmitRows(w, v, cell, pass, "InputSize", layout.InputSize, "input", "k", width, cell.InputSlots, s => cell.Slots[s].InputGate, split);
+                w.Line();
+                w.Line("// z += W_hh·h_{t-1}: the panel's W_hh rows follow its W_ih rows.");
+                EmitRows(w, v, cell, pass, "HiddenSize", layout.HiddenSize, refs.HiddenIn, "j", width, cell.HiddenSlots, s => cell.Slots[s].HiddenGate, split);
+            }
+            else if (!reverse)
+            {
+                w.Line();
+                w.Line($"// z += W_hh·h_{{t-1}}: h_j broadcast over row j of the panel's W_hh rows ({width} floats).");
+                w.Line($"ref float rowWeights = ref U.Add(ref panelWeights, {hiddenStart});");
+                EmitRows(w, v, cell, pass, "HiddenSize", layout.HiddenSize, refs.HiddenIn, "j", width, cell.HiddenSlots, s => cell.Slots[s].HiddenGate, split: false);
+            }
+            else
+            {
+                w.Line();
+                w.Line("// z += W_hh·h_{t-1}, last row first.");
+                w.Line($"ref float hiddenRows = ref U.Add(ref panelWeights, {hiddenStart});");
+                w.Line($"for (nuint j = HiddenSize; j-- > 0;)");
+                using (w.Braces())
+                {
+                    w.Line($"ref float rowWeights = ref U.Add(ref hiddenRows, j * {width});");
+                    w.Line($"var scale = {v.Broadcast($"U.Add(ref {refs.HiddenIn}, j)")};");
+                    EmitMultiplyAdds(w, v, cell, pass, cell.HiddenSlots, s => cell.Slots[s].HiddenGate, "rowWeights", "scale", string.Empty);
+                }
+            }
+
+            if (split)
+            {
+                for (int c = 0; c < count; c++)
+                {
+                    foreach (Slot slot in cell.Slots)
+                    {
+                        w.Line($"z{c}{slot.Name} += z{c}{slot.Name}b;");
+                    }
+                }
+            }
+
+            EmitUpdate(ctx, path, v, kind, at, pass, refs);
+        }
+    }
+
+    /// <summary>Rows <c>0..count-1</c> from <c>row</c> (advanced by the panel width), scaled by <paramref name="source"/>[index].</summary>
+    private static void EmitRows(SourceWriter w, VectorSyntax v, CellDescriptor cell, KernelPass pass, string countName, int count,
+        string source, string index, int width, int[] slots, Func<int, int> gateOf, bool split)
+    {
+        if (split && count >= 2)
+        {
+            w.Line($"for (nuint {index} = 0; {index} < {count / 2 * 2}; {index} += 2)");
+            using (w.Braces())
+            {
+                w.Line($"var scale = {v.Broadcast($"U.Add(ref {source}, {index})")};");
+                w.Line($"var scaleB = {v.Broadcast($"U.Add(ref {source}, {index} + 1)")};");
+                EmitMultiplyAdds(w, v, cell, pass, slots, gateOf, "rowWeights", "scale", string.Empty);
+                EmitMultiplyAdds(w, v, cell, pass, slots, gateOf, "rowWeights", "scaleB", "b", width);
+                w.Line($"rowWeights = ref U.Add(ref rowWeights, {2 * width});");
+            }
+
+            if (count % 2 == 1)
+            {
+                w.Line("// The last row of an odd count.");
+                using (w.Braces())
+                {
+                    w.Line($"var scale = {v.Broadcast($"U.Add(ref {source}, {count - 1})")};");
+                    EmitMultiplyAdds(w, v, cell, pass, slots, gateOf, "rowWeights", "scale", string.Empty);
+                    w.Line($"rowWeights = ref U.Add(ref rowWeights, {width});");
+                }
+            }
+
+            return;
+        }
+
+        w.Line($"for (nuint {index} = 0; {index} < {countName}; {index}++)");
+        using (w.Braces())
+        {
+            w.Line($"var scale = {v.Broadcast($"U.Add(ref {source}, {index})")};");
+            EmitMultiplyAdds(w, v, cell, pass, slots, gateOf, "rowWeights", "scale", string.Empty);
+            w.Line($"rowWeights = ref U.Add(ref rowWeights, {width});");
+        }
+    }
+
+    private static void EmitMultiplyAdds(SourceWriter w, VectorSyntax v, CellDescriptor cell, KernelPass pass, int[] slots,
+        Func<int, int> gateOf, string row, string scale, string set, int rowOffset = 0)
+    {
+        for (int c = 0; c < pass.Columns.Count; c++)
+        {
+            foreach (int s in slots)
+            {
+                string acc = $"z{c}{cell.Slots[s].Name}{set}";
+                int offset = rowOffset + pass.Columns[c].Offset(gateOf(s));
+                w.Line($"{acc} = {v.Fma(v.Load(row, offset), scale, acc)};");
+            }
+        }
+    }
+
+    private static void EmitUpdate(KernelContext ctx, PathPlan path, VectorSyntax v, StepKind kind, PanelPosition at, KernelPass pass, CellRefs refs)
+    {
+        SourceWriter w = ctx.W;
+        CellDescriptor cell = ctx.Cell;
+        if (path.SinglePass)
+        {
+            for (int c = 0; c < pass.Columns.Count; c++)
+            {
+                VectorColumn column = pass.Columns[c];
+                w.Line();
+                w.Line($"// Units {at.Unit(column.FirstUnit)}..{at.Unit(column.FirstUnit + path.Lanes - 1)}{(column.IsShifted ? $" (shifted: the first {column.OverlapLanes} lanes belong to other vectors and are not stored)" : string.Empty)}, from the registers.");
+                using (w.Braces())
+                {
+                    int cc = c;
+                    CellMath.Forward(w, cell, v, cell.Slots.Select(s => $"z{cc}{s.Name}").ToArray(), at.Unit(column.FirstUnit),
+                        gate => at.Column(column.Offset(gate)), column.OverlapLanes, refs);
+                }
+            }
+
+            return;
+        }
+
+        w.Line();
+        w.Line("// The cell update reads the pre-activations back from z (a separate method: its activations inline there).");
+        for (int c = 0; c < pass.Columns.Count; c++)
+        {
+            foreach (Slot slot in cell.Slots)
+            {
+                int offset = (c * cell.Slots.Length + Array.IndexOf(cell.Slots, slot)) * path.Lanes;
+                w.Line(v.Store($"z{c}{slot.Name}", "z", offset));
+            }
+        }
+
+        string targets = Records(kind)
+            ? (ctx.HasCell ? "ref hiddenIn, ref cellIn, ref row" : "ref hiddenIn, ref row")
+            : (ctx.HasCell ? "ref hiddenIn, ref hiddenOut, ref cell" : "ref hiddenIn, ref hiddenOut");
+        string method = CellMethodName(kind, path);
+        for (int c = 0; c < pass.Columns.Count; c++)
+        {
+            VectorColumn column = pass.Columns[c];
+            string z = c == 0 ? "ref z" : $"ref U.Add(ref z, {c * cell.Slots.Length * path.Lanes})";
+            w.Line(column.IsShifted
+                ? $"{method}Shifted({z}, {at.Unit(column.FirstUnit)}, {at.Column(column.OffsetInPanel)}, {targets});"
+                : $"{method}({z}, {at.Unit(column.FirstUnit)}, {at.Column(column.OffsetInPanel)}, {column.GateStride}, {targets});");
+        }
+    }
+
+    public static string CellMethodName(StepKind kind, PathPlan path) => (Records(kind) ? "CellRecord" : "CellStep") + path.Suffix;
+
+    /// <summary>
+    /// The cell-update methods of multi-pass kernels: one vector column from its stored slot pre-activations. The
+    /// shifted variant blends its stores (only the last <c>Lanes − overlap</c> lanes are the column's own).
+    /// </summary>
+    public static void EmitCellMethods(KernelContext ctx, PathPlan path, bool record)
+    {
+        if (path.SinglePass || path.IsScalar)
+        {
+            return;
+        }
+
+        SourceWriter w = ctx.W;
+        CellDescriptor cell = ctx.Cell;
+        var v = new VectorSyntax(path.Lanes);
+        StepKind kind = record ? StepKind.Record : StepKind.Step;
+        VectorColumn? shifted = path.Passes.SelectMany(p => p.Columns).FirstOrDefault(c => c.IsShifted);
+        foreach (bool isShifted in shifted is null ? new[] { false } : new[] { false, true })
+        {
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line($"/// The {cell.DisplayName} update of the {path.Lanes} units from <paramref name=\"unit\"/>, from their slot pre-activations in <paramref name=\"z\"/>");
+            w.Line($"/// ({string.Join(" | ", cell.Slots.Select(s => s.Name))}, {path.Lanes} floats each){(record ? "; records the activations in the tape row" : string.Empty)}.");
+            if (isShifted)
+            {
+                w.Line($"/// The shifted last vector: only lanes {shifted!.OverlapLanes}..{path.Lanes - 1} are stored.");
+            }
+
+            w.Line("/// </summary>");
+            ctx.MethodAttributes("keeps the kernel small; the activations inline here");
+            string parameters = record
+                ? (ctx.HasCell ? "ref float hiddenIn, ref float cellIn, ref float row" : "ref float hiddenIn, ref float row")
+                : (ctx.HasCell ? "ref float hiddenIn, ref float hiddenOut, ref float cell" : "ref float hiddenIn, ref float hiddenOut");
+            string name = CellMethodName(kind, path) + (isShifted ? "Shifted" : string.Empty);
+            w.Line(isShifted
+                ? $"public static void {name}(ref float z, nuint unit, nuint column, {parameters})"
+                : $"public static void {name}(ref float z, nuint unit, nuint column, nuint gateStride, {parameters})");
+            using (w.Braces())
+            {
+                CellRefs refs;
+                if (record)
+                {
+                    TapeRowLayout t = ctx.Tape;
+                    w.Line($"ref float hiddenOut = ref U.Add(ref row, {t.Hidden});");
+                    if (ctx.HasCell)
+                    {
+                        w.Line($"ref float cellOut = ref U.Add(ref row, {t.Cell});");
+                        w.Line($"ref float tanhCell = ref U.Add(ref row, {t.TanhCell});");
+                        refs = new CellRefs("hiddenIn", "hiddenOut", "cellIn", "cellOut", "tanhCell", "row", null);
+                    }
+                    else
+                    {
+                        w.Line($"ref float hiddenSide = ref U.Add(ref row, {t.HiddenSideGradient});");
+                        refs = new CellRefs("hiddenIn", "hiddenOut", null, null, null, "row", "hiddenSide");
+                    }
+                }
+                else
+                {
+                    refs = new CellRefs("hiddenIn", "hiddenOut", ctx.HasCell ? "cell" : null, ctx.HasCell ? "cell" : null, null, null, null);
+                }
+
+                string[] slots = cell.Slots.Select((s, i) => v.Load("z", i * path.Lanes)).ToArray();
+                string stride = isShifted ? VectorSyntax.Int(shifted!.GateStride) : "gateStride";
+                CellMath.Forward(w, cell, v, slots, "unit", gate => gate == 0 ? "column" : $"column + {gate} * {stride}".Replace($"column + 1 * {stride}", $"column + {stride}"),
+                    isShifted ? shifted!.OverlapLanes : 0, refs);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The input projection of <c>steps</c> consecutive steps, before their recurrence: for every vector column and
+    /// W_ih-fed slot, z = b + W_ih·x_s (both biases where the slot has both), stored in the path's register image
+    /// (column by column, slot by slot, a vector each), which the recurrent kernel loads as its starting values. It
+    /// does not depend on h, so each loaded weight vector serves several steps.
+    /// </summary>
+    public static void EmitProjection(KernelContext ctx, PathPlan path)
+    {
+        SourceWriter w = ctx.W;
+        CellDescriptor cell = ctx.Cell;
+        var v = new VectorSyntax(path.Lanes);
+        int stepsAtOnce = path.Isa == Isa.Vector512 ? 4 : 2;
+        int rowFloats = LayerPlanner.ProjectionRowFloats(path, cell);
+        w.Line("/// <summary>");
+        w.Line("/// The input part of <paramref name=\"steps\"/> steps before their recurrence: for every vector column and W_ih-fed slot,");
+        w.Line($"/// b + W_ih·x_s into row s of <paramref name=\"projected\"/> ({rowFloats} floats per step, the layout the recurrent kernel loads).");
+        w.Line($"/// {stepsAtOnce} steps at a time share every loaded weight vector.");
+        w.Line("/// </summary>");
+        ctx.MethodAttributes();
+        w.Line($"public static void Project{path.Suffix}(ref float weights, ref float input, int steps, ref float projected)");
+        using (w.Braces())
+        {
+            w.Line("ref float biasIh = ref U.Add(ref weights, BiasIhOffset);");
+            w.Line("ref float biasHh = ref U.Add(ref weights, BiasHhOffset);");
+            foreach (Action part in PanelParts(ctx, path, reverse: false, (position, passes) =>
+            {
+                int image = 0;
+                foreach (KernelPass pass in passes)
+                {
+                    foreach (VectorColumn column in pass.Columns)
+                    {
+                        EmitProjectedColumn(ctx, path, v, position, pass, column, image, stepsAtOnce, rowFloats);
+                        image += cell.InputSlots.Length * path.Lanes;
+                    }
+                }
+            }))
+            {
+                part();
+            }
+        }
+    }
+
+    private static void EmitProjectedColumn(KernelContext ctx, PathPlan path, VectorSyntax v, PanelPosition at, KernelPass pass, VectorColumn column, int image, int stepsAtOnce, int rowFloats)
+    {
+        SourceWriter w = ctx.W;
+        CellDescriptor cell = ctx.Cell;
+        int width = ctx.Layout.PanelWidth(pass.Panel);
+        w.Line();
+        w.Line($"// Units {at.Unit(column.FirstUnit)}..{at.Unit(column.FirstUnit + path.Lanes - 1)}.");
+        using (w.Braces())
+        {
+            foreach (int s in cell.InputSlots)
+            {
+                Slot slot = cell.Slots[s];
+                string bias = v.Load("biasIh", at.Column(column.Offset(slot.InputGate)));
+                if (cell.ProjectionAddsHiddenBias(s))
+                {
+                    bias += " + " + v.Load("biasHh", at.Column(column.Offset(slot.HiddenGate)));
+                }
+
+                w.Line($"var bias{slot.Name} = {bias};");
+            }
+
+            w.Line("int s = 0;");
+            foreach (int block in stepsAtOnce > 1 ? new[] { stepsAtOnce, 1 } : new[] { 1 })
+            {
+                w.Line(block > 1 ? $"for (; s + {block} <= steps; s += {block})" : "for (; s < steps; s++)");
+                using (w.Braces())
+                {
+                    for (int t = 0; t < block; t++)
+                    {
+                        foreach (int s in cell.InputSlots)
+                        {
+                            w.Line($"var a{t}{cell.Slots[s].Name} = bias{cell.Slots[s].Name};");
+                        }
+                    }
+
+                    w.Line("ref float x = ref U.Add(ref input, (nuint)s * InputSize);");
+                    w.Line("ref float rowWeights = ref panelWeights;");
+                    w.Line("for (nuint k = 0; k < InputSize; k++)");
+                    using (w.Braces())
+                    {
+                        foreach (int s in cell.InputSlots)
+                        {
+                            w.Line($"var w{cell.Slots[s].Name} = {v.Load("rowWeights", column.Offset(cell.Slots[s].InputGate))};");
+                        }
+
+                        for (int t = 0; t < block; t++)
+                        {
+                            w.Line($"var x{t} = {v.Broadcast(t == 0 ? "U.Add(ref x, k)" : $"U.Add(ref x, {t} * InputSize + k)")};");
+                            foreach (int s in cell.InputSlots)
+                            {
+                                string acc = $"a{t}{cell.Slots[s].Name}";
+                                w.Line($"{acc} = {v.Fma($"w{cell.Slots[s].Name}", $"x{t}", acc)};");
+                            }
+                        }
+
+                        w.Line($"rowWeights = ref U.Add(ref rowWeights, {width});");
+                    }
+
+                    for (int t = 0; t < block; t++)
+                    {
+                        w.Line($"ref float out{t} = ref U.Add(ref projected, (nuint)(s + {t}) * {rowFloats});".Replace("(s + 0)", "s"));
+                        for (int i = 0; i < cell.InputSlots.Length; i++)
+                        {
+                            w.Line(v.Store($"a{t}{cell.Slots[cell.InputSlots[i]].Name}", $"out{t}", at.Projected(image + i * path.Lanes)));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+using LstmGen.Generator.Cells;
+
+namespace LstmGen.Generator.Planning;
+
+/// <summary>The hardware paths of the dispatch, widest first.</summary>
+internal enum Isa
+{
+    /// <summary>512-bit vectors (AVX-512): 32 vector registers.</summary>
+    Vector512,
+
+    /// <summary>256-bit vectors (AVX2): 16 vector registers.</summary>
+    Vector256,
+
+    /// <summary>128-bit vectors (SSE, AdvSimd).</summary>
+    Vector128,
+
+    /// <summary>No SIMD acceleration.</summary>
+    Scalar,
+}
+
+/// <summary>
+/// L consecutive hidden units handled by one vector per slot. The last vector of a group whose width is not a
+/// multiple of L is <em>shifted</em> back so it ends at the group's last unit: its first
+/// <see cref="OverlapLanes"/> lanes then belong to units another vector already covers (they may even read the
+/// previous gate's weights), so those lanes are computed but never stored (the stores blend them out).
+/// </summary>
+/// <param name="Group">The hidden-unit group.</param>
+/// <param name="FirstUnit">The unit in lane 0.</param>
+/// <param name="OverlapLanes">Leading lanes not to store (0 for an ordinary vector).</param>
+/// <param name="OffsetInPanel">Where lane 0 of gate 0 sits in a panel row; gate g adds g·<see cref="GateStride"/>. May be negative (then it reads the previous row's end).</param>
+/// <param name="GateStride">Columns between two gates of this group: the group's width.</param>
+internal sealed record VectorColumn(int Group, int FirstUnit, int OverlapLanes, int OffsetInPanel, int GateStride)
+{
+    public bool IsShifted => OverlapLanes > 0;
+
+    public int Offset(int gate) => OffsetInPanel + gate * GateStride;
+}
+
+/// <summary>
+/// One pass of a step kernel over a panel: the vector columns whose accumulators are live at once while every
+/// row of the panel streams past.
+/// </summary>
+/// <param name="Panel">The panel whose rows are read.</param>
+/// <param name="Columns">Its vector columns, in unit order.</param>
+internal sealed record KernelPass(int Panel, EquatableArray<VectorColumn> Columns)
+{
+    public int FirstUnit => Columns[0].FirstUnit;
+}
+
+/// <summary>How one hardware path runs a layer: vector width, passes, and the strategies that depend on them.</summary>
+/// <param name="Isa">The path.</param>
+/// <param name="Lanes">Floats per vector (1: scalar loops).</param>
+/// <param name="AccumulatorBudget">Vector accumulators a pass may keep live.</param>
+/// <param name="Passes">The step kernel's passes, in order.</param>
+/// <param name="SharesKernelWith">A wider path whose kernels are identical (same lanes and passes), or null.</param>
+internal sealed record PathPlan(Isa Isa, int Lanes, int AccumulatorBudget, EquatableArray<KernelPass> Passes, Isa? SharesKernelWith)
+{
+    public bool IsScalar => Lanes == 1;
+
+    /// <summary>One pass holds everything: the cell update runs straight from the accumulator registers.</summary>
+    public bool SinglePass => Passes.Count == 1;
+
+    public int VectorBits => Lanes * 32;
+
+    /// <summary>The suffix of this path's kernel names: <c>512</c>, <c>256</c>, <c>128</c>, <c>Scalar</c>.</summary>
+    public string Suffix => Lanes == 1 ? "Scalar" : Isa switch
+    {
+        Isa.Vector512 => "512",
+        Isa.Vector256 => "256",
+        Isa.Vector128 => "128",
+        _ => "Scalar",
+    };
+
+    /// <summary>The condition the dispatch tests (a JIT-time constant), or empty for the fallback.</summary>
+    public string Condition => Isa switch
+    {
+        Isa.Vector512 => "global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated",
+        Isa.Vector256 => "global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated",
+        Isa.Vector128 => "global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated",
+        _ => string.Empty,
+    };
+
+    public string Description => Isa switch
+    {
+        Isa.Vector512 => "512-bit vectors (AVX-512)",
+        Isa.Vector256 => "256-bit vectors (AVX2)",
+        Isa.Vector128 => "128-bit vectors (SSE, AdvSimd)",
+        _ => "scalar code",
+    };
+}
+
+/// <summary>Everything about one layer's kernels: the identity of a kernel class shared by all types of that shape.</summary>
+/// <param name="Cell">LSTM or GRU.</param>
+/// <param name="Layout">The parameter layout.</param>
+/// <param name="Paths">The hardware paths kept (see <c>LstmGenInstructionSets</c>), widest first.</param>
+/// <param name="ProjectionBlockSteps">Steps whose input projections a sequence loop computes at once (0: the sequence loops run the step kernel).</param>
+/// <param name="AggressiveOptimization">Whether hot methods carry <c>[MethodImpl(AggressiveOptimization)]</c>.</param>
+/// <param name="SkipLocalsInit">Whether hot methods carry <c>[SkipLocalsInit]</c> (only with unsafe code allowed).</param>
+internal sealed record LayerPlan(
+    CellKind Cell,
+    PanelLayout Layout,
+    EquatableArray<PathPlan> Paths,
+    int ProjectionBlockSteps,
+    bool AggressiveOptimization,
+    bool SkipLocalsInit)
+{
+    public CellDescriptor Descriptor => CellDescriptor.For(Cell);
+
+    public int InputSize => Layout.InputSize;
+
+    public int HiddenSize => Layout.HiddenSize;
+
+    public int ColumnCount => Layout.ColumnCount;
+
+    public bool UsesInputProjection => ProjectionBlockSteps > 0;
+
+    public TapeRowLayout TapeRow => Descriptor.TapeRow(HiddenSize);
+
+    /// <summary>The shared kernel class: <c>Lstm_I16_H64</c>.</summary>
+    public string KernelClassName => $"{Descriptor.AttributeName}_I{InputSize}_H{HiddenSize}";
+}

@@ -1,0 +1,168 @@
+using System;
+using System.Collections.Generic;
+using LstmGen.Generator.Cells;
+
+namespace LstmGen.Generator.Planning;
+
+/// <summary>
+/// Pure planning of one layer's kernels: the parameter layout, and for each hardware path the vector width and
+/// the passes. No Roslyn types: unit-tested directly, and shared by the analyzer, the generator and every
+/// attribute (<c>[Lstm]</c>, <c>[Gru]</c>, the layers of <c>[RecurrentModel]</c>).
+/// </summary>
+internal static class LayerPlanner
+{
+    /// <summary>Vector accumulators a pass keeps live with 32 vector registers (AVX-512): the rest hold a broadcast and loads.</summary>
+    public const int Accumulators32Registers = 16;
+
+    /// <summary>Vector accumulators a pass keeps live with 16 vector registers (AVX2, SSE).</summary>
+    public const int Accumulators16Registers = 12;
+
+    /// <summary>Groups per panel: the groups one AVX-512 pass holds (4 slots each, 16 accumulators).</summary>
+    public const int GroupsPerPanel = Accumulators32Registers / 4;
+
+    /// <summary>Below this many bytes of weights a step's weights stay in L1 and a step is bound by latency: the sequence loops just run the step kernel.</summary>
+    public const int ProjectionMinimumWeightBytes = 32 * 1024;
+
+    public static readonly EquatableArray<Isa> AllPaths = new[] { Isa.Vector512, Isa.Vector256, Isa.Vector128, Isa.Scalar }.ToEquatableArray();
+
+    public static LayerPlan Plan(CellKind cell, int inputSize, int hiddenSize, EquatableArray<Isa> paths, bool aggressiveOptimization, bool skipLocalsInit)
+    {
+        CellDescriptor descriptor = CellDescriptor.For(cell);
+        PanelLayout layout = Layout(descriptor.GateCount, inputSize, hiddenSize);
+        var planned = new List<PathPlan>();
+        foreach (Isa isa in paths)
+        {
+            PathPlan path = PlanPath(layout, descriptor, isa);
+            foreach (PathPlan earlier in planned)
+            {
+                if (earlier.Lanes == path.Lanes && earlier.Passes.Equals(path.Passes))
+                {
+                    path = path with { SharesKernelWith = earlier.SharesKernelWith ?? earlier.Isa };
+                    break;
+                }
+            }
+
+            planned.Add(path);
+        }
+
+        return new LayerPlan(cell, layout, planned.ToEquatableArray(), ProjectionSteps(layout), aggressiveOptimization, skipLocalsInit);
+    }
+
+    /// <summary>
+    /// The layout's group width: the vector width that covers the hidden units with the fewest vectors (ties: no
+    /// narrow last group, then the wider vector). Fewer than 4 units use groups of 4 (the kernels are scalar then).
+    /// </summary>
+    public static PanelLayout Layout(int gates, int inputSize, int hiddenSize)
+    {
+        int atom = 4;
+        int best = int.MaxValue;
+        foreach (int candidate in new[] { 16, 8, 4 })
+        {
+            if (candidate > hiddenSize)
+            {
+                continue;
+            }
+
+            int groups = (hiddenSize + candidate - 1) / candidate;
+            bool better = groups < best || (groups == best && hiddenSize % candidate == 0 && hiddenSize % atom != 0);
+            if (better)
+            {
+                atom = candidate;
+                best = groups;
+            }
+        }
+
+        return new PanelLayout(gates, inputSize, hiddenSize, atom, GroupsPerPanel);
+    }
+
+    public static int MaxLanes(Isa isa) => isa switch
+    {
+        Isa.Vector512 => 16,
+        Isa.Vector256 => 8,
+        Isa.Vector128 => 4,
+        _ => 1,
+    };
+
+    public static PathPlan PlanPath(PanelLayout layout, CellDescriptor cell, Isa isa)
+    {
+        int budget = isa == Isa.Vector512 ? Accumulators32Registers : Accumulators16Registers;
+        int lanes = Math.Min(MaxLanes(isa), layout.Atom);
+        if (layout.HiddenSize < 4)
+        {
+            // A vector would be mostly empty, and a shifted vector would start before the first unit.
+            lanes = 1;
+        }
+
+        if (lanes == 1)
+        {
+            return new PathPlan(isa, 1, budget, EquatableArray<KernelPass>.Empty, null);
+        }
+
+        int slots = cell.Slots.Length;
+        int perPass = Math.Max(1, budget / slots);
+        var passes = new List<KernelPass>();
+        for (int panel = 0; panel < layout.PanelCount; panel++)
+        {
+            var columns = new List<VectorColumn>();
+            for (int group = layout.FirstGroup(panel); group < layout.FirstGroup(panel) + layout.GroupCount(panel); group++)
+            {
+                int width = layout.GroupWidth(group);
+                int groupStart = group * layout.Atom;
+                int groupOffset = (group - layout.FirstGroup(panel)) * layout.Gates * layout.Atom;
+                int full = width / lanes;
+                for (int v = 0; v < full; v++)
+                {
+                    columns.Add(new VectorColumn(group, groupStart + v * lanes, 0, groupOffset + v * lanes, width));
+                }
+
+                if (width % lanes != 0)
+                {
+                    // Shifted back to end at the group's last unit; its first lanes are someone else's.
+                    int first = groupStart + width - lanes;
+                    columns.Add(new VectorColumn(group, first, lanes - width % lanes, groupOffset + width - lanes, width));
+                }
+            }
+
+            // Balanced passes: 8 columns with room for 3 become 3 + 3 + 2, not 3 + 3 + 1 + 1.
+            int count = (columns.Count + perPass - 1) / perPass;
+            int size = (columns.Count + count - 1) / count;
+            for (int start = 0; start < columns.Count; start += size)
+            {
+                passes.Add(new KernelPass(panel, columns.GetRange(start, Math.Min(size, columns.Count - start)).ToEquatableArray()));
+            }
+        }
+
+        return new PathPlan(isa, lanes, budget, passes.ToEquatableArray(), null);
+    }
+
+    /// <summary>
+    /// The input projection W_ih·x_t + b is computed for a block of steps before their recurrence, so each W_ih
+    /// weight loaded serves several steps. A block's projections take about 16 KiB (4 to 32 steps), so they stay in L1.
+    /// Below 32 KiB of weights the sequence loops run the step kernel (everything stays in L1, and a step is bound by
+    /// latency); above H = 1024 even 4 steps of projections would take more than 64 KiB of stack.
+    /// </summary>
+    public static int ProjectionSteps(PanelLayout layout)
+    {
+        long weightBytes = (long)layout.ColumnCount * (layout.InputSize + layout.HiddenSize) * sizeof(float);
+        // Padding of shifted vectors can make a projected row up to one vector per group wider than G·H.
+        long rowBytes = ((long)layout.ColumnCount + (long)layout.Gates * layout.Groups * 16) * sizeof(float);
+        if (weightBytes < ProjectionMinimumWeightBytes || 4 * rowBytes > 64 * 1024 || layout.HiddenSize < 4)
+        {
+            return 0;
+        }
+
+        return (int)Math.Max(4, Math.Min(32, 16 * 1024 / rowBytes) / 4 * 4);
+    }
+
+    /// <summary>Floats one step's projection takes on a path: every pass's columns × the W_ih-fed slots × lanes.</summary>
+    public static int ProjectionRowFloats(PathPlan path, CellDescriptor cell)
+    {
+        int columns = 0;
+        foreach (KernelPass pass in path.Passes)
+        {
+            columns += pass.Columns.Count;
+        }
+
+        return columns * cell.InputSlots.Length * path.Lanes;
+    }
+}

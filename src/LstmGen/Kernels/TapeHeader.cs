@@ -1,0 +1,102 @@
+using System;
+using System.Runtime.InteropServices;
+using System.Threading;
+
+namespace LstmGen.Kernels;
+
+/// <summary>
+/// The header generated models write at the start of a tape: what recorded it, so a backward pass refuses a
+/// tape from another model, another instance, another input, or one already consumed.
+/// </summary>
+/// <remarks>The fields are integers stored in the tape's first floats (bit for bit, not as float values).</remarks>
+public static class TapeHeader
+{
+    /// <summary>Floats before a tape's first row.</summary>
+    public const int Length = 16;
+
+    /// <summary>Field index: <see cref="MagicValue"/>.</summary>
+    public const int Magic = 0;
+
+    /// <summary>Field index: the model's input size.</summary>
+    public const int InputSize = 1;
+
+    /// <summary>Field index: the model's hidden size.</summary>
+    public const int HiddenSize = 2;
+
+    /// <summary>Field index: recorded steps (0 once consumed).</summary>
+    public const int Steps = 3;
+
+    /// <summary>Field index: the recording instance's identity.</summary>
+    public const int Instance = 4;
+
+    /// <summary>Field index: the recorded input's fingerprint.</summary>
+    public const int InputFingerprint = 5;
+
+    /// <summary>Marks a tape written by LstmGen ("LGtp").</summary>
+    public const int MagicValue = 0x7074474C;
+
+    private static int s_lastInstance;
+
+    /// <summary>A process-wide unique identity for a new model instance.</summary>
+    /// <returns>The identity (never 0).</returns>
+    public static int NextInstance()
+    {
+        int id;
+        do
+        {
+            id = Interlocked.Increment(ref s_lastInstance);
+        }
+        while (id == 0);
+        return id;
+    }
+
+    /// <summary>
+    /// A cheap 32-bit fingerprint of an input sequence (every value's bits, multiply-xorshift mixed), so a backward
+    /// pass given a different input than the one recorded is refused. Different inputs collide with probability
+    /// about 2⁻³².
+    /// </summary>
+    /// <param name="input">The input.</param>
+    /// <returns>The fingerprint.</returns>
+    public static int Fingerprint(ReadOnlySpan<float> input)
+    {
+        ReadOnlySpan<uint> bits = MemoryMarshal.Cast<float, uint>(input);
+        ulong hash = 0x9E3779B97F4A7C15UL ^ (ulong)bits.Length;
+        int i = 0;
+        for (; i + 2 <= bits.Length; i += 2)
+        {
+            hash = (hash ^ (bits[i] | ((ulong)bits[i + 1] << 32))) * 0xBF58476D1CE4E5B9UL;
+            hash ^= hash >> 29;
+        }
+
+        if (i < bits.Length)
+        {
+            hash = (hash ^ bits[i]) * 0xBF58476D1CE4E5B9UL;
+        }
+
+        hash ^= hash >> 32;
+        return (int)hash;
+    }
+
+    /// <summary>Writes a header for a recording of <paramref name="steps"/> steps.</summary>
+    /// <param name="tape">The tape.</param>
+    /// <param name="inputSize">The model's input size.</param>
+    /// <param name="hiddenSize">The model's hidden size.</param>
+    /// <param name="steps">The recorded steps.</param>
+    /// <param name="instance">The recording instance.</param>
+    /// <param name="input">The recorded input.</param>
+    public static void Write(Span<float> tape, int inputSize, int hiddenSize, int steps, int instance, ReadOnlySpan<float> input)
+    {
+        Span<int> header = MemoryMarshal.Cast<float, int>(tape.Slice(0, Length));
+        header.Clear();
+        header[Magic] = MagicValue;
+        header[InputSize] = inputSize;
+        header[HiddenSize] = hiddenSize;
+        header[Steps] = steps;
+        header[Instance] = instance;
+        header[InputFingerprint] = Fingerprint(input);
+    }
+
+    /// <summary>Marks a tape consumed (its gate rows now hold gradients).</summary>
+    /// <param name="tape">The tape.</param>
+    public static void MarkConsumed(Span<float> tape) => MemoryMarshal.Cast<float, int>(tape)[Steps] = 0;
+}
