@@ -1,3 +1,6 @@
+using System;
+using System.Linq;
+using System.Reflection;
 using Microsoft.CodeAnalysis;
 
 using LstmGen.Generator.Validation;
@@ -9,8 +12,22 @@ internal static class DiagnosticDescriptors
 {
     public const string Category = "LstmGen";
 
-    /// <summary>Where the help pages live; <c>{ID}.md</c> is appended.</summary>
-    public const string HelpLinkBase = "https://github.com/lstmgen/lstmgen/blob/main/docs/diagnostics/";
+    /// <summary>The name of the assembly metadata that carries <see cref="DocsBaseUrl"/>.</summary>
+    public const string DocsBaseUrlMetadataName = "LstmGenDocsBaseUrl";
+
+    /// <summary>
+    /// Where the help pages (docs/diagnostics/{ID}.md) are published: the MSBuild property <c>LstmGenDocsBaseUrl</c>
+    /// (generator/Directory.Build.props) when this assembly was built, empty while the docs have no public address.
+    /// Declared before the descriptors, which read it in their static initializers.
+    /// </summary>
+    public static readonly string DocsBaseUrl = ReadDocsBaseUrl();
+
+    /// <summary><paramref name="docsBaseUrl"/> + "/{ID}.md", or null (no help link) for an empty base.</summary>
+    public static string? HelpLinkFor(string docsBaseUrl, string id)
+    {
+        string trimmed = docsBaseUrl.Trim().TrimEnd('/');
+        return trimmed.Length == 0 ? null : trimmed + "/" + id + ".md";
+    }
 
     public static readonly DiagnosticDescriptor NotPartial = Create(
         DiagnosticIds.NotPartial, DiagnosticSeverity.Error,
@@ -95,5 +112,10 @@ internal static class DiagnosticDescriptors
     };
 
     private static DiagnosticDescriptor Create(string id, DiagnosticSeverity severity, string title, string message, string description) =>
-        new(id, title, message, Category, severity, isEnabledByDefault: true, description, HelpLinkBase + id + ".md");
+        new(id, title, message, Category, severity, isEnabledByDefault: true, description, HelpLinkFor(DocsBaseUrl, id));
+
+    private static string ReadDocsBaseUrl() =>
+        typeof(DiagnosticDescriptors).Assembly.GetCustomAttributes(typeof(AssemblyMetadataAttribute), inherit: false)
+            .OfType<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => string.Equals(a.Key, DocsBaseUrlMetadataName, StringComparison.Ordinal))?.Value ?? "";
 }

@@ -1,0 +1,63 @@
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace LstmGen.Generator.Tests;
+
+/// <summary>
+/// Help links come from one MSBuild property, LstmGenDocsBaseUrl (generator/Directory.Build.props), compiled into
+/// the generator assembly. While it is empty (the help pages have no public address yet) no diagnostic links anywhere.
+/// </summary>
+public sealed class HelpLinkTests
+{
+    /// <summary>Every descriptor DiagnosticDescriptors declares, and every one the analyzer says it supports.</summary>
+    private static IReadOnlyList<DiagnosticDescriptor> AllDescriptors() =>
+        typeof(DiagnosticDescriptors).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
+            .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
+            .Concat(new LstmAnalyzer().SupportedDiagnostics)
+            .Distinct()
+            .ToList();
+
+    [Fact]
+    public void Every_diagnostic_is_covered()
+    {
+        Assert.Equal(
+            Enumerable.Range(1, 9).Select(i => $"LSTM00{i}"),
+            AllDescriptors().Select(d => d.Id).Distinct().Order());
+    }
+
+    // When the docs are published and generator/Directory.Build.props sets LstmGenDocsBaseUrl, this test is to go:
+    // Help_links_follow_the_docs_base_url_the_generator_was_built_with covers that case.
+    [Fact]
+    public void With_the_default_empty_docs_base_url_no_diagnostic_has_a_help_link()
+    {
+        Assert.Equal("", DiagnosticDescriptors.DocsBaseUrl);
+        Assert.DoesNotContain(
+            typeof(DiagnosticDescriptors).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>(),
+            a => a.Key == DiagnosticDescriptors.DocsBaseUrlMetadataName);
+        Assert.All(AllDescriptors(), d => Assert.Equal("", d.HelpLinkUri));
+    }
+
+    [Fact]
+    public void Help_links_follow_the_docs_base_url_the_generator_was_built_with()
+    {
+        Assert.All(AllDescriptors(), d =>
+            Assert.Equal(DiagnosticDescriptors.HelpLinkFor(DiagnosticDescriptors.DocsBaseUrl, d.Id) ?? "", d.HelpLinkUri));
+    }
+
+    [Theory]
+    [InlineData("https://docs.example.test/lstmgen/diagnostics")]
+    [InlineData("https://docs.example.test/lstmgen/diagnostics/")]
+    public void A_docs_base_url_gives_each_diagnostic_its_page(string docsBaseUrl)
+    {
+        Assert.Equal("https://docs.example.test/lstmgen/diagnostics/LSTM001.md", DiagnosticDescriptors.HelpLinkFor(docsBaseUrl, "LSTM001"));
+        Assert.Equal("https://docs.example.test/lstmgen/diagnostics/LSTM009.md", DiagnosticDescriptors.HelpLinkFor(docsBaseUrl, "LSTM009"));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void An_empty_docs_base_url_gives_no_link(string docsBaseUrl) =>
+        Assert.Null(DiagnosticDescriptors.HelpLinkFor(docsBaseUrl, "LSTM001"));
+}
