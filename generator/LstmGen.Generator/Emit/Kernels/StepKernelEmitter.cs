@@ -82,7 +82,7 @@ internal static class StepKernelEmitter
                 int maxColumns = path.Passes.Max(p => p.Columns.Count);
                 w.Line($"// Each pass's pre-activations, for the cell-update method: {maxColumns} column(s) × {cell.Slots.Length} slots × {path.Lanes} floats.");
                 w.Line($"global::System.Span<float> preActivations = stackalloc float[{maxColumns * cell.Slots.Length * path.Lanes}];");
-                w.Line("ref float z = ref MM.GetReference(preActivations);");
+                w.Line("ref float pre = ref MM.GetReference(preActivations);");
             }
 
             if (!Projects(kind) || cell.Slots.Any(s => s.InputGate < 0))
@@ -399,7 +399,7 @@ internal static class StepKernelEmitter
             foreach (Slot slot in cell.Slots)
             {
                 int offset = (c * cell.Slots.Length + Array.IndexOf(cell.Slots, slot)) * path.Lanes;
-                w.Line(v.Store($"z{c}{slot.Name}", "z", offset));
+                w.Line(v.Store($"z{c}{slot.Name}", "pre", offset));
             }
         }
 
@@ -410,7 +410,7 @@ internal static class StepKernelEmitter
         for (int c = 0; c < pass.Columns.Count; c++)
         {
             VectorColumn column = pass.Columns[c];
-            string z = c == 0 ? "ref z" : $"ref U.Add(ref z, {c * cell.Slots.Length * path.Lanes})";
+            string z = c == 0 ? "ref pre" : $"ref U.Add(ref pre, {c * cell.Slots.Length * path.Lanes})";
             w.Line(column.IsShifted
                 ? $"{method}Shifted({z}, {at.Unit(column.FirstUnit)}, {at.Column(column.OffsetInPanel)}, {targets});"
                 : $"{method}({z}, {at.Unit(column.FirstUnit)}, {at.Column(column.OffsetInPanel)}, {column.GateStride}, {targets});");
@@ -439,7 +439,7 @@ internal static class StepKernelEmitter
         {
             w.Line();
             w.Line("/// <summary>");
-            w.Line($"/// The {cell.DisplayName} update of the {path.Lanes} units from <paramref name=\"unit\"/>, from their slot pre-activations in <paramref name=\"z\"/>");
+            w.Line($"/// The {cell.DisplayName} update of the {path.Lanes} units from <paramref name=\"unit\"/>, from their slot pre-activations in <paramref name=\"pre\"/>");
             w.Line($"/// ({string.Join(" | ", cell.Slots.Select(s => s.Name))}, {path.Lanes} floats each){(record ? "; records the activations in the tape row" : string.Empty)}.");
             if (isShifted)
             {
@@ -453,8 +453,8 @@ internal static class StepKernelEmitter
                 : (ctx.HasCell ? "ref float hiddenIn, ref float hiddenOut, ref float cell" : "ref float hiddenIn, ref float hiddenOut");
             string name = CellMethodName(kind, path) + (isShifted ? "Shifted" : string.Empty);
             w.Line(isShifted
-                ? $"public static void {name}(ref float z, nuint unit, nuint column, {parameters})"
-                : $"public static void {name}(ref float z, nuint unit, nuint column, nuint gateStride, {parameters})");
+                ? $"public static void {name}(ref float pre, nuint unit, nuint column, {parameters})"
+                : $"public static void {name}(ref float pre, nuint unit, nuint column, nuint gateStride, {parameters})");
             using (w.Braces())
             {
                 CellRefs refs;
@@ -479,7 +479,7 @@ internal static class StepKernelEmitter
                     refs = new CellRefs("hiddenIn", "hiddenOut", ctx.HasCell ? "cell" : null, ctx.HasCell ? "cell" : null, null, null, null);
                 }
 
-                string[] slots = cell.Slots.Select((s, i) => v.Load("z", i * path.Lanes)).ToArray();
+                string[] slots = cell.Slots.Select((s, i) => v.Load("pre", i * path.Lanes)).ToArray();
                 string stride = isShifted ? VectorSyntax.Int(shifted!.GateStride) : "gateStride";
                 CellMath.Forward(w, cell, v, slots, "unit", gate => gate == 0 ? "column" : $"column + {gate} * {stride}".Replace($"column + 1 * {stride}", $"column + {stride}"),
                     isShifted ? shifted!.OverlapLanes : 0, refs);
