@@ -279,21 +279,29 @@ internal static class LayerTypeEmitter
             {
                 SpanChecks.Emit(W, spans, new[] { ("input", "hidden"), ("input", "cell") });
                 W.Line();
-                W.Line("// Input that shares memory with the state (h fed back as x) is read from a copy: the kernels write the state while");
-                W.Line("// they still read x.");
-                W.Line($"bool aliased = input.Overlaps(hidden){(_c ? " || input.Overlaps(cell)" : string.Empty)};");
-                W.Line(Layer.InputSize <= 4096
-                    ? $"{Span} copy = aliased ? stackalloc float[InputSize] : default;"
-                    : $"{Span} copy = aliased ? new float[InputSize] : default; // above 16 KiB: a heap copy, only in the aliased case");
-                W.Line("if (aliased)");
+                W.Line("if (input.Overlaps(hidden)" + (_c ? " || input.Overlaps(cell)" : string.Empty) + ")");
                 using (W.Braces())
                 {
-                    W.Line("input.CopyTo(copy);");
+                    W.Line("// h fed back as x: the kernels write the state while they still read x, so x is read from a copy.");
+                    W.Line($"{M.StepFromCopy}(input, hidden{(_c ? ", cell" : string.Empty)});");
+                    W.Line("return;");
                 }
 
-                W.Line($"ref float x = ref aliased ? ref {MemoryMarshal}.GetReference(copy) : ref {MemoryMarshal}.GetReference(input);");
                 W.Line();
-                W.Line($"{_kernels}.Step(ref {M.ParametersField}.Reference, ref x, ref {MemoryMarshal}.GetReference(hidden){(_c ? $", ref {MemoryMarshal}.GetReference(cell)" : string.Empty)});");
+                W.Line($"{_kernels}.Step(ref {M.ParametersField}.Reference, ref {MemoryMarshal}.GetReference(input), ref {MemoryMarshal}.GetReference(hidden){(_c ? $", ref {MemoryMarshal}.GetReference(cell)" : string.Empty)});");
+            }
+
+            W.Line();
+            W.Line("// Step with the input copied first (it shares memory with the state); kept out of Step so Step stays small.");
+            W.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
+            W.Line($"private void {M.StepFromCopy}({ReadOnlySpan} input, {Span} hidden{(_c ? $", {Span} cell" : string.Empty)})");
+            using (W.Braces())
+            {
+                W.Line(Layer.InputSize <= 4096
+                    ? $"{Span} copy = stackalloc float[InputSize];"
+                    : $"float[] copy = new float[InputSize]; // above 16 KiB: a heap copy, only in this aliased case");
+                W.Line("input.CopyTo(copy);");
+                W.Line($"{_kernels}.Step(ref {M.ParametersField}.Reference, ref {MemoryMarshal}.GetReference({(Layer.InputSize <= 4096 ? "copy" : "copy.AsSpan()")}), ref {MemoryMarshal}.GetReference(hidden){(_c ? $", ref {MemoryMarshal}.GetReference(cell)" : string.Empty)});");
             }
 
             W.Line();

@@ -37,15 +37,33 @@ internal sealed record VectorColumn(int Group, int FirstUnit, int OverlapLanes, 
 }
 
 /// <summary>
-/// One pass of a step kernel over a panel: the vector columns whose accumulators are live at once while every
-/// row of the panel streams past.
+/// One pass of a step kernel: the vector columns whose accumulators are live at once while the panel's rows stream
+/// past. A pass with a <see cref="Loop"/> stands for that many identical passes over consecutive full groups; its
+/// columns are then relative to each iteration's first unit and column (the loop computes those).
 /// </summary>
-/// <param name="Panel">The panel whose rows are read.</param>
+/// <param name="Panel">The panel whose rows are read (of the first iteration).</param>
 /// <param name="Columns">Its vector columns, in unit order.</param>
-internal sealed record KernelPass(int Panel, EquatableArray<VectorColumn> Columns)
+/// <param name="Loop">How the pass repeats, or null for a pass emitted once with absolute positions.</param>
+internal sealed record KernelPass(int Panel, EquatableArray<VectorColumn> Columns, PassLoop? Loop = null)
 {
     public int FirstUnit => Columns[0].FirstUnit;
+
+    /// <summary>Passes this entry stands for.</summary>
+    public int Count => Loop?.Count ?? 1;
 }
+
+/// <summary>
+/// A run of identical passes over full groups: iteration <c>pass</c> covers group
+/// <c>FirstGroup + pass / SubPasses · GroupsPerPass</c> (and the next GroupsPerPass − 1), from sub-vector
+/// <c>pass % SubPasses · ColumnsPerPass</c> of it when a pass covers part of a group.
+/// </summary>
+/// <param name="Count">Iterations.</param>
+/// <param name="FirstGroup">The first iteration's first group.</param>
+/// <param name="GroupsPerPass">Whole groups per iteration (1 when a pass covers part of a group).</param>
+/// <param name="SubPasses">Iterations per group (1 when a pass covers whole groups).</param>
+/// <param name="SubPassUnits">Units (and packed columns) between two iterations within a group.</param>
+/// <param name="InFullPanels">All its groups lie in full panels (panel stride constant); otherwise all lie in the last panel.</param>
+internal sealed record PassLoop(int Count, int FirstGroup, int GroupsPerPass, int SubPasses, int SubPassUnits, bool InFullPanels);
 
 /// <summary>How one hardware path runs a layer: vector width, passes, and the strategies that depend on them.</summary>
 /// <param name="Isa">The path.</param>
@@ -57,8 +75,16 @@ internal sealed record PathPlan(Isa Isa, int Lanes, int AccumulatorBudget, Equat
 {
     public bool IsScalar => Lanes == 1;
 
-    /// <summary>One pass holds everything: the cell update runs straight from the accumulator registers.</summary>
-    public bool SinglePass => Passes.Count == 1;
+    /// <summary>One pass, run once, holds everything: all of h_{t-1} is read before any h_t is written, so h may be updated in place.</summary>
+    public bool SinglePass => Passes.Count == 1 && Passes[0].Count == 1;
+
+    /// <summary>
+    /// The kernel has one pass body (run once or in a loop): small enough for the JIT to inline every activation, so the
+    /// cell update runs straight from the accumulator registers. Kernels with several pass bodies store the
+    /// pre-activations and call a cell-update method instead (past a certain size the JIT stops inlining, and a call
+    /// per vector operation would be far slower than one store and reload per pre-activation).
+    /// </summary>
+    public bool UpdateInRegisters => Passes.Count == 1;
 
     public int VectorBits => Lanes * 32;
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using LstmGen.Generator.Cells;
 
 namespace LstmGen.Generator.Planning;
@@ -99,40 +100,119 @@ internal static class LayerPlanner
         }
 
         int slots = cell.Slots.Length;
-        int perPass = Math.Max(1, budget / slots);
+        int maxColumns = Math.Max(1, budget / slots);
+        int atom = layout.Atom;
+        int subVectors = atom / lanes;
         var passes = new List<KernelPass>();
-        for (int panel = 0; panel < layout.PanelCount; panel++)
-        {
-            var columns = new List<VectorColumn>();
-            for (int group = layout.FirstGroup(panel); group < layout.FirstGroup(panel) + layout.GroupCount(panel); group++)
-            {
-                int width = layout.GroupWidth(group);
-                int groupStart = group * layout.Atom;
-                int groupOffset = (group - layout.FirstGroup(panel)) * layout.Gates * layout.Atom;
-                int full = width / lanes;
-                for (int v = 0; v < full; v++)
-                {
-                    columns.Add(new VectorColumn(group, groupStart + v * lanes, 0, groupOffset + v * lanes, width));
-                }
 
-                if (width % lanes != 0)
+        // Every vector column, in unit order, with positions relative to its panel.
+        var all = new List<(int Panel, VectorColumn Column)>();
+        for (int group = 0; group < layout.Groups; group++)
+        {
+            foreach (VectorColumn column in GroupColumns(layout, group, lanes))
+            {
+                all.Add((group / layout.GroupsPerPanel, column));
+            }
+        }
+
+        if (all.Count <= maxColumns)
+        {
+            // Everything in one pass: the cell update runs straight from the registers.
+            passes.Add(new KernelPass(0, all.Select(c => c.Column).ToEquatableArray()));
+            return new PathPlan(isa, lanes, budget, passes.ToEquatableArray(), null);
+        }
+
+        // Identical passes over full groups run as loops: whole groups per pass when they fit, else a divisor of a
+        // group's vectors (so a pass never straddles a group's edge or a panel's).
+        int groupsPerPass = 1, columnsPerPass, subPasses = 1;
+        if (subVectors <= maxColumns)
+        {
+            for (int g = layout.GroupsPerPanel; g >= 1; g--)
+            {
+                if (layout.GroupsPerPanel % g == 0 && g * subVectors <= maxColumns)
                 {
-                    // Shifted back to end at the group's last unit; its first lanes are someone else's.
-                    int first = groupStart + width - lanes;
-                    columns.Add(new VectorColumn(group, first, lanes - width % lanes, groupOffset + width - lanes, width));
+                    groupsPerPass = g;
+                    break;
                 }
             }
 
-            // Balanced passes: 8 columns with room for 3 become 3 + 3 + 2, not 3 + 3 + 1 + 1.
-            int count = (columns.Count + perPass - 1) / perPass;
-            int size = (columns.Count + count - 1) / count;
-            for (int start = 0; start < columns.Count; start += size)
+            columnsPerPass = groupsPerPass * subVectors;
+        }
+        else
+        {
+            columnsPerPass = 1;
+            for (int k = maxColumns; k >= 1; k--)
             {
-                passes.Add(new KernelPass(panel, columns.GetRange(start, Math.Min(size, columns.Count - start)).ToEquatableArray()));
+                if (subVectors % k == 0)
+                {
+                    columnsPerPass = k;
+                    break;
+                }
+            }
+
+            subPasses = subVectors / columnsPerPass;
+        }
+
+        var template = new List<VectorColumn>();
+        for (int j = 0; j < columnsPerPass; j++)
+        {
+            int jq = j / subVectors, jv = j % subVectors;
+            template.Add(new VectorColumn(jq, jq * atom + jv * lanes, 0, jq * layout.Gates * atom + jv * lanes, atom));
+        }
+
+        int fullGroups = layout.LastGroupWidth == atom ? layout.Groups : layout.Groups - 1;
+        int lastPanel = layout.PanelCount - 1;
+        bool lastPanelFull = layout.GroupCount(lastPanel) == layout.GroupsPerPanel && layout.LastGroupWidth == atom;
+        int fullPanelGroups = (lastPanelFull ? layout.PanelCount : lastPanel) * layout.GroupsPerPanel;
+        AddLoop(passes, template, 0, fullPanelGroups, groupsPerPass, subPasses, columnsPerPass * lanes, inFullPanels: true, panel: 0);
+
+        // The last panel, when it is not full: its full groups (loops, then the groups left over), then the narrow group.
+        if (!lastPanelFull)
+        {
+            int first = fullPanelGroups;
+            int count = fullGroups - first;
+            int looped = count / groupsPerPass * groupsPerPass;
+            AddLoop(passes, template, first, looped, groupsPerPass, subPasses, columnsPerPass * lanes, inFullPanels: false, panel: lastPanel);
+            var rest = new List<VectorColumn>();
+            for (int group = first + looped; group < layout.Groups; group++)
+            {
+                rest.AddRange(GroupColumns(layout, group, lanes));
+            }
+
+            for (int start = 0; start < rest.Count; start += maxColumns)
+            {
+                passes.Add(new KernelPass(lastPanel, rest.GetRange(start, Math.Min(maxColumns, rest.Count - start)).ToEquatableArray()));
             }
         }
 
         return new PathPlan(isa, lanes, budget, passes.ToEquatableArray(), null);
+    }
+
+    private static void AddLoop(List<KernelPass> passes, List<VectorColumn> template, int firstGroup, int groups, int groupsPerPass, int subPasses, int subPassUnits, bool inFullPanels, int panel)
+    {
+        int count = groups / groupsPerPass * subPasses;
+        if (count > 0)
+        {
+            passes.Add(new KernelPass(panel, template.ToEquatableArray(), new PassLoop(count, firstGroup, groupsPerPass, subPasses, subPassUnits, inFullPanels)));
+        }
+    }
+
+    /// <summary>A group's vector columns, positions relative to its panel's rows; the last is shifted when the width needs it.</summary>
+    private static IEnumerable<VectorColumn> GroupColumns(PanelLayout layout, int group, int lanes)
+    {
+        int width = layout.GroupWidth(group);
+        int groupStart = group * layout.Atom;
+        int groupOffset = (group - layout.FirstGroup(group / layout.GroupsPerPanel)) * layout.Gates * layout.Atom;
+        for (int v = 0; v < width / lanes; v++)
+        {
+            yield return new VectorColumn(group, groupStart + v * lanes, 0, groupOffset + v * lanes, width);
+        }
+
+        if (width % lanes != 0)
+        {
+            // Shifted back to end at the group's last unit; its first lanes are someone else's.
+            yield return new VectorColumn(group, groupStart + width - lanes, lanes - width % lanes, groupOffset + width - lanes, width);
+        }
     }
 
     /// <summary>
@@ -160,7 +240,7 @@ internal static class LayerPlanner
         int columns = 0;
         foreach (KernelPass pass in path.Passes)
         {
-            columns += pass.Columns.Count;
+            columns += pass.Columns.Count * pass.Count;
         }
 
         return columns * cell.InputSlots.Length * path.Lanes;

@@ -38,11 +38,12 @@ internal static class GeneratedMembers
     public const string Record = "LstmGenRecord";
     public const string BackwardCore = "LstmGenBackwardCore";
     public const string CreateGradients = "LstmGenCreateGradients";
+    public const string StepFromCopy = "LstmGenStepFromCopy";
 
     /// <summary>Every name an <c>[Lstm]</c> or <c>[Gru]</c> type receives.</summary>
     public static readonly ImmutableArray<string> Layer = ImmutableArray.Create(
         InputSize, HiddenSize, SequenceLength, ParameterCount, TapeLength, BackwardWorkspaceLength, BackwardStackSteps,
         Parameters, Gradients, InitializeParameters, ImportPyTorch, ExportPyTorch, Step, Forward, Backward,
         BackwardFromTape, ZeroGradients, ExportGradientsPyTorch,
-        LayoutField, ParametersField, GradientsField, InstanceField, TapeStride, ScratchFloats, Record, BackwardCore, CreateGradients);
+        LayoutField, ParametersField, GradientsField, InstanceField, TapeStride, ScratchFloats, Record, BackwardCore, CreateGradients, StepFromCopy);
 }

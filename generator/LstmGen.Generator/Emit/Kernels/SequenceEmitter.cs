@@ -54,23 +54,17 @@ internal static class SequenceEmitter
                 return;
             }
 
-            foreach (System.Action part in StepKernelEmitter.PanelParts(ctx, path, reverse: false, (at, passes) =>
+            StepKernelEmitter.ForEachPass(ctx, path, reverse: false, (at, pass, _) =>
             {
-                foreach (KernelPass pass in passes)
+                foreach (VectorColumn column in pass.Columns)
                 {
-                    foreach (VectorColumn column in pass.Columns)
+                    w.Line($"// Units {at.Unit(column.FirstUnit)}..{at.Unit(column.FirstUnit + path.Lanes - 1)}{(column.IsShifted ? $" (shifted: lanes 0..{column.OverlapLanes - 1} are not stored)" : string.Empty)}.");
+                    using (w.Braces())
                     {
-                        w.Line($"// Units {at.Unit(column.FirstUnit)}..{at.Unit(column.FirstUnit + path.Lanes - 1)}{(column.IsShifted ? $" (shifted: lanes 0..{column.OverlapLanes - 1} are not stored)" : string.Empty)}.");
-                        using (w.Braces())
-                        {
-                            CellMath.Backward(w, ctx.Cell, v, at.Unit(column.FirstUnit), gate => at.Column(column.Offset(gate)), loadsOnly: false, string.Empty, column.OverlapLanes);
-                        }
+                        CellMath.Backward(w, ctx.Cell, v, at.Unit(column.FirstUnit), gate => at.Column(column.Offset(gate)), loadsOnly: false, string.Empty, column.OverlapLanes);
                     }
                 }
-            }, declareWeights: false))
-            {
-                part();
-            }
+            }, declareWeights: false);
         }
     }
 

@@ -77,7 +77,7 @@ internal static class StepKernelEmitter
         using (w.Braces())
         {
             CellRefs refs = DeclareRefs(ctx, kind);
-            if (!path.SinglePass)
+            if (!path.UpdateInRegisters)
             {
                 int maxColumns = path.Passes.Max(p => p.Columns.Count);
                 w.Line($"// Each pass's pre-activations, for the cell-update method: {maxColumns} column(s) × {cell.Slots.Length} slots × {path.Lanes} floats.");
@@ -91,17 +91,7 @@ internal static class StepKernelEmitter
                 w.Line("ref float biasHh = ref U.Add(ref weights, BiasHhOffset);");
             }
 
-            foreach (Action part in PanelParts(ctx, path, reverse, (position, passes) =>
-            {
-                IEnumerable<KernelPass> ordered = reverse ? passes.AsEnumerable().Reverse() : passes;
-                foreach (KernelPass pass in ordered)
-                {
-                    EmitPass(ctx, path, v, kind, reverse, position, pass, refs);
-                }
-            }))
-            {
-                part();
-            }
+            ForEachPass(ctx, path, reverse, (position, pass, image) => EmitPass(ctx, path, v, kind, reverse, position, pass, image, refs));
         }
     }
 
@@ -136,86 +126,80 @@ internal static class StepKernelEmitter
     }
 
     /// <summary>
-    /// Splits a path's panels into the loop over full panels (if there are two or more) and explicitly emitted
-    /// panels, in traversal order, and returns one emitter per part.
+    /// Emits <paramref name="body"/> for every pass of a path, in order (last first with <paramref name="reverse"/>),
+    /// inside its loop for looped passes. The position gives the pass's first unit, packed column, projected offset
+    /// and <c>panelWeights</c> (its panel's W_ih row 0, at the pass's first column for looped passes).
     /// </summary>
-    public static List<Action> PanelParts(KernelContext ctx, PathPlan path, bool reverse, Action<PanelPosition, List<KernelPass>> body, bool declareWeights = true)
+    public static void ForEachPass(KernelContext ctx, PathPlan path, bool reverse, Action<PanelPosition, KernelPass, int> body, bool declareWeights = true)
     {
         SourceWriter w = ctx.W;
         PanelLayout layout = ctx.Layout;
-        int loop = ctx.LoopPanels(path);
-        var parts = new List<Action>();
-        int imagePerPanel = ctx.PassesOf(path, 0).Sum(p => p.Columns.Count) * ctx.Cell.InputSlots.Length * path.Lanes;
-        if (loop > 0)
+        int inputSlots = ctx.Cell.InputSlots.Length;
+        var entries = new List<(KernelPass Pass, int Image)>();
+        int image = 0;
+        foreach (KernelPass pass in path.Passes)
         {
-            parts.Add(() =>
-            {
-                w.Line();
-                w.Line($"// Panels 0..{loop - 1} ({ctx.UnitsPerPanel} units each){(reverse ? ", last first" : string.Empty)}: `unit`, `column` and `image` are a panel's first unit, packed column and projected offset.");
-                w.Line(reverse ? $"for (nuint panel = {loop}; panel-- > 0;)" : $"for (nuint panel = 0; panel < {loop}; panel++)");
-                using (w.Braces())
-                {
-                    w.Line($"nuint unit = panel * {ctx.UnitsPerPanel};");
-                    w.Line($"nuint column = panel * {layout.PanelWidth(0)};");
-                    w.Line($"nuint image = panel * {imagePerPanel};");
-                    if (declareWeights)
-                    {
-                        w.Line($"ref float panelWeights = ref U.Add(ref weights, panel * {ctx.FullPanelStride});");
-                    }
-
-                    body(PanelPosition.Loop(), ctx.PassesOf(path, 0));
-                }
-            });
-        }
-
-        int image = loop * imagePerPanel;
-        for (int panel = loop; panel < layout.PanelCount; panel++)
-        {
-            int p = panel;
-            int start = image;
-            parts.Add(() =>
-            {
-                w.Line();
-                w.Line($"// Panel {p}: units {layout.FirstGroup(p) * layout.Atom}..{Math.Min(layout.HiddenSize, (layout.FirstGroup(p) + layout.GroupCount(p)) * layout.Atom) - 1}.");
-                using (w.Braces())
-                {
-                    if (declareWeights)
-                    {
-                        w.Line($"ref float panelWeights = ref U.Add(ref weights, {layout.PanelStart(p)});");
-                    }
-
-                    body(PanelPosition.Fixed(layout, p, start), ctx.PassesOf(path, p));
-                }
-            });
-            image += ctx.PassesOf(path, panel).Sum(x => x.Columns.Count) * ctx.Cell.InputSlots.Length * path.Lanes;
+            entries.Add((pass, image));
+            image += pass.Count * pass.Columns.Count * inputSlots * path.Lanes;
         }
 
         if (reverse)
         {
-            parts.Reverse();
+            entries.Reverse();
         }
 
-        return parts;
-    }
-
-    /// <summary>The image offset (within a panel's projected part) of a pass's first column.</summary>
-    private static int ImageOffset(KernelContext ctx, PathPlan path, KernelPass pass)
-    {
-        int columns = 0;
-        foreach (KernelPass other in ctx.PassesOf(path, pass.Panel))
+        foreach ((KernelPass pass, int imageStart) in entries)
         {
-            if (ReferenceEquals(other, pass) || other.Equals(pass))
+            w.Line();
+            if (pass.Loop is not PassLoop loop)
             {
-                break;
+                w.Line($"// Panel {pass.Panel}: units {pass.FirstUnit}..{pass.Columns[pass.Columns.Count - 1].FirstUnit + path.Lanes - 1}.");
+                using (w.Braces())
+                {
+                    if (declareWeights)
+                    {
+                        w.Line($"ref float panelWeights = ref U.Add(ref weights, {layout.PanelStart(pass.Panel)});");
+                    }
+
+                    body(PanelPosition.Fixed(layout, pass.Panel, imageStart), pass, imageStart);
+                }
+
+                continue;
             }
 
-            columns += other.Columns.Count;
-        }
+            int perIteration = pass.Columns.Count * inputSlots * path.Lanes;
+            int ga = layout.Gates * layout.Atom;
+            w.Line($"// {loop.Count} identical passes over groups {loop.FirstGroup}..{loop.FirstGroup + loop.Count / loop.SubPasses * loop.GroupsPerPass - 1}{(reverse ? ", last first" : string.Empty)}: `unit`, `column` and `image` are a pass's first unit, packed column and projected offset.");
+            w.Line(reverse ? $"for (nuint pass = {loop.Count}; pass-- > 0;)" : $"for (nuint pass = 0; pass < {loop.Count}; pass++)");
+            using (w.Braces())
+            {
+                string groupExpr = loop.SubPasses > 1 ? $"pass / {loop.SubPasses}" : loop.GroupsPerPass > 1 ? $"pass * {loop.GroupsPerPass}" : "pass";
+                w.Line(loop.FirstGroup == 0 ? $"nuint group = {groupExpr};" : $"nuint group = {loop.FirstGroup} + {groupExpr};");
+                string sub = string.Empty;
+                if (loop.SubPasses > 1)
+                {
+                    w.Line($"nuint sub = pass % {loop.SubPasses} * {loop.SubPassUnits};");
+                    sub = " + sub";
+                }
 
-        return columns * ctx.Cell.InputSlots.Length * path.Lanes;
+                w.Line($"nuint unit = group * {layout.Atom}{sub};");
+                w.Line($"nuint column = group * {ga}{sub};");
+                w.Line(imageStart == 0 ? $"nuint image = pass * {perIteration};" : $"nuint image = {imageStart} + pass * {perIteration};");
+                if (declareWeights)
+                {
+                    int p = layout.GroupsPerPanel;
+                    int lastPanel = layout.PanelCount - 1;
+                    w.Line(loop.InFullPanels
+                        ? $"ref float panelWeights = ref U.Add(ref weights, group / {p} * {(long)p * ga * (layout.InputSize + layout.HiddenSize)} + group % {p} * {ga}{sub});"
+                        : $"ref float panelWeights = ref U.Add(ref weights, {layout.PanelStart(lastPanel)} + (group - {layout.FirstGroup(lastPanel)}) * {ga}{sub});");
+                }
+
+                body(PanelPosition.Loop(), pass, 0);
+            }
+        }
     }
 
-    private static void EmitPass(KernelContext ctx, PathPlan path, VectorSyntax v, StepKind kind, bool reverse, PanelPosition at, KernelPass pass, CellRefs refs)
+    private static void EmitPass(KernelContext ctx, PathPlan path, VectorSyntax v, StepKind kind, bool reverse, PanelPosition at, KernelPass pass, int image, CellRefs refs)
     {
         SourceWriter w = ctx.W;
         CellDescriptor cell = ctx.Cell;
@@ -226,7 +210,7 @@ internal static class StepKernelEmitter
         w.Line($"// Units {at.Unit(pass.FirstUnit)}..{at.Unit(last)}: {count} vector column(s); z{{column}}{{slot}} accumulates one slot's pre-activations.");
         using (w.Braces())
         {
-            int image = ImageOffset(ctx, path, pass);
+            image = 0; // positions carry the pass's own start
             for (int c = 0; c < count; c++)
             {
                 VectorColumn column = pass.Columns[c];
@@ -374,7 +358,7 @@ internal static class StepKernelEmitter
     {
         SourceWriter w = ctx.W;
         CellDescriptor cell = ctx.Cell;
-        if (path.SinglePass)
+        if (path.UpdateInRegisters)
         {
             for (int c = 0; c < pass.Columns.Count; c++)
             {
@@ -425,7 +409,7 @@ internal static class StepKernelEmitter
     /// </summary>
     public static void EmitCellMethods(KernelContext ctx, PathPlan path, bool record)
     {
-        if (path.SinglePass || path.IsScalar)
+        if (path.UpdateInRegisters || path.IsScalar)
         {
             return;
         }
@@ -511,21 +495,13 @@ internal static class StepKernelEmitter
         {
             w.Line("ref float biasIh = ref U.Add(ref weights, BiasIhOffset);");
             w.Line("ref float biasHh = ref U.Add(ref weights, BiasHhOffset);");
-            foreach (Action part in PanelParts(ctx, path, reverse: false, (position, passes) =>
+            ForEachPass(ctx, path, reverse: false, (position, pass, _) =>
             {
-                int image = 0;
-                foreach (KernelPass pass in passes)
+                for (int c = 0; c < pass.Columns.Count; c++)
                 {
-                    foreach (VectorColumn column in pass.Columns)
-                    {
-                        EmitProjectedColumn(ctx, path, v, position, pass, column, image, stepsAtOnce, rowFloats);
-                        image += cell.InputSlots.Length * path.Lanes;
-                    }
+                    EmitProjectedColumn(ctx, path, v, position, pass, pass.Columns[c], c * cell.InputSlots.Length * path.Lanes, stepsAtOnce, rowFloats);
                 }
-            }))
-            {
-                part();
-            }
+            });
         }
     }
 
