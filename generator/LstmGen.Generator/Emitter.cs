@@ -159,11 +159,26 @@ internal static partial class Emitter
 
         w.Line("/// <summary>");
         w.Line("/// Sets every weight and bias as PyTorch's <c>nn.LSTM</c> does by default: uniform in");
-        w.Line("/// <c>[−1/√HiddenSize, 1/√HiddenSize]</c>. The values depend only on <paramref name=\"seed\"/>.");
+        w.Line("/// <c>[−1/√HiddenSize, 1/√HiddenSize]</c>. The values depend only on <paramref name=\"seed\"/>: the random");
+        w.Line("/// stream fills <c>weight_ih</c>, <c>weight_hh</c>, <c>bias_ih</c>, <c>bias_hh</c> in PyTorch order (row-major),");
+        w.Line("/// whatever this class's own layout. Allocates one temporary array of <see cref=\"ParameterCount\"/> floats.");
         w.Line("/// </summary>");
         w.Line("/// <param name=\"seed\">Any value; the same seed gives the same parameters on every machine.</param>");
         w.Line(GeneratedCode);
-        w.Line("public void InitializeParameters(int seed) => global::LstmGen.ParameterInitializer.UniformPyTorch(_lstmParameters.Span, HiddenSize, seed);");
+        w.Lines($$"""
+            public void InitializeParameters(int seed)
+            {
+                // Drawn in PyTorch tensor order, then imported: the values do not depend on this class's parameter layout.
+                float[] pyTorchOrder = new float[ParameterCount];
+                global::LstmGen.ParameterInitializer.UniformPyTorch(pyTorchOrder, HiddenSize, seed);
+                int weightIh = 4 * HiddenSize * InputSize, weightHh = 4 * HiddenSize * HiddenSize, bias = 4 * HiddenSize;
+                ImportPyTorch(
+                    new {{ReadOnlySpan}}(pyTorchOrder, 0, weightIh),
+                    new {{ReadOnlySpan}}(pyTorchOrder, weightIh, weightHh),
+                    new {{ReadOnlySpan}}(pyTorchOrder, weightIh + weightHh, bias),
+                    new {{ReadOnlySpan}}(pyTorchOrder, weightIh + weightHh + bias, bias));
+            }
+            """);
         w.Line();
 
         w.Line("/// <summary>Loads weights in PyTorch <c>nn.LSTM</c> layout (one layer, gate order i, f, g, o).</summary>");
