@@ -17,16 +17,23 @@ public sealed class LongSequenceTests
         FixtureCase c = f.Cases[caseIndex];
         var reference = new ReferenceLstm(f.InputSize, f.HiddenSize, f.WeightIh, f.WeightHh, f.BiasIh, f.BiasHh);
         ReferenceLstm.Result r = reference.Run(c.Input, c.H0, c.C0, c.GradOutput, c.GradHN, c.GradCN);
-        AssertClose(r.Output, c.Output);
-        AssertClose(r.GradInput, c.GradInput);
-        AssertClose(r.GradWeightHh, c.GradWeightHh);
-        AssertClose(r.GradBias, c.GradBiasIh);
+        AssertClose("output", r.Output, c.Output);
+        AssertClose("h_n", r.HN, c.HN);
+        AssertClose("c_n", r.CN, c.CN);
+        AssertClose("∂L/∂input", r.GradInput, c.GradInput);
+        AssertClose("∂L/∂h0", r.GradH0, c.GradH0);
+        AssertClose("∂L/∂c0", r.GradC0, c.GradC0);
+        AssertClose("∂L/∂weight_ih", r.GradWeightIh, c.GradWeightIh);
+        AssertClose("∂L/∂weight_hh", r.GradWeightHh, c.GradWeightHh);
+        AssertClose("∂L/∂bias_ih", r.GradBias, c.GradBiasIh);
+        AssertClose("∂L/∂bias_hh", r.GradBias, c.GradBiasHh);
 
-        static void AssertClose(double[] actual, double[] expected)
+        static void AssertClose(string what, double[] actual, double[] expected)
         {
+            Assert.Equal(expected.Length, actual.Length);
             for (int n = 0; n < expected.Length; n++)
             {
-                Assert.True(Math.Abs(actual[n] - expected[n]) <= 1e-9 * Math.Max(1, Math.Abs(expected[n])), $"{actual[n]} vs {expected[n]}");
+                Assert.True(Math.Abs(actual[n] - expected[n]) <= 1e-9 * Math.Max(1, Math.Abs(expected[n])), $"{what}[{n}]: {actual[n]:R} vs PyTorch {expected[n]:R}");
             }
         }
     }
