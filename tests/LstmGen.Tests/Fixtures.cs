@@ -146,7 +146,7 @@ public static class Compare
         if (worst > relative)
         {
             throw new Xunit.Sdk.XunitException(
-                $"{what}: element {worstIndex} is {actual[worstIndex]:R}, PyTorch says {expected[worstIndex]:R}; " +
+                $"{what}: element {worstIndex} is {actual[worstIndex]:R}, the reference says {expected[worstIndex]:R}; " +
                 $"scaled error {worst:E3} exceeds {relative:E1}.");
         }
 
@@ -184,7 +184,7 @@ public static class Compare
         if (scaled > relative)
         {
             throw new Xunit.Sdk.XunitException(
-                $"{what}: element {worstIndex} is {actual[worstIndex]:R}, PyTorch says {expected[worstIndex]:R}; " +
+                $"{what}: element {worstIndex} is {actual[worstIndex]:R}, the reference says {expected[worstIndex]:R}; " +
                 $"error {worst:E3} / max(1, max|ref|) = {scaled:E3} exceeds {relative:E1}.");
         }
 
@@ -196,7 +196,7 @@ public static class Compare
         if (!double.IsFinite(error))
         {
             throw new Xunit.Sdk.XunitException(
-                $"{what}: element {index} is {actual:R}, PyTorch says {expected:R}; the error is not finite.");
+                $"{what}: element {index} is {actual:R}, the reference says {expected:R}; the error is not finite.");
         }
     }
 }
