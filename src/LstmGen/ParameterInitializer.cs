@@ -10,6 +10,13 @@ public static class ParameterInitializer
     /// and bias uniform in <c>[−1/√H, 1/√H]</c>. The sequence depends only on <paramref name="seed"/> (a
     /// xoshiro128** generator seeded through SplitMix64), so it is identical on every machine and runtime.
     /// </summary>
+    /// <remarks>
+    /// Values are drawn in the order of <paramref name="parameters"/>. A generated model's
+    /// <c>InitializeParameters</c> calls this on a temporary array (its one allocation) holding the PyTorch
+    /// tensors in order — <c>weight_ih [4H, I]</c> and <c>weight_hh [4H, H]</c> row-major, then <c>bias_ih</c>,
+    /// <c>bias_hh</c> — and imports that, so a seed gives the same weights whatever the generated layout.
+    /// <c>tests/fixtures/make_initializer_fixture.py</c> is an independent implementation of this contract.
+    /// </remarks>
     /// <param name="parameters">The values to overwrite.</param>
     /// <param name="hiddenSize">Hidden units H; sets the bound 1/√H.</param>
     /// <param name="seed">Any value; equal seeds give equal parameters.</param>

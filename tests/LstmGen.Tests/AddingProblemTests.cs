@@ -7,6 +7,10 @@ namespace LstmGen.Tests;
 /// The AddingProblem sample's training loop, shortened: a few hundred minibatches must take the loss far below the
 /// 0.167 of always predicting the mean. (Not a timing test: it asserts what was learned, not how fast.)
 /// </summary>
+/// <remarks>
+/// The loss sits on the 0.167 plateau until the LSTM latches onto the markers, and when that happens depends on the
+/// seed: with seed 1 it happens between minibatch 600 (test MSE 0.044) and 800 (0.0017), so 800 leaves a wide margin.
+/// </remarks>
 [Trait("Category", "Training")]
 public sealed class AddingProblemTests
 {

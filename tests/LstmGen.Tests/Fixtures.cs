@@ -117,6 +117,10 @@ public sealed class FixtureCase
 }
 
 /// <summary>Comparisons with informative failure messages.</summary>
+/// <remarks>
+/// A NaN or ±∞ in <c>actual</c>, or a non-finite error (a non-finite reference), fails at once with its index:
+/// a "largest error so far" would otherwise lose it, because no comparison with NaN is true.
+/// </remarks>
 public static class Compare
 {
     /// <summary>
@@ -131,17 +135,18 @@ public static class Compare
         for (int i = 0; i < expected.Length; i++)
         {
             double error = Math.Abs(actual[i] - expected[i]) / Math.Max(1.0, Math.Abs(expected[i]));
-            if (!(error <= worst))
+            FailIfNotFinite(what, i, actual[i], expected[i], error);
+            if (error > worst)
             {
                 worst = error;
                 worstIndex = i;
             }
         }
 
-        if (!(worst <= relative))
+        if (worst > relative)
         {
             throw new Xunit.Sdk.XunitException(
-                $"{what}: element {worstIndex} is {actual[worstIndex]:R}, PyTorch says {expected[worstIndex]:R}; " +
+                $"{what}: element {worstIndex} is {actual[worstIndex]:R}, the reference says {expected[worstIndex]:R}; " +
                 $"scaled error {worst:E3} exceeds {relative:E1}.");
         }
 
@@ -156,9 +161,11 @@ public static class Compare
     {
         Xunit.Assert.Equal(expected.Length, actual.Length);
         double maxReference = 1;
-        foreach (double e in expected)
+        for (int i = 0; i < expected.Length; i++)
         {
-            maxReference = Math.Max(maxReference, Math.Abs(e));
+            double error = Math.Abs(actual[i] - expected[i]);
+            FailIfNotFinite(what, i, actual[i], expected[i], error);
+            maxReference = Math.Max(maxReference, Math.Abs(expected[i]));
         }
 
         double worst = 0;
@@ -166,7 +173,7 @@ public static class Compare
         for (int i = 0; i < expected.Length; i++)
         {
             double error = Math.Abs(actual[i] - expected[i]);
-            if (!(error <= worst))
+            if (error > worst)
             {
                 worst = error;
                 worstIndex = i;
@@ -174,13 +181,22 @@ public static class Compare
         }
 
         double scaled = worst / maxReference;
-        if (!(scaled <= relative))
+        if (scaled > relative)
         {
             throw new Xunit.Sdk.XunitException(
-                $"{what}: element {worstIndex} is {actual[worstIndex]:R}, PyTorch says {expected[worstIndex]:R}; " +
+                $"{what}: element {worstIndex} is {actual[worstIndex]:R}, the reference says {expected[worstIndex]:R}; " +
                 $"error {worst:E3} / max(1, max|ref|) = {scaled:E3} exceeds {relative:E1}.");
         }
 
         return scaled;
+    }
+
+    private static void FailIfNotFinite(string what, int index, float actual, double expected, double error)
+    {
+        if (!double.IsFinite(error))
+        {
+            throw new Xunit.Sdk.XunitException(
+                $"{what}: element {index} is {actual:R}, the reference says {expected:R}; the error is not finite.");
+        }
     }
 }

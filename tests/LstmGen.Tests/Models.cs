@@ -38,6 +38,9 @@ public static class Models
 // LSTM005 warns about exactly this on purpose; the test checks the fallback it describes.
 #pragma warning disable LSTM005
 [Lstm(inputSize: 4, hiddenSize: 64, sequenceLength: 200)] public partial class LongSequenceModel { }
+
+/// <summary>10,000 steps, far beyond the fixtures and one input-projection block; its tape (≈ 2 MB) takes the array pool.</summary>
+[Lstm(inputSize: 2, hiddenSize: 8, sequenceLength: 10000)] public partial class TenThousandStepModel { }
 #pragma warning restore LSTM005
 
 /// <summary>Above H = 1024 the sequence loops skip the input projection (its block would not fit the stack budget).</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Xunit;
 
 namespace LstmGen.Tests;
@@ -116,14 +117,57 @@ public sealed class ParameterTests
         Assert.InRange(mean, -5 * standardError, 5 * standardError);
         Assert.InRange(variance, bound * bound / 3 * 0.95, bound * bound / 3 * 1.05);
         Assert.True(values.Min() < -0.99f * bound && values.Max() > 0.99f * bound);
+    }
 
-        // The fixed generator makes the values reproducible across machines and runtimes: pin a few.
-        var again = new Lstm_I1_H1_T4();
-        again.InitializeParameters(seed: 0);
-        float[] first = again.Parameters.ToArray();
-        var repeat = new Lstm_I1_H1_T4();
-        repeat.InitializeParameters(seed: 0);
-        Assert.Equal(Bits(first), Bits(repeat.Parameters.ToArray()));
+    public static TheoryData<int> InitializerCases() => new(Enumerable.Range(0, InitializerFixture().GetArrayLength()));
+
+    /// <summary>
+    /// Known answers from <c>tests/fixtures/make_initializer_fixture.py</c>, an independent Python implementation
+    /// of the generator (SplitMix64-seeded xoshiro128**, 24 bits, ±1/√H) consuming its stream in PyTorch tensor
+    /// order. Compared through <c>ExportPyTorch</c>, so the values do not depend on the generated layout: the first
+    /// and last values of each tensor bit for bit, and the float64 sum of every element in row-major order.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(InitializerCases))]
+    public void InitializeParameters_matches_the_python_known_answers(int caseIndex)
+    {
+        JsonElement c = InitializerFixture()[caseIndex];
+        int i = c.GetProperty("input_size").GetInt32(), h = c.GetProperty("hidden_size").GetInt32(), seed = c.GetProperty("seed").GetInt32();
+        ILstm model = (i, h) switch
+        {
+            (3, 5) => new Lstm_I3_H5_T7(),
+            (7, 33) => new Lstm_I7_H33_T9(),
+            (1, 1) => new Lstm_I1_H1_T4(),
+            _ => throw new ArgumentException($"No generated model for I={i}, H={h}."),
+        };
+        model.InitializeParameters(seed);
+        float[] wih = new float[4 * h * i], whh = new float[4 * h * h], bih = new float[4 * h], bhh = new float[4 * h];
+        model.ExportPyTorch(wih, whh, bih, bhh);
+
+        foreach ((string name, float[] actual) in new[] { ("weight_ih", wih), ("weight_hh", whh), ("bias_ih", bih), ("bias_hh", bhh) })
+        {
+            JsonElement expected = c.GetProperty(name);
+            string what = $"{name} of I={i}, H={h}, seed {seed}";
+            Assert.Equal(expected.GetProperty("length").GetInt32(), actual.Length);
+            float[] first = expected.GetProperty("first").EnumerateArray().Select(v => (float)v.GetDouble()).ToArray();
+            float[] last = expected.GetProperty("last").EnumerateArray().Select(v => (float)v.GetDouble()).ToArray();
+            Assert.True(Bits(first).SequenceEqual(Bits(actual[..first.Length])), $"{what}: first values {string.Join(", ", actual[..first.Length])}, Python says {string.Join(", ", first)}");
+            Assert.True(Bits(last).SequenceEqual(Bits(actual[^last.Length..])), $"{what}: last values {string.Join(", ", actual[^last.Length..])}, Python says {string.Join(", ", last)}");
+
+            double sum = 0;
+            foreach (float v in actual)
+            {
+                sum += v;
+            }
+
+            Assert.True(sum == expected.GetProperty("sum").GetDouble(), $"{what}: sum {sum:R}, Python says {expected.GetProperty("sum").GetDouble():R}");
+        }
+    }
+
+    private static JsonElement InitializerFixture()
+    {
+        using JsonDocument document = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "fixtures", "initializer.json")));
+        return document.RootElement.GetProperty("cases").Clone();
     }
 
     [Fact]

@@ -94,11 +94,24 @@ namespace Contoso.Forecasting
 
         /// <summary>
         /// Sets every weight and bias as PyTorch's <c>nn.LSTM</c> does by default: uniform in
-        /// <c>[−1/√HiddenSize, 1/√HiddenSize]</c>. The values depend only on <paramref name="seed"/>.
+        /// <c>[−1/√HiddenSize, 1/√HiddenSize]</c>. The values depend only on <paramref name="seed"/>: the random
+        /// stream fills <c>weight_ih</c>, <c>weight_hh</c>, <c>bias_ih</c>, <c>bias_hh</c> in PyTorch order (row-major),
+        /// whatever this class's own layout. Allocates one temporary array of <see cref="ParameterCount"/> floats.
         /// </summary>
         /// <param name="seed">Any value; the same seed gives the same parameters on every machine.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
-        public void InitializeParameters(int seed) => global::LstmGen.ParameterInitializer.UniformPyTorch(_lstmParameters.Span, HiddenSize, seed);
+        public void InitializeParameters(int seed)
+        {
+            // Drawn in PyTorch tensor order, then imported: the values do not depend on this class's parameter layout.
+            float[] pyTorchOrder = new float[ParameterCount];
+            global::LstmGen.ParameterInitializer.UniformPyTorch(pyTorchOrder, HiddenSize, seed);
+            int weightIh = 4 * HiddenSize * InputSize, weightHh = 4 * HiddenSize * HiddenSize, bias = 4 * HiddenSize;
+            ImportPyTorch(
+                new global::System.ReadOnlySpan<float>(pyTorchOrder, 0, weightIh),
+                new global::System.ReadOnlySpan<float>(pyTorchOrder, weightIh, weightHh),
+                new global::System.ReadOnlySpan<float>(pyTorchOrder, weightIh + weightHh, bias),
+                new global::System.ReadOnlySpan<float>(pyTorchOrder, weightIh + weightHh + bias, bias));
+        }
 
         /// <summary>Loads weights in PyTorch <c>nn.LSTM</c> layout (one layer, gate order i, f, g, o).</summary>
         /// <param name="weightIh"><c>weight_ih_l0</c>: <c>[4·HiddenSize, InputSize]</c> = 4096 floats, row-major.</param>
