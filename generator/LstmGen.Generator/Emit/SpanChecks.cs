@@ -48,15 +48,31 @@ internal static class SpanChecks
                 : $"{Throw}.IfLengthIsNot(nameof({span.Name}), {span.Name}.Length, {span.Length}, \"{span.Meaning}\");");
         }
 
+        // Each pair with a written member is checked once: a written span against every later span and every
+        // earlier read-only one (earlier written ones already checked it).
         var skip = new HashSet<(string, string)>(allowed ?? Enumerable.Empty<(string, string)>());
         for (int a = 0; a < spans.Count; a++)
         {
-            for (int b = a + 1; b < spans.Count; b++)
+            if (!spans[a].Written)
             {
-                if ((spans[a].Written || spans[b].Written) && !skip.Contains((spans[a].Name, spans[b].Name)) && !skip.Contains((spans[b].Name, spans[a].Name)))
+                continue;
+            }
+
+            var others = new List<SpanArgument>();
+            for (int b = 0; b < spans.Count; b++)
+            {
+                if (b != a && (b > a || !spans[b].Written) && !skip.Contains((spans[a].Name, spans[b].Name)) && !skip.Contains((spans[b].Name, spans[a].Name)))
                 {
-                    w.Line($"{Throw}.IfOverlapping(nameof({spans[a].Name}), {spans[a].Name}, nameof({spans[b].Name}), {spans[b].Name});");
+                    others.Add(spans[b]);
                 }
+            }
+
+            for (int start = 0; start < others.Count; start += 9)
+            {
+                List<SpanArgument> chunk = others.GetRange(start, System.Math.Min(9, others.Count - start));
+                w.Line(chunk.Count == 1
+                    ? $"{Throw}.IfOverlapping(nameof({spans[a].Name}), {spans[a].Name}, nameof({chunk[0].Name}), {chunk[0].Name});"
+                    : $"{Throw}.IfOverlapsAny(nameof({spans[a].Name}), {spans[a].Name}, \"{string.Join(", ", chunk.Select(o => o.Name))}\", {string.Join(", ", chunk.Select(o => o.Name))});");
             }
         }
     }

@@ -130,6 +130,37 @@ public static class LstmThrow
         }
     }
 
+    /// <summary>
+    /// Throws when the written span <paramref name="written"/> shares memory with any of up to nine others (unused
+    /// arguments are empty and never overlap). <paramref name="otherNames"/> lists the others' names, comma-separated,
+    /// for the message.
+    /// </summary>
+    /// <param name="writtenName">The written argument's name.</param>
+    /// <param name="written">The written span.</param>
+    /// <param name="otherNames">The other arguments' names, comma-separated, in order.</param>
+    /// <param name="a">Another span.</param>
+    /// <param name="b">Another span, or empty.</param>
+    /// <param name="c">Another span, or empty.</param>
+    /// <param name="d">Another span, or empty.</param>
+    /// <param name="e">Another span, or empty.</param>
+    /// <param name="f">Another span, or empty.</param>
+    /// <param name="g">Another span, or empty.</param>
+    /// <param name="h">Another span, or empty.</param>
+    /// <param name="i">Another span, or empty.</param>
+    /// <exception cref="ArgumentException">Two spans overlap; the message names both.</exception>
+    public static void IfOverlapsAny(
+        string writtenName, ReadOnlySpan<float> written, string otherNames, ReadOnlySpan<float> a, ReadOnlySpan<float> b = default,
+        ReadOnlySpan<float> c = default, ReadOnlySpan<float> d = default, ReadOnlySpan<float> e = default, ReadOnlySpan<float> f = default,
+        ReadOnlySpan<float> g = default, ReadOnlySpan<float> h = default, ReadOnlySpan<float> i = default)
+    {
+        int index = written.Overlaps(a) ? 0 : written.Overlaps(b) ? 1 : written.Overlaps(c) ? 2 : written.Overlaps(d) ? 3 : written.Overlaps(e) ? 4
+            : written.Overlaps(f) ? 5 : written.Overlaps(g) ? 6 : written.Overlaps(h) ? 7 : written.Overlaps(i) ? 8 : -1;
+        if (index >= 0)
+        {
+            Overlapping(writtenName, otherNames.Split(',')[index].Trim());
+        }
+    }
+
     /// <summary>Throws the <see cref="ArgumentException"/> for two overlapping spans.</summary>
     /// <param name="firstName">The first argument's name.</param>
     /// <param name="secondName">The second argument's name.</param>

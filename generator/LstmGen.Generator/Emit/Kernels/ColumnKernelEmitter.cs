@@ -185,7 +185,7 @@ internal static class ColumnKernelEmitter
             }
         });
 
-        string result = rows == 1 ? $"{v.Class}.Sum(sum0)" : $"Simd.SumEach({string.Join(", ", Enumerable.Range(0, rows).Select(r => $"sum{r}"))})";
+        string result = rows == 1 ? $"{v.Class}.Sum(sum0)" : $"SumEach({string.Join(", ", Enumerable.Range(0, rows).Select(r => $"sum{r}"))})";
         if (rows == 1)
         {
             w.Line(accumulate ? $"U.Add(ref {target}, {index}) += {result};" : $"U.Add(ref {target}, {index}) = {result};");
@@ -200,9 +200,7 @@ internal static class ColumnKernelEmitter
 
     /// <summary>
     /// Parameter gradients after the time loop: ∂L/∂W_ih[k] += Σ_t x_t[k]·dz_t, ∂L/∂W_hh[j] += Σ_t h_{t-1}[j]·dz_t,
-    /// ∂L/∂b += Σ_t dz_t, each in the parameters' own layout. Register blocks of rows × column vectors: every dz
-    /// load serves several rows, every broadcast several vectors. Each block's sum over the steps starts from zero
-    /// and is added once, so two identical calls add exactly the same amount.
+    /// ∂L/∂b += Σ_t dz_t, each in the parameters' own layout, through the row-block helpers below.
     /// </summary>
     public static void EmitParameterGradients(KernelContext ctx, PathPlan path)
     {
@@ -212,99 +210,105 @@ internal static class ColumnKernelEmitter
         int rowsPerBlock = wide ? 4 : 2;
         int vectorsPerBlock = wide ? 4 : 3;
         LstmGen.Generator.Cells.TapeRowLayout t = ctx.Tape;
+        string s = path.Suffix;
         w.Line("/// <summary>");
         w.Line("/// Parameter gradients after the time loop: ∂L/∂W_ih[k] += Σ_t x_t[k]·dz_t, ∂L/∂W_hh[j] += Σ_t h_{t-1}[j]·dz_t,");
         w.Line("/// ∂L/∂b_ih += Σ_t dz_t (W_ih side), ∂L/∂b_hh += Σ_t dz_t (W_hh side), in the parameters' panel layout.");
-        w.Line($"/// Register blocks of {rowsPerBlock} rows × {vectorsPerBlock} vectors; each block's sum starts from zero and is added once.");
         w.Line("/// </summary>");
         ctx.MethodAttributes();
-        w.Line($"public static void ParameterGradients{path.Suffix}(ref float gradients, ref float input, int steps, ref float tape)");
+        w.Line($"public static void ParameterGradients{s}(ref float gradients, ref float input, int steps, ref float tape)");
         using (w.Braces())
         {
             w.Line("ref float firstRow = ref U.Add(ref tape, TapeHeaderLength + TapeStride);");
+            w.Line($"// Row -1 holds h_0: h_{{t-1}} of step t is in row t - 1.");
+            w.Line($"ref float previousHidden = ref U.Add(ref tape, TapeHeaderLength + {t.Hidden});");
             ForEachPanel(ctx, path, (width, panelStart, columnStart) =>
             {
-                Func<string, string> inputScale = r => $"U.Add(ref input, (nuint)t * InputSize + {r})";
-                Func<string, string> hiddenScale = r => $"U.Add(ref previousHidden, {r})";
-                foreach ((string count, int rows, string rowBase, Func<string, string> scale, int dzOffset, string comment) in new[]
+                foreach ((string count, string rowBase, string scale, string stride, int dzOffset, string comment) in new[]
                 {
-                    ("InputSize", ctx.Layout.InputSize, "0", inputScale, t.InputSideGradient, "W_ih rows: row k is scaled by x_t[k]."),
-                    ("HiddenSize", ctx.Layout.HiddenSize, "InputSize", hiddenScale, t.HiddenSideGradient,
-                        "W_hh rows: row j is scaled by h_{t-1}[j], from the previous tape row (row -1 holds h_0)."),
+                    ("InputSize", "r", "ref U.Add(ref input, r)", "InputSize", t.InputSideGradient, "W_ih rows: row k is scaled by x_t[k]."),
+                    ("HiddenSize", "InputSize + r", "ref U.Add(ref previousHidden, r)", "TapeStride", t.HiddenSideGradient, "W_hh rows: row j is scaled by h_{t-1}[j]."),
                 })
                 {
                     w.Line($"// {comment}");
+                    string dz = dzOffset == 0 ? $"ref U.Add(ref firstRow, {columnStart})" : $"ref U.Add(ref firstRow, {columnStart} + {dzOffset})";
+                    w.Line("for (nuint r = 0; r < " + count + ";)");
                     using (w.Braces())
                     {
-                        w.Line("nuint r = 0;");
-                        foreach (int block in rowsPerBlock > 1 && rows >= rowsPerBlock ? new[] { rowsPerBlock, 1 } : new[] { 1 })
+                        w.Line($"ref float gradient = ref U.Add(ref gradients, {panelStart} + ({rowBase}) * {width});");
+                        w.Line($"if (r + {rowsPerBlock} <= {count})");
+                        using (w.Braces())
                         {
-                            w.Line(block > 1 ? $"for (; r + {block} <= {count}; r += {block})" : $"for (; r < {count}; r++)");
-                            using (w.Braces())
-                            {
-                                w.Line($"ref float gradient = ref U.Add(ref gradients, {panelStart} + ({rowBase} + r) * {width});");
-                                EmitGradientBlocks(w, v, width, block, vectorsPerBlock, columnStart, dzOffset, scale,
-                                    rowBase == "0" ? null : t.Stride - t.Hidden);
-                            }
+                            w.Line($"GradientRows{rowsPerBlock}x{s}(ref gradient, {width}, {dz}, {scale}, {stride}, steps);");
+                            w.Line($"r += {rowsPerBlock};");
+                        }
+
+                        w.Line("else");
+                        using (w.Braces())
+                        {
+                            w.Line($"GradientRows1x{s}(ref gradient, {width}, {dz}, {scale}, {stride}, steps);");
+                            w.Line("r++;");
                         }
                     }
                 }
             });
 
             w.Line("// Biases: ∂L/∂b_ih += Σ_t dz_t of the W_ih side, ∂L/∂b_hh += Σ_t dz_t of the W_hh side (the same for the LSTM).");
-            foreach ((string name, int dzOffset) in new[] { ("BiasIhOffset", t.InputSideGradient), ("BiasHhOffset", t.HiddenSideGradient) })
+            w.Line($"GradientRows0x{s}(ref U.Add(ref gradients, BiasIhOffset), Columns, ref U.Add(ref firstRow, {t.InputSideGradient}), ref firstRow, 0, steps);");
+            w.Line($"GradientRows0x{s}(ref U.Add(ref gradients, BiasHhOffset), Columns, ref U.Add(ref firstRow, {t.HiddenSideGradient}), ref firstRow, 0, steps);");
+        }
+
+        foreach (int rows in new[] { rowsPerBlock, 1, 0 })
+        {
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line(rows == 0
+                ? "/// gradient[c] += Σ_t dz_t[c] for c &lt; width (a bias): dz_t is TapeStride floats after dz_{t-1}."
+                : $"/// gradient[r·width + c] += Σ_t scale_t[r]·dz_t[c] for r &lt; {rows}, c &lt; width: scale_t is scaleStride floats after scale_{{t-1}},");
+            if (rows > 0)
             {
-                using (w.Braces())
-                {
-                    w.Line($"ref float gradient = ref U.Add(ref gradients, {name});");
-                    EmitGradientBlocks(w, v, ctx.Layout.ColumnCount, 0, vectorsPerBlock, "0", dzOffset, null);
-                }
+                w.Line($"/// dz_t TapeStride floats after dz_{{t-1}}. Register blocks of {rows} row(s) × {vectorsPerBlock} vectors: each dz load serves every row. Each");
+                w.Line("/// block's sum over the steps starts from zero and is added once, so two identical calls add exactly the same amount.");
+            }
+
+            w.Line("/// </summary>");
+            ctx.MethodAttributes();
+            w.Line($"public static void GradientRows{rows}x{s}(ref float gradient, nuint width, ref float dz, ref float scale, nuint scaleStride, int steps)");
+            using (w.Braces())
+            {
+                EmitGradientBlocks(w, v, rows, vectorsPerBlock);
             }
         }
     }
 
     /// <summary>
-    /// One block of <paramref name="rows"/> gradient rows over <paramref name="width"/> columns: blocks of
-    /// <paramref name="vectorsPerBlock"/> vectors, the rest, then the masked overlapping last vector. With
-    /// <paramref name="rows"/> = 0 it sums dz itself (the bias gradient).
+    /// The body of a gradient row-block helper: blocks of <paramref name="vectorsPerBlock"/> vectors over the runtime
+    /// width, single vectors, then a last vector ending at the row's end whose overlapping lanes are masked out.
+    /// With <paramref name="rows"/> = 0 it sums dz itself (a bias gradient).
     /// </summary>
-    private static void EmitGradientBlocks(SourceWriter w, VectorSyntax v, int width, int rows, int vectorsPerBlock, string columnStart, int dzOffset, Func<string, string>? scale, int? previousHidden = null)
+    private static void EmitGradientBlocks(SourceWriter w, VectorSyntax v, int rows, int vectorsPerBlock)
     {
         int lanes = v.Lanes;
-        int fullVectors = width / lanes;
-        int fullBlocks = fullVectors / vectorsPerBlock;
-        var blocks = new List<(string Column, int Vectors, int TailLanes)>();
-        if (fullBlocks > 0)
-        {
-            blocks.Add(("c", vectorsPerBlock, 0));
-        }
-
-        int rest = fullVectors - fullBlocks * vectorsPerBlock;
-        if (rest > 0)
-        {
-            blocks.Add((VectorSyntax.Int(fullBlocks * vectorsPerBlock * lanes), rest, 0));
-        }
-
-        if (width % lanes != 0)
-        {
-            blocks.Add((VectorSyntax.Int(width - lanes), 1, width % lanes));
-        }
-
         int sets = Math.Max(rows, 1);
-        foreach ((string column, int vectors, int tailLanes) in blocks)
+        w.Line("nuint c = 0;");
+        foreach ((int vectors, string head, bool tail) in new[]
         {
-            string Off(int vIndex) => column == "c" ? (vIndex == 0 ? "c" : $"c + {vIndex * lanes}") : VectorSyntax.Int(int.Parse(column, System.Globalization.CultureInfo.InvariantCulture) + vIndex * lanes);
-            if (column == "c")
-            {
-                w.Line($"for (nuint c = 0; c < {fullBlocks * vectorsPerBlock * lanes}; c += {vectorsPerBlock * lanes})");
-            }
-            else if (tailLanes > 0)
-            {
-                w.Line($"// The last vector ends at column {width} and overlaps the previous one: only its last {tailLanes} lanes are added.");
-            }
-
+            (vectorsPerBlock, $"for (; c + {vectorsPerBlock * lanes} <= width; c += {vectorsPerBlock * lanes})", false),
+            (1, $"for (; c + {lanes} <= width; c += {lanes})", false),
+            (1, "if (c < width)", true),
+        })
+        {
+            w.Line(head);
             using (w.Braces())
             {
+                if (tail)
+                {
+                    w.Line($"// The last vector ends at the row's end and overlaps the previous one: only its last width - c lanes are added.");
+                    w.Line($"var keep = LanesFrom{v.Bits}((int)({lanes} - (width - c)));");
+                    w.Line($"c = width - {lanes};");
+                }
+
+                string Off(int x) => x == 0 ? "c" : $"c + {x * lanes}";
                 for (int r = 0; r < sets; r++)
                 {
                     for (int x = 0; x < vectors; x++)
@@ -313,22 +317,17 @@ internal static class ColumnKernelEmitter
                     }
                 }
 
-                w.Line("ref float tapeRow = ref firstRow;");
+                w.Line("ref float dzT = ref dz;");
+                w.Line("ref float scaleT = ref scale;");
                 w.Line("for (int t = 0; t < steps; t++)");
                 using (w.Braces())
                 {
-                    w.Line(dzOffset == 0 ? $"ref float dz = ref U.Add(ref tapeRow, {columnStart});" : $"ref float dz = ref U.Add(ref tapeRow, {columnStart} + {dzOffset});");
-                    if (scale is not null && previousHidden is not null)
-                    {
-                        w.Line($"ref float previousHidden = ref U.Subtract(ref tapeRow, {previousHidden});");
-                    }
-
                     for (int x = 0; x < vectors; x++)
                     {
-                        w.Line($"var d{x} = {v.Load("dz", Off(x))};");
+                        w.Line($"var d{x} = {v.Load("dzT", Off(x))};");
                     }
 
-                    if (scale is null)
+                    if (rows == 0)
                     {
                         for (int x = 0; x < vectors; x++)
                         {
@@ -339,25 +338,32 @@ internal static class ColumnKernelEmitter
                     {
                         for (int r = 0; r < rows; r++)
                         {
-                            w.Line($"var u{r} = {v.Broadcast(scale(r == 0 ? "r" : $"r + {r}"))};");
+                            w.Line($"var u{r} = {v.Broadcast(r == 0 ? "scaleT" : $"U.Add(ref scaleT, {r})")};");
                             for (int x = 0; x < vectors; x++)
                             {
                                 w.Line($"sum{r}{x} = {v.Fma($"d{x}", $"u{r}", $"sum{r}{x}")};");
                             }
                         }
+
+                        w.Line("scaleT = ref U.Add(ref scaleT, scaleStride);");
                     }
 
-                    w.Line("tapeRow = ref U.Add(ref tapeRow, TapeStride);");
+                    w.Line("dzT = ref U.Add(ref dzT, TapeStride);");
                 }
 
                 for (int r = 0; r < sets; r++)
                 {
                     for (int x = 0; x < vectors; x++)
                     {
-                        string offset = r == 0 ? Off(x) : $"{r * width} + {Off(x)}";
-                        string sum = tailLanes > 0 ? $"(sum{r}{x} & {v.LanesFrom(lanes - tailLanes)})" : $"sum{r}{x}";
+                        string offset = r == 0 ? Off(x) : $"{r} * width + {Off(x)}";
+                        string sum = tail ? $"(sum{r}{x} & keep)" : $"sum{r}{x}";
                         w.Line(v.Store($"{v.Load("gradient", offset)} + {sum}", "gradient", offset));
                     }
+                }
+
+                if (tail)
+                {
+                    w.Line("c = width;");
                 }
             }
         }

@@ -119,6 +119,10 @@ internal sealed class PanelPosition
     public static PanelPosition Loop()
         => new("unit", "column", "image", 0, 0, 0, 0);
 
+    /// <summary>A position held in the named variables (a loop over identical columns).</summary>
+    public static PanelPosition Variables(string unit, string column, string image)
+        => new(unit, column, image, 0, 0, 0, 0);
+
     private static string Plus(string? variable, int constant)
     {
         if (variable is null)

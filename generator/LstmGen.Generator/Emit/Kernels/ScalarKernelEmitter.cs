@@ -56,7 +56,7 @@ internal static class ScalarKernelEmitter
                     w.Line($"U.Add(ref ph, c) = U.Add(ref biasHh, {columnStart} + c);");
                 }
 
-                w.Line($"ref float rowWeights = ref U.Add(ref weights, {panelStart});");
+                w.Line($"ref float w = ref U.Add(ref weights, {panelStart});");
                 foreach ((string count, string source, string target) in new[] { ("InputSize", "input", "px"), ("HiddenSize", refs.HiddenIn, "ph") })
                 {
                     w.Line($"for (nuint k = 0; k < {count}; k++)");
@@ -66,10 +66,10 @@ internal static class ScalarKernelEmitter
                         w.Line($"for (nuint c = 0; c < {width}; c++)");
                         using (w.Braces())
                         {
-                            w.Line($"U.Add(ref {target}, c) += U.Add(ref rowWeights, c) * scale;");
+                            w.Line($"U.Add(ref {target}, c) += U.Add(ref w, c) * scale;");
                         }
 
-                        w.Line($"rowWeights = ref U.Add(ref rowWeights, {width});");
+                        w.Line($"w = ref U.Add(ref w, {width});");
                     }
                 }
             });

@@ -54,17 +54,15 @@ internal static class SequenceEmitter
                 return;
             }
 
-            StepKernelEmitter.ForEachPass(ctx, path, reverse: false, (at, pass, _) =>
-            {
-                foreach (VectorColumn column in pass.Columns)
+            StepKernelEmitter.ForEachPass(ctx, path, reverse: false, (position, pass, _) =>
+                StepKernelEmitter.ForEachColumn(w, pass, position, 0, null, (at, column, _, _) =>
                 {
                     w.Line($"// Units {at.Unit(column.FirstUnit)}..{at.Unit(column.FirstUnit + path.Lanes - 1)}{(column.IsShifted ? $" (shifted: lanes 0..{column.OverlapLanes - 1} are not stored)" : string.Empty)}.");
                     using (w.Braces())
                     {
                         CellMath.Backward(w, ctx.Cell, v, at.Unit(column.FirstUnit), gate => at.Column(column.Offset(gate)), loadsOnly: false, string.Empty, column.OverlapLanes);
                     }
-                }
-            }, declareWeights: false);
+                }), declareWeights: false);
         }
     }
 

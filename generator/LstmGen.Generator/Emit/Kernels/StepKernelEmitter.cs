@@ -77,14 +77,6 @@ internal static class StepKernelEmitter
         using (w.Braces())
         {
             CellRefs refs = DeclareRefs(ctx, kind);
-            if (!path.UpdateInRegisters)
-            {
-                int maxColumns = path.Passes.Max(p => p.Columns.Count);
-                w.Line($"// Each pass's pre-activations, for the cell-update method: {maxColumns} column(s) × {cell.Slots.Length} slots × {path.Lanes} floats.");
-                w.Line($"global::System.Span<float> preActivations = stackalloc float[{maxColumns * cell.Slots.Length * path.Lanes}];");
-                w.Line("ref float pre = ref MM.GetReference(preActivations);");
-            }
-
             if (!Projects(kind) || cell.Slots.Any(s => s.InputGate < 0))
             {
                 w.Line("ref float biasIh = ref U.Add(ref weights, BiasIhOffset);");
@@ -199,6 +191,56 @@ internal static class StepKernelEmitter
         }
     }
 
+    /// <summary>
+    /// Emits <paramref name="body"/> for each vector column of a pass. Consecutive columns that are translations of
+    /// one another (same gate stride, equal steps in unit and column) run as a loop whose body sees the first column
+    /// moved to relative position 0 and variables <c>unitC</c>, <c>columnC</c>, <c>imageC</c> and <c>columnWeights</c>.
+    /// </summary>
+    public static void ForEachColumn(SourceWriter w, KernelPass pass, PanelPosition at, int imagePerColumn, string? weights,
+        Action<PanelPosition, VectorColumn, int, string?> body)
+    {
+        EquatableArray<VectorColumn> columns = pass.Columns;
+        int start = 0;
+        while (start < columns.Count)
+        {
+            VectorColumn first = columns[start];
+            int end = start + 1;
+            if (!first.IsShifted && start + 1 < columns.Count)
+            {
+                int unitStep = columns[start + 1].FirstUnit - first.FirstUnit, offsetStep = columns[start + 1].OffsetInPanel - first.OffsetInPanel;
+                while (end < columns.Count && !columns[end].IsShifted && columns[end].GateStride == first.GateStride
+                    && columns[end].FirstUnit - columns[end - 1].FirstUnit == unitStep && columns[end].OffsetInPanel - columns[end - 1].OffsetInPanel == offsetStep)
+                {
+                    end++;
+                }
+
+                if (end - start >= 2)
+                {
+                    w.Line($"// {end - start} columns alike, {unitStep} units apart.");
+                    w.Line($"for (nuint c = 0; c < {end - start}; c++)");
+                    using (w.Braces())
+                    {
+                        w.Line($"nuint unitC = {at.Unit(first.FirstUnit)} + c * {unitStep};");
+                        w.Line($"nuint columnC = {at.Column(first.OffsetInPanel)} + c * {offsetStep};");
+                        w.Line($"nuint imageC = {at.Projected(start * imagePerColumn)} + c * {imagePerColumn};");
+                        if (weights is not null)
+                        {
+                            w.Line($"ref float columnWeights = ref U.Add(ref {weights}, {first.OffsetInPanel} + c * {offsetStep});");
+                        }
+
+                        body(PanelPosition.Variables("unitC", "columnC", "imageC"), first with { FirstUnit = 0, OffsetInPanel = 0 }, 0, weights is null ? null : "columnWeights");
+                    }
+
+                    start = end;
+                    continue;
+                }
+            }
+
+            body(at, first, start * imagePerColumn, weights);
+            start++;
+        }
+    }
+
     private static void EmitPass(KernelContext ctx, PathPlan path, VectorSyntax v, StepKind kind, bool reverse, PanelPosition at, KernelPass pass, int image, CellRefs refs)
     {
         SourceWriter w = ctx.W;
@@ -259,7 +301,7 @@ internal static class StepKernelEmitter
             {
                 w.Line();
                 w.Line($"// z += W_ih·x_t: x_k broadcast over row k of the panel's W_ih rows ({width} floats).");
-                w.Line("ref float rowWeights = ref panelWeights;");
+                w.Line("ref float w = ref panelWeights;");
                 EmitRows(w, v, cell, pass, "InputSize", layout.InputSize, "input", "k", width, cell.InputSlots, s => cell.Slots[s].InputGate, split);
                 w.Line();
                 w.Line("// z += W_hh·h_{t-1}: the panel's W_hh rows follow its W_ih rows.");
@@ -269,7 +311,7 @@ internal static class StepKernelEmitter
             {
                 w.Line();
                 w.Line($"// z += W_hh·h_{{t-1}}: h_j broadcast over row j of the panel's W_hh rows ({width} floats).");
-                w.Line($"ref float rowWeights = ref U.Add(ref panelWeights, {hiddenStart});");
+                w.Line($"ref float w = ref U.Add(ref panelWeights, {hiddenStart});");
                 EmitRows(w, v, cell, pass, "HiddenSize", layout.HiddenSize, refs.HiddenIn, "j", width, cell.HiddenSlots, s => cell.Slots[s].HiddenGate, split: false);
             }
             else
@@ -280,9 +322,9 @@ internal static class StepKernelEmitter
                 w.Line($"for (nuint j = HiddenSize; j-- > 0;)");
                 using (w.Braces())
                 {
-                    w.Line($"ref float rowWeights = ref U.Add(ref hiddenRows, j * {width});");
+                    w.Line($"ref float w = ref U.Add(ref hiddenRows, j * {width});");
                     w.Line($"var scale = {v.Broadcast($"U.Add(ref {refs.HiddenIn}, j)")};");
-                    EmitMultiplyAdds(w, v, cell, pass, cell.HiddenSlots, s => cell.Slots[s].HiddenGate, "rowWeights", "scale", string.Empty);
+                    EmitMultiplyAdds(w, v, cell, pass, cell.HiddenSlots, s => cell.Slots[s].HiddenGate, "w", "scale", string.Empty);
                 }
             }
 
@@ -312,9 +354,9 @@ internal static class StepKernelEmitter
             {
                 w.Line($"var scale = {v.Broadcast($"U.Add(ref {source}, {index})")};");
                 w.Line($"var scaleB = {v.Broadcast($"U.Add(ref {source}, {index} + 1)")};");
-                EmitMultiplyAdds(w, v, cell, pass, slots, gateOf, "rowWeights", "scale", string.Empty);
-                EmitMultiplyAdds(w, v, cell, pass, slots, gateOf, "rowWeights", "scaleB", "b", width);
-                w.Line($"rowWeights = ref U.Add(ref rowWeights, {2 * width});");
+                EmitMultiplyAdds(w, v, cell, pass, slots, gateOf, "w", "scale", string.Empty);
+                EmitMultiplyAdds(w, v, cell, pass, slots, gateOf, "w", "scaleB", "b", width);
+                w.Line($"w = ref U.Add(ref w, {2 * width});");
             }
 
             if (count % 2 == 1)
@@ -323,8 +365,8 @@ internal static class StepKernelEmitter
                 using (w.Braces())
                 {
                     w.Line($"var scale = {v.Broadcast($"U.Add(ref {source}, {count - 1})")};");
-                    EmitMultiplyAdds(w, v, cell, pass, slots, gateOf, "rowWeights", "scale", string.Empty);
-                    w.Line($"rowWeights = ref U.Add(ref rowWeights, {width});");
+                    EmitMultiplyAdds(w, v, cell, pass, slots, gateOf, "w", "scale", string.Empty);
+                    w.Line($"w = ref U.Add(ref w, {width});");
                 }
             }
 
@@ -335,8 +377,8 @@ internal static class StepKernelEmitter
         using (w.Braces())
         {
             w.Line($"var scale = {v.Broadcast($"U.Add(ref {source}, {index})")};");
-            EmitMultiplyAdds(w, v, cell, pass, slots, gateOf, "rowWeights", "scale", string.Empty);
-            w.Line($"rowWeights = ref U.Add(ref rowWeights, {width});");
+            EmitMultiplyAdds(w, v, cell, pass, slots, gateOf, "w", "scale", string.Empty);
+            w.Line($"w = ref U.Add(ref w, {width});");
         }
     }
 
@@ -358,35 +400,10 @@ internal static class StepKernelEmitter
     {
         SourceWriter w = ctx.W;
         CellDescriptor cell = ctx.Cell;
-        if (path.UpdateInRegisters)
-        {
-            for (int c = 0; c < pass.Columns.Count; c++)
-            {
-                VectorColumn column = pass.Columns[c];
-                w.Line();
-                w.Line($"// Units {at.Unit(column.FirstUnit)}..{at.Unit(column.FirstUnit + path.Lanes - 1)}{(column.IsShifted ? $" (shifted: the first {column.OverlapLanes} lanes belong to other vectors and are not stored)" : string.Empty)}, from the registers.");
-                using (w.Braces())
-                {
-                    int cc = c;
-                    CellMath.Forward(w, cell, v, cell.Slots.Select(s => $"z{cc}{s.Name}").ToArray(), at.Unit(column.FirstUnit),
-                        gate => at.Column(column.Offset(gate)), column.OverlapLanes, refs);
-                }
-            }
-
-            return;
-        }
-
         w.Line();
-        w.Line("// The cell update reads the pre-activations back from z (a separate method: its activations inline there).");
-        for (int c = 0; c < pass.Columns.Count; c++)
-        {
-            foreach (Slot slot in cell.Slots)
-            {
-                int offset = (c * cell.Slots.Length + Array.IndexOf(cell.Slots, slot)) * path.Lanes;
-                w.Line(v.Store($"z{c}{slot.Name}", "pre", offset));
-            }
-        }
-
+        w.Line(path.UpdateInRegisters
+            ? $"// The {cell.DisplayName} update of each vector column, straight from the registers (the update methods inline here)."
+            : $"// The {cell.DisplayName} update of each vector column (a separate method: this kernel is too large for the JIT to inline every activation).");
         string targets = Records(kind)
             ? (ctx.HasCell ? "ref hiddenIn, ref cellIn, ref row" : "ref hiddenIn, ref row")
             : (ctx.HasCell ? "ref hiddenIn, ref hiddenOut, ref cell" : "ref hiddenIn, ref hiddenOut");
@@ -394,22 +411,23 @@ internal static class StepKernelEmitter
         for (int c = 0; c < pass.Columns.Count; c++)
         {
             VectorColumn column = pass.Columns[c];
-            string z = c == 0 ? "ref pre" : $"ref U.Add(ref pre, {c * cell.Slots.Length * path.Lanes})";
+            string slots = string.Join(", ", cell.Slots.Select(s => $"z{c}{s.Name}"));
             w.Line(column.IsShifted
-                ? $"{method}Shifted({z}, {at.Unit(column.FirstUnit)}, {at.Column(column.OffsetInPanel)}, {targets});"
-                : $"{method}({z}, {at.Unit(column.FirstUnit)}, {at.Column(column.OffsetInPanel)}, {column.GateStride}, {targets});");
+                ? $"{method}Shifted({slots}, {at.Unit(column.FirstUnit)}, {at.Column(column.OffsetInPanel)}, {targets});"
+                : $"{method}({slots}, {at.Unit(column.FirstUnit)}, {at.Column(column.OffsetInPanel)}, {column.GateStride}, {targets});");
         }
     }
 
     public static string CellMethodName(StepKind kind, PathPlan path) => (Records(kind) ? "CellRecord" : "CellStep") + path.Suffix;
 
     /// <summary>
-    /// The cell-update methods of multi-pass kernels: one vector column from its stored slot pre-activations. The
-    /// shifted variant blends its stores (only the last <c>Lanes − overlap</c> lanes are the column's own).
+    /// The cell-update methods: one vector column from its slot pre-activations. Inlined into kernels with one pass
+    /// body (so the update runs from the registers), called by larger ones. The shifted variant blends its stores
+    /// (only the last <c>Lanes − overlap</c> lanes are the column's own).
     /// </summary>
     public static void EmitCellMethods(KernelContext ctx, PathPlan path, bool record)
     {
-        if (path.UpdateInRegisters || path.IsScalar)
+        if (path.IsScalar)
         {
             return;
         }
@@ -423,22 +441,25 @@ internal static class StepKernelEmitter
         {
             w.Line();
             w.Line("/// <summary>");
-            w.Line($"/// The {cell.DisplayName} update of the {path.Lanes} units from <paramref name=\"unit\"/>, from their slot pre-activations in <paramref name=\"pre\"/>");
-            w.Line($"/// ({string.Join(" | ", cell.Slots.Select(s => s.Name))}, {path.Lanes} floats each){(record ? "; records the activations in the tape row" : string.Empty)}.");
+            w.Line($"/// The {cell.DisplayName} update of the {path.Lanes} units from <paramref name=\"unit\"/>, from their slot pre-activations");
+            w.Line($"/// ({string.Join(", ", cell.Slots.Select(s => s.Name))}){(record ? "; records the activations in the tape row" : string.Empty)}.");
             if (isShifted)
             {
                 w.Line($"/// The shifted last vector: only lanes {shifted!.OverlapLanes}..{path.Lanes - 1} are stored.");
             }
 
             w.Line("/// </summary>");
-            ctx.MethodAttributes("keeps the kernel small; the activations inline here");
+            w.Line(path.UpdateInRegisters
+                ? "[MethodImpl(MethodImplOptions.AggressiveInlining)]"
+                : "[MethodImpl(MethodImplOptions.NoInlining)] // keeps the kernels small; the activations inline here");
             string parameters = record
                 ? (ctx.HasCell ? "ref float hiddenIn, ref float cellIn, ref float row" : "ref float hiddenIn, ref float row")
                 : (ctx.HasCell ? "ref float hiddenIn, ref float hiddenOut, ref float cell" : "ref float hiddenIn, ref float hiddenOut");
+            string vectors = string.Join(", ", cell.Slots.Select(s => $"{v.Type} {s.Name}Pre"));
             string name = CellMethodName(kind, path) + (isShifted ? "Shifted" : string.Empty);
             w.Line(isShifted
-                ? $"public static void {name}(ref float pre, nuint unit, nuint column, {parameters})"
-                : $"public static void {name}(ref float pre, nuint unit, nuint column, nuint gateStride, {parameters})");
+                ? $"public static void {name}({vectors}, nuint unit, nuint column, {parameters})"
+                : $"public static void {name}({vectors}, nuint unit, nuint column, nuint gateStride, {parameters})");
             using (w.Braces())
             {
                 CellRefs refs;
@@ -463,9 +484,9 @@ internal static class StepKernelEmitter
                     refs = new CellRefs("hiddenIn", "hiddenOut", ctx.HasCell ? "cell" : null, ctx.HasCell ? "cell" : null, null, null, null);
                 }
 
-                string[] slots = cell.Slots.Select((s, i) => v.Load("pre", i * path.Lanes)).ToArray();
+                string[] slots = cell.Slots.Select(s => $"{s.Name}Pre").ToArray();
                 string stride = isShifted ? VectorSyntax.Int(shifted!.GateStride) : "gateStride";
-                CellMath.Forward(w, cell, v, slots, "unit", gate => gate == 0 ? "column" : $"column + {gate} * {stride}".Replace($"column + 1 * {stride}", $"column + {stride}"),
+                CellMath.Forward(w, cell, v, slots, "unit", gate => gate == 0 ? "column" : gate == 1 ? $"column + {stride}" : $"column + {gate} * {stride}",
                     isShifted ? shifted!.OverlapLanes : 0, refs);
             }
         }
@@ -495,17 +516,14 @@ internal static class StepKernelEmitter
         {
             w.Line("ref float biasIh = ref U.Add(ref weights, BiasIhOffset);");
             w.Line("ref float biasHh = ref U.Add(ref weights, BiasHhOffset);");
+            int perColumn = cell.InputSlots.Length * path.Lanes;
             ForEachPass(ctx, path, reverse: false, (position, pass, _) =>
-            {
-                for (int c = 0; c < pass.Columns.Count; c++)
-                {
-                    EmitProjectedColumn(ctx, path, v, position, pass, pass.Columns[c], c * cell.InputSlots.Length * path.Lanes, stepsAtOnce, rowFloats);
-                }
-            });
+                ForEachColumn(w, pass, position, perColumn, "panelWeights", (at, column, image, weights) =>
+                    EmitProjectedColumn(ctx, path, v, at, pass, column, image, stepsAtOnce, rowFloats, weights!)));
         }
     }
 
-    private static void EmitProjectedColumn(KernelContext ctx, PathPlan path, VectorSyntax v, PanelPosition at, KernelPass pass, VectorColumn column, int image, int stepsAtOnce, int rowFloats)
+    private static void EmitProjectedColumn(KernelContext ctx, PathPlan path, VectorSyntax v, PanelPosition at, KernelPass pass, VectorColumn column, int image, int stepsAtOnce, int rowFloats, string weights)
     {
         SourceWriter w = ctx.W;
         CellDescriptor cell = ctx.Cell;
@@ -541,13 +559,13 @@ internal static class StepKernelEmitter
                     }
 
                     w.Line("ref float x = ref U.Add(ref input, (nuint)s * InputSize);");
-                    w.Line("ref float rowWeights = ref panelWeights;");
+                    w.Line($"ref float w = ref {weights};");
                     w.Line("for (nuint k = 0; k < InputSize; k++)");
                     using (w.Braces())
                     {
                         foreach (int s in cell.InputSlots)
                         {
-                            w.Line($"var w{cell.Slots[s].Name} = {v.Load("rowWeights", column.Offset(cell.Slots[s].InputGate))};");
+                            w.Line($"var w{cell.Slots[s].Name} = {v.Load("w", column.Offset(cell.Slots[s].InputGate))};");
                         }
 
                         for (int t = 0; t < block; t++)
@@ -560,7 +578,7 @@ internal static class StepKernelEmitter
                             }
                         }
 
-                        w.Line($"rowWeights = ref U.Add(ref rowWeights, {width});");
+                        w.Line($"w = ref U.Add(ref w, {width});");
                     }
 
                     for (int t = 0; t < block; t++)

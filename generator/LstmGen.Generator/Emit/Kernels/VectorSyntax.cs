@@ -20,8 +20,8 @@ internal sealed class VectorSyntax
         "using F512 = global::System.Runtime.Intrinsics.Vector512<float>;",
         "using F256 = global::System.Runtime.Intrinsics.Vector256<float>;",
         "using F128 = global::System.Runtime.Intrinsics.Vector128<float>;",
-        "using Act = global::LstmGen.Kernels.Activation;",
-        "using Simd = global::LstmGen.Kernels.Simd;",
+        "using static global::LstmGen.Kernels.Activation;",
+        "using static global::LstmGen.Kernels.Simd;",
     };
 
     public VectorSyntax(int lanes)
@@ -109,7 +109,7 @@ internal sealed class VectorSyntax
             return Store(value, reference, offset);
         }
 
-        return Store($"{Class}.ConditionalSelect(Simd.LanesFrom{Bits}({Int(firstLane)}), {value}, {Load(reference, offset)})", reference, offset);
+        return Store($"{Class}.ConditionalSelect(LanesFrom{Bits}({Int(firstLane)}), {value}, {Load(reference, offset)})", reference, offset);
     }
 
     public string Broadcast(string value) => IsScalar ? value : $"{Class}.Create({value})";
@@ -117,12 +117,12 @@ internal sealed class VectorSyntax
     public string Constant(string value) => IsScalar ? value : $"{Class}.Create({value})";
 
     /// <summary><c>a · b + c</c>, fused where the hardware has FMA (see <c>Simd.MultiplyAdd</c>).</summary>
-    public string Fma(string a, string b, string c) => $"Simd.MultiplyAdd({a}, {b}, {c})";
+    public string Fma(string a, string b, string c) => $"MultiplyAdd({a}, {b}, {c})";
 
-    public string Sigmoid(string x) => $"Act.Sigmoid({x})";
+    public string Sigmoid(string x) => $"Sigmoid({x})";
 
-    public string Tanh(string x) => $"Act.Tanh({x})";
+    public string Tanh(string x) => $"Tanh({x})";
 
     /// <summary>A mask keeping lanes from <paramref name="firstLane"/> on (for <c>&amp;</c>).</summary>
-    public string LanesFrom(int firstLane) => $"Simd.LanesFrom{Bits}({Int(firstLane)})";
+    public string LanesFrom(int firstLane) => $"LanesFrom{Bits}({Int(firstLane)})";
 }
