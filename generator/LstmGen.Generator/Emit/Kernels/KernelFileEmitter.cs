@@ -76,9 +76,7 @@ internal static class KernelFileEmitter
         if (path.IsScalar)
         {
             w.Line();
-            ScalarKernelEmitter.EmitStep(ctx, record: false);
-            w.Line();
-            ScalarKernelEmitter.EmitStep(ctx, record: true);
+            ScalarKernelEmitter.EmitStep(ctx);
             w.Line();
             SequenceEmitter.EmitCellBackward(ctx, path);
             w.Line();
@@ -91,23 +89,15 @@ internal static class KernelFileEmitter
         else
         {
             w.Line();
-            StepKernelEmitter.Emit(ctx, path, StepKind.Step, reverse: false);
-            w.Line();
-            StepKernelEmitter.Emit(ctx, path, StepKind.Record, reverse: false);
+            StepKernelEmitter.Emit(ctx, path, projects: false);
             StepKernelEmitter.EmitCellMethods(ctx, path, record: false);
             StepKernelEmitter.EmitCellMethods(ctx, path, record: true);
             if (ctx.Plan.UsesInputProjection)
             {
                 w.Line();
                 StepKernelEmitter.EmitProjection(ctx, path);
-                foreach (StepKind kind in new[] { StepKind.Recurrent, StepKind.RecordRecurrent })
-                {
-                    foreach (bool reverse in new[] { false, true })
-                    {
-                        w.Line();
-                        StepKernelEmitter.Emit(ctx, path, kind, reverse);
-                    }
-                }
+                w.Line();
+                StepKernelEmitter.Emit(ctx, path, projects: true);
             }
 
             w.Line();

@@ -26,20 +26,17 @@ internal static class ScalarKernelEmitter
         ctx.W.Line();
     }
 
-    public static void EmitStep(KernelContext ctx, bool record)
+    public static void EmitStep(KernelContext ctx)
     {
         SourceWriter w = ctx.W;
         CellDescriptor cell = ctx.Cell;
-        w.Line(record
-            ? "/// <summary>One step in scalar code that also records the activations in a tape row.</summary>"
-            : "/// <summary>One step in scalar code: z_x = b_ih + W_ih·x and z_h = b_hh + W_hh·h over every packed column, then the update per unit.</summary>");
+        TapeRowLayout t = ctx.Tape;
+        w.Line("/// <summary>One step in scalar code: z_x = b_ih + W_ih·x and z_h = b_hh + W_hh·h over every packed column, then the update per unit (with <c>WithTape</c>, recorded in <paramref name=\"row\"/>).</summary>");
         ctx.MethodAttributes();
-        w.Line(record
-            ? "public static void RecordScalar(ref float weights, ref float input, ref float previousRow, ref float row)"
-            : $"public static void StepScalar(ref float weights, ref float input, ref float hiddenIn, ref float hiddenOut{(ctx.HasCell ? ", ref float cell" : string.Empty)})");
+        w.Line($"public static void StepScalar<TTape>(ref float weights, {StepKernelEmitter.Parameters(ctx, projects: false)})");
+        w.Line("    where TTape : struct");
         using (w.Braces())
         {
-            CellRefs refs = StepKernelEmitter.DeclareRefs(ctx, record ? StepKind.Record : StepKind.Step);
             w.Line("global::System.Span<float> preActivations = stackalloc float[2 * Columns];");
             w.Line("ref float zx = ref MM.GetReference(preActivations);");
             w.Line("ref float zh = ref U.Add(ref zx, Columns);");
@@ -57,7 +54,7 @@ internal static class ScalarKernelEmitter
                 }
 
                 w.Line($"ref float w = ref U.Add(ref weights, {panelStart});");
-                foreach ((string count, string source, string target) in new[] { ("InputSize", "input", "px"), ("HiddenSize", refs.HiddenIn, "ph") })
+                foreach ((string count, string source, string target) in new[] { ("InputSize", "input", "px"), ("HiddenSize", "hiddenIn", "ph") })
                 {
                     w.Line($"for (nuint k = 0; k < {count}; k++)");
                     using (w.Braces())
@@ -74,6 +71,7 @@ internal static class ScalarKernelEmitter
                 }
             });
 
+            w.Line(ctx.HasCell ? $"ref float tanhCell = ref U.Add(ref row, {t.TanhCell});" : $"ref float hiddenSide = ref U.Add(ref row, {t.HiddenSideGradient});");
             w.Line("// Per unit, after every column is summed (so h may be updated in place).");
             w.Line("for (nuint unit = 0; unit < HiddenSize; unit++)");
             using (w.Braces())
@@ -86,7 +84,21 @@ internal static class ScalarKernelEmitter
                     string h = slot.HiddenGate >= 0 ? $"U.Add(ref zh, {SequenceEmitter.ScalarColumn(slot.HiddenGate)})" : string.Empty;
                     return x.Length > 0 && h.Length > 0 ? $"{x} + {h}" : x + h;
                 }).ToArray();
-                CellMath.Forward(w, cell, S, slots, "unit", SequenceEmitter.ScalarColumn, 0, refs);
+                w.Line($"if (typeof(TTape) == typeof({StepKernelEmitter.WithTape}))");
+                using (w.Braces())
+                {
+                    CellMath.Forward(w, cell, S, slots, "unit", SequenceEmitter.ScalarColumn, 0, ctx.HasCell
+                        ? new CellRefs("hiddenIn", "hiddenOut", "cellIn", "cellOut", "tanhCell", "row", null)
+                        : new CellRefs("hiddenIn", "hiddenOut", null, null, null, "row", "hiddenSide"));
+                }
+
+                w.Line("else");
+                using (w.Braces())
+                {
+                    CellMath.Forward(w, cell, S, slots, "unit", SequenceEmitter.ScalarColumn, 0, ctx.HasCell
+                        ? new CellRefs("hiddenIn", "hiddenOut", "cellIn", "cellOut", null, null, null)
+                        : new CellRefs("hiddenIn", "hiddenOut", null, null, null, null, null));
+                }
             }
         }
     }

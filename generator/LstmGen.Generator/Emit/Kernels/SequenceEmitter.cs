@@ -54,7 +54,7 @@ internal static class SequenceEmitter
                 return;
             }
 
-            StepKernelEmitter.ForEachPass(ctx, path, reverse: false, (position, pass, _) =>
+            StepKernelEmitter.ForEachPass(ctx, path, null, (position, pass, _) =>
                 StepKernelEmitter.ForEachColumn(w, pass, position, 0, null, (at, column, _, _) =>
                 {
                     w.Line($"// Units {at.Unit(column.FirstUnit)}..{at.Unit(column.FirstUnit + path.Lanes - 1)}{(column.IsShifted ? $" (shifted: lanes 0..{column.OverlapLanes - 1} are not stored)" : string.Empty)}.");
@@ -92,7 +92,7 @@ internal static class SequenceEmitter
             if (projects)
             {
                 EmitProjectedBlocks(ctx, path, "ref float hiddenOut = ref U.Add(ref output, (nuint)(first + s) * HiddenSize);",
-                    "StepRecurrent", $"ref hiddenIn, ref hiddenOut{CellArgument(ctx)}", "hiddenIn = ref hiddenOut;");
+                    StepKernelEmitter.NoTape, StepKernelEmitter.StateArguments(ctx, "hiddenIn", "hiddenOut", "cell"), "hiddenIn = ref hiddenOut;");
             }
             else
             {
@@ -100,7 +100,7 @@ internal static class SequenceEmitter
                 using (w.Braces())
                 {
                     w.Line("ref float hiddenOut = ref U.Add(ref output, (nuint)t * HiddenSize);");
-                    w.Line($"Step{s}(ref weights, ref U.Add(ref input, (nuint)t * InputSize), ref hiddenIn, ref hiddenOut{CellArgument(ctx)});");
+                    w.Line($"Step{s}<{StepKernelEmitter.NoTape}>(ref weights, ref U.Add(ref input, (nuint)t * InputSize), {StepKernelEmitter.StateArguments(ctx, "hiddenIn", "hiddenOut", "cell")});");
                     w.Line("hiddenIn = ref hiddenOut;");
                 }
             }
@@ -123,7 +123,7 @@ internal static class SequenceEmitter
             w.Line("ref float previous = ref U.Add(ref tape, TapeHeaderLength);");
             if (projects)
             {
-                EmitProjectedBlocks(ctx, path, "ref float row = ref U.Add(ref previous, TapeStride);", "RecordRecurrent", "ref previous, ref row", "previous = ref row;");
+                EmitProjectedBlocks(ctx, path, "ref float row = ref U.Add(ref previous, TapeStride);", StepKernelEmitter.WithTape, StepKernelEmitter.TapeArguments(ctx, "previous", "row"), "previous = ref row;");
             }
             else
             {
@@ -131,14 +131,14 @@ internal static class SequenceEmitter
                 using (w.Braces())
                 {
                     w.Line("ref float row = ref U.Add(ref previous, TapeStride);");
-                    w.Line($"Record{s}(ref weights, ref U.Add(ref input, (nuint)t * InputSize), ref previous, ref row);");
+                    w.Line($"Step{s}<{StepKernelEmitter.WithTape}>(ref weights, ref U.Add(ref input, (nuint)t * InputSize), {StepKernelEmitter.TapeArguments(ctx, "previous", "row")});");
                     w.Line("previous = ref row;");
                 }
             }
         }
     }
 
-    private static void EmitProjectedBlocks(KernelContext ctx, PathPlan path, string rowLine, string kernel, string stateArguments, string advance)
+    private static void EmitProjectedBlocks(KernelContext ctx, PathPlan path, string rowLine, string tape, string stateArguments, string advance)
     {
         SourceWriter w = ctx.W;
         int block = ctx.Plan.ProjectionBlockSteps;
@@ -159,13 +159,13 @@ internal static class SequenceEmitter
                 w.Line("if (((first + s) & 1) == 0)");
                 using (w.Braces())
                 {
-                    w.Line($"{kernel}{path.Suffix}(ref weights, ref step, {stateArguments});");
+                    w.Line($"StepRecurrent{path.Suffix}<{tape}, {StepKernelEmitter.RowsInOrder}>(ref weights, ref step, {stateArguments});");
                 }
 
                 w.Line("else");
                 using (w.Braces())
                 {
-                    w.Line($"{kernel}Reverse{path.Suffix}(ref weights, ref step, {stateArguments});");
+                    w.Line($"StepRecurrent{path.Suffix}<{tape}, {StepKernelEmitter.RowsReversed}>(ref weights, ref step, {stateArguments});");
                 }
 
                 w.Line(advance);
@@ -218,17 +218,18 @@ internal static class SequenceEmitter
         {
             Dispatch(ctx, path =>
             {
-                string kernel = "Step" + KernelSuffix(ctx, path);
+                string kernel = $"Step{KernelSuffix(ctx, path)}<{StepKernelEmitter.NoTape}>";
                 if (!path.IsScalar && !path.SinglePass)
                 {
                     w.Line($"// {path.Passes.Count} passes: later passes still read h_{{t-1}} after earlier ones wrote h_t, so h_{{t-1}} is copied first.");
                     w.Line("global::System.Span<float> previousHidden = stackalloc float[HiddenSize];");
                     w.Line("MM.CreateReadOnlySpan(ref hidden, HiddenSize).CopyTo(previousHidden);");
-                    w.Line($"{kernel}(ref weights, ref input, ref MM.GetReference(previousHidden), ref hidden{CellArgument(ctx)});");
+                    w.Line("ref float previous = ref MM.GetReference(previousHidden);");
+                    w.Line($"{kernel}(ref weights, ref input, {StepKernelEmitter.StateArguments(ctx, "previous", "hidden", "cell")});");
                 }
                 else
                 {
-                    w.Line($"{kernel}(ref weights, ref input, ref hidden, ref hidden{CellArgument(ctx)});");
+                    w.Line($"{kernel}(ref weights, ref input, {StepKernelEmitter.StateArguments(ctx, "hidden", "hidden", "cell")});");
                 }
             });
         }

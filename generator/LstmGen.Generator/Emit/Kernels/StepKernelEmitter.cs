@@ -7,114 +7,81 @@ using LstmGen.Generator.Planning;
 
 namespace LstmGen.Generator.Emit.Kernels;
 
-/// <summary>What a step kernel adds up and where its result goes.</summary>
-internal enum StepKind
-{
-    /// <summary>z = b + W_ih·x + W_hh·h; updates the state.</summary>
-    Step,
-
-    /// <summary>As <see cref="Step"/>, and records the activations in a tape row.</summary>
-    Record,
-
-    /// <summary>z = (projected W_ih·x + b) + W_hh·h; updates the state.</summary>
-    Recurrent,
-
-    /// <summary>As <see cref="Recurrent"/>, and records the activations in a tape row.</summary>
-    RecordRecurrent,
-}
-
 /// <summary>
 /// The weight-streaming step kernels of one path, for any cell: each pass keeps its vector columns' slot
 /// accumulators in registers while the panel's rows stream past (one broadcast input element per row), then
-/// updates those units' state. Also the input projection of a block of steps.
+/// updates those units' state. One kernel text per kind serves both modes through type arguments the JIT
+/// specializes on: <c>TTape</c> (<c>NoTape</c>/<c>WithTape</c>: record the activations or not) and, for the
+/// recurrent kernel, <c>TOrder</c> (<c>RowsInOrder</c>/<c>RowsReversed</c>). Also the input projection of a block of steps.
 /// </summary>
 internal static class StepKernelEmitter
 {
-    public static bool Records(StepKind kind) => kind is StepKind.Record or StepKind.RecordRecurrent;
+    public const string WithTape = "global::LstmGen.Kernels.WithTape";
+    public const string NoTape = "global::LstmGen.Kernels.NoTape";
+    public const string RowsInOrder = "global::LstmGen.Kernels.RowsInOrder";
+    public const string RowsReversed = "global::LstmGen.Kernels.RowsReversed";
 
-    public static bool Projects(StepKind kind) => kind is StepKind.Recurrent or StepKind.RecordRecurrent;
+    /// <summary><c>Step512</c> (b + W_ih·x + W_hh·h) or <c>StepRecurrent512</c> (projected W_ih·x + b, then W_hh·h).</summary>
+    public static string Name(bool projects, PathPlan path) => (projects ? "StepRecurrent" : "Step") + path.Suffix;
 
-    public static string Name(StepKind kind, bool reverse, PathPlan path)
-        => (Records(kind) ? "Record" : "Step") + (Projects(kind) ? "Recurrent" : string.Empty) + (reverse ? "Reverse" : string.Empty) + path.Suffix;
-
-    /// <summary>The parameter list after <c>ref float weights</c>.</summary>
-    public static string Parameters(KernelContext ctx, StepKind kind)
+    /// <summary>The parameter list after <c>ref float weights</c>; <c>row</c> is the tape row (unused without a tape).</summary>
+    public static string Parameters(KernelContext ctx, bool projects)
     {
-        string source = Projects(kind) ? "ref float projected" : "ref float input";
-        if (Records(kind))
-        {
-            return $"{source}, ref float previousRow, ref float row";
-        }
-
+        string source = projects ? "ref float projected" : "ref float input";
         return ctx.HasCell
-            ? $"{source}, ref float hiddenIn, ref float hiddenOut, ref float cell"
-            : $"{source}, ref float hiddenIn, ref float hiddenOut";
+            ? $"{source}, ref float hiddenIn, ref float hiddenOut, ref float cellIn, ref float cellOut, ref float row"
+            : $"{source}, ref float hiddenIn, ref float hiddenOut, ref float row";
     }
 
-    public static void Emit(KernelContext ctx, PathPlan path, StepKind kind, bool reverse)
+    /// <summary>The state arguments of a call without a tape: in-place cell, and <c>hiddenOut</c> standing in for the unused row.</summary>
+    public static string StateArguments(KernelContext ctx, string hiddenIn, string hiddenOut, string cell)
+        => ctx.HasCell ? $"ref {hiddenIn}, ref {hiddenOut}, ref {cell}, ref {cell}, ref {hiddenOut}" : $"ref {hiddenIn}, ref {hiddenOut}, ref {hiddenOut}";
+
+    /// <summary>The state arguments of a recording call: the state is read from the previous tape row, written to this one.</summary>
+    public static string TapeArguments(KernelContext ctx, string previous, string row)
+    {
+        TapeRowLayout t = ctx.Tape;
+        return ctx.HasCell
+            ? $"ref U.Add(ref {previous}, {t.Hidden}), ref U.Add(ref {row}, {t.Hidden}), ref U.Add(ref {previous}, {t.Cell}), ref U.Add(ref {row}, {t.Cell}), ref {row}"
+            : $"ref U.Add(ref {previous}, {t.Hidden}), ref U.Add(ref {row}, {t.Hidden}), ref {row}";
+    }
+
+    public static void Emit(KernelContext ctx, PathPlan path, bool projects)
     {
         SourceWriter w = ctx.W;
         CellDescriptor cell = ctx.Cell;
         var v = new VectorSyntax(path.Lanes);
         w.Line("/// <summary>");
-        w.Line($"/// One time step with {path.Lanes}-float vectors: {Formula(cell, kind)}, then the {cell.DisplayName} update.");
-        w.Line($"/// {path.Passes.Count} pass(es); each keeps its units' {cell.Slots.Length} slot accumulators ({string.Join(", ", cell.Slots.Select(s => s.Name))}) in registers");
-        w.Line("/// while its panel's rows stream past once, front to back.");
-        if (Records(kind))
+        w.Line($"/// One time step with {path.Lanes}-float vectors: {(projects ? "z = (the projected W_ih·x_t + b) + W_hh·h_{t-1}" : "z = b + W_ih·x_t + W_hh·h_{t-1}")}, then the {cell.DisplayName} update.");
+        w.Line($"/// Each pass keeps its units' slot accumulators ({string.Join(", ", cell.Slots.Select(s => s.Name))}) in registers while its panel's rows stream past once.");
+        w.Line("/// With <c>WithTape</c> it also records the activations in <paramref name=\"row\"/>.");
+        if (projects)
         {
-            w.Line("/// Records the activations in <paramref name=\"row\"/>; the state is read from <paramref name=\"previousRow\"/>.");
-        }
-
-        if (reverse)
-        {
-            w.Line("/// Reads the panels, passes and W_hh rows last to first: run on alternate steps, each step starts with the");
-            w.Line("/// weights the previous step read last, still in the L1 cache.");
+            w.Line("/// With <c>RowsReversed</c> it reads the passes and W_hh's rows last to first: run on alternate steps, each step starts");
+            w.Line("/// with the weights the previous step read last, still in the L1 cache.");
         }
 
         w.Line("/// </summary>");
         ctx.MethodAttributes("a kernel: inlined into a loop, its own activations would exceed the JIT's inlining budget");
-        w.Line($"public static void {Name(kind, reverse, path)}(ref float weights, {Parameters(ctx, kind)})");
+        w.Line(projects
+            ? $"public static void {Name(projects, path)}<TTape, TOrder>(ref float weights, {Parameters(ctx, projects)})"
+            : $"public static void {Name(projects, path)}<TTape>(ref float weights, {Parameters(ctx, projects)})");
+        w.Line(projects ? "    where TTape : struct where TOrder : struct" : "    where TTape : struct");
         using (w.Braces())
         {
-            CellRefs refs = DeclareRefs(ctx, kind);
-            if (!Projects(kind) || cell.Slots.Any(s => s.InputGate < 0))
+            if (!projects || cell.Slots.Any(s => s.InputGate < 0))
             {
                 w.Line("ref float biasIh = ref U.Add(ref weights, BiasIhOffset);");
                 w.Line("ref float biasHh = ref U.Add(ref weights, BiasHhOffset);");
             }
 
-            ForEachPass(ctx, path, reverse, (position, pass, image) => EmitPass(ctx, path, v, kind, reverse, position, pass, image, refs));
+            if (projects)
+            {
+                w.Line($"bool reversed = typeof(TOrder) == typeof({RowsReversed});");
+            }
+
+            ForEachPass(ctx, path, projects ? "reversed" : null, (position, pass, image) => EmitPass(ctx, path, v, projects, position, pass));
         }
-    }
-
-    private static string Formula(CellDescriptor cell, StepKind kind)
-        => Projects(kind) ? "z = (the projected W_ih·x_t + b) + W_hh·h_{t-1}" : "z = b + W_ih·x_t + W_hh·h_{t-1}";
-
-    /// <summary>Declares the refs a cell update writes through, and returns their names.</summary>
-    public static CellRefs DeclareRefs(KernelContext ctx, StepKind kind)
-    {
-        SourceWriter w = ctx.W;
-        TapeRowLayout t = ctx.Tape;
-        if (!Records(kind))
-        {
-            return new CellRefs("hiddenIn", "hiddenOut", ctx.HasCell ? "cell" : null, ctx.HasCell ? "cell" : null, null, null, null);
-        }
-
-        w.Line($"// The previous tape row holds h_{{t-1}}{(ctx.HasCell ? " and c_{t-1}" : string.Empty)}; this row receives the step's activations.");
-        w.Line($"ref float hiddenIn = ref U.Add(ref previousRow, {t.Hidden});");
-        w.Line($"ref float hiddenOut = ref U.Add(ref row, {t.Hidden});");
-        if (ctx.HasCell)
-        {
-            w.Line($"ref float cellIn = ref U.Add(ref previousRow, {t.Cell});");
-            w.Line($"ref float cellOut = ref U.Add(ref row, {t.Cell});");
-            w.Line($"ref float tanhCell = ref U.Add(ref row, {t.TanhCell});");
-            w.Line("ref float gates = ref row;");
-            return new CellRefs("hiddenIn", "hiddenOut", "cellIn", "cellOut", "tanhCell", "gates", null);
-        }
-
-        w.Line("ref float gates = ref row;");
-        w.Line($"ref float hiddenSide = ref U.Add(ref row, {t.HiddenSideGradient});");
-        return new CellRefs("hiddenIn", "hiddenOut", null, null, null, "gates", "hiddenSide");
     }
 
     /// <summary>
@@ -122,7 +89,7 @@ internal static class StepKernelEmitter
     /// inside its loop for looped passes. The position gives the pass's first unit, packed column, projected offset
     /// and <c>panelWeights</c> (its panel's W_ih row 0, at the pass's first column for looped passes).
     /// </summary>
-    public static void ForEachPass(KernelContext ctx, PathPlan path, bool reverse, Action<PanelPosition, KernelPass, int> body, bool declareWeights = true)
+    public static void ForEachPass(KernelContext ctx, PathPlan path, string? reversed, Action<PanelPosition, KernelPass, int> body, bool declareWeights = true)
     {
         SourceWriter w = ctx.W;
         PanelLayout layout = ctx.Layout;
@@ -133,11 +100,6 @@ internal static class StepKernelEmitter
         {
             entries.Add((pass, image));
             image += pass.Count * pass.Columns.Count * inputSlots * path.Lanes;
-        }
-
-        if (reverse)
-        {
-            entries.Reverse();
         }
 
         foreach ((KernelPass pass, int imageStart) in entries)
@@ -161,10 +123,15 @@ internal static class StepKernelEmitter
 
             int perIteration = pass.Columns.Count * inputSlots * path.Lanes;
             int ga = layout.Gates * layout.Atom;
-            w.Line($"// {loop.Count} identical passes over groups {loop.FirstGroup}..{loop.FirstGroup + loop.Count / loop.SubPasses * loop.GroupsPerPass - 1}{(reverse ? ", last first" : string.Empty)}: `unit`, `column` and `image` are a pass's first unit, packed column and projected offset.");
-            w.Line(reverse ? $"for (nuint pass = {loop.Count}; pass-- > 0;)" : $"for (nuint pass = 0; pass < {loop.Count}; pass++)");
+            w.Line($"// {loop.Count} identical passes over groups {loop.FirstGroup}..{loop.FirstGroup + loop.Count / loop.SubPasses * loop.GroupsPerPass - 1}{(reversed is null ? string.Empty : " (last first when reversed)")}: `unit`, `column` and `image` are a pass's first unit, packed column and projected offset.");
+            w.Line(reversed is null ? $"for (nuint pass = 0; pass < {loop.Count}; pass++)" : $"for (nuint iteration = 0; iteration < {loop.Count}; iteration++)");
             using (w.Braces())
             {
+                if (reversed is not null)
+                {
+                    w.Line($"nuint pass = {reversed} ? {loop.Count - 1} - iteration : iteration;");
+                }
+
                 string groupExpr = loop.SubPasses > 1 ? $"pass / {loop.SubPasses}" : loop.GroupsPerPass > 1 ? $"pass * {loop.GroupsPerPass}" : "pass";
                 w.Line(loop.FirstGroup == 0 ? $"nuint group = {groupExpr};" : $"nuint group = {loop.FirstGroup} + {groupExpr};");
                 string sub = string.Empty;
@@ -241,7 +208,7 @@ internal static class StepKernelEmitter
         }
     }
 
-    private static void EmitPass(KernelContext ctx, PathPlan path, VectorSyntax v, StepKind kind, bool reverse, PanelPosition at, KernelPass pass, int image, CellRefs refs)
+    private static void EmitPass(KernelContext ctx, PathPlan path, VectorSyntax v, bool projects, PanelPosition at, KernelPass pass)
     {
         SourceWriter w = ctx.W;
         CellDescriptor cell = ctx.Cell;
@@ -252,7 +219,6 @@ internal static class StepKernelEmitter
         w.Line($"// Units {at.Unit(pass.FirstUnit)}..{at.Unit(last)}: {count} vector column(s); z{{column}}{{slot}} accumulates one slot's pre-activations.");
         using (w.Braces())
         {
-            image = 0; // positions carry the pass's own start
             for (int c = 0; c < count; c++)
             {
                 VectorColumn column = pass.Columns[c];
@@ -261,9 +227,9 @@ internal static class StepKernelEmitter
                     Slot slot = cell.Slots[s];
                     string init;
                     int inputIndex = Array.IndexOf(cell.InputSlots, s);
-                    if (Projects(kind) && inputIndex >= 0)
+                    if (projects && inputIndex >= 0)
                     {
-                        init = v.Load("projected", at.Projected(image + (c * cell.InputSlots.Length + inputIndex) * path.Lanes));
+                        init = v.Load("projected", at.Projected((c * cell.InputSlots.Length + inputIndex) * path.Lanes));
                     }
                     else if (slot.InputGate >= 0 && slot.HiddenGate >= 0)
                     {
@@ -282,7 +248,7 @@ internal static class StepKernelEmitter
                 }
             }
 
-            bool split = path.SinglePass && count * cell.Slots.Length <= 8 && !Projects(kind);
+            bool split = path.SinglePass && count * cell.Slots.Length <= 8 && !projects;
             if (split)
             {
                 w.Line("// Small kernel, bound by latency: alternate rows go to a second set of sums (…b), halving every chain of");
@@ -297,7 +263,7 @@ internal static class StepKernelEmitter
             }
 
             string hiddenStart = VectorSyntax.Int(layout.InputSize * width);
-            if (!Projects(kind))
+            if (!projects)
             {
                 w.Line();
                 w.Line($"// z += W_ih·x_t: x_k broadcast over row k of the panel's W_ih rows ({width} floats).");
@@ -305,25 +271,19 @@ internal static class StepKernelEmitter
                 EmitRows(w, v, cell, pass, "InputSize", layout.InputSize, "input", "k", width, cell.InputSlots, s => cell.Slots[s].InputGate, split);
                 w.Line();
                 w.Line("// z += W_hh·h_{t-1}: the panel's W_hh rows follow its W_ih rows.");
-                EmitRows(w, v, cell, pass, "HiddenSize", layout.HiddenSize, refs.HiddenIn, "j", width, cell.HiddenSlots, s => cell.Slots[s].HiddenGate, split);
-            }
-            else if (!reverse)
-            {
-                w.Line();
-                w.Line($"// z += W_hh·h_{{t-1}}: h_j broadcast over row j of the panel's W_hh rows ({width} floats).");
-                w.Line($"ref float w = ref U.Add(ref panelWeights, {hiddenStart});");
-                EmitRows(w, v, cell, pass, "HiddenSize", layout.HiddenSize, refs.HiddenIn, "j", width, cell.HiddenSlots, s => cell.Slots[s].HiddenGate, split: false);
+                EmitRows(w, v, cell, pass, "HiddenSize", layout.HiddenSize, "hiddenIn", "j", width, cell.HiddenSlots, s => cell.Slots[s].HiddenGate, split);
             }
             else
             {
                 w.Line();
-                w.Line("// z += W_hh·h_{t-1}, last row first.");
+                w.Line($"// z += W_hh·h_{{t-1}}: h_j broadcast over row j of the panel's W_hh rows ({width} floats), last row first when reversed.");
                 w.Line($"ref float hiddenRows = ref U.Add(ref panelWeights, {hiddenStart});");
-                w.Line($"for (nuint j = HiddenSize; j-- > 0;)");
+                w.Line("for (nuint n = 0; n < HiddenSize; n++)");
                 using (w.Braces())
                 {
+                    w.Line("nuint j = reversed ? HiddenSize - 1 - n : n;");
                     w.Line($"ref float w = ref U.Add(ref hiddenRows, j * {width});");
-                    w.Line($"var scale = {v.Broadcast($"U.Add(ref {refs.HiddenIn}, j)")};");
+                    w.Line($"var scale = {v.Broadcast("U.Add(ref hiddenIn, j)")};");
                     EmitMultiplyAdds(w, v, cell, pass, cell.HiddenSlots, s => cell.Slots[s].HiddenGate, "w", "scale", string.Empty);
                 }
             }
@@ -339,7 +299,7 @@ internal static class StepKernelEmitter
                 }
             }
 
-            EmitUpdate(ctx, path, v, kind, at, pass, refs);
+            EmitUpdate(ctx, path, at, pass);
         }
     }
 
@@ -396,7 +356,7 @@ internal static class StepKernelEmitter
         }
     }
 
-    private static void EmitUpdate(KernelContext ctx, PathPlan path, VectorSyntax v, StepKind kind, PanelPosition at, KernelPass pass, CellRefs refs)
+    private static void EmitUpdate(KernelContext ctx, PathPlan path, PanelPosition at, KernelPass pass)
     {
         SourceWriter w = ctx.W;
         CellDescriptor cell = ctx.Cell;
@@ -404,21 +364,27 @@ internal static class StepKernelEmitter
         w.Line(path.UpdateInRegisters
             ? $"// The {cell.DisplayName} update of each vector column, straight from the registers (the update methods inline here)."
             : $"// The {cell.DisplayName} update of each vector column (a separate method: this kernel is too large for the JIT to inline every activation).");
-        string targets = Records(kind)
-            ? (ctx.HasCell ? "ref hiddenIn, ref cellIn, ref row" : "ref hiddenIn, ref row")
-            : (ctx.HasCell ? "ref hiddenIn, ref hiddenOut, ref cell" : "ref hiddenIn, ref hiddenOut");
-        string method = CellMethodName(kind, path);
-        for (int c = 0; c < pass.Columns.Count; c++)
+        string state = ctx.HasCell ? "ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut" : "ref hiddenIn, ref hiddenOut";
+        foreach (bool record in new[] { true, false })
         {
-            VectorColumn column = pass.Columns[c];
-            string slots = string.Join(", ", cell.Slots.Select(s => $"z{c}{s.Name}"));
-            w.Line(column.IsShifted
-                ? $"{method}Shifted({slots}, {at.Unit(column.FirstUnit)}, {at.Column(column.OffsetInPanel)}, {targets});"
-                : $"{method}({slots}, {at.Unit(column.FirstUnit)}, {at.Column(column.OffsetInPanel)}, {column.GateStride}, {targets});");
+            w.Line(record ? $"if (typeof(TTape) == typeof({WithTape}))" : "else");
+            using (w.Braces())
+            {
+                string method = CellMethodName(record, path);
+                for (int c = 0; c < pass.Columns.Count; c++)
+                {
+                    VectorColumn column = pass.Columns[c];
+                    string slots = string.Join(", ", cell.Slots.Select(s => $"z{c}{s.Name}"));
+                    string targets = record ? state + ", ref row" : state;
+                    w.Line(column.IsShifted
+                        ? $"{method}Shifted({slots}, {at.Unit(column.FirstUnit)}, {at.Column(column.OffsetInPanel)}, {targets});"
+                        : $"{method}({slots}, {at.Unit(column.FirstUnit)}, {at.Column(column.OffsetInPanel)}, {column.GateStride}, {targets});");
+                }
+            }
         }
     }
 
-    public static string CellMethodName(StepKind kind, PathPlan path) => (Records(kind) ? "CellRecord" : "CellStep") + path.Suffix;
+    public static string CellMethodName(bool record, PathPlan path) => (record ? "CellRecord" : "CellStep") + path.Suffix;
 
     /// <summary>
     /// The cell-update methods: one vector column from its slot pre-activations. Inlined into kernels with one pass
@@ -435,7 +401,6 @@ internal static class StepKernelEmitter
         SourceWriter w = ctx.W;
         CellDescriptor cell = ctx.Cell;
         var v = new VectorSyntax(path.Lanes);
-        StepKind kind = record ? StepKind.Record : StepKind.Step;
         VectorColumn? shifted = path.Passes.SelectMany(p => p.Columns).FirstOrDefault(c => c.IsShifted);
         foreach (bool isShifted in shifted is null ? new[] { false } : new[] { false, true })
         {
@@ -452,11 +417,10 @@ internal static class StepKernelEmitter
             w.Line(path.UpdateInRegisters
                 ? "[MethodImpl(MethodImplOptions.AggressiveInlining)]"
                 : "[MethodImpl(MethodImplOptions.NoInlining)] // keeps the kernels small; the activations inline here");
-            string parameters = record
-                ? (ctx.HasCell ? "ref float hiddenIn, ref float cellIn, ref float row" : "ref float hiddenIn, ref float row")
-                : (ctx.HasCell ? "ref float hiddenIn, ref float hiddenOut, ref float cell" : "ref float hiddenIn, ref float hiddenOut");
+            string parameters = (ctx.HasCell ? "ref float hiddenIn, ref float hiddenOut, ref float cellIn, ref float cellOut" : "ref float hiddenIn, ref float hiddenOut")
+                + (record ? ", ref float row" : string.Empty);
             string vectors = string.Join(", ", cell.Slots.Select(s => $"{v.Type} {s.Name}Pre"));
-            string name = CellMethodName(kind, path) + (isShifted ? "Shifted" : string.Empty);
+            string name = CellMethodName(record, path) + (isShifted ? "Shifted" : string.Empty);
             w.Line(isShifted
                 ? $"public static void {name}({vectors}, nuint unit, nuint column, {parameters})"
                 : $"public static void {name}({vectors}, nuint unit, nuint column, nuint gateStride, {parameters})");
@@ -466,10 +430,8 @@ internal static class StepKernelEmitter
                 if (record)
                 {
                     TapeRowLayout t = ctx.Tape;
-                    w.Line($"ref float hiddenOut = ref U.Add(ref row, {t.Hidden});");
                     if (ctx.HasCell)
                     {
-                        w.Line($"ref float cellOut = ref U.Add(ref row, {t.Cell});");
                         w.Line($"ref float tanhCell = ref U.Add(ref row, {t.TanhCell});");
                         refs = new CellRefs("hiddenIn", "hiddenOut", "cellIn", "cellOut", "tanhCell", "row", null);
                     }
@@ -481,7 +443,7 @@ internal static class StepKernelEmitter
                 }
                 else
                 {
-                    refs = new CellRefs("hiddenIn", "hiddenOut", ctx.HasCell ? "cell" : null, ctx.HasCell ? "cell" : null, null, null, null);
+                    refs = new CellRefs("hiddenIn", "hiddenOut", ctx.HasCell ? "cellIn" : null, ctx.HasCell ? "cellOut" : null, null, null, null);
                 }
 
                 string[] slots = cell.Slots.Select(s => $"{s.Name}Pre").ToArray();
@@ -517,7 +479,7 @@ internal static class StepKernelEmitter
             w.Line("ref float biasIh = ref U.Add(ref weights, BiasIhOffset);");
             w.Line("ref float biasHh = ref U.Add(ref weights, BiasHhOffset);");
             int perColumn = cell.InputSlots.Length * path.Lanes;
-            ForEachPass(ctx, path, reverse: false, (position, pass, _) =>
+            ForEachPass(ctx, path, null, (position, pass, _) =>
                 ForEachColumn(w, pass, position, perColumn, "panelWeights", (at, column, image, weights) =>
                     EmitProjectedColumn(ctx, path, v, at, pass, column, image, stepsAtOnce, rowFloats, weights!)));
         }
