@@ -83,6 +83,36 @@ internal static class DiagnosticDescriptors
         "'{0}' cannot be generated: LstmGen's code needs C# 9 or later, but this project uses C# {1}",
         "The generated code uses native-sized integers and pattern matching from C# 9. Raise LangVersion (the default for net8.0 is C# 12).");
 
+    public static readonly DiagnosticDescriptor ModelFileNotFound = Create(
+        DiagnosticIds.ModelFileNotFound, DiagnosticSeverity.Error,
+        "The model file is not an AdditionalFiles item",
+        "'{0}' is not among the AdditionalFiles of this project: add <AdditionalFiles Include=\"{0}\" /> to the project file so LstmGen can read it at compile time",
+        "[RecurrentModel(\"path\")] reads the model file at compile time. The compiler only gives a generator the files listed as AdditionalFiles items, so the file must be one (its path relative to the project directory).");
+
+    public static readonly DiagnosticDescriptor UnreadableModelFile = Create(
+        DiagnosticIds.UnreadableModelFile, DiagnosticSeverity.Error,
+        "The model file cannot be read as a model",
+        "'{0}' cannot be read as a model: {1}",
+        "The file must be JSON (the message gives the line and column of the first error) in one of the supported formats: a PyTorch state_dict as JSON, Automated-GuitarAmpModelling JSON, a Neural Amp Modeler .nam file, or RTNeural's Keras JSON.");
+
+    public static readonly DiagnosticDescriptor ModelTensorShape = Create(
+        DiagnosticIds.ModelTensorShape, DiagnosticSeverity.Error,
+        "A tensor in the model file is missing, unexpected or has the wrong shape",
+        "'{0}' does not hold the model it describes: {1}",
+        "Every tensor the model needs must be present with the shape its layer sizes give, and there must be no other tensors: a layer the declared sizes do not cover is an error, not silently ignored.");
+
+    public static readonly DiagnosticDescriptor UnsupportedModelContent = Create(
+        DiagnosticIds.UnsupportedModelContent, DiagnosticSeverity.Error,
+        "The model file uses an architecture, layer or option LstmGen does not support",
+        "'{0}' uses something LstmGen cannot compile: {1} is not supported",
+        "LstmGen compiles stacked unidirectional LSTM and GRU layers with biases, dense layers (identity, tanh, sigmoid or ReLU) and a skip connection. Bidirectional layers, projections, convolutions, WaveNet and other architectures are not supported.");
+
+    public static readonly DiagnosticDescriptor ModelMetadataMismatch = Create(
+        DiagnosticIds.ModelMetadataMismatch, DiagnosticSeverity.Error,
+        "The model file's metadata contradicts its weights",
+        "'{0}' contradicts itself: {1}",
+        "A model file states sizes (hidden_size, unit_type, a layer's shape, …) and also holds weights. When they disagree the file is broken, and guessing which one is right would produce a wrong model.");
+
     public static readonly DiagnosticDescriptor ConflictingAttributes = Create(
         DiagnosticIds.ConflictingAttributes, DiagnosticSeverity.Error,
         "A type can be only one generated model",
@@ -106,6 +136,11 @@ internal static class DiagnosticDescriptors
         DiagnosticIds.RemainderPath => RemainderPath,
         DiagnosticIds.MissingVector512 => MissingVector512,
         DiagnosticIds.LanguageVersionTooLow => LanguageVersionTooLow,
+        DiagnosticIds.ModelFileNotFound => ModelFileNotFound,
+        DiagnosticIds.UnreadableModelFile => UnreadableModelFile,
+        DiagnosticIds.ModelTensorShape => ModelTensorShape,
+        DiagnosticIds.UnsupportedModelContent => UnsupportedModelContent,
+        DiagnosticIds.ModelMetadataMismatch => ModelMetadataMismatch,
         DiagnosticIds.ConflictingAttributes => ConflictingAttributes,
         DiagnosticIds.InvalidInstructionSets => InvalidInstructionSets,
         _ => null,

@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 using LstmGen.Generator.Cells;
 using LstmGen.Generator.Model;
 using LstmGen.Generator.Parsing;
+using LstmGen.Generator.Parsing.ModelFiles;
 using LstmGen.Generator.Validation;
 
 namespace LstmGen.Generator.Diagnostics;
@@ -30,6 +31,11 @@ public sealed class LstmAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.RemainderPath,
         DiagnosticDescriptors.MissingVector512,
         DiagnosticDescriptors.LanguageVersionTooLow,
+        DiagnosticDescriptors.ModelFileNotFound,
+        DiagnosticDescriptors.UnreadableModelFile,
+        DiagnosticDescriptors.ModelTensorShape,
+        DiagnosticDescriptors.UnsupportedModelContent,
+        DiagnosticDescriptors.ModelMetadataMismatch,
         DiagnosticDescriptors.ConflictingAttributes,
         DiagnosticDescriptors.InvalidInstructionSets);
 
@@ -48,15 +54,50 @@ public sealed class LstmAnalyzer : DiagnosticAnalyzer
                 }
             }
 
-            if (attributes.Count == 0)
+            INamedTypeSymbol? modelAttribute = start.Compilation.GetTypeByMetadataName(AttributeParser.RecurrentModelAttribute);
+            if (attributes.Count == 0 && modelAttribute is null)
             {
                 return;
             }
 
             start.Options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue("build_property.LstmGenInstructionSets", out string? instructionSets);
+            start.Options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue("build_property.ProjectDir", out string? projectDirectory);
             bool instructionSetsValid = Rules.ParseInstructionSets(instructionSets).Count > 0;
-            start.RegisterSymbolAction(symbolContext => AnalyzeType(symbolContext, attributes, instructionSetsValid ? null : instructionSets), SymbolKind.NamedType);
+            start.RegisterSymbolAction(symbolContext =>
+            {
+                AnalyzeType(symbolContext, attributes, instructionSetsValid ? null : instructionSets);
+                if (modelAttribute is not null && AttributeOf((INamedTypeSymbol)symbolContext.Symbol, modelAttribute) is { } model)
+                {
+                    AnalyzeModelFile(symbolContext, (INamedTypeSymbol)symbolContext.Symbol, model, projectDirectory, instructionSetsValid ? null : instructionSets);
+                }
+            }, SymbolKind.NamedType);
         });
+    }
+
+    private static void AnalyzeModelFile(SymbolAnalysisContext context, INamedTypeSymbol type, AttributeData attribute, string? projectDirectory, string? invalidInstructionSets)
+    {
+        ModelCandidate candidate = AttributeParser.CreateModelCandidate(type, attribute, context.Compilation, context.CancellationToken);
+        foreach (LstmProblem problem in Rules.ValidateModel(candidate))
+        {
+            if (problem.Id != DiagnosticIds.NotPartial || problem.MemberName == type.Name)
+            {
+                Report(context, type, attribute, problem);
+            }
+        }
+
+        if (invalidInstructionSets is not null)
+        {
+            Report(context, type, attribute, Rules.Problem(DiagnosticIds.InvalidInstructionSets, ProblemTarget.Attribute, invalidInstructionSets));
+        }
+
+        if (candidate.Path is not null)
+        {
+            ModelFileResult result = ModelFileLocator.Load(candidate.Path, context.Options.AdditionalFiles, projectDirectory, context.CancellationToken);
+            if (Rules.FileProblem(result) is { } problem)
+            {
+                Report(context, type, attribute, problem);
+            }
+        }
     }
 
     private static void AnalyzeType(SymbolAnalysisContext context, List<(CellKind Cell, INamedTypeSymbol Type)> attributes, string? invalidInstructionSets)

@@ -38,6 +38,36 @@ internal sealed record LayerCandidate(
     bool HasVector512,
     int LanguageVersion);
 
+/// <summary>Everything the rules need to know about one <c>[RecurrentModel]</c> use, as plain data.</summary>
+/// <param name="Type">Where the type lives.</param>
+/// <param name="NonPartialTypes">Types of the chain lacking <c>partial</c>.</param>
+/// <param name="IsGeneric">The type has type parameters.</param>
+/// <param name="IsStatic">The type is static.</param>
+/// <param name="IsAbstract">The type is abstract.</param>
+/// <param name="IsRecord">The type is a record.</param>
+/// <param name="IsFileLocal">The type is file-local.</param>
+/// <param name="ModelAttributes">Every LstmGen model attribute on the type.</param>
+/// <param name="Path">The model file path argument, or null if it is not a constant string.</param>
+/// <param name="ConflictingMembers">User members whose names the generator emits.</param>
+/// <param name="HasVector512">The target framework has <c>Vector512</c>.</param>
+/// <param name="LanguageVersion">The C# language version.</param>
+internal sealed record ModelCandidate(
+    TypeShape Type,
+    EquatableArray<string> NonPartialTypes,
+    bool IsGeneric,
+    bool IsStatic,
+    bool IsAbstract,
+    bool IsRecord,
+    bool IsFileLocal,
+    EquatableArray<string> ModelAttributes,
+    string? Path,
+    EquatableArray<string> ConflictingMembers,
+    bool HasVector512,
+    int LanguageVersion);
+
+/// <summary>A <c>[RecurrentModel]</c> whose type and file are both valid: the network to plan.</summary>
+internal sealed record ModelSpec(TypeShape Type, string Path, NetworkSpec Network);
+
 /// <summary>A valid <c>[Lstm]</c>/<c>[Gru]</c> configuration: the planner's input.</summary>
 internal sealed record LayerSpec(CellKind Cell, TypeShape Type, int InputSize, int HiddenSize, int SequenceLength);
 

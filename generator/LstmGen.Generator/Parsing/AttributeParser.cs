@@ -72,6 +72,34 @@ internal static class AttributeParser
             LanguageVersion: LanguageVersionOf(type));
     }
 
+    public static ModelCandidate CreateModelCandidate(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, CancellationToken cancellationToken)
+    {
+        var nonPartial = new List<string>();
+        for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType)
+        {
+            if (!IsPartialEverywhere(t, cancellationToken))
+            {
+                nonPartial.Add(t.Name);
+            }
+        }
+
+        ImmutableArray<TypedConstant> arguments = attribute.ConstructorArguments;
+        string? path = arguments.Length > 0 && arguments[0].Kind == TypedConstantKind.Primitive ? arguments[0].Value as string : null;
+        return new ModelCandidate(
+            ShapeOf(type),
+            nonPartial.ToEquatableArray(),
+            IsGeneric: type.Arity > 0,
+            IsStatic: type.IsStatic,
+            IsAbstract: type.IsAbstract,
+            IsRecord: type.IsRecord,
+            IsFileLocal: type.IsFileLocal,
+            ModelAttributesOf(type).ToEquatableArray(),
+            path,
+            ConflictingMembers(type, ModelMembers.All).ToEquatableArray(),
+            HasVector512: compilation.GetTypeByMetadataName("System.Runtime.Intrinsics.Vector512`1") is not null,
+            LanguageVersion: LanguageVersionOf(type));
+    }
+
     /// <summary>The type's name, namespace and containing types, as a generated partial must repeat them.</summary>
     public static TypeShape ShapeOf(INamedTypeSymbol type)
     {

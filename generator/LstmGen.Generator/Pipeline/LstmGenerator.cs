@@ -6,6 +6,7 @@ using LstmGen.Generator.Emit;
 using LstmGen.Generator.Emit.Kernels;
 using LstmGen.Generator.Model;
 using LstmGen.Generator.Parsing;
+using LstmGen.Generator.Parsing.ModelFiles;
 using LstmGen.Generator.Planning;
 using LstmGen.Generator.Validation;
 using Microsoft.CodeAnalysis;
@@ -37,6 +38,9 @@ public sealed class LstmGenerator : IIncrementalGenerator
         public const string Plans = nameof(Plans);
         public const string Kernels = nameof(Kernels);
         public const string Options = nameof(Options);
+        public const string ModelCandidates = nameof(ModelCandidates);
+        public const string ModelSpecs = nameof(ModelSpecs);
+        public const string ModelPlans = nameof(ModelPlans);
     }
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -55,12 +59,76 @@ public sealed class LstmGenerator : IIncrementalGenerator
                 output.AddSource(plan.Type.HintName(AttributeParser.FileSuffix(plan.Cell.AttributeName)), LayerTypeEmitter.Emit(plan)));
         }
 
-        // One kernel file per distinct layer (cell, sizes, options) among all types of the compilation.
+        IncrementalValuesProvider<ModelTypePlan> models = Models(context, options);
+        context.RegisterSourceOutput(models, static (output, plan) =>
+            output.AddSource(plan.Type.HintName(AttributeParser.FileSuffix("RecurrentModel")), ModelTypeEmitter.Emit(plan, plan.Layers[0].AggressiveOptimization)));
+
+        // One kernel file per distinct layer (cell, sizes, options) among all types and model files of the compilation.
         IncrementalValuesProvider<LayerPlan> kernels = lstm.Collect()
             .Combine(gru.Collect())
-            .SelectMany(static (pair, _) => Distinct(pair.Left, pair.Right))
+            .Combine(models.Collect())
+            .SelectMany(static (pair, _) => Distinct(pair.Left.Left, pair.Left.Right, pair.Right))
             .WithTrackingName(TrackingNames.Kernels);
         context.RegisterSourceOutput(kernels, static (output, plan) => output.AddSource(KernelFileEmitter.HintName(plan), KernelFileEmitter.Emit(plan)));
+    }
+
+    private static IncrementalValuesProvider<ModelTypePlan> Models(IncrementalGeneratorInitializationContext context, IncrementalValueProvider<GeneratorOptions> options)
+    {
+        IncrementalValueProvider<string?> projectDirectory = context.AnalyzerConfigOptionsProvider
+            .Select(static (provider, _) => provider.GlobalOptions.TryGetValue("build_property.ProjectDir", out string? directory) ? directory : null);
+
+        IncrementalValuesProvider<ModelCandidate> candidates = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                AttributeParser.RecurrentModelAttribute,
+                predicate: static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax,
+                transform: static (attributeContext, cancellationToken) => AttributeParser.CreateModelCandidate(
+                    (INamedTypeSymbol)attributeContext.TargetSymbol, attributeContext.Attributes[0], attributeContext.SemanticModel.Compilation, cancellationToken))
+            .WithTrackingName(TrackingNames.ModelCandidates);
+
+        // The file is read here, from the AdditionalFiles: an edit of unrelated code leaves both inputs unchanged, so the
+        // file is not read again; an edit of the file changes the texts and re-reads it.
+        IncrementalValuesProvider<ModelSpec> specs = candidates
+            .Where(static candidate => !Rules.HasErrors(Rules.ValidateModel(candidate)) && Count(candidate.ModelAttributes, "RecurrentModel") == 1)
+            .Combine(context.AdditionalTextsProvider.Collect())
+            .Combine(projectDirectory)
+            .Select(static (pair, cancellationToken) =>
+            {
+                ModelCandidate candidate = pair.Left.Left;
+                ModelFileResult result = ModelFileLocator.Load(candidate.Path!, pair.Left.Right, pair.Right, cancellationToken);
+                return result.Network is null ? null : new ModelSpec(candidate.Type, candidate.Path!, result.Network);
+            })
+            .Where(static spec => spec is not null)
+            .Select(static (spec, _) => spec!)
+            .WithTrackingName(TrackingNames.ModelSpecs);
+
+        return specs
+            .Combine(options)
+            .Where(static pair => pair.Right.IsValid)
+            .Select(static (pair, _) =>
+            {
+                var layers = new List<LayerPlan>();
+                foreach (NetworkStage stage in pair.Left.Network.Stages)
+                {
+                    if (stage.Recurrent is { } r)
+                    {
+                        layers.Add(LayerPlanner.Plan(r.Cell, r.InputSize, r.HiddenSize, pair.Right.InstructionSets, pair.Right.AggressiveOptimization, pair.Right.SkipLocalsInit));
+                    }
+                }
+
+                return new ModelTypePlan(pair.Left.Type, pair.Left.Path, pair.Left.Network, layers.ToEquatableArray());
+            })
+            .WithTrackingName(TrackingNames.ModelPlans);
+    }
+
+    private static int Count(EquatableArray<string> names, string name)
+    {
+        int count = 0;
+        foreach (string n in names)
+        {
+            count += n == name ? 1 : 0;
+        }
+
+        return count;
     }
 
     private static IncrementalValuesProvider<LayerTypePlan> Layers(IncrementalGeneratorInitializationContext context, CellKind cell, IncrementalValueProvider<GeneratorOptions> options)
@@ -88,24 +156,42 @@ public sealed class LstmGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.Plans);
     }
 
-    private static IEnumerable<LayerPlan> Distinct(ImmutableArray<LayerTypePlan> first, ImmutableArray<LayerTypePlan> second)
+    private static IEnumerable<LayerPlan> Distinct(ImmutableArray<LayerTypePlan> lstm, ImmutableArray<LayerTypePlan> gru, ImmutableArray<ModelTypePlan> models)
     {
         var seen = new HashSet<LayerPlan>();
         var ordered = new List<LayerPlan>();
-        foreach (ImmutableArray<LayerTypePlan> plans in new[] { first, second })
+        foreach (LayerPlan layer in AllLayers())
         {
-            foreach (LayerTypePlan plan in plans)
+            if (seen.Add(layer))
             {
-                if (seen.Add(plan.Layer))
-                {
-                    ordered.Add(plan.Layer);
-                }
+                ordered.Add(layer);
             }
         }
 
         // Hint names must be unique and the order deterministic: sort by kernel class name.
         ordered.Sort(static (a, b) => string.CompareOrdinal(a.KernelClassName, b.KernelClassName));
         return ordered;
+
+        IEnumerable<LayerPlan> AllLayers()
+        {
+            foreach (LayerTypePlan plan in lstm)
+            {
+                yield return plan.Layer;
+            }
+
+            foreach (LayerTypePlan plan in gru)
+            {
+                yield return plan.Layer;
+            }
+
+            foreach (ModelTypePlan plan in models)
+            {
+                foreach (LayerPlan layer in plan.Layers)
+                {
+                    yield return layer;
+                }
+            }
+        }
     }
 
     /// <summary>MSBuild properties: LstmGenAggressiveOptimization (default true) and LstmGenInstructionSets (default all).</summary>

@@ -47,3 +47,28 @@ internal static class GeneratedMembers
         BackwardFromTape, ZeroGradients, ExportGradientsPyTorch,
         LayoutField, ParametersField, GradientsField, InstanceField, TapeStride, ScratchFloats, Record, BackwardCore, CreateGradients, StepFromCopy);
 }
+
+/// <summary>The registry of member names the generator emits into a <c>[RecurrentModel]</c> type (see <see cref="GeneratedMembers"/>).</summary>
+internal static class ModelMembers
+{
+    public const string InputSize = nameof(InputSize);
+    public const string OutputSize = nameof(OutputSize);
+    public const string StateLength = nameof(StateLength);
+    public const string ParameterCount = nameof(ParameterCount);
+    public const string SampleRate = nameof(SampleRate);
+    public const string Process = nameof(Process);
+    public const string Reset = nameof(Reset);
+
+    public const string WeightsData = "LstmGenWeights";
+    public const string InitialStateData = "LstmGenInitialState";
+    public const string ParametersField = "_lstmGenParameters";
+    public const string StateField = "_lstmGenState";
+    public const string LoadParameters = "LstmGenLoadParameters";
+    public const string CreateState = "LstmGenCreateState";
+    public const string Sample = "LstmGenSample";
+
+    /// <summary>Every name a <c>[RecurrentModel]</c> type may receive (SampleRate and the initial state only when the file has them).</summary>
+    public static readonly ImmutableArray<string> All = ImmutableArray.Create(
+        InputSize, OutputSize, StateLength, ParameterCount, SampleRate, Process, Reset,
+        WeightsData, InitialStateData, ParametersField, StateField, LoadParameters, CreateState, Sample);
+}

@@ -93,6 +93,40 @@ internal static class Rules
         return problems.ToImmutable();
     }
 
+    /// <summary>The type-level rules of a <c>[RecurrentModel]</c> use (the file's own problems come from reading it).</summary>
+    public static ImmutableArray<LstmProblem> ValidateModel(ModelCandidate candidate)
+    {
+        var problems = ImmutableArray.CreateBuilder<LstmProblem>();
+        string typeName = candidate.Type.TypeName;
+        foreach (string type in candidate.NonPartialTypes)
+        {
+            problems.Add(new LstmProblem(
+                DiagnosticIds.NotPartial, ProblemTarget.TypeIdentifier, 0, type,
+                ImmutableArray.Create(type, typeName, "recurrent model").ToEquatableArray()));
+        }
+
+        CheckShape(problems, typeName, "RecurrentModel", candidate.IsGeneric, candidate.IsStatic, candidate.IsAbstract, candidate.IsRecord, candidate.IsFileLocal);
+        CheckModelAttributes(problems, typeName, candidate.ModelAttributes);
+        CheckTarget(problems, typeName, candidate.HasVector512, candidate.LanguageVersion);
+        if (candidate.Path is null)
+        {
+            problems.Add(new LstmProblem(DiagnosticIds.Unreadable, ProblemTarget.AttributeArgument, 0, string.Empty, EquatableArray<string>.Empty));
+        }
+
+        foreach (string member in candidate.ConflictingMembers)
+        {
+            problems.Add(new LstmProblem(
+                DiagnosticIds.MemberConflict, ProblemTarget.Member, 0, member,
+                ImmutableArray.Create(typeName, member).ToEquatableArray()));
+        }
+
+        return problems.ToImmutable();
+    }
+
+    /// <summary>A model file's problem as a finding on the attribute's path argument.</summary>
+    public static LstmProblem? FileProblem(ModelFileResult result)
+        => result.Network is null ? new LstmProblem(result.ProblemId, ProblemTarget.AttributeArgument, 0, string.Empty, result.ProblemArguments) : null;
+
     /// <summary>LSTM003: the kinds of type a generated model cannot be.</summary>
     public static void CheckShape(ImmutableArray<LstmProblem>.Builder problems, string typeName, string attribute, bool isGeneric, bool isStatic, bool isAbstract, bool isRecord, bool isFileLocal)
     {
@@ -273,6 +307,12 @@ internal static class DiagnosticIds
     public const string RemainderPath = "LSTM007";
     public const string MissingVector512 = "LSTM008";
     public const string LanguageVersionTooLow = "LSTM009";
+    public const string ModelFileNotFound = "LSTM010";
+    public const string UnreadableModelFile = "LSTM011";
+    public const string ModelTensorShape = "LSTM012";
+    public const string UnexpectedModelTensor = "LSTM012";
+    public const string UnsupportedModelContent = "LSTM013";
+    public const string ModelMetadataMismatch = "LSTM014";
     public const string ConflictingAttributes = "LSTM015";
     public const string InvalidInstructionSets = "LSTM016";
 
