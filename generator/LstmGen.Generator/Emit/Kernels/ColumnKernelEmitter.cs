@@ -354,7 +354,11 @@ internal static class ColumnKernelEmitter
                 {
                     for (int x = 0; x < vectors; x++)
                     {
-                        string offset = r == 0 ? Off(x) : $"{r * width} + {Off(x)}";
+                        // A constant column folds into one constant: the overlapping last vector of a panel narrower than
+                        // a vector starts before the row (a negative offset, which At/Load/Store turn into a Subtract).
+                        string offset = r == 0 ? Off(x)
+                            : column == "c" ? $"{r * width} + {Off(x)}"
+                            : VectorSyntax.Int(r * width + int.Parse(Off(x), System.Globalization.CultureInfo.InvariantCulture));
                         string sum = tailLanes > 0 ? $"(sum{r}{x} & {v.LanesFrom(lanes - tailLanes)})" : $"sum{r}{x}";
                         w.Line(v.Store($"{v.Load("gradient", offset)} + {sum}", "gradient", offset));
                     }
