@@ -6,37 +6,44 @@ using Xunit;
 
 namespace LstmGen.Generator.Tests;
 
-/// <summary>Diagnostics about the project rather than the attribute: target framework (LSTM008) and C# version (LSTM009).</summary>
+/// <summary>
+/// Diagnostics about the project rather than the attribute, for <c>[Lstm]</c> and <c>[Gru]</c>: target framework
+/// (LSTM008) and C# version (LSTM009).
+/// </summary>
 public sealed class AnalyzerEnvironmentTests
 {
-    [Fact]
-    public async Task LSTM008_when_the_target_framework_has_no_Vector512()
+    public static TheoryData<string> Attributes => GeneratorHarness.Attributes;
+
+    [Theory]
+    [MemberData(nameof(Attributes))]
+    public async Task LSTM008_when_the_target_framework_has_no_Vector512(string attribute)
     {
         // netstandard2.0 has no System.Runtime.Intrinsics; the attribute is declared in source, as a stand-in.
         var test = new CSharpAnalyzerTest<LstmAnalyzer, DefaultVerifier>
         {
             ReferenceAssemblies = ReferenceAssemblies.NetStandard.NetStandard20,
-            TestCode = """
+            TestCode = $$"""
                 namespace LstmGen
                 {
                     [System.AttributeUsage(System.AttributeTargets.Class)]
-                    public sealed class LstmAttribute : System.Attribute { public LstmAttribute(int inputSize, int hiddenSize, int sequenceLength) { } }
+                    public sealed class {{attribute}}Attribute : System.Attribute { public {{attribute}}Attribute(int inputSize, int hiddenSize, int sequenceLength) { } }
                 }
 
-                [{|#0:LstmGen.Lstm(4, 8, 10)|}] partial class Model { }
+                [{|#0:LstmGen.{{attribute}}(4, 8, 10)|}] partial class Model { }
                 """,
         };
         test.ExpectedDiagnostics.Add(new DiagnosticResult(DiagnosticDescriptors.MissingVector512).WithLocation(0).WithArguments("Model"));
         await test.RunAsync();
     }
 
-    [Fact]
-    public async Task LSTM009_when_the_language_version_is_below_CSharp_9()
+    [Theory]
+    [MemberData(nameof(Attributes))]
+    public async Task LSTM009_when_the_language_version_is_below_CSharp_9(string attribute)
     {
         var test = new CSharpAnalyzerTest<LstmAnalyzer, DefaultVerifier>
         {
             ReferenceAssemblies = new ReferenceAssemblies("net10.0"),
-            TestCode = "[{|#0:LstmGen.Lstm(4, 8, 10)|}] partial class Model { }",
+            TestCode = $"[{{|#0:LstmGen.{attribute}(4, 8, 10)|}}] partial class Model {{ }}",
         };
         test.TestState.AdditionalReferences.AddRange(GeneratorHarness.References);
         test.SolutionTransforms.Add((solution, projectId) =>
@@ -45,10 +52,11 @@ public sealed class AnalyzerEnvironmentTests
         await test.RunAsync();
     }
 
-    [Fact]
-    public void The_generator_emits_nothing_below_CSharp_9()
+    [Theory]
+    [MemberData(nameof(Attributes))]
+    public void The_generator_emits_nothing_below_CSharp_9(string attribute)
     {
-        var compilation = GeneratorHarness.Compile(false, "[LstmGen.Lstm(4, 8, 10)] partial class Model { }");
+        var compilation = GeneratorHarness.Compile(false, $"[LstmGen.{attribute}(4, 8, 10)] partial class Model {{ }}");
         var tree = compilation.SyntaxTrees.Single();
         compilation = compilation.ReplaceSyntaxTree(tree, tree.WithRootAndOptions(tree.GetRoot(), new CSharpParseOptions(LanguageVersion.CSharp8)));
         var (_, result, diagnostics) = GeneratorHarness.Run(compilation);

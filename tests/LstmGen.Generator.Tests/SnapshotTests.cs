@@ -5,11 +5,19 @@ using Xunit;
 namespace LstmGen.Generator.Tests;
 
 /// <summary>
-/// Golden-file snapshots of the generated source, to notice egregious changes in what users read in
-/// their IDE. When a change is intended, rerun with <c>LSTMGEN_UPDATE_SNAPSHOTS=1</c> and review the diff.
+/// Golden-file snapshots of every generated file, to notice egregious changes in what users read in their IDE.
+/// Each case has a folder under <c>Snapshots/</c> holding one file per generated source, named by its hint name.
 /// </summary>
+/// <remarks>
+/// To accept an intended change, rerun with <c>LSTMGEN_UPDATE_SNAPSHOTS=1</c>, e.g.
+/// <c>LSTMGEN_UPDATE_SNAPSHOTS=1 dotnet test tests/LstmGen.Generator.Tests -c Release --filter SnapshotTests</c>,
+/// and review the diff (<c>git diff tests/LstmGen.Generator.Tests/Snapshots</c>): every case folder is rewritten
+/// to hold exactly the files generated now (files the generator no longer emits are deleted).
+/// </remarks>
 public sealed class SnapshotTests
 {
+    private const string UpdateVariable = "LSTMGEN_UPDATE_SNAPSHOTS";
+
     [Fact]
     public void Forecaster_I16_H64_T32_in_a_namespace_with_unsafe_code_allowed()
     {
@@ -21,7 +29,9 @@ public sealed class SnapshotTests
             [Lstm(inputSize: 16, hiddenSize: 64, sequenceLength: 32)]
             public partial class Forecaster { }
             """;
-        AssertSnapshot("Forecaster_I16_H64_T32.g.cs", source, allowUnsafe: true);
+        AssertSnapshots(
+            "Forecaster_I16_H64_T32", source, allowUnsafe: true,
+            new[] { "Contoso.Forecasting.Forecaster.Lstm.g.cs", "LstmGen.Generated.Lstm_I16_H64.g.cs" });
     }
 
     [Fact]
@@ -34,43 +44,100 @@ public sealed class SnapshotTests
                 internal sealed partial class Tiny { }
             }
             """;
-        AssertSnapshot("Outer.Tiny_I3_H5_T7.g.cs", source, allowUnsafe: false);
+        AssertSnapshots(
+            "Outer.Tiny_I3_H5_T7", source, allowUnsafe: false,
+            new[] { "Outer`1.Tiny.Lstm.g.cs", "LstmGen.Generated.Lstm_I3_H5.g.cs" });
     }
 
-    private static void AssertSnapshot(string snapshotName, string source, bool allowUnsafe, [CallerFilePath] string callerPath = "")
+    [Fact]
+    public void Gru_Encoder_I3_H5_T7()
+    {
+        const string source = """
+            namespace Contoso.Audio
+            {
+                [LstmGen.Gru(3, 5, 7)]
+                public sealed partial class Encoder { }
+            }
+            """;
+        AssertSnapshots(
+            "Encoder_Gru_I3_H5_T7", source, allowUnsafe: false,
+            new[] { "Contoso.Audio.Encoder.Gru.g.cs", "LstmGen.Generated.Gru_I3_H5.g.cs" });
+    }
+
+    /// <summary>
+    /// Generates <paramref name="source"/> and compares every generated file with <c>Snapshots/{caseName}/{hint name}</c>.
+    /// <paramref name="expectedFiles"/> pins the hint names, so a renamed or missing file is reported as such.
+    /// </summary>
+    private static void AssertSnapshots(string caseName, string source, bool allowUnsafe, string[] expectedFiles, [CallerFilePath] string callerPath = "")
     {
         var (output, result, diagnostics) = GeneratorHarness.Run(GeneratorHarness.Compile(allowUnsafe, source));
         Assert.Empty(diagnostics);
         Assert.Empty(GeneratorHarness.Problems(output));
-        string generated = Assert.Single(result.GeneratedSources).SourceText.ToString();
+        Assert.Equal(expectedFiles.Order(StringComparer.Ordinal), result.GeneratedSources.Select(s => s.HintName).Order(StringComparer.Ordinal));
 
-        string path = Path.Combine(Path.GetDirectoryName(callerPath)!, "Snapshots", snapshotName);
-        if (Environment.GetEnvironmentVariable("LSTMGEN_UPDATE_SNAPSHOTS") == "1" || !File.Exists(path))
+        string folder = Path.Combine(Path.GetDirectoryName(callerPath)!, "Snapshots", caseName);
+        if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
         {
-            File.WriteAllText(path, generated);
-            if (Environment.GetEnvironmentVariable("LSTMGEN_UPDATE_SNAPSHOTS") != "1")
+            if (Directory.Exists(folder))
             {
-                Assert.Fail($"Snapshot {snapshotName} did not exist; it was written. Review it and rerun.");
+                Directory.Delete(folder, recursive: true);
+            }
+
+            Directory.CreateDirectory(folder);
+            foreach (GeneratedSourceResult generated in result.GeneratedSources)
+            {
+                File.WriteAllText(Path.Combine(folder, generated.HintName), generated.SourceText.ToString());
             }
 
             return;
         }
 
-        string expected = File.ReadAllText(path).Replace("\r\n", "\n");
-        if (expected != generated)
+        var failures = new List<string>();
+        foreach (GeneratedSourceResult generated in result.GeneratedSources)
         {
-            string[] a = expected.Split('\n'), b = generated.Split('\n');
-            int line = 0;
-            while (line < a.Length && line < b.Length && a[line] == b[line])
+            string path = Path.Combine(folder, generated.HintName);
+            if (!File.Exists(path))
             {
-                line++;
+                failures.Add($"{caseName}/{generated.HintName}: no snapshot yet");
+                continue;
             }
 
-            Assert.Fail(
-                $"Generated source differs from {snapshotName} at line {line + 1}:\n" +
-                $"  snapshot:  {(line < a.Length ? a[line] : "<end of file>")}\n" +
-                $"  generated: {(line < b.Length ? b[line] : "<end of file>")}\n" +
-                "If the change is intended, rerun with LSTMGEN_UPDATE_SNAPSHOTS=1 and commit the new snapshot.");
+            string? difference = FirstDifference(File.ReadAllText(path).Replace("\r\n", "\n"), generated.SourceText.ToString());
+            if (difference is not null)
+            {
+                failures.Add($"{caseName}/{generated.HintName} {difference}");
+            }
         }
+
+        if (Directory.Exists(folder))
+        {
+            foreach (string stale in Directory.GetFiles(folder).Select(Path.GetFileName).Except(expectedFiles)!)
+            {
+                failures.Add($"{caseName}/{stale}: the generator no longer emits this file");
+            }
+        }
+
+        Assert.True(failures.Count == 0,
+            string.Join("\n", failures) + $"\nIf the change is intended, rerun with {UpdateVariable}=1, review the diff of Snapshots/ and commit it.");
+    }
+
+    /// <summary>Where two texts first differ, with both lines, or null when they are equal.</summary>
+    private static string? FirstDifference(string expected, string generated)
+    {
+        if (expected == generated)
+        {
+            return null;
+        }
+
+        string[] a = expected.Split('\n'), b = generated.Split('\n');
+        int line = 0;
+        while (line < a.Length && line < b.Length && a[line] == b[line])
+        {
+            line++;
+        }
+
+        return $"differs at line {line + 1} ({a.Length} lines in the snapshot, {b.Length} generated):\n" +
+               $"  snapshot:  {(line < a.Length ? a[line] : "<end of file>")}\n" +
+               $"  generated: {(line < b.Length ? b[line] : "<end of file>")}";
     }
 }

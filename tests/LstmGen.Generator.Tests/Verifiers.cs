@@ -30,10 +30,23 @@ internal static class Verifiers
 
     public static DiagnosticResult Diagnostic(DiagnosticDescriptor descriptor) => new(descriptor);
 
-    public static async Task VerifyAnalyzerAsync(string source, params DiagnosticResult[] expected)
+    public static Task VerifyAnalyzerAsync(string source, params DiagnosticResult[] expected) =>
+        VerifyAnalyzerAsync(source, buildProperties: null, expected);
+
+    /// <summary>
+    /// Runs the analyzer with MSBuild properties as the SDK passes them: <c>build_property.NAME = value</c> lines in a
+    /// global analyzer config (<c>is_global = true</c>).
+    /// </summary>
+    public static async Task VerifyAnalyzerAsync(string source, IReadOnlyDictionary<string, string>? buildProperties, params DiagnosticResult[] expected)
     {
         var test = new CSharpAnalyzerTest<LstmAnalyzer, DefaultVerifier> { TestCode = source, ReferenceAssemblies = NoPackages };
         test.TestState.AdditionalReferences.AddRange(References);
+        if (buildProperties is not null)
+        {
+            string config = "is_global = true\n" + string.Concat(buildProperties.Select(p => $"build_property.{p.Key} = {p.Value}\n"));
+            test.TestState.AnalyzerConfigFiles.Add(("/.globalconfig", config));
+        }
+
         test.ExpectedDiagnostics.AddRange(expected);
         await test.RunAsync();
     }

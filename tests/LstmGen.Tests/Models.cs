@@ -14,6 +14,7 @@ namespace LstmGen.Tests;
 [Lstm(inputSize: 6, hiddenSize: 24, sequenceLength: 4)] public partial class Lstm_I6_H24_T4 { }
 [Lstm(inputSize: 16, hiddenSize: 64, sequenceLength: 8)] public partial class Lstm_I16_H64_T8 { }
 [Lstm(inputSize: 8, hiddenSize: 128, sequenceLength: 5)] public partial class Lstm_I8_H128_T5 { }
+[Lstm(inputSize: 3, hiddenSize: 65, sequenceLength: 4)] public partial class Lstm_I3_H65_T4 { }
 
 /// <summary>Creates the generated model for a fixture shape.</summary>
 public static class Models
@@ -30,6 +31,7 @@ public static class Models
         (6, 24, 4) => new Lstm_I6_H24_T4(),
         (16, 64, 8) => new Lstm_I16_H64_T8(),
         (8, 128, 5) => new Lstm_I8_H128_T5(),
+        (3, 65, 4) => new Lstm_I3_H65_T4(),
         _ => throw new ArgumentException($"No generated model for I={inputSize}, H={hiddenSize}, T={sequenceLength}."),
     };
 }

@@ -279,7 +279,8 @@ internal static class LayerTypeEmitter
             {
                 SpanChecks.Emit(W, spans, new[] { ("input", "hidden"), ("input", "cell") });
                 W.Line();
-                W.Line("if (input.Overlaps(hidden)" + (_c ? " || input.Overlaps(cell)" : string.Empty) + ")");
+                // Extension methods by their class's full name: the user's file may have no `using System;`.
+                W.Line("if (global::System.MemoryExtensions.Overlaps(input, hidden)" + (_c ? " || global::System.MemoryExtensions.Overlaps(input, cell)" : string.Empty) + ")");
                 using (W.Braces())
                 {
                     W.Line("// h fed back as x: the kernels write the state while they still read x, so x is read from a copy.");
@@ -301,7 +302,7 @@ internal static class LayerTypeEmitter
                     ? $"{Span} copy = stackalloc float[InputSize];"
                     : $"float[] copy = new float[InputSize]; // above 16 KiB: a heap copy, only in this aliased case");
                 W.Line("input.CopyTo(copy);");
-                W.Line($"{_kernels}.Step(ref {M.ParametersField}.Reference, ref {MemoryMarshal}.GetReference({(Layer.InputSize <= 4096 ? "copy" : "copy.AsSpan()")}), ref {MemoryMarshal}.GetReference(hidden){(_c ? $", ref {MemoryMarshal}.GetReference(cell)" : string.Empty)});");
+                W.Line($"{_kernels}.Step(ref {M.ParametersField}.Reference, ref {MemoryMarshal}.GetReference({(Layer.InputSize <= 4096 ? "copy" : "global::System.MemoryExtensions.AsSpan(copy)")}), ref {MemoryMarshal}.GetReference(hidden){(_c ? $", ref {MemoryMarshal}.GetReference(cell)" : string.Empty)});");
             }
 
             W.Line();

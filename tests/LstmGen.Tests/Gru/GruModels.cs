@@ -13,6 +13,7 @@ namespace LstmGen.Tests.Gru;
 [Gru(inputSize: 16, hiddenSize: 64, sequenceLength: 8)] public partial class Gru_I16_H64_T8 { }
 [Gru(inputSize: 8, hiddenSize: 128, sequenceLength: 5)] public partial class Gru_I8_H128_T5 { }
 [Gru(inputSize: 5, hiddenSize: 96, sequenceLength: 4)] public partial class Gru_I5_H96_T4 { }
+[Gru(inputSize: 2, hiddenSize: 129, sequenceLength: 3)] public partial class Gru_I2_H129_T3 { }
 
 /// <summary>Creates the generated GRU for a fixture shape.</summary>
 public static class GruModels
@@ -29,6 +30,7 @@ public static class GruModels
         (16, 64, 8) => new Gru_I16_H64_T8(),
         (8, 128, 5) => new Gru_I8_H128_T5(),
         (5, 96, 4) => new Gru_I5_H96_T4(),
+        (2, 129, 3) => new Gru_I2_H129_T3(),
         _ => throw new System.ArgumentException($"No generated GRU for I={inputSize}, H={hiddenSize}, T={sequenceLength}."),
     };
 }

@@ -54,13 +54,16 @@ public sealed class GruParityTests
         Compare.ElementWise("h_n", hidden, c.HN, ForwardTolerance);
     }
 
+    /// <summary>The cases with at least two steps (a sequence that can be split).</summary>
+    public static IEnumerable<object[]> SplittableCases() =>
+        GruFixture.CaseData().Where(c => GruFixture.Load((string)c[0]).Cases[(int)c[1]].Steps >= 2);
+
     [Theory]
-    [MemberData(nameof(Cases))]
+    [MemberData(nameof(SplittableCases))]
     public void Forward_split_into_two_calls_continues_the_state(string fixtureName, int caseIndex)
     {
         GruFixture f = GruFixture.Load(fixtureName);
         GruCase c = f.Cases[caseIndex];
-        Assert.True(c.Steps >= 2, "every GRU fixture case has at least 2 steps");
         IGru model = f.CreateModel();
         int h = f.HiddenSize, i = f.InputSize, first = c.Steps / 2;
         float[] output = new float[c.Steps * h];

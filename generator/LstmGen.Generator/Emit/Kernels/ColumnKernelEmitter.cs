@@ -303,12 +303,13 @@ internal static class ColumnKernelEmitter
             {
                 if (tail)
                 {
-                    w.Line($"// The last vector ends at the row's end and overlaps the previous one: only its last width - c lanes are added.");
+                    w.Line("// The last vector ends at the row's end and overlaps the previous one: only its last width - c lanes are added. In a");
+                    w.Line("// panel narrower than a vector it starts before the row (in the previous panel's columns): those lanes add zero.");
                     w.Line($"var keep = LanesFrom{v.Bits}((int)({lanes} - (width - c)));");
-                    w.Line($"c = width - {lanes};");
+                    w.Line($"nint start = (nint)width - {lanes};");
                 }
 
-                string Off(int x) => x == 0 ? "c" : $"c + {x * lanes}";
+                string Off(int x) => tail ? "start" : x == 0 ? "c" : $"c + {x * lanes}";
                 for (int r = 0; r < sets; r++)
                 {
                     for (int x = 0; x < vectors; x++)
@@ -324,7 +325,7 @@ internal static class ColumnKernelEmitter
                 {
                     for (int x = 0; x < vectors; x++)
                     {
-                        w.Line($"var d{x} = {v.Load("dzT", Off(x))};");
+                        w.Line(tail ? $"var d{x} = {v.Class}.LoadUnsafe(ref U.Add(ref dzT, start));" : $"var d{x} = {v.Load("dzT", Off(x))};");
                     }
 
                     if (rows == 0)
@@ -355,9 +356,15 @@ internal static class ColumnKernelEmitter
                 {
                     for (int x = 0; x < vectors; x++)
                     {
+                        if (tail)
+                        {
+                            string at = r == 0 ? "ref U.Add(ref gradient, start)" : $"ref U.Add(ref gradient, (nint)({r} * width) + start)";
+                            w.Line($"{v.Class}.StoreUnsafe({v.Class}.LoadUnsafe({at}) + (sum{r}{x} & keep), {at});");
+                            continue;
+                        }
+
                         string offset = r == 0 ? Off(x) : $"{r} * width + {Off(x)}";
-                        string sum = tail ? $"(sum{r}{x} & keep)" : $"sum{r}{x}";
-                        w.Line(v.Store($"{v.Load("gradient", offset)} + {sum}", "gradient", offset));
+                        w.Line(v.Store($"{v.Load("gradient", offset)} + sum{r}{x}", "gradient", offset));
                     }
                 }
 
