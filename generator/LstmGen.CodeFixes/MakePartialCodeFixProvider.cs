@@ -15,13 +15,13 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace LstmGen.CodeFixes;
 
 /// <summary>
-/// LSTM001: adds <c>partial</c> to every declaration of the <c>[Lstm]</c> type and of each type it is nested in,
+/// LSTM001: adds <c>partial</c> to every declaration of the model type (<c>[Lstm]</c>, <c>[Gru]</c>, <c>[RecurrentModel]</c>) and of each type it is nested in,
 /// across documents, in one action.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MakePartialCodeFixProvider)), Shared]
 public sealed class MakePartialCodeFixProvider : CodeFixProvider
 {
-    public const string Title = "Make the [Lstm] type and its containing types partial";
+    public const string Title = "Make the model type and its containing types partial";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.NotPartial);
 

@@ -122,8 +122,8 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InvalidInstructionSets = Create(
         DiagnosticIds.InvalidInstructionSets, DiagnosticSeverity.Error,
         "LstmGenInstructionSets is invalid",
-        "LstmGenInstructionSets = '{0}' is invalid: list one or more of Avx512, Avx2, Vector128, Scalar separated by ';' (or leave it empty for all)",
-        "The MSBuild property LstmGenInstructionSets chooses which hardware paths the generated kernels contain, e.g. 'Avx512;Scalar' for a Native AOT build with a fixed instruction set. A dropped path falls back to the next kept one.");
+        "LstmGenInstructionSets = '{0}' is invalid: list one or more of Avx512, Avx2, Vector128, Scalar separated by commas (or leave it empty for all)",
+        "The MSBuild property LstmGenInstructionSets chooses which hardware paths the generated kernels contain, e.g. 'Avx512,Scalar' for a Native AOT build with a fixed instruction set. A dropped path falls back to the next kept one.");
 
     public static DiagnosticDescriptor? ForId(string id) => id switch
     {
