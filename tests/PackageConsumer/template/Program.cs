@@ -25,6 +25,17 @@ for (int t = 0; t < 5; t++)
 }
 
 Print("nested h_5", h.Take(4));
+
+var encoder = new Encoder();
+encoder.InitializeParameters(seed: 3);
+float[] encoderHidden = new float[Encoder.HiddenSize];
+encoder.Forward(input.Take(Encoder.SequenceLength * Encoder.InputSize).ToArray(), new float[Encoder.SequenceLength * Encoder.HiddenSize], encoderHidden);
+Print("encoder (GRU) h_T", encoderHidden.Take(4));
+
+var amp = new Amp();
+float[] signal = Enumerable.Range(0, 64).Select(i => 0.5f * MathF.Sin(0.2f * i)).ToArray(), processed = new float[64];
+amp.Process(signal, processed);
+Print($"amp (.nam, {Amp.SampleRate} Hz) y", processed.Skip(60));
 Console.WriteLine("consumer: OK");
 
 static void Print(string label, IEnumerable<float> values) =>
