@@ -111,4 +111,33 @@ public interface IGru
     void BackwardFromTape(
         ReadOnlySpan<float> input, Span<float> tape, ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> finalHiddenGradient,
         Span<float> inputGradient, Span<float> initialHiddenGradient);
+
+    /// <summary>Advances B = input.Length / InputSize independent states by one step each (row b is state b).</summary>
+    /// <param name="input">[B, InputSize].</param>
+    /// <param name="hidden">[B, HiddenSize], in and out.</param>
+    void StepBatch(ReadOnlySpan<float> input, Span<float> hidden);
+
+    /// <summary>Runs B = hidden.Length / HiddenSize sequences of the same length at once.</summary>
+    /// <param name="input">[B, steps, InputSize].</param>
+    /// <param name="output">Receives [B, steps, HiddenSize].</param>
+    /// <param name="hidden">[B, HiddenSize]: initial states in, final ones out.</param>
+    void ForwardBatch(ReadOnlySpan<float> input, Span<float> output, Span<float> hidden);
+
+    /// <summary><c>ForwardBatch</c> recording a batch tape (at least B · TapeLength floats) for <see cref="BackwardBatchFromTape"/>.</summary>
+    /// <param name="input">[B, steps, InputSize].</param>
+    /// <param name="output">Receives [B, steps, HiddenSize].</param>
+    /// <param name="hidden">[B, HiddenSize]: initial states in, final ones out.</param>
+    /// <param name="tape">Receives the recording.</param>
+    void ForwardBatch(ReadOnlySpan<float> input, Span<float> output, Span<float> hidden, Span<float> tape);
+
+    /// <summary>The backward pass of a batch tape: per-sequence input and state gradients, the parameter gradients summed into <c>Gradients</c>.</summary>
+    /// <param name="input">The recorded input, [B, steps, InputSize].</param>
+    /// <param name="tape">The batch tape (consumed).</param>
+    /// <param name="outputGradient">[B, steps, HiddenSize].</param>
+    /// <param name="finalHiddenGradient">[B, HiddenSize].</param>
+    /// <param name="inputGradient">Receives [B, steps, InputSize].</param>
+    /// <param name="initialHiddenGradient">Receives [B, HiddenSize].</param>
+    void BackwardBatchFromTape(
+        ReadOnlySpan<float> input, Span<float> tape, ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> finalHiddenGradient,
+        Span<float> inputGradient, Span<float> initialHiddenGradient);
 }

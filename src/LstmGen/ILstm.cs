@@ -126,4 +126,38 @@ public interface ILstm
         ReadOnlySpan<float> input, Span<float> tape,
         ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> finalHiddenGradient, ReadOnlySpan<float> finalCellGradient,
         Span<float> inputGradient, Span<float> initialHiddenGradient, Span<float> initialCellGradient);
+
+    /// <summary>Advances B = input.Length / InputSize independent states by one step each (row b is state b).</summary>
+    /// <param name="input">[B, InputSize].</param>
+    /// <param name="hidden">[B, HiddenSize], in and out.</param>
+    /// <param name="cell">[B, HiddenSize], in and out.</param>
+    void StepBatch(ReadOnlySpan<float> input, Span<float> hidden, Span<float> cell);
+
+    /// <summary>Runs B = hidden.Length / HiddenSize sequences of the same length at once.</summary>
+    /// <param name="input">[B, steps, InputSize].</param>
+    /// <param name="output">Receives [B, steps, HiddenSize].</param>
+    /// <param name="hidden">[B, HiddenSize]: initial states in, final ones out.</param>
+    /// <param name="cell">[B, HiddenSize], in and out.</param>
+    void ForwardBatch(ReadOnlySpan<float> input, Span<float> output, Span<float> hidden, Span<float> cell);
+
+    /// <summary><c>ForwardBatch</c> recording a batch tape (at least B · TapeLength floats) for <see cref="BackwardBatchFromTape"/>.</summary>
+    /// <param name="input">[B, steps, InputSize].</param>
+    /// <param name="output">Receives [B, steps, HiddenSize].</param>
+    /// <param name="hidden">[B, HiddenSize]: initial states in, final ones out.</param>
+    /// <param name="cell">[B, HiddenSize], in and out.</param>
+    /// <param name="tape">Receives the recording.</param>
+    void ForwardBatch(ReadOnlySpan<float> input, Span<float> output, Span<float> hidden, Span<float> cell, Span<float> tape);
+
+    /// <summary>The backward pass of a batch tape: per-sequence input and state gradients, the parameter gradients summed into <c>Gradients</c>.</summary>
+    /// <param name="input">The recorded input, [B, steps, InputSize].</param>
+    /// <param name="tape">The batch tape (consumed).</param>
+    /// <param name="outputGradient">[B, steps, HiddenSize].</param>
+    /// <param name="finalHiddenGradient">[B, HiddenSize].</param>
+    /// <param name="finalCellGradient">[B, HiddenSize].</param>
+    /// <param name="inputGradient">Receives [B, steps, InputSize].</param>
+    /// <param name="initialHiddenGradient">Receives [B, HiddenSize].</param>
+    /// <param name="initialCellGradient">Receives [B, HiddenSize].</param>
+    void BackwardBatchFromTape(
+        ReadOnlySpan<float> input, Span<float> tape, ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> finalHiddenGradient, ReadOnlySpan<float> finalCellGradient,
+        Span<float> inputGradient, Span<float> initialHiddenGradient, Span<float> initialCellGradient);
 }

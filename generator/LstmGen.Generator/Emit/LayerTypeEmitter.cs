@@ -131,6 +131,7 @@ internal static class LayerTypeEmitter
             EmitBackward(withWorkspace: true);
             EmitRecord();
             EmitBackwardCore();
+            EmitBatch();
             EmitInterface();
         }
 
@@ -618,6 +619,204 @@ internal static class LayerTypeEmitter
                 {
                     W.Line("scratch.Slice(HiddenSize, HiddenSize).CopyTo(initialCellGradient);");
                 }
+            }
+
+            W.Line();
+        }
+
+        private string Ref(string span) => $"ref {MemoryMarshal}.GetReference({span})";
+
+        private void EmitBatch()
+        {
+            string c = _c ? ", cell" : string.Empty;
+            // StepBatch
+            W.Line("/// <summary>");
+            W.Line($"/// Advances <c>B = input.Length / InputSize</c> independent states by one step each (voices, agents, the rows of a");
+            W.Line("/// minibatch): row b of <paramref name=\"input\"/>, <paramref name=\"hidden\"/>" + (_c ? " and <paramref name=\"cell\"/>" : string.Empty) + " is state b, advanced exactly as <see cref=\"Step\"/> would");
+            W.Line("/// (to within rounding). Each weight loaded serves several states, so the per-state cost falls well below a <c>Step</c>.");
+            W.Line("/// Allocation-free; safe to call from several threads at once on one instance. No two spans may overlap.");
+            W.Line("/// </summary>");
+            W.Line("/// <param name=\"input\">[B, InputSize]: B ≥ 1 inputs.</param>");
+            W.Line("/// <param name=\"hidden\">[B, HiddenSize]: in h_{t-1}, out h_t.</param>");
+            if (_c)
+            {
+                W.Line("/// <param name=\"cell\">[B, HiddenSize]: in c_{t-1}, out c_t.</param>");
+            }
+
+            W.Line("/// <exception cref=\"global::System.ArgumentException\">A length is wrong (the message names it and both lengths), or two spans overlap.</exception>");
+            Attributes();
+            var spans = new List<SpanArgument>
+            {
+                new("input", SpanUse.Read, string.Empty, string.Empty),
+                new("hidden", SpanUse.ReadWrite, "states * HiddenSize", "states · HiddenSize"),
+            };
+            if (_c)
+            {
+                spans.Add(new SpanArgument("cell", SpanUse.ReadWrite, "states * HiddenSize", "states · HiddenSize"));
+            }
+
+            W.Line($"public void {M.StepBatch}({string.Join(", ", spans.Select(x => x.Declaration))})");
+            using (W.Braces())
+            {
+                W.Line($"int states = {Throw}.CountOf(nameof(input), input.Length, InputSize, \"states\");");
+                SpanChecks.Emit(W, spans);
+                W.Line($"{_kernels}.StepBatch(ref {M.ParametersField}.Reference, {Ref("input")}, {Ref("hidden")}{(_c ? ", " + Ref("cell") : string.Empty)}, states);");
+            }
+
+            W.Line();
+
+            // ForwardBatch, with and without a tape
+            foreach (bool tape in new[] { false, true })
+            {
+                W.Line("/// <summary>");
+                W.Line("/// Runs <c>B = hidden.Length / HiddenSize</c> sequences of the same length at once (a minibatch, offline scoring): sequence b's");
+                W.Line("/// inputs are row b of <paramref name=\"input\"/> <c>[B, steps, InputSize]</c>, its outputs row b of <paramref name=\"output\"/>");
+                W.Line("/// <c>[B, steps, HiddenSize]</c>; each weight loaded serves several sequences." + (tape ? " Also records a batch tape for" : " Allocation-free. No two spans may overlap."));
+                if (tape)
+                {
+                    W.Line($"/// <see cref=\"{M.BackwardBatchFromTape}\"/>: at least <c>B · TapeLength</c> floats; it remembers this instance and the input.");
+                }
+
+                W.Line("/// </summary>");
+                W.Line("/// <param name=\"input\">[B, steps, InputSize], 1 ≤ steps ≤ <see cref=\"SequenceLength\"/>.</param>");
+                W.Line("/// <param name=\"output\">Receives [B, steps, HiddenSize].</param>");
+                W.Line("/// <param name=\"hidden\">[B, HiddenSize]: in the initial states, out the final ones.</param>");
+                if (_c)
+                {
+                    W.Line("/// <param name=\"cell\">[B, HiddenSize]: in the initial cell states, out the final ones.</param>");
+                }
+
+                if (tape)
+                {
+                    W.Line("/// <param name=\"tape\">Receives the recording: at least <c>B · TapeLength</c> floats.</param>");
+                }
+
+                W.Line("/// <exception cref=\"global::System.ArgumentException\">A length is wrong (the message names it and both lengths), or two spans overlap.</exception>");
+                Attributes();
+                var batch = new List<SpanArgument>
+                {
+                    new("input", SpanUse.Read, string.Empty, string.Empty),
+                    new("output", SpanUse.Write, "sequences * steps * HiddenSize", "sequences · steps · HiddenSize"),
+                    new("hidden", SpanUse.ReadWrite, string.Empty, string.Empty),
+                };
+                if (_c)
+                {
+                    batch.Add(new SpanArgument("cell", SpanUse.ReadWrite, "sequences * HiddenSize", "sequences · HiddenSize"));
+                }
+
+                if (tape)
+                {
+                    batch.Add(new SpanArgument("tape", SpanUse.Write, $"global::LstmGen.Kernels.TapeHeader.Length + sequences * (steps + 1) * {M.TapeStride}", "16 + sequences · (steps + 1) · TapeStride", AtLeast: true));
+                }
+
+                W.Line($"public void {M.ForwardBatch}({string.Join(", ", batch.Select(x => x.Declaration))})");
+                using (W.Braces())
+                {
+                    W.Line($"int sequences = {Throw}.CountOf(nameof(hidden), hidden.Length, HiddenSize, \"states\");");
+                    W.Line($"int steps = {Throw}.StepsOfBatch(nameof(input), input.Length, sequences, InputSize, SequenceLength);");
+                    SpanChecks.Emit(W, batch);
+                    if (!tape)
+                    {
+                        W.Line($"{_kernels}.ForwardBatch(ref {M.ParametersField}.Reference, {Ref("input")}, steps, {Ref("output")}, {Ref("hidden")}{(_c ? ", " + Ref("cell") : string.Empty)}, sequences);");
+                        continue;
+                    }
+
+                    TapeRowLayout t = Layer.TapeRow;
+                    W.Line($"global::LstmGen.Kernels.TapeHeader.Write(tape, InputSize, HiddenSize, steps, {M.InstanceField}, input, sequences);");
+                    W.Line($"int sequenceStride = (steps + 1) * {M.TapeStride};");
+                    W.Line("int first = global::LstmGen.Kernels.TapeHeader.Length;");
+                    W.Line("for (int b = 0; b < sequences; b++)");
+                    using (W.Braces())
+                    {
+                        W.Line("// Row -1 of sequence b: its initial state.");
+                        W.Line($"hidden.Slice(b * HiddenSize, HiddenSize).CopyTo(tape.Slice(first + b * sequenceStride + {t.Hidden}, HiddenSize));");
+                        if (_c)
+                        {
+                            W.Line($"cell.Slice(b * HiddenSize, HiddenSize).CopyTo(tape.Slice(first + b * sequenceStride + {t.Cell}, HiddenSize));");
+                        }
+                    }
+
+                    W.Line($"{_kernels}.RecordBatch(ref {M.ParametersField}.Reference, {Ref("input")}, steps, {Ref("tape")}, sequences);");
+                    W.Line("for (int b = 0; b < sequences; b++)");
+                    using (W.Braces())
+                    {
+                        W.Line("for (int s = 0; s < steps; s++)");
+                        using (W.Braces())
+                        {
+                            W.Line($"tape.Slice(first + b * sequenceStride + (s + 1) * {M.TapeStride} + {t.Hidden}, HiddenSize).CopyTo(output.Slice((b * steps + s) * HiddenSize, HiddenSize));");
+                        }
+
+                        W.Line("output.Slice((b * steps + steps - 1) * HiddenSize, HiddenSize).CopyTo(hidden.Slice(b * HiddenSize, HiddenSize));");
+                        if (_c)
+                        {
+                            W.Line($"tape.Slice(first + b * sequenceStride + steps * {M.TapeStride} + {t.Cell}, HiddenSize).CopyTo(cell.Slice(b * HiddenSize, HiddenSize));");
+                        }
+                    }
+                }
+
+                W.Line();
+            }
+
+            // BackwardBatchFromTape
+            W.Line("/// <summary>");
+            W.Line($"/// The backward pass of a batch recorded by <c>ForwardBatch(…, tape)</c> of this instance on the same input: writes each");
+            W.Line($"/// sequence's ∂L/∂input and ∂L/∂h_0{(_c ? ", ∂L/∂c_0" : string.Empty)}, and adds the parameter gradients of all sequences (their sum) to");
+            W.Line("/// <see cref=\"Gradients\"/>. The tape is consumed. Per step, each block of W_hh's rows serves every sequence while it is in L1.");
+            W.Line("/// </summary>");
+            W.Line("/// <param name=\"input\">The recorded input, [B, steps, InputSize].</param>");
+            W.Line("/// <param name=\"tape\">The batch tape.</param>");
+            W.Line("/// <param name=\"outputGradient\">∂L/∂output, [B, steps, HiddenSize].</param>");
+            W.Line("/// <param name=\"finalHiddenGradient\">∂L/∂h_N, [B, HiddenSize].</param>");
+            if (_c)
+            {
+                W.Line("/// <param name=\"finalCellGradient\">∂L/∂c_N, [B, HiddenSize].</param>");
+            }
+
+            W.Line("/// <param name=\"inputGradient\">Receives ∂L/∂input, [B, steps, InputSize].</param>");
+            W.Line("/// <param name=\"initialHiddenGradient\">Receives ∂L/∂h_0, [B, HiddenSize].</param>");
+            if (_c)
+            {
+                W.Line("/// <param name=\"initialCellGradient\">Receives ∂L/∂c_0, [B, HiddenSize].</param>");
+            }
+
+            W.Line("/// <exception cref=\"global::System.ArgumentException\">A length is wrong, two spans overlap, or the tape was not recorded by this instance for this input (or was already consumed).</exception>");
+            Attributes();
+            var back = new List<SpanArgument>
+            {
+                new("input", SpanUse.Read, string.Empty, string.Empty),
+                new("tape", SpanUse.ReadWrite, $"global::LstmGen.Kernels.TapeHeader.Length + sequences * (steps + 1) * {M.TapeStride}", "16 + sequences · (steps + 1) · TapeStride", AtLeast: true),
+                new("outputGradient", SpanUse.Read, "sequences * steps * HiddenSize", "sequences · steps · HiddenSize"),
+                new("finalHiddenGradient", SpanUse.Read, string.Empty, string.Empty),
+            };
+            if (_c)
+            {
+                back.Add(new SpanArgument("finalCellGradient", SpanUse.Read, "sequences * HiddenSize", "sequences · HiddenSize"));
+            }
+
+            back.Add(new SpanArgument("inputGradient", SpanUse.Write, "sequences * steps * InputSize", "sequences · steps · InputSize"));
+            back.Add(new SpanArgument("initialHiddenGradient", SpanUse.Write, "sequences * HiddenSize", "sequences · HiddenSize"));
+            if (_c)
+            {
+                back.Add(new SpanArgument("initialCellGradient", SpanUse.Write, "sequences * HiddenSize", "sequences · HiddenSize"));
+            }
+
+            W.Line($"public void {M.BackwardBatchFromTape}({string.Join(", ", back.Select(x => x.Declaration))})");
+            using (W.Braces())
+            {
+                W.Line($"int sequences = {Throw}.CountOf(nameof(finalHiddenGradient), finalHiddenGradient.Length, HiddenSize, \"states\");");
+                W.Line($"int steps = {Throw}.StepsOfBatch(nameof(input), input.Length, sequences, InputSize, SequenceLength);");
+                SpanChecks.Emit(W, back);
+                W.Line($"{Throw}.IfTapeDoesNotMatch(nameof(tape), tape, InputSize, HiddenSize, steps, {M.InstanceField}, global::LstmGen.Kernels.TapeHeader.Fingerprint(input), \"ForwardBatch(…, tape)\", sequences);");
+                W.Line("global::LstmGen.Kernels.TapeHeader.MarkConsumed(tape);");
+                W.Line("// The gradients flowing back through the state start from the final ones and end as those of the initial state.");
+                W.Line("finalHiddenGradient.CopyTo(initialHiddenGradient);");
+                if (_c)
+                {
+                    W.Line("finalCellGradient.CopyTo(initialCellGradient);");
+                }
+
+                W.Line($"ref float gradients = ref {MemoryMarshal}.GetReference({M.Gradients});");
+                W.Line($"{_kernels}.BackwardBatch(ref {M.ParametersField}.Reference, ref gradients, {Ref("input")}, steps, {Ref("tape")}, {Ref("outputGradient")}, {Ref("inputGradient")}, {Ref("initialHiddenGradient")}{(_c ? ", " + Ref("initialCellGradient") : string.Empty)}, sequences);");
             }
 
             W.Line();

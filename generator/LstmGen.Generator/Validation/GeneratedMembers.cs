@@ -27,6 +27,9 @@ internal static class GeneratedMembers
     public const string BackwardFromTape = nameof(BackwardFromTape);
     public const string ZeroGradients = nameof(ZeroGradients);
     public const string ExportGradientsPyTorch = nameof(ExportGradientsPyTorch);
+    public const string StepBatch = nameof(StepBatch);
+    public const string ForwardBatch = nameof(ForwardBatch);
+    public const string BackwardBatchFromTape = nameof(BackwardBatchFromTape);
 
     // Private members: named so they cannot be mistaken for the user's.
     public const string LayoutField = "LstmGenLayout";
@@ -44,7 +47,7 @@ internal static class GeneratedMembers
     public static readonly ImmutableArray<string> Layer = ImmutableArray.Create(
         InputSize, HiddenSize, SequenceLength, ParameterCount, TapeLength, BackwardWorkspaceLength, BackwardStackSteps,
         Parameters, Gradients, InitializeParameters, ImportPyTorch, ExportPyTorch, Step, Forward, Backward,
-        BackwardFromTape, ZeroGradients, ExportGradientsPyTorch,
+        BackwardFromTape, ZeroGradients, ExportGradientsPyTorch, StepBatch, ForwardBatch, BackwardBatchFromTape,
         LayoutField, ParametersField, GradientsField, InstanceField, TapeStride, ScratchFloats, Record, BackwardCore, CreateGradients, StepFromCopy);
 }
 

@@ -40,42 +40,6 @@ public static class LstmThrow
     }
 
     /// <summary>
-    /// Throws unless a tape header says it was recorded by a model with these sizes for <paramref name="steps"/> steps
-    /// and has not been consumed by a backward pass yet.
-    /// </summary>
-    /// <param name="parameterName">The name of the tape argument.</param>
-    /// <param name="recordedInputSize">Header value 0.</param>
-    /// <param name="recordedHiddenSize">Header value 1.</param>
-    /// <param name="recordedSteps">Header value 2 (0 once consumed).</param>
-    /// <param name="inputSize">This model's input size.</param>
-    /// <param name="hiddenSize">This model's hidden size.</param>
-    /// <param name="steps">The number of steps of the input passed with the tape.</param>
-    /// <exception cref="ArgumentException">The tape does not match.</exception>
-    public static void IfTapeDoesNotMatch(string parameterName, float recordedInputSize, float recordedHiddenSize, float recordedSteps, int inputSize, int hiddenSize, int steps)
-    {
-        if (recordedInputSize != inputSize || recordedHiddenSize != hiddenSize)
-        {
-            throw new ArgumentException(
-                $"'{parameterName}' was not recorded by Forward(input, output, hidden, cell, tape) of a model with InputSize = {inputSize} and HiddenSize = {hiddenSize}.",
-                parameterName);
-        }
-
-        if (recordedSteps == 0)
-        {
-            throw new ArgumentException(
-                $"'{parameterName}' was already consumed by BackwardFromTape; record it again with Forward(input, output, hidden, cell, tape).",
-                parameterName);
-        }
-
-        if (recordedSteps != steps)
-        {
-            throw new ArgumentException(
-                $"'{parameterName}' was recorded for {recordedSteps} steps, but the input has {steps} steps.",
-                parameterName);
-        }
-    }
-
-    /// <summary>
     /// Validates a sequence input of <c>steps · inputSize</c> floats with <c>1 ≤ steps ≤ sequenceLength</c>
     /// and returns <c>steps</c>.
     /// </summary>
@@ -97,6 +61,52 @@ public static class LstmThrow
         }
 
         return steps;
+    }
+
+    /// <summary>
+    /// The number of items of <paramref name="itemLength"/> floats in a span of <paramref name="actual"/> floats, which
+    /// must be a whole number ≥ 1 of them (a batch: states, sequences).
+    /// </summary>
+    /// <param name="parameterName">The span's name.</param>
+    /// <param name="actual">Its length.</param>
+    /// <param name="itemLength">Floats per item.</param>
+    /// <param name="meaning">What the length is, for the message.</param>
+    /// <returns>The number of items.</returns>
+    /// <exception cref="ArgumentException">The length is not a positive multiple of <paramref name="itemLength"/>.</exception>
+    public static int CountOf(string parameterName, int actual, int itemLength, string meaning)
+    {
+        int count = actual / itemLength;
+        if (count < 1 || count * itemLength != actual)
+        {
+            throw new ArgumentException(
+                $"'{parameterName}' must hold a whole number of {meaning} of {itemLength} floats (a positive multiple of {itemLength}), but its length is {actual}.",
+                parameterName);
+        }
+
+        return count;
+    }
+
+    /// <summary>The steps of a batch input <c>[sequences, steps, inputSize]</c>: 1 to <paramref name="sequenceLength"/>.</summary>
+    /// <param name="parameterName">The input's name.</param>
+    /// <param name="actual">Its length.</param>
+    /// <param name="sequences">Sequences in the batch.</param>
+    /// <param name="inputSize">Floats per step.</param>
+    /// <param name="sequenceLength">The most steps.</param>
+    /// <returns>The steps.</returns>
+    /// <exception cref="ArgumentException">The length is not sequences · steps · inputSize for 1 ≤ steps ≤ sequenceLength.</exception>
+    public static int StepsOfBatch(string parameterName, int actual, int sequences, int inputSize, int sequenceLength)
+    {
+        long perStep = (long)sequences * inputSize;
+        long steps = actual / perStep;
+        if (steps < 1 || steps > sequenceLength || steps * perStep != actual)
+        {
+            throw new ArgumentException(
+                $"'{parameterName}' must hold {sequences} sequence(s) of 1 to {sequenceLength} time steps of InputSize = {inputSize} floats " +
+                $"(a multiple of {perStep} from {perStep} to {perStep * sequenceLength}), but its length is {actual}.",
+                parameterName);
+        }
+
+        return (int)steps;
     }
 
     /// <summary>Throws the standard wrong-length <see cref="ArgumentException"/>.</summary>
@@ -184,8 +194,9 @@ public static class LstmThrow
     /// <param name="instance">The identity of the model instance.</param>
     /// <param name="inputFingerprint">The fingerprint of the input given to the backward pass.</param>
     /// <param name="recorder">How the tape is recorded, for the message.</param>
+    /// <param name="sequences">The sequences the backward pass expects (a batch tape holds several).</param>
     /// <exception cref="ArgumentException">The tape does not belong to this call.</exception>
-    public static void IfTapeDoesNotMatch(string parameterName, ReadOnlySpan<float> tape, int inputSize, int hiddenSize, int steps, int instance, int inputFingerprint, string recorder)
+    public static void IfTapeDoesNotMatch(string parameterName, ReadOnlySpan<float> tape, int inputSize, int hiddenSize, int steps, int instance, int inputFingerprint, string recorder, int sequences = 1)
     {
         ReadOnlySpan<int> header = System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(tape);
         if (header[TapeHeader.Magic] != TapeHeader.MagicValue || header[TapeHeader.InputSize] != inputSize || header[TapeHeader.HiddenSize] != hiddenSize)
@@ -206,6 +217,13 @@ public static class LstmThrow
         {
             throw new ArgumentException(
                 $"'{parameterName}' was recorded by another instance of this model; its activations do not belong to this instance's parameters.",
+                parameterName);
+        }
+
+        if (header[TapeHeader.Sequences] != sequences)
+        {
+            throw new ArgumentException(
+                $"'{parameterName}' was recorded for {header[TapeHeader.Sequences]} sequence(s), but this call has {sequences}.",
                 parameterName);
         }
 

@@ -32,6 +32,9 @@ public static class TapeHeader
     /// <summary>Field index: the recorded input's fingerprint.</summary>
     public const int InputFingerprint = 5;
 
+    /// <summary>Field index: the sequences recorded (1 for <c>Forward</c>'s tape, B for <c>ForwardBatch</c>'s).</summary>
+    public const int Sequences = 6;
+
     /// <summary>Marks a tape written by LstmGen ("LGtp").</summary>
     public const int MagicValue = 0x7074474C;
 
@@ -84,7 +87,8 @@ public static class TapeHeader
     /// <param name="steps">The recorded steps.</param>
     /// <param name="instance">The recording instance.</param>
     /// <param name="input">The recorded input.</param>
-    public static void Write(Span<float> tape, int inputSize, int hiddenSize, int steps, int instance, ReadOnlySpan<float> input)
+    /// <param name="sequences">Sequences in the tape (a batch tape holds several).</param>
+    public static void Write(Span<float> tape, int inputSize, int hiddenSize, int steps, int instance, ReadOnlySpan<float> input, int sequences = 1)
     {
         Span<int> header = MemoryMarshal.Cast<float, int>(tape.Slice(0, Length));
         header.Clear();
@@ -94,6 +98,7 @@ public static class TapeHeader
         header[Steps] = steps;
         header[Instance] = instance;
         header[InputFingerprint] = Fingerprint(input);
+        header[Sequences] = sequences;
     }
 
     /// <summary>Marks a tape consumed (its gate rows now hold gradients).</summary>

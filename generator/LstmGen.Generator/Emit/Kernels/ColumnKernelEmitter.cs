@@ -59,7 +59,8 @@ internal static class ColumnKernelEmitter
 
     /// <summary>
     /// ∂L/∂h_{t-1} = W_hhᵀ·dz (added to what the cell's backward pass left there when <c>accumulate</c>): dot products
-    /// of <c>Lanes</c> rows at a time with dz, summed by one shuffle tree.
+    /// of <c>Lanes</c> rows at a time with dz, summed by one shuffle tree; for a batch of sequences, each block of rows
+    /// serves every sequence while it is in L1.
     /// </summary>
     public static void EmitHiddenGradient(KernelContext ctx, PathPlan path, bool accumulate)
     {
@@ -70,13 +71,13 @@ internal static class ColumnKernelEmitter
         int blocks = h / rows;
         w.Line("/// <summary>");
         w.Line(accumulate
-            ? "/// ∂L/∂h_{t-1} += W_hhᵀ·dz: dot products of W_hh's rows (all panels) with dz, added to the direct term already there."
-            : "/// ∂L/∂h_{t-1} = W_hhᵀ·dz: dot products of W_hh's rows (all panels) with dz.");
-        w.Line($"/// {rows} rows at a time share every dz load; one shuffle tree turns their {rows} partial sums into {rows} results.");
-        w.Line("/// With <paramref name=\"reverse\"/> the row blocks run last to first (alternate steps reuse what is in L1).");
+            ? "/// ∂L/∂h_{t-1} += W_hhᵀ·dz for <paramref name=\"sequences\"/> sequences (dz <paramref name=\"dzStride\"/> floats apart, ∂L/∂h HiddenSize apart): dot products of W_hh's rows (all panels) with dz, added to the direct term already there."
+            : "/// ∂L/∂h_{t-1} = W_hhᵀ·dz for <paramref name=\"sequences\"/> sequences (dz <paramref name=\"dzStride\"/> floats apart, ∂L/∂h HiddenSize apart): dot products of W_hh's rows (all panels) with dz.");
+        w.Line($"/// {rows} rows at a time share every dz load; one shuffle tree turns their {rows} partial sums into {rows} results. Each block of rows");
+        w.Line("/// serves every sequence while it is in L1. With <paramref name=\"reverse\"/> the row blocks run last to first (alternate steps reuse what is in L1).");
         w.Line("/// </summary>");
         ctx.MethodAttributes();
-        w.Line($"public static void HiddenGradient{path.Suffix}(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)");
+        w.Line($"public static void HiddenGradientBatch{path.Suffix}(ref float weights, ref float dz, nuint dzStride, ref float hiddenGradient, int sequences, bool reverse)");
         using (w.Braces())
         {
             if (blocks > 0)
@@ -85,7 +86,13 @@ internal static class ColumnKernelEmitter
                 using (w.Braces())
                 {
                     w.Line($"nuint j = (reverse ? {blocks - 1} - b : b) * {rows};");
-                    EmitDotBlock(ctx, path, v, rows, $"{ctx.Layout.InputSize} + j", accumulate, "hiddenGradient", "j", "dz");
+                    w.Line("for (int s = 0; s < sequences; s++)");
+                    using (w.Braces())
+                    {
+                        w.Line("ref float dzS = ref U.Add(ref dz, (nuint)s * dzStride);");
+                        w.Line("ref float gradientS = ref U.Add(ref hiddenGradient, (nuint)s * HiddenSize);");
+                        EmitDotBlock(ctx, path, v, rows, $"{ctx.Layout.InputSize} + j", accumulate, "gradientS", "j", "dzS");
+                    }
                 }
             }
 
@@ -94,10 +101,22 @@ internal static class ColumnKernelEmitter
                 w.Line($"for (nuint j = {blocks * rows}; j < HiddenSize; j++)");
                 using (w.Braces())
                 {
-                    EmitDotBlock(ctx, path, v, 1, $"{ctx.Layout.InputSize} + j", accumulate, "hiddenGradient", "j", "dz");
+                    w.Line("for (int s = 0; s < sequences; s++)");
+                    using (w.Braces())
+                    {
+                        w.Line("ref float dzS = ref U.Add(ref dz, (nuint)s * dzStride);");
+                        w.Line("ref float gradientS = ref U.Add(ref hiddenGradient, (nuint)s * HiddenSize);");
+                        EmitDotBlock(ctx, path, v, 1, $"{ctx.Layout.InputSize} + j", accumulate, "gradientS", "j", "dzS");
+                    }
                 }
             }
         }
+
+        w.Line();
+        w.Line("/// <summary>One sequence of <see cref=\"HiddenGradientBatch" + path.Suffix + "\"/>.</summary>");
+        w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+        w.Line($"public static void HiddenGradient{path.Suffix}(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)");
+        w.Line($"    => HiddenGradientBatch{path.Suffix}(ref weights, ref dz, 0, ref hiddenGradient, 1, reverse);");
     }
 
     /// <summary>∂L/∂x_t = W_ihᵀ·dz_t for every step, after the time loop: each block of rows stays in L1 while every step's dz streams past.</summary>

@@ -78,6 +78,8 @@ internal static class KernelFileEmitter
             w.Line();
             ScalarKernelEmitter.EmitStep(ctx);
             w.Line();
+            ScalarKernelEmitter.EmitStepBatch(ctx);
+            w.Line();
             SequenceEmitter.EmitCellBackward(ctx, path);
             w.Line();
             ScalarKernelEmitter.EmitHiddenGradient(ctx, accumulate: gru);
@@ -92,6 +94,8 @@ internal static class KernelFileEmitter
             StepKernelEmitter.Emit(ctx, path, projects: false);
             StepKernelEmitter.EmitCellMethods(ctx, path, record: false);
             StepKernelEmitter.EmitCellMethods(ctx, path, record: true);
+            w.Line();
+            BatchKernelEmitter.Emit(ctx, path);
             if (ctx.Plan.UsesInputProjection)
             {
                 w.Line();
@@ -116,5 +120,7 @@ internal static class KernelFileEmitter
         SequenceEmitter.EmitRecordSequence(ctx, path);
         w.Line();
         SequenceEmitter.EmitBackwardSequence(ctx, path);
+        w.Line();
+        SequenceEmitter.EmitBatchSequences(ctx, path);
     }
 }

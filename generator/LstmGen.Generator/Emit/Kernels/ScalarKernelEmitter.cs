@@ -103,22 +103,54 @@ internal static class ScalarKernelEmitter
         }
     }
 
+    /// <summary>The batched step in scalar code: one state after another.</summary>
+    public static void EmitStepBatch(KernelContext ctx)
+    {
+        SourceWriter w = ctx.W;
+        w.Line("/// <summary>One step of <paramref name=\"states\"/> independent states in scalar code (see the vector paths' <c>StepBatch</c> for the strides).</summary>");
+        ctx.MethodAttributes();
+        w.Line($"public static void StepBatchScalar<TTape>(ref float weights, {BatchKernelEmitter.Parameters(ctx)})");
+        w.Line("    where TTape : struct");
+        using (w.Braces())
+        {
+            w.Line("for (int state = 0; state < states; state++)");
+            using (w.Braces())
+            {
+                w.Line("nuint s = (nuint)state;");
+                w.Line(ctx.HasCell
+                    ? "StepScalar<TTape>(ref weights, ref U.Add(ref input, s * inputStride), ref U.Add(ref hiddenIn, s * hiddenInStride), ref U.Add(ref hiddenOut, s * hiddenOutStride), ref U.Add(ref cellIn, s * cellStride), ref U.Add(ref cellOut, s * cellStride), ref U.Add(ref row, s * rowStride));"
+                    : "StepScalar<TTape>(ref weights, ref U.Add(ref input, s * inputStride), ref U.Add(ref hiddenIn, s * hiddenInStride), ref U.Add(ref hiddenOut, s * hiddenOutStride), ref U.Add(ref row, s * rowStride));");
+            }
+        }
+    }
+
     public static void EmitHiddenGradient(KernelContext ctx, bool accumulate)
     {
         SourceWriter w = ctx.W;
-        w.Line("/// <summary>∂L/∂h_{t-1} " + (accumulate ? "+=" : "=") + " W_hhᵀ·dz in scalar code: one dot product per row of W_hh (all panels).</summary>");
+        w.Line("/// <summary>∂L/∂h_{t-1} " + (accumulate ? "+=" : "=") + " W_hhᵀ·dz in scalar code for <paramref name=\"sequences\"/> sequences: one dot product per row of W_hh (all panels).</summary>");
         ctx.MethodAttributes();
-        w.Line("public static void HiddenGradientScalar(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)");
+        w.Line("public static void HiddenGradientBatchScalar(ref float weights, ref float dz, nuint dzStride, ref float hiddenGradient, int sequences, bool reverse)");
         using (w.Braces())
         {
-            w.Line("for (nuint j = 0; j < HiddenSize; j++)");
+            w.Line("for (int s = 0; s < sequences; s++)");
             using (w.Braces())
             {
-                w.Line("float sum = 0;");
-                EmitDot(ctx, "InputSize + j", "dz");
-                w.Line(accumulate ? "U.Add(ref hiddenGradient, j) += sum;" : "U.Add(ref hiddenGradient, j) = sum;");
+                w.Line("ref float dzS = ref U.Add(ref dz, (nuint)s * dzStride);");
+                w.Line("ref float gradientS = ref U.Add(ref hiddenGradient, (nuint)s * HiddenSize);");
+                w.Line("for (nuint j = 0; j < HiddenSize; j++)");
+                using (w.Braces())
+                {
+                    w.Line("float sum = 0;");
+                    EmitDot(ctx, "InputSize + j", "dzS");
+                    w.Line(accumulate ? "U.Add(ref gradientS, j) += sum;" : "U.Add(ref gradientS, j) = sum;");
+                }
             }
         }
+
+        w.Line();
+        w.Line("/// <summary>One sequence of <see cref=\"HiddenGradientBatchScalar\"/>.</summary>");
+        w.Line("public static void HiddenGradientScalar(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)");
+        w.Line("    => HiddenGradientBatchScalar(ref weights, ref dz, 0, ref hiddenGradient, 1, reverse);");
     }
 
     public static void EmitInputGradients(KernelContext ctx)

@@ -204,6 +204,95 @@ internal static class SequenceEmitter
         }
     }
 
+    /// <summary>
+    /// The batched drivers: <c>ForwardBatch</c> (B sequences, time-major per sequence, one batched step kernel per time
+    /// step), its recording (the batch tape: a header, then each sequence's rows -1..steps-1, sequence after sequence), and
+    /// backpropagation through it (per step: each sequence's cell backward, then W_hhᵀ·dz for all sequences while each
+    /// block of W_hh's rows is in L1; after the loop each sequence's input and parameter gradients, summed).
+    /// </summary>
+    public static void EmitBatchSequences(KernelContext ctx, PathPlan path)
+    {
+        SourceWriter w = ctx.W;
+        string s = path.Suffix;
+        TapeRowLayout t = ctx.Tape;
+        string cell = ctx.HasCell ? ", ref float cell" : string.Empty;
+        w.Line("/// <summary>B sequences of <paramref name=\"steps\"/> steps: input [B, steps, I], output [B, steps, H], hidden (and cell) [B, H] in and out.</summary>");
+        ctx.MethodAttributes();
+        w.Line($"public static void ForwardBatch{s}(ref float weights, ref float input, int steps, ref float output, ref float hidden{cell}, int sequences)");
+        using (w.Braces())
+        {
+            w.Line("nuint inputStride = (nuint)steps * InputSize, outputStride = (nuint)steps * HiddenSize;");
+            w.Line("for (int t = 0; t < steps; t++)");
+            using (w.Braces())
+            {
+                w.Line("// h_{t-1}: the initial state for t = 0 (rows HiddenSize apart), then the previous output rows.");
+                w.Line("ref float hiddenIn = ref t == 0 ? ref hidden : ref U.Add(ref output, (nuint)(t - 1) * HiddenSize);");
+                w.Line("nuint hiddenInStride = t == 0 ? HiddenSize : outputStride;");
+                w.Line("ref float hiddenOut = ref U.Add(ref output, (nuint)t * HiddenSize);");
+                w.Line(ctx.HasCell
+                    ? $"StepBatch{s}<{StepKernelEmitter.NoTape}>(ref weights, ref U.Add(ref input, (nuint)t * InputSize), inputStride, ref hiddenIn, hiddenInStride, ref hiddenOut, outputStride, ref cell, ref cell, HiddenSize, ref hiddenOut, 0, sequences);"
+                    : $"StepBatch{s}<{StepKernelEmitter.NoTape}>(ref weights, ref U.Add(ref input, (nuint)t * InputSize), inputStride, ref hiddenIn, hiddenInStride, ref hiddenOut, outputStride, ref hiddenOut, 0, sequences);");
+            }
+
+            w.Line("for (int b = 0; b < sequences; b++)");
+            using (w.Braces())
+            {
+                w.Line("MM.CreateReadOnlySpan(ref U.Add(ref output, (nuint)b * outputStride + (nuint)(steps - 1) * HiddenSize), HiddenSize).CopyTo(MM.CreateSpan(ref U.Add(ref hidden, (nuint)b * HiddenSize), HiddenSize));");
+            }
+        }
+
+        w.Line();
+        w.Line("/// <summary>Records B sequences into the batch tape (each sequence's row -1 already holds its initial state).</summary>");
+        ctx.MethodAttributes();
+        w.Line($"public static void RecordBatch{s}(ref float weights, ref float input, int steps, ref float tape, int sequences)");
+        using (w.Braces())
+        {
+            w.Line("nuint sequenceStride = (nuint)(steps + 1) * TapeStride;");
+            w.Line("for (int t = 0; t < steps; t++)");
+            using (w.Braces())
+            {
+                w.Line("ref float previous = ref U.Add(ref tape, TapeHeaderLength + (nuint)t * TapeStride);");
+                w.Line("ref float row = ref U.Add(ref previous, TapeStride);");
+                w.Line(ctx.HasCell
+                    ? $"StepBatch{s}<{StepKernelEmitter.WithTape}>(ref weights, ref U.Add(ref input, (nuint)t * InputSize), (nuint)steps * InputSize, ref U.Add(ref previous, {t.Hidden}), sequenceStride, ref U.Add(ref row, {t.Hidden}), sequenceStride, ref U.Add(ref previous, {t.Cell}), ref U.Add(ref row, {t.Cell}), sequenceStride, ref row, sequenceStride, sequences);"
+                    : $"StepBatch{s}<{StepKernelEmitter.WithTape}>(ref weights, ref U.Add(ref input, (nuint)t * InputSize), (nuint)steps * InputSize, ref U.Add(ref previous, {t.Hidden}), sequenceStride, ref U.Add(ref row, {t.Hidden}), sequenceStride, ref row, sequenceStride, sequences);");
+            }
+        }
+
+        w.Line();
+        w.Line("/// <summary>Backpropagation through time over a batch tape; ∂L/∂h" + (ctx.HasCell ? " and ∂L/∂c" : string.Empty) + " [B, H] flow through the given buffers, parameter gradients are summed.</summary>");
+        ctx.MethodAttributes();
+        w.Line($"public static void BackwardBatch{s}(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient{(ctx.HasCell ? ", ref float cellGradient" : string.Empty)}, int sequences)");
+        using (w.Braces())
+        {
+            w.Line("nuint sequenceStride = (nuint)(steps + 1) * TapeStride;");
+            w.Line("for (int t = steps - 1; t >= 0; t--)");
+            using (w.Braces())
+            {
+                w.Line("ref float rows = ref U.Add(ref tape, (nuint)(TapeHeaderLength + (t + 1) * TapeStride));");
+                w.Line("for (int b = 0; b < sequences; b++)");
+                using (w.Braces())
+                {
+                    w.Line("nuint bb = (nuint)b;");
+                    w.Line("ref float row = ref U.Add(ref rows, bb * sequenceStride);");
+                    w.Line($"CellBackward{s}(ref row, ref U.Subtract(ref row, TapeStride), ref U.Add(ref outputGradient, (bb * (nuint)steps + (nuint)t) * HiddenSize), ref U.Add(ref hiddenGradient, bb * HiddenSize){(ctx.HasCell ? ", ref U.Add(ref cellGradient, bb * HiddenSize)" : string.Empty)});");
+                }
+
+                string dz = t.HiddenSideGradient == 0 ? "ref rows" : $"ref U.Add(ref rows, {t.HiddenSideGradient})";
+                w.Line($"HiddenGradientBatch{s}(ref weights, {dz}, sequenceStride, ref hiddenGradient, sequences, {(path.IsScalar ? "false" : "(t & 1) == 1")});");
+            }
+
+            w.Line("for (int b = 0; b < sequences; b++)");
+            using (w.Braces())
+            {
+                w.Line("ref float sequenceTape = ref U.Add(ref tape, (nuint)b * sequenceStride);");
+                w.Line("ref float sequenceInput = ref U.Add(ref input, (nuint)b * (nuint)steps * InputSize);");
+                w.Line($"InputGradients{s}(ref weights, ref sequenceTape, steps, ref U.Add(ref inputGradient, (nuint)b * (nuint)steps * InputSize));");
+                w.Line($"ParameterGradients{s}(ref gradients, ref sequenceInput, steps, ref sequenceTape);");
+            }
+        }
+    }
+
     /// <summary>The dispatch entry points every public member calls: one if/else chain over the kept paths.</summary>
     public static void EmitEntryPoints(KernelContext ctx)
     {
@@ -250,6 +339,62 @@ internal static class SequenceEmitter
         using (w.Braces())
         {
             Dispatch(ctx, path => w.Line($"RecordSequence{KernelSuffix(ctx, path)}(ref weights, ref input, steps, ref tape);"));
+        }
+
+        w.Line();
+        w.Line("/// <summary>One step of <paramref name=\"states\"/> independent states in place (hidden" + (ctx.HasCell ? ", cell" : string.Empty) + " [states, H]), a chunk of states at a time.</summary>");
+        ctx.MethodAttributes();
+        w.Line($"public static void StepBatch(ref float weights, ref float input, ref float hidden{cell}, int states)");
+        using (w.Braces())
+        {
+            int chunk = System.Math.Max(1, 8192 / ctx.Layout.HiddenSize);
+            w.Line($"// h_{{t-1}} is read by every vector column, h_t written column by column: a chunk of {chunk} state(s) is copied first.");
+            w.Line($"global::System.Span<float> previousHidden = stackalloc float[{chunk} * HiddenSize];");
+            w.Line("ref float previous = ref MM.GetReference(previousHidden);");
+            w.Line($"for (int first = 0; first < states; first += {chunk})");
+            using (w.Braces())
+            {
+                w.Line($"int count = global::System.Math.Min({chunk}, states - first);");
+                w.Line("nuint at = (nuint)first * HiddenSize;");
+                w.Line("MM.CreateReadOnlySpan(ref U.Add(ref hidden, at), count * HiddenSize).CopyTo(previousHidden);");
+                w.Line("ref float x = ref U.Add(ref input, (nuint)first * InputSize);");
+                w.Line("ref float h = ref U.Add(ref hidden, at);");
+                if (ctx.HasCell)
+                {
+                    w.Line("ref float c = ref U.Add(ref cell, at);");
+                }
+
+                Dispatch(ctx, path => w.Line(ctx.HasCell
+                    ? $"StepBatch{KernelSuffix(ctx, path)}<{StepKernelEmitter.NoTape}>(ref weights, ref x, InputSize, ref previous, HiddenSize, ref h, HiddenSize, ref c, ref c, HiddenSize, ref h, 0, count);"
+                    : $"StepBatch{KernelSuffix(ctx, path)}<{StepKernelEmitter.NoTape}>(ref weights, ref x, InputSize, ref previous, HiddenSize, ref h, HiddenSize, ref h, 0, count);"));
+            }
+        }
+
+        w.Line();
+        w.Line("/// <summary>Runs <paramref name=\"sequences\"/> sequences of <paramref name=\"steps\"/> steps, batched.</summary>");
+        ctx.MethodAttributes();
+        w.Line($"public static void ForwardBatch(ref float weights, ref float input, int steps, ref float output, ref float hidden{cell}, int sequences)");
+        using (w.Braces())
+        {
+            Dispatch(ctx, path => w.Line($"ForwardBatch{KernelSuffix(ctx, path)}(ref weights, ref input, steps, ref output, ref hidden{CellArgument(ctx)}, sequences);"));
+        }
+
+        w.Line();
+        w.Line("/// <summary>Records <paramref name=\"sequences\"/> sequences into a batch tape (each sequence's row -1 must hold its initial state).</summary>");
+        ctx.MethodAttributes();
+        w.Line("public static void RecordBatch(ref float weights, ref float input, int steps, ref float tape, int sequences)");
+        using (w.Braces())
+        {
+            Dispatch(ctx, path => w.Line($"RecordBatch{KernelSuffix(ctx, path)}(ref weights, ref input, steps, ref tape, sequences);"));
+        }
+
+        w.Line();
+        w.Line("/// <summary>Backpropagation through time over a batch tape; the parameter gradients of all sequences are summed.</summary>");
+        ctx.MethodAttributes();
+        w.Line($"public static void BackwardBatch(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient{cellGradient}, int sequences)");
+        using (w.Braces())
+        {
+            Dispatch(ctx, path => w.Line($"BackwardBatch{KernelSuffix(ctx, path)}(ref weights, ref gradients, ref input, steps, ref tape, ref outputGradient, ref inputGradient, ref hiddenGradient{(ctx.HasCell ? ", ref cellGradient" : string.Empty)}, sequences);"));
         }
 
         w.Line();

@@ -231,17 +231,9 @@ internal static class StepKernelEmitter
                     {
                         init = v.Load("projected", at.Projected((c * cell.InputSlots.Length + inputIndex) * path.Lanes));
                     }
-                    else if (slot.InputGate >= 0 && slot.HiddenGate >= 0)
-                    {
-                        init = $"{v.Load("biasIh", at.Column(column.Offset(slot.InputGate)))} + {v.Load("biasHh", at.Column(column.Offset(slot.HiddenGate)))}";
-                    }
-                    else if (slot.InputGate >= 0)
-                    {
-                        init = v.Load("biasIh", at.Column(column.Offset(slot.InputGate)));
-                    }
                     else
                     {
-                        init = v.Load("biasHh", at.Column(column.Offset(slot.HiddenGate)));
+                        init = BiasInit(v, slot, column, at);
                     }
 
                     w.Line($"var z{c}{slot.Name} = {init};");
@@ -301,6 +293,19 @@ internal static class StepKernelEmitter
 
             EmitUpdate(ctx, path, at, pass);
         }
+    }
+
+    /// <summary>A slot's starting value: the biases that enter it (both where both do).</summary>
+    public static string BiasInit(VectorSyntax v, Slot slot, VectorColumn column, PanelPosition at)
+    {
+        if (slot.InputGate >= 0 && slot.HiddenGate >= 0)
+        {
+            return $"{v.Load("biasIh", at.Column(column.Offset(slot.InputGate)))} + {v.Load("biasHh", at.Column(column.Offset(slot.HiddenGate)))}";
+        }
+
+        return slot.InputGate >= 0
+            ? v.Load("biasIh", at.Column(column.Offset(slot.InputGate)))
+            : v.Load("biasHh", at.Column(column.Offset(slot.HiddenGate)));
     }
 
     /// <summary>Rows <c>0..count-1</c> from <c>row</c> (advanced by the panel width), scaled by <paramref name="source"/>[index].</summary>

@@ -1,0 +1,179 @@
+using System.Linq;
+using LstmGen.Generator.Cells;
+using LstmGen.Generator.Planning;
+
+namespace LstmGen.Generator.Emit.Kernels;
+
+/// <summary>
+/// The batched step: many independent states advanced by one step with the same weights. Each vector column's weights
+/// are loaded once per row for a block of states and multiplied into all of them (the work becomes multiply-add bound
+/// instead of bound by streaming the weights), and the column's weights stay in L1 for the next block of states.
+/// </summary>
+internal static class BatchKernelEmitter
+{
+    /// <summary>States whose accumulators share each loaded weight vector: 4 with 32 vector registers, 2 with 16.</summary>
+    public static int StatesPerBlock(PathPlan path) => path.Isa == Isa.Vector512 ? 4 : 2;
+
+    public static string Parameters(KernelContext ctx) => ctx.HasCell
+        ? "ref float input, nuint inputStride, ref float hiddenIn, nuint hiddenInStride, ref float hiddenOut, nuint hiddenOutStride, ref float cellIn, ref float cellOut, nuint cellStride, ref float row, nuint rowStride, int states"
+        : "ref float input, nuint inputStride, ref float hiddenIn, nuint hiddenInStride, ref float hiddenOut, nuint hiddenOutStride, ref float row, nuint rowStride, int states";
+
+    public static void Emit(KernelContext ctx, PathPlan path)
+    {
+        SourceWriter w = ctx.W;
+        CellDescriptor cell = ctx.Cell;
+        var v = new VectorSyntax(path.Lanes);
+        int block = StatesPerBlock(path);
+        w.Line("/// <summary>");
+        w.Line($"/// One step of <paramref name=\"states\"/> independent states (state s: x at s·inputStride, h_{{t-1}} at s·hiddenInStride, h_t at");
+        w.Line($"/// s·hiddenOutStride{(ctx.HasCell ? ", c at s·cellStride" : string.Empty)}, tape row at s·rowStride). For each vector column, {block} states at a time share every");
+        w.Line("/// loaded weight vector; h_{t-1} must not share memory with h_t. With <c>WithTape</c> it records each state's row.");
+        w.Line("/// </summary>");
+        ctx.MethodAttributes("a kernel");
+        w.Line($"public static void StepBatch{path.Suffix}<TTape>(ref float weights, {Parameters(ctx)})");
+        w.Line("    where TTape : struct");
+        using (w.Braces())
+        {
+            w.Line("ref float biasIh = ref U.Add(ref weights, BiasIhOffset);");
+            w.Line("ref float biasHh = ref U.Add(ref weights, BiasHhOffset);");
+            StepKernelEmitter.ForEachPass(ctx, path, null, (position, pass, _) =>
+                StepKernelEmitter.ForEachColumn(w, pass, position, 0, "panelWeights", (at, column, _, weights) =>
+                {
+                    int width = ctx.Layout.PanelWidth(pass.Panel);
+                    w.Line($"// Units {at.Unit(column.FirstUnit)}..{at.Unit(column.FirstUnit + path.Lanes - 1)}{(column.IsShifted ? " (shifted)" : string.Empty)}: {block} states at a time, then one at a time.");
+                    using (w.Braces())
+                    {
+                        foreach (Slot slot in cell.Slots)
+                        {
+                            w.Line($"var bias{slot.Name} = {StepKernelEmitter.BiasInit(v, slot, column, at)};");
+                        }
+
+                        w.Line("int s = 0;");
+                        foreach (int n in new[] { block, 1 })
+                        {
+                            w.Line(n > 1 ? $"for (; s + {n} <= states; s += {n})" : "for (; s < states; s++)");
+                            using (w.Braces())
+                            {
+                                EmitBlock(ctx, path, v, at, column, weights!, width, n);
+                            }
+                        }
+                    }
+                }));
+        }
+
+        foreach (bool record in new[] { false, true })
+        {
+            foreach (bool shifted in path.Passes.Any(p => p.Columns.Any(c => c.IsShifted)) ? new[] { false, true } : new[] { false })
+            {
+                EmitCellWrapper(ctx, path, v, record, shifted);
+            }
+        }
+    }
+
+    private static void EmitBlock(KernelContext ctx, PathPlan path, VectorSyntax v, PanelPosition at, VectorColumn column, string weights, int width, int n)
+    {
+        SourceWriter w = ctx.W;
+        CellDescriptor cell = ctx.Cell;
+        for (int st = 0; st < n; st++)
+        {
+            foreach (Slot slot in cell.Slots)
+            {
+                w.Line($"var a{st}{slot.Name} = bias{slot.Name};");
+            }
+        }
+
+        w.Line($"ref float w = ref {weights};");
+        foreach ((string count, string source, string stride, int[] slots, bool input) in new[]
+        {
+            ("InputSize", "input", "inputStride", cell.InputSlots, true),
+            ("HiddenSize", "hiddenIn", "hiddenInStride", cell.HiddenSlots, false),
+        })
+        {
+            w.Line(input ? "// z += W_ih·x_t for each state." : "// z += W_hh·h_{t-1} for each state (the panel's W_hh rows follow its W_ih rows).");
+            w.Line($"for (nuint k = 0; k < {count}; k++)");
+            using (w.Braces())
+            {
+                foreach (int s in slots)
+                {
+                    Slot slot = cell.Slots[s];
+                    w.Line($"var w{slot.Name} = {v.Load("w", column.Offset(input ? slot.InputGate : slot.HiddenGate))};");
+                }
+
+                for (int st = 0; st < n; st++)
+                {
+                    string state = st == 0 ? "(nuint)s" : $"(nuint)(s + {st})";
+                    w.Line($"var x{st} = {v.Broadcast($"U.Add(ref {source}, {state} * {stride} + k)")};");
+                    foreach (int s in slots)
+                    {
+                        string acc = $"a{st}{cell.Slots[s].Name}";
+                        w.Line($"{acc} = {v.Fma($"w{cell.Slots[s].Name}", $"x{st}", acc)};");
+                    }
+                }
+
+                w.Line($"w = ref U.Add(ref w, {width});");
+            }
+        }
+
+        w.Line($"if (typeof(TTape) == typeof({StepKernelEmitter.WithTape}))");
+        using (w.Braces())
+        {
+            EmitCalls(ctx, path, at, column, n, record: true);
+        }
+
+        w.Line("else");
+        using (w.Braces())
+        {
+            EmitCalls(ctx, path, at, column, n, record: false);
+        }
+    }
+
+    private static void EmitCalls(KernelContext ctx, PathPlan path, PanelPosition at, VectorColumn column, int n, bool record)
+    {
+        CellDescriptor cell = ctx.Cell;
+        string method = (record ? "CellRecordBatch" : "CellStepBatch") + (column.IsShifted ? "Shifted" : string.Empty) + path.Suffix;
+        for (int st = 0; st < n; st++)
+        {
+            string state = st == 0 ? "(nuint)s" : $"(nuint)(s + {st})";
+            string slots = string.Join(", ", cell.Slots.Select(slot => $"a{st}{slot.Name}"));
+            string refs = $"ref U.Add(ref hiddenIn, {state} * hiddenInStride), ref U.Add(ref hiddenOut, {state} * hiddenOutStride)";
+            if (ctx.HasCell)
+            {
+                refs += $", ref U.Add(ref cellIn, {state} * cellStride), ref U.Add(ref cellOut, {state} * cellStride)";
+            }
+
+            if (record)
+            {
+                refs += $", ref U.Add(ref row, {state} * rowStride)";
+            }
+
+            ctx.W.Line(column.IsShifted
+                ? $"{method}({slots}, {at.Unit(column.FirstUnit)}, {at.Column(column.OffsetInPanel)}, {refs});"
+                : $"{method}({slots}, {at.Unit(column.FirstUnit)}, {at.Column(column.OffsetInPanel)}, {column.GateStride}, {refs});");
+        }
+    }
+
+    /// <summary>A call boundary around the cell update: the batched kernel is large, so its updates are not inlined into it.</summary>
+    private static void EmitCellWrapper(KernelContext ctx, PathPlan path, VectorSyntax v, bool record, bool shifted)
+    {
+        SourceWriter w = ctx.W;
+        CellDescriptor cell = ctx.Cell;
+        string target = (record ? "CellRecord" : "CellStep") + path.Suffix + (shifted ? "Shifted" : string.Empty);
+        string name = (record ? "CellRecordBatch" : "CellStepBatch") + (shifted ? "Shifted" : string.Empty) + path.Suffix;
+        string vectors = string.Join(", ", cell.Slots.Select(s => $"{v.Type} {s.Name}Pre"));
+        string refs = ctx.HasCell ? "ref float hiddenIn, ref float hiddenOut, ref float cellIn, ref float cellOut" : "ref float hiddenIn, ref float hiddenOut";
+        string refArgs = ctx.HasCell ? "ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut" : "ref hiddenIn, ref hiddenOut";
+        if (record)
+        {
+            refs += ", ref float row";
+            refArgs += ", ref row";
+        }
+
+        string slotArgs = string.Join(", ", cell.Slots.Select(s => $"{s.Name}Pre"));
+        w.Line();
+        w.Line($"/// <summary><see cref=\"{target}\"/> behind a call boundary, for the batched kernel.</summary>");
+        w.Line("[MethodImpl(MethodImplOptions.NoInlining)]");
+        w.Line(shifted
+            ? $"public static void {name}({vectors}, nuint unit, nuint column, {refs}) => {target}({slotArgs}, unit, column, {refArgs});"
+            : $"public static void {name}({vectors}, nuint unit, nuint column, nuint gateStride, {refs}) => {target}({slotArgs}, unit, column, gateStride, {refArgs});");
+    }
+}
