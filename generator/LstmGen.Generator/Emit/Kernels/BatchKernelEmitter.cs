@@ -36,11 +36,38 @@ internal static class BatchKernelEmitter
         {
             w.Line("ref float biasIh = ref U.Add(ref weights, BiasIhOffset);");
             w.Line("ref float biasHh = ref U.Add(ref weights, BiasHhOffset);");
+            long weightBytes = (long)ctx.Layout.ColumnCount * (ctx.Layout.InputSize + ctx.Layout.HiddenSize) * sizeof(float);
+            bool blocks = weightBytes >= LayerPlanner.ProjectionMinimumWeightBytes;
+            if (blocks)
+            {
+                w.Line($"// The states beyond the last full block of {block} run the step kernel one at a time (its passes have accumulators");
+                w.Line("// enough to hide the multiply-add latency; a block of one state would not).");
+            }
+            else
+            {
+                w.Line($"// {weightBytes / 1024} KiB of weights stay in L1: blocks of states would save no memory traffic, so each state runs the step kernel.");
+            }
+
+            w.Line(blocks ? $"int blocked = states / {block} * {block};" : "int blocked = 0;");
+            w.Line("for (int s = blocked; s < states; s++)");
+            using (w.Braces())
+            {
+                w.Line("nuint at = (nuint)s;");
+                w.Line(ctx.HasCell
+                    ? $"Step{path.Suffix}<TTape>(ref weights, ref U.Add(ref input, at * inputStride), ref U.Add(ref hiddenIn, at * hiddenInStride), ref U.Add(ref hiddenOut, at * hiddenOutStride), ref U.Add(ref cellIn, at * cellStride), ref U.Add(ref cellOut, at * cellStride), ref U.Add(ref row, at * rowStride));"
+                    : $"Step{path.Suffix}<TTape>(ref weights, ref U.Add(ref input, at * inputStride), ref U.Add(ref hiddenIn, at * hiddenInStride), ref U.Add(ref hiddenOut, at * hiddenOutStride), ref U.Add(ref row, at * rowStride));");
+            }
+
+            if (!blocks)
+            {
+                return;
+            }
+
             StepKernelEmitter.ForEachPass(ctx, path, null, (position, pass, _) =>
                 StepKernelEmitter.ForEachColumn(w, pass, position, 0, "panelWeights", (at, column, _, weights) =>
                 {
                     int width = ctx.Layout.PanelWidth(pass.Panel);
-                    w.Line($"// Units {at.Unit(column.FirstUnit)}..{at.Unit(column.FirstUnit + path.Lanes - 1)}{(column.IsShifted ? " (shifted)" : string.Empty)}: {block} states at a time, then one at a time.");
+                    w.Line($"// Units {at.Unit(column.FirstUnit)}..{at.Unit(column.FirstUnit + path.Lanes - 1)}{(column.IsShifted ? " (shifted)" : string.Empty)}: {block} states at a time.");
                     using (w.Braces())
                     {
                         foreach (Slot slot in cell.Slots)
@@ -48,26 +75,15 @@ internal static class BatchKernelEmitter
                             w.Line($"var bias{slot.Name} = {StepKernelEmitter.BiasInit(v, slot, column, at)};");
                         }
 
-                        w.Line("int s = 0;");
-                        foreach (int n in new[] { block, 1 })
+                        w.Line($"for (int s = 0; s + {block} <= states; s += {block})");
+                        using (w.Braces())
                         {
-                            w.Line(n > 1 ? $"for (; s + {n} <= states; s += {n})" : "for (; s < states; s++)");
-                            using (w.Braces())
-                            {
-                                EmitBlock(ctx, path, v, at, column, weights!, width, n);
-                            }
+                            EmitBlock(ctx, path, v, at, column, weights!, width, block);
                         }
                     }
                 }));
         }
 
-        foreach (bool record in new[] { false, true })
-        {
-            foreach (bool shifted in path.Passes.Any(p => p.Columns.Any(c => c.IsShifted)) ? new[] { false, true } : new[] { false })
-            {
-                EmitCellWrapper(ctx, path, v, record, shifted);
-            }
-        }
     }
 
     private static void EmitBlock(KernelContext ctx, PathPlan path, VectorSyntax v, PanelPosition at, VectorColumn column, string weights, int width, int n)
@@ -130,7 +146,7 @@ internal static class BatchKernelEmitter
     private static void EmitCalls(KernelContext ctx, PathPlan path, PanelPosition at, VectorColumn column, int n, bool record)
     {
         CellDescriptor cell = ctx.Cell;
-        string method = (record ? "CellRecordBatch" : "CellStepBatch") + (column.IsShifted ? "Shifted" : string.Empty) + path.Suffix;
+        string method = (record ? "CellRecord" : "CellStep") + path.Suffix + (column.IsShifted ? "Shifted" : string.Empty);
         for (int st = 0; st < n; st++)
         {
             string state = st == 0 ? "(nuint)s" : $"(nuint)(s + {st})";
@@ -150,30 +166,5 @@ internal static class BatchKernelEmitter
                 ? $"{method}({slots}, {at.Unit(column.FirstUnit)}, {at.Column(column.OffsetInPanel)}, {refs});"
                 : $"{method}({slots}, {at.Unit(column.FirstUnit)}, {at.Column(column.OffsetInPanel)}, {column.GateStride}, {refs});");
         }
-    }
-
-    /// <summary>A call boundary around the cell update: the batched kernel is large, so its updates are not inlined into it.</summary>
-    private static void EmitCellWrapper(KernelContext ctx, PathPlan path, VectorSyntax v, bool record, bool shifted)
-    {
-        SourceWriter w = ctx.W;
-        CellDescriptor cell = ctx.Cell;
-        string target = (record ? "CellRecord" : "CellStep") + path.Suffix + (shifted ? "Shifted" : string.Empty);
-        string name = (record ? "CellRecordBatch" : "CellStepBatch") + (shifted ? "Shifted" : string.Empty) + path.Suffix;
-        string vectors = string.Join(", ", cell.Slots.Select(s => $"{v.Type} {s.Name}Pre"));
-        string refs = ctx.HasCell ? "ref float hiddenIn, ref float hiddenOut, ref float cellIn, ref float cellOut" : "ref float hiddenIn, ref float hiddenOut";
-        string refArgs = ctx.HasCell ? "ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut" : "ref hiddenIn, ref hiddenOut";
-        if (record)
-        {
-            refs += ", ref float row";
-            refArgs += ", ref row";
-        }
-
-        string slotArgs = string.Join(", ", cell.Slots.Select(s => $"{s.Name}Pre"));
-        w.Line();
-        w.Line($"/// <summary><see cref=\"{target}\"/> behind a call boundary, for the batched kernel.</summary>");
-        w.Line("[MethodImpl(MethodImplOptions.NoInlining)]");
-        w.Line(shifted
-            ? $"public static void {name}({vectors}, nuint unit, nuint column, {refs}) => {target}({slotArgs}, unit, column, {refArgs});"
-            : $"public static void {name}({vectors}, nuint unit, nuint column, nuint gateStride, {refs}) => {target}({slotArgs}, unit, column, gateStride, {refArgs});");
     }
 }

@@ -347,6 +347,14 @@ internal static class SequenceEmitter
         w.Line($"public static void StepBatch(ref float weights, ref float input, ref float hidden{cell}, int states)");
         using (w.Braces())
         {
+            w.Line("if (states == 1)");
+            using (w.Braces())
+            {
+                w.Line("// One state: exactly Step (no copy of the state, no batched kernel).");
+                w.Line($"Step(ref weights, ref input, ref hidden{CellArgument(ctx)});");
+                w.Line("return;");
+            }
+
             int chunk = System.Math.Max(1, 8192 / ctx.Layout.HiddenSize);
             w.Line($"// h_{{t-1}} is read by every vector column, h_t written column by column: a chunk of {chunk} state(s) is copied first.");
             w.Line($"global::System.Span<float> previousHidden = stackalloc float[{chunk} * HiddenSize];");
