@@ -30,6 +30,12 @@ public interface IRecurrentLayer
     void BackwardFromTape(ReadOnlySpan<float> input, Span<float> tape, ReadOnlySpan<float> finalHiddenGradient);
 
     int TapeLength { get; }
+
+    /// <summary>B sequences from the zero state at once, recording a batch tape; <paramref name="hidden"/> [B, H] receives each h_T.</summary>
+    void ForwardBatch(ReadOnlySpan<float> input, Span<float> output, Span<float> hidden, Span<float> tape);
+
+    /// <summary>The batched backward pass for a loss on each sequence's h_T only; parameter gradients are summed.</summary>
+    void BackwardBatchFromTape(ReadOnlySpan<float> input, Span<float> tape, ReadOnlySpan<float> finalHiddenGradient);
 }
 
 /// <summary>The adapter for a generated LSTM.</summary>
@@ -86,6 +92,37 @@ public sealed class LstmLayer : IRecurrentLayer
         hidden.Clear();
         _cell.AsSpan().Clear();
         _lstm.Forward(input, output, hidden, _cell, tape);
+    }
+
+    private float[] _batchCell = Array.Empty<float>(), _batchZeros = Array.Empty<float>(), _batchOutputs = Array.Empty<float>(), _batchInputGradient = Array.Empty<float>(), _batchInitial = Array.Empty<float>();
+
+    public void ForwardBatch(ReadOnlySpan<float> input, Span<float> output, Span<float> hidden, Span<float> tape)
+    {
+        EnsureBatch(hidden.Length / HiddenSize);
+        hidden.Clear();
+        _batchCell.AsSpan().Clear();
+        _lstm.ForwardBatch(input, output, hidden, _batchCell, tape);
+    }
+
+    public void BackwardBatchFromTape(ReadOnlySpan<float> input, Span<float> tape, ReadOnlySpan<float> finalHiddenGradient)
+    {
+        int b = finalHiddenGradient.Length / HiddenSize;
+        EnsureBatch(b);
+        _lstm.BackwardBatchFromTape(input, tape, _batchOutputs.AsSpan(0, input.Length / InputSize * HiddenSize), finalHiddenGradient, _batchZeros,
+            _batchInputGradient.AsSpan(0, input.Length), _batchInitial.AsSpan(0, b * HiddenSize), _batchInitial.AsSpan(b * HiddenSize));
+    }
+
+    // Buffers for a batch size, allocated when it first appears (training uses one size throughout).
+    private void EnsureBatch(int b)
+    {
+        if (_batchCell.Length != b * HiddenSize)
+        {
+            _batchCell = new float[b * HiddenSize];
+            _batchZeros = new float[b * HiddenSize];
+            _batchOutputs = new float[b * SequenceLength * HiddenSize];
+            _batchInputGradient = new float[b * SequenceLength * InputSize];
+            _batchInitial = new float[2 * b * HiddenSize];
+        }
     }
 
     public void BackwardFromTape(ReadOnlySpan<float> input, Span<float> tape, ReadOnlySpan<float> finalHiddenGradient)
@@ -145,6 +182,28 @@ public sealed class GruLayer : IRecurrentLayer
     {
         hidden.Clear();
         _gru.Forward(input, output, hidden, tape);
+    }
+
+    private float[] _batchOutputs = Array.Empty<float>(), _batchInputGradient = Array.Empty<float>(), _batchInitial = Array.Empty<float>();
+
+    public void ForwardBatch(ReadOnlySpan<float> input, Span<float> output, Span<float> hidden, Span<float> tape)
+    {
+        hidden.Clear();
+        _gru.ForwardBatch(input, output, hidden, tape);
+    }
+
+    public void BackwardBatchFromTape(ReadOnlySpan<float> input, Span<float> tape, ReadOnlySpan<float> finalHiddenGradient)
+    {
+        int b = finalHiddenGradient.Length / HiddenSize;
+        if (_batchInitial.Length != b * HiddenSize)
+        {
+            _batchOutputs = new float[b * SequenceLength * HiddenSize];
+            _batchInputGradient = new float[b * SequenceLength * InputSize];
+            _batchInitial = new float[b * HiddenSize];
+        }
+
+        _gru.BackwardBatchFromTape(input, tape, _batchOutputs.AsSpan(0, input.Length / InputSize * HiddenSize), finalHiddenGradient,
+            _batchInputGradient.AsSpan(0, input.Length), _batchInitial);
     }
 
     public void BackwardFromTape(ReadOnlySpan<float> input, Span<float> tape, ReadOnlySpan<float> finalHiddenGradient)

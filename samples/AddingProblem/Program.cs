@@ -14,6 +14,7 @@ const string Help = """
       --batch N     sequences per minibatch                           default 32
       --lr X        Adam learning rate                                default 0.003
       --cell C      lstm or gru                                       default lstm
+      --batched     each minibatch through ForwardBatch/BackwardBatchFromTape
       --help        show this text
 
     Model: [Lstm(inputSize: 2, hiddenSize: 64, sequenceLength: T)] (or [Gru(...)] with --cell gru) + Linear(64 -> 1)
@@ -26,6 +27,7 @@ const string Help = """
 
 int steps = 4000, seed = 1, length = 50, batch = 32;
 string cell = "lstm";
+bool batched = false;
 float learningRate = 0.003f;
 for (int a = 0; a < args.Length; a++)
 {
@@ -41,6 +43,7 @@ for (int a = 0; a < args.Length; a++)
         case "--batch": batch = int.Parse(Value(), CultureInfo.InvariantCulture); break;
         case "--lr": learningRate = float.Parse(Value(), CultureInfo.InvariantCulture); break;
         case "--cell": cell = Value().ToLowerInvariant(); break;
+        case "--batched": batched = true; break;
         default:
             Console.Error.WriteLine($"Unknown option {args[a]}.\n\n{Help}");
             return 2;
@@ -59,10 +62,10 @@ IRecurrentLayer layer = (cell, length) switch
     _ => throw new ArgumentException($"--cell must be lstm or gru, not {cell}."),
 };
 
-var options = new TrainingOptions(steps, seed, batch, learningRate, MaxGradientNorm: 1f, ReportEvery: 200);
+var options = new TrainingOptions(steps, seed, batch, learningRate, MaxGradientNorm: 1f, ReportEvery: 200, Batched: batched);
 var trainer = new Trainer(layer, options);
 Console.WriteLine($"Adding problem, T = {length}: {layer.Name}(2 -> {layer.HiddenSize}) + Linear({layer.HiddenSize} -> 1), " +
-    $"{layer.ParameterCount + layer.HiddenSize + 1} parameters; {steps} iterations x {batch} sequences; Adam lr {learningRate}; seed {seed}");
+    $"{layer.ParameterCount + layer.HiddenSize + 1} parameters; {steps} iterations x {batch} sequences{(batched ? " (batched)" : string.Empty)}; Adam lr {learningRate}; seed {seed}");
 trainer.Train(new AddingTask(length, seed), p => Console.WriteLine(
     FormattableString.Invariant($"iter {p.Iteration,6}  train MSE {p.TrainLoss,8:F5}  {p.ElapsedSeconds,6:F1} s  {p.SamplesPerSecond,8:F0} samples/s")));
 

@@ -5,7 +5,7 @@ using LstmGen.Training;
 namespace AddingProblem;
 
 /// <summary>Options of one training run.</summary>
-public sealed record TrainingOptions(int Steps, int Seed, int BatchSize, float LearningRate, float MaxGradientNorm, int ReportEvery);
+public sealed record TrainingOptions(int Steps, int Seed, int BatchSize, float LearningRate, float MaxGradientNorm, int ReportEvery, bool Batched = false);
 
 /// <summary>One progress report.</summary>
 public sealed record Progress(int Iteration, float TrainLoss, double ElapsedSeconds, double SamplesPerSecond);
@@ -23,6 +23,7 @@ public sealed class Trainer
     private readonly TrainingOptions _options;
     private readonly float[] _input, _output, _tape, _hidden, _hiddenGradient;
     private readonly float[] _prediction = new float[1], _target = new float[1], _predictionGradient = new float[1];
+    private readonly float[] _batchInput, _batchOutput, _batchTape, _batchHidden, _batchHiddenGradient, _batchTargets;
 
     /// <summary>Trains a generated LSTM.</summary>
     public Trainer(ILstm lstm, TrainingOptions options)
@@ -53,6 +54,13 @@ public sealed class Trainer
         _tape = new float[layer.TapeLength];
         _hidden = new float[h];
         _hiddenGradient = new float[h];
+        int b = options.Batched ? options.BatchSize : 0;
+        _batchInput = new float[b * t * i];
+        _batchOutput = new float[b * t * h];
+        _batchTape = new float[b * layer.TapeLength];
+        _batchHidden = new float[b * h];
+        _batchHiddenGradient = new float[b * h];
+        _batchTargets = new float[b];
     }
 
     /// <summary>Predicts the target of one sequence.</summary>
@@ -73,7 +81,13 @@ public sealed class Trainer
         {
             _layer.ZeroGradients();
             _readout.ZeroGradients();
-            for (int b = 0; b < _options.BatchSize; b++)
+            if (_options.Batched)
+            {
+                intervalLoss += TrainBatched(task);
+                intervalSamples += _options.BatchSize;
+            }
+
+            for (int b = 0; b < (_options.Batched ? 0 : _options.BatchSize); b++)
             {
                 _target[0] = task.Next(_input);
 
@@ -105,6 +119,34 @@ public sealed class Trainer
                 intervalSamples = 0;
             }
         }
+    }
+
+    /// <summary>
+    /// One minibatch through the batched members: all sequences' forward passes in one ForwardBatch (each weight loaded
+    /// serves several sequences), the readout per sequence, then one BackwardBatchFromTape. Returns the summed loss.
+    /// </summary>
+    private double TrainBatched(AddingTask task)
+    {
+        int b = _options.BatchSize, h = _layer.HiddenSize, length = _input.Length;
+        for (int s = 0; s < b; s++)
+        {
+            _batchTargets[s] = task.Next(_batchInput.AsSpan(s * length, length));
+        }
+
+        _layer.ForwardBatch(_batchInput, _batchOutput, _batchHidden, _batchTape);
+        double loss = 0;
+        for (int s = 0; s < b; s++)
+        {
+            Span<float> hidden = _batchHidden.AsSpan(s * h, h);
+            _readout.Forward(hidden, _prediction);
+            _target[0] = _batchTargets[s];
+            loss += Losses.MeanSquaredError(_prediction, _target, _predictionGradient);
+            _predictionGradient[0] /= b;
+            _readout.Backward(hidden, _predictionGradient, _batchHiddenGradient.AsSpan(s * h, h));
+        }
+
+        _layer.BackwardBatchFromTape(_batchInput, _batchTape, _batchHiddenGradient);
+        return loss;
     }
 
     /// <summary>The test MSE over <paramref name="count"/> fresh sequences, and that of always predicting 1.0.</summary>
