@@ -31,6 +31,9 @@ public interface IRecurrentLayer
 
     int TapeLength { get; }
 
+    /// <summary>Floats a batch tape for <paramref name="sequences"/> sequences needs.</summary>
+    int BatchTapeLength(int sequences);
+
     /// <summary>B sequences from the zero state at once, recording a batch tape; <paramref name="hidden"/> [B, H] receives each h_T.</summary>
     void ForwardBatch(ReadOnlySpan<float> input, Span<float> output, Span<float> hidden, Span<float> tape);
 
@@ -60,6 +63,7 @@ public sealed class LstmLayer : IRecurrentLayer
     public int SequenceLength => _lstm.SequenceLength;
     public int ParameterCount => _lstm.ParameterCount;
     public int TapeLength => _lstm.TapeLength;
+    public int BatchTapeLength(int sequences) => _lstm.BatchTapeLength(sequences);
     public Span<float> Parameters => _lstm.Parameters;
     public Span<float> Gradients => _lstm.Gradients;
     public void ZeroGradients() => _lstm.ZeroGradients();
@@ -153,6 +157,7 @@ public sealed class GruLayer : IRecurrentLayer
     public int SequenceLength => _gru.SequenceLength;
     public int ParameterCount => _gru.ParameterCount;
     public int TapeLength => _gru.TapeLength;
+    public int BatchTapeLength(int sequences) => _gru.BatchTapeLength(sequences);
     public Span<float> Parameters => _gru.Parameters;
     public Span<float> Gradients => _gru.Gradients;
     public void ZeroGradients() => _gru.ZeroGradients();

@@ -57,7 +57,7 @@ public sealed class Trainer
         int b = options.Batched ? options.BatchSize : 0;
         _batchInput = new float[b * t * i];
         _batchOutput = new float[b * t * h];
-        _batchTape = new float[b * layer.TapeLength];
+        _batchTape = b == 0 ? Array.Empty<float>() : new float[layer.BatchTapeLength(b)];
         _batchHidden = new float[b * h];
         _batchHiddenGradient = new float[b * h];
         _batchTargets = new float[b];

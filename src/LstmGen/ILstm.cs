@@ -140,7 +140,12 @@ public interface ILstm
     /// <param name="cell">[B, HiddenSize], in and out.</param>
     void ForwardBatch(ReadOnlySpan<float> input, Span<float> output, Span<float> hidden, Span<float> cell);
 
-    /// <summary><c>ForwardBatch</c> recording a batch tape (at least B · TapeLength floats) for <see cref="BackwardBatchFromTape"/>.</summary>
+    /// <summary>Floats a batch tape needs for <paramref name="sequences"/> sequences of <see cref="SequenceLength"/> steps.</summary>
+    /// <param name="sequences">Sequences in the batch, at least 1.</param>
+    /// <returns>The length.</returns>
+    int BatchTapeLength(int sequences);
+
+    /// <summary><c>ForwardBatch</c> recording a batch tape (at least <see cref="BatchTapeLength"/>(B) floats) for <see cref="BackwardBatchFromTape"/>.</summary>
     /// <param name="input">[B, steps, InputSize].</param>
     /// <param name="output">Receives [B, steps, HiddenSize].</param>
     /// <param name="hidden">[B, HiddenSize]: initial states in, final ones out.</param>

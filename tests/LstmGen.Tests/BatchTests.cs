@@ -125,7 +125,7 @@ public sealed class BatchTests
 
         // Batched.
         model.ZeroGradients();
-        float[] batchTape = new float[b * model.TapeLength];
+        float[] batchTape = new float[model.BatchTapeLength(b)];
         float[] output = new float[expectedOutput.Length], hidden = h0.ToArray(), cell = c0.ToArray();
         model.ForwardBatch(x, output, hidden, cell, batchTape);
         float[] dx = new float[x.Length], dh0 = new float[b * h], dc0 = new float[b * h];
@@ -171,7 +171,7 @@ public sealed class BatchTests
 
         float[] expectedGradients = model.Gradients.ToArray();
         model.ZeroGradients();
-        float[] output = new float[expectedOutput.Length], batchTape = new float[b * model.TapeLength];
+        float[] output = new float[expectedOutput.Length], batchTape = new float[model.BatchTapeLength(b)];
         hidden = h0.ToArray();
         model.ForwardBatch(seq, output, hidden, batchTape);
         float[] dx = new float[seq.Length], dh0 = new float[b * h];
@@ -198,7 +198,7 @@ public sealed class BatchArgumentTests
         model.InitializeParameters(1);
         const int B = 8, T = 8;
         float[] x = new float[B * 16], h = new float[B * 64], c = new float[B * 64];
-        float[] seq = new float[B * T * 16], output = new float[B * T * 64], tape = new float[B * Lstm_I16_H64_T8.TapeLength];
+        float[] seq = new float[B * T * 16], output = new float[B * T * 64], tape = new float[Lstm_I16_H64_T8.BatchTapeLength(B)];
         float[] dy = new float[B * T * 64], dx = new float[B * T * 16], dh = new float[B * 64], dc = new float[B * 64], dh0 = new float[B * 64], dc0 = new float[B * 64];
         for (int round = 0; round < 2; round++)
         {
@@ -228,8 +228,17 @@ public sealed class BatchArgumentTests
         e = Assert.Throws<ArgumentException>(() => model.ForwardBatch(new float[2 * 3 * 16 + 1], new float[2 * 3 * 64], new float[128], new float[128]));
         Assert.Equal("input", e.ParamName);
 
+        // BatchTapeLength(B) is exactly enough for B full-length sequences: one float less is refused, naming the tape.
+        const int T8 = Lstm_I16_H64_T8.SequenceLength;
+        float[] fullInput = new float[2 * T8 * 16];
+        e = Assert.Throws<ArgumentException>(() => model.ForwardBatch(fullInput, new float[2 * T8 * 64], new float[128], new float[128], new float[Lstm_I16_H64_T8.BatchTapeLength(2) - 1]));
+        Assert.Equal("tape", e.ParamName);
+        Assert.Contains($"{Lstm_I16_H64_T8.BatchTapeLength(2)}", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Lstm_I16_H64_T8.BatchTapeLength(0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Lstm_I16_H64_T8.BatchTapeLength(int.MaxValue));
+
         var other = new Lstm_I16_H64_T8();
-        float[] seq = new float[2 * 3 * 16], tape = new float[2 * Lstm_I16_H64_T8.TapeLength];
+        float[] seq = new float[2 * 3 * 16], tape = new float[Lstm_I16_H64_T8.BatchTapeLength(2)];
         model.ForwardBatch(seq, new float[2 * 3 * 64], new float[128], new float[128], tape);
         e = Assert.Throws<ArgumentException>(() => other.BackwardBatchFromTape(seq, tape, new float[2 * 3 * 64], new float[128], new float[128], new float[seq.Length], new float[128], new float[128]));
         Assert.Contains("another instance", e.Message);

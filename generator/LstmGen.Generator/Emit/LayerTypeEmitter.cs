@@ -164,6 +164,15 @@ internal static class LayerTypeEmitter
             Constant($"Floats a tape needs for <see cref=\"SequenceLength\"/> steps: a {TapeGeometry.HeaderLength}-float header, then {_plan.TapeStride} floats per step plus one row for the initial state.", M.TapeLength, _plan.TapeLength);
             Constant($"Floats the workspace overload of <c>Backward</c> needs: a tape plus {_plan.ScratchFloats} floats for the gradients flowing back through the state.", M.BackwardWorkspaceLength, _plan.BackwardWorkspaceLength);
             Constant($"Steps up to which <c>Backward</c> without a workspace keeps its workspace on the stack ({LayerTypePlan.StackBudgetBytes / 1024} KiB at most); longer calls rent it from <see cref=\"global::System.Buffers.ArrayPool{{T}}.Shared\"/>.", M.BackwardStackSteps, _plan.BackwardStackSteps);
+            W.Line("/// <summary>");
+            W.Line($"/// Floats a batch tape (<c>ForwardBatch(…, tape)</c>) needs for <paramref name=\"sequences\"/> sequences of <see cref=\"SequenceLength\"/> steps:");
+            W.Line($"/// the header, then per sequence <c>SequenceLength + 1</c> rows of {_plan.TapeStride} floats and its inputs.");
+            W.Line("/// </summary>");
+            W.Line("/// <param name=\"sequences\">Sequences in the batch, at least 1.</param>");
+            W.Line("/// <returns>The length.</returns>");
+            W.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">Fewer than 1 sequence, or more floats than a span can hold.</exception>");
+            W.Line($"public static int {M.BatchTapeLength}(int sequences) => global::LstmGen.Kernels.TapeHeader.BatchLength(sequences, SequenceLength, {M.TapeStride}, InputSize);");
+            W.Line();
             W.Line($"private const int {M.TapeStride} = {_plan.TapeStride};");
             W.Line($"private const int {M.ScratchFloats} = {_plan.ScratchFloats};");
             W.Line();
@@ -674,7 +683,7 @@ internal static class LayerTypeEmitter
                 W.Line("/// <c>[B, steps, HiddenSize]</c>; each weight loaded serves several sequences." + (tape ? " Also records a batch tape for" : " Allocation-free. No two spans may overlap."));
                 if (tape)
                 {
-                    W.Line($"/// <see cref=\"{M.BackwardBatchFromTape}\"/>: at least <c>B · TapeLength</c> floats; it remembers this instance and the input.");
+                    W.Line($"/// <see cref=\"{M.BackwardBatchFromTape}\"/>: at least <c>BatchTapeLength(B)</c> floats; it remembers this instance and the input.");
                 }
 
                 W.Line("/// </summary>");
@@ -688,7 +697,7 @@ internal static class LayerTypeEmitter
 
                 if (tape)
                 {
-                    W.Line("/// <param name=\"tape\">Receives the recording: at least <c>B · TapeLength</c> floats.</param>");
+                    W.Line("/// <param name=\"tape\">Receives the recording: at least <c>BatchTapeLength(B)</c> floats.</param>");
                 }
 
                 W.Line("/// <exception cref=\"global::System.ArgumentException\">A length is wrong (the message names it and both lengths), or two spans overlap.</exception>");
@@ -696,17 +705,17 @@ internal static class LayerTypeEmitter
                 var batch = new List<SpanArgument>
                 {
                     new("input", SpanUse.Read, string.Empty, string.Empty),
-                    new("output", SpanUse.Write, "sequences * steps * HiddenSize", "sequences · steps · HiddenSize"),
+                    new("output", SpanUse.Write, "(long)sequences * steps * HiddenSize", "sequences · steps · HiddenSize"),
                     new("hidden", SpanUse.ReadWrite, string.Empty, string.Empty),
                 };
                 if (_c)
                 {
-                    batch.Add(new SpanArgument("cell", SpanUse.ReadWrite, "sequences * HiddenSize", "sequences · HiddenSize"));
+                    batch.Add(new SpanArgument("cell", SpanUse.ReadWrite, "(long)sequences * HiddenSize", "sequences · HiddenSize"));
                 }
 
                 if (tape)
                 {
-                    batch.Add(new SpanArgument("tape", SpanUse.Write, $"global::LstmGen.Kernels.TapeHeader.Length + sequences * (steps + 1) * {M.TapeStride}", "16 + sequences · (steps + 1) · TapeStride", AtLeast: true));
+                    batch.Add(new SpanArgument("tape", SpanUse.Write, $"global::LstmGen.Kernels.TapeHeader.Length + (long)sequences * ((steps + 1) * {M.TapeStride} + steps * InputSize)", "16 + sequences · ((steps + 1) · TapeStride + steps · InputSize)", AtLeast: true));
                 }
 
                 W.Line($"public void {M.ForwardBatch}({string.Join(", ", batch.Select(x => x.Declaration))})");
@@ -723,33 +732,44 @@ internal static class LayerTypeEmitter
 
                     TapeRowLayout t = Layer.TapeRow;
                     W.Line($"global::LstmGen.Kernels.TapeHeader.Write(tape, InputSize, HiddenSize, steps, {M.InstanceField}, input, sequences);");
-                    W.Line($"int sequenceStride = (steps + 1) * {M.TapeStride};");
+                    W.Line("// Rows interleaved by time: row (t, b) at TapeHeader.Length + ((t + 1)·B + b)·TapeStride; rows (-1, b) hold the initial states.");
                     W.Line("int first = global::LstmGen.Kernels.TapeHeader.Length;");
                     W.Line("for (int b = 0; b < sequences; b++)");
                     using (W.Braces())
                     {
-                        W.Line("// Row -1 of sequence b: its initial state.");
-                        W.Line($"hidden.Slice(b * HiddenSize, HiddenSize).CopyTo(tape.Slice(first + b * sequenceStride + {t.Hidden}, HiddenSize));");
+                        W.Line($"hidden.Slice(b * HiddenSize, HiddenSize).CopyTo(tape.Slice(first + b * {M.TapeStride} + {t.Hidden}, HiddenSize));");
                         if (_c)
                         {
-                            W.Line($"cell.Slice(b * HiddenSize, HiddenSize).CopyTo(tape.Slice(first + b * sequenceStride + {t.Cell}, HiddenSize));");
+                            W.Line($"cell.Slice(b * HiddenSize, HiddenSize).CopyTo(tape.Slice(first + b * {M.TapeStride} + {t.Cell}, HiddenSize));");
                         }
                     }
 
-                    W.Line($"{_kernels}.RecordBatch(ref {M.ParametersField}.Reference, {Ref("input")}, steps, {Ref("tape")}, sequences);");
+                    W.Line("// Then the inputs, time-major ([steps, B, InputSize]), so that the parameter gradients take every row in one pass.");
+                    W.Line($"int inputs = first + (steps + 1) * sequences * {M.TapeStride};");
                     W.Line("for (int b = 0; b < sequences; b++)");
                     using (W.Braces())
                     {
                         W.Line("for (int s = 0; s < steps; s++)");
                         using (W.Braces())
                         {
-                            W.Line($"tape.Slice(first + b * sequenceStride + (s + 1) * {M.TapeStride} + {t.Hidden}, HiddenSize).CopyTo(output.Slice((b * steps + s) * HiddenSize, HiddenSize));");
+                            W.Line("input.Slice((b * steps + s) * InputSize, InputSize).CopyTo(tape.Slice(inputs + (s * sequences + b) * InputSize, InputSize));");
+                        }
+                    }
+
+                    W.Line($"{_kernels}.RecordBatch(ref {M.ParametersField}.Reference, steps, {Ref("tape")}, sequences);");
+                    W.Line("for (int b = 0; b < sequences; b++)");
+                    using (W.Braces())
+                    {
+                        W.Line("for (int s = 0; s < steps; s++)");
+                        using (W.Braces())
+                        {
+                            W.Line($"tape.Slice(first + ((s + 1) * sequences + b) * {M.TapeStride} + {t.Hidden}, HiddenSize).CopyTo(output.Slice((b * steps + s) * HiddenSize, HiddenSize));");
                         }
 
                         W.Line("output.Slice((b * steps + steps - 1) * HiddenSize, HiddenSize).CopyTo(hidden.Slice(b * HiddenSize, HiddenSize));");
                         if (_c)
                         {
-                            W.Line($"tape.Slice(first + b * sequenceStride + steps * {M.TapeStride} + {t.Cell}, HiddenSize).CopyTo(cell.Slice(b * HiddenSize, HiddenSize));");
+                            W.Line($"tape.Slice(first + (steps * sequences + b) * {M.TapeStride} + {t.Cell}, HiddenSize).CopyTo(cell.Slice(b * HiddenSize, HiddenSize));");
                         }
                     }
                 }
@@ -784,20 +804,20 @@ internal static class LayerTypeEmitter
             var back = new List<SpanArgument>
             {
                 new("input", SpanUse.Read, string.Empty, string.Empty),
-                new("tape", SpanUse.ReadWrite, $"global::LstmGen.Kernels.TapeHeader.Length + sequences * (steps + 1) * {M.TapeStride}", "16 + sequences · (steps + 1) · TapeStride", AtLeast: true),
-                new("outputGradient", SpanUse.Read, "sequences * steps * HiddenSize", "sequences · steps · HiddenSize"),
+                new("tape", SpanUse.ReadWrite, $"global::LstmGen.Kernels.TapeHeader.Length + (long)sequences * ((steps + 1) * {M.TapeStride} + steps * InputSize)", "16 + sequences · ((steps + 1) · TapeStride + steps · InputSize)", AtLeast: true),
+                new("outputGradient", SpanUse.Read, "(long)sequences * steps * HiddenSize", "sequences · steps · HiddenSize"),
                 new("finalHiddenGradient", SpanUse.Read, string.Empty, string.Empty),
             };
             if (_c)
             {
-                back.Add(new SpanArgument("finalCellGradient", SpanUse.Read, "sequences * HiddenSize", "sequences · HiddenSize"));
+                back.Add(new SpanArgument("finalCellGradient", SpanUse.Read, "(long)sequences * HiddenSize", "sequences · HiddenSize"));
             }
 
-            back.Add(new SpanArgument("inputGradient", SpanUse.Write, "sequences * steps * InputSize", "sequences · steps · InputSize"));
-            back.Add(new SpanArgument("initialHiddenGradient", SpanUse.Write, "sequences * HiddenSize", "sequences · HiddenSize"));
+            back.Add(new SpanArgument("inputGradient", SpanUse.Write, "(long)sequences * steps * InputSize", "sequences · steps · InputSize"));
+            back.Add(new SpanArgument("initialHiddenGradient", SpanUse.Write, "(long)sequences * HiddenSize", "sequences · HiddenSize"));
             if (_c)
             {
-                back.Add(new SpanArgument("initialCellGradient", SpanUse.Write, "sequences * HiddenSize", "sequences · HiddenSize"));
+                back.Add(new SpanArgument("initialCellGradient", SpanUse.Write, "(long)sequences * HiddenSize", "sequences · HiddenSize"));
             }
 
             W.Line($"public void {M.BackwardBatchFromTape}({string.Join(", ", back.Select(x => x.Declaration))})");
@@ -816,7 +836,18 @@ internal static class LayerTypeEmitter
                 }
 
                 W.Line($"ref float gradients = ref {MemoryMarshal}.GetReference({M.Gradients});");
-                W.Line($"{_kernels}.BackwardBatch(ref {M.ParametersField}.Reference, ref gradients, {Ref("input")}, steps, {Ref("tape")}, {Ref("outputGradient")}, {Ref("inputGradient")}, {Ref("initialHiddenGradient")}{(_c ? ", " + Ref("initialCellGradient") : string.Empty)}, sequences);");
+                W.Line($"{_kernels}.BackwardBatch(ref {M.ParametersField}.Reference, ref gradients, steps, {Ref("tape")}, {Ref("outputGradient")}, {Ref("initialHiddenGradient")}{(_c ? ", " + Ref("initialCellGradient") : string.Empty)}, sequences);");
+                W.Line("// ∂L/∂x came back time-major in the tape's input block.");
+                W.Line($"int inputs = global::LstmGen.Kernels.TapeHeader.Length + (steps + 1) * sequences * {M.TapeStride};");
+                W.Line("for (int b = 0; b < sequences; b++)");
+                using (W.Braces())
+                {
+                    W.Line("for (int s = 0; s < steps; s++)");
+                    using (W.Braces())
+                    {
+                        W.Line("tape.Slice(inputs + (s * sequences + b) * InputSize, InputSize).CopyTo(inputGradient.Slice((b * steps + s) * InputSize, InputSize));");
+                    }
+                }
             }
 
             W.Line();
@@ -830,6 +861,8 @@ internal static class LayerTypeEmitter
             {
                 W.Line($"int {iface}.{name} => {name};");
             }
+
+            W.Line($"int {iface}.{M.BatchTapeLength}(int sequences) => {M.BatchTapeLength}(sequences);");
         }
     }
 }

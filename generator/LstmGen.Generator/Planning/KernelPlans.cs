@@ -142,6 +142,24 @@ internal sealed record LayerPlan(
 
     public TapeRowLayout TapeRow => Descriptor.TapeRow(HiddenSize);
 
+    /// <summary>
+    /// Tape rows the parameter and input gradients take at a time: as many as keep their dz (Columns floats each) within
+    /// 32 KiB, a power of two from 16 to 256, so that every gradient row block finds them in L1 however many rows a batch has.
+    /// </summary>
+    public int GradientChunkRows
+    {
+        get
+        {
+            int rows = 16;
+            while (rows < 256 && rows * 2 * ColumnCount * sizeof(float) <= 32 * 1024)
+            {
+                rows *= 2;
+            }
+
+            return rows;
+        }
+    }
+
     /// <summary>The shared kernel class: <c>Lstm_I16_H64</c>.</summary>
     public string KernelClassName => $"{Descriptor.AttributeName}_I{InputSize}_H{HiddenSize}";
 }

@@ -30,6 +30,7 @@ internal static class GeneratedMembers
     public const string StepBatch = nameof(StepBatch);
     public const string ForwardBatch = nameof(ForwardBatch);
     public const string BackwardBatchFromTape = nameof(BackwardBatchFromTape);
+    public const string BatchTapeLength = nameof(BatchTapeLength);
 
     // Private members: named so they cannot be mistaken for the user's.
     public const string LayoutField = "LstmGenLayout";
@@ -47,7 +48,7 @@ internal static class GeneratedMembers
     public static readonly ImmutableArray<string> Layer = ImmutableArray.Create(
         InputSize, HiddenSize, SequenceLength, ParameterCount, TapeLength, BackwardWorkspaceLength, BackwardStackSteps,
         Parameters, Gradients, InitializeParameters, ImportPyTorch, ExportPyTorch, Step, Forward, Backward,
-        BackwardFromTape, ZeroGradients, ExportGradientsPyTorch, StepBatch, ForwardBatch, BackwardBatchFromTape,
+        BackwardFromTape, ZeroGradients, ExportGradientsPyTorch, StepBatch, ForwardBatch, BackwardBatchFromTape, BatchTapeLength,
         LayoutField, ParametersField, GradientsField, InstanceField, TapeStride, ScratchFloats, Record, BackwardCore, CreateGradients, StepFromCopy);
 }
 

@@ -15,7 +15,7 @@ public static class LstmThrow
     /// <param name="expected">The required length.</param>
     /// <param name="meaning">What the expected length is made of, e.g. <c>"HiddenSize"</c> or <c>"4·HiddenSize·InputSize (weight_ih_l0)"</c>.</param>
     /// <exception cref="ArgumentException">The lengths differ.</exception>
-    public static void IfLengthIsNot(string parameterName, int actual, int expected, string meaning)
+    public static void IfLengthIsNot(string parameterName, int actual, long expected, string meaning)
     {
         if (actual != expected)
         {
@@ -29,7 +29,7 @@ public static class LstmThrow
     /// <param name="minimum">The least length accepted.</param>
     /// <param name="meaning">The constant that names the minimum, e.g. <c>"TapeLength"</c>.</param>
     /// <exception cref="ArgumentException">The span is too short.</exception>
-    public static void IfShorterThan(string parameterName, int actual, int minimum, string meaning)
+    public static void IfShorterThan(string parameterName, int actual, long minimum, string meaning)
     {
         if (actual < minimum)
         {
@@ -116,7 +116,7 @@ public static class LstmThrow
     /// <param name="meaning">What the expected length is made of.</param>
     /// <exception cref="ArgumentException">Always.</exception>
     [DoesNotReturn]
-    public static void WrongLength(string parameterName, int actual, int expected, string meaning)
+    public static void WrongLength(string parameterName, int actual, long expected, string meaning)
     {
         throw new ArgumentException(
             $"'{parameterName}' must have length {expected} ({meaning}), but its length is {actual}.",

@@ -101,6 +101,30 @@ public static class TapeHeader
         header[Sequences] = sequences;
     }
 
+    /// <summary>
+    /// Floats a batch tape needs: the header, then for each of <paramref name="sequences"/> sequences
+    /// <c>steps + 1</c> rows of <paramref name="tapeStride"/> floats and its <c>steps · inputSize</c> inputs.
+    /// </summary>
+    /// <param name="sequences">Sequences in the batch, at least 1.</param>
+    /// <param name="steps">Time steps per sequence.</param>
+    /// <param name="tapeStride">Floats per tape row.</param>
+    /// <param name="inputSize">Input features per time step.</param>
+    /// <returns>The length.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sequences"/> is less than 1, or the tape would exceed <see cref="int.MaxValue"/> floats.</exception>
+    public static int BatchLength(int sequences, int steps, int tapeStride, int inputSize)
+    {
+        long length = Length + (long)sequences * (((long)steps + 1) * tapeStride + (long)steps * inputSize);
+        if (sequences < 1 || length > int.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(sequences),
+                sequences,
+                sequences < 1 ? "A batch has at least one sequence." : $"A tape for {sequences} sequences would have {length} floats, more than a span can hold.");
+        }
+
+        return (int)length;
+    }
+
     /// <summary>Marks a tape consumed (its gate rows now hold gradients).</summary>
     /// <param name="tape">The tape.</param>
     public static void MarkConsumed(Span<float> tape) => MemoryMarshal.Cast<float, int>(tape)[Steps] = 0;

@@ -128,34 +128,38 @@ internal static class ColumnKernelEmitter
         int i = ctx.Layout.InputSize;
         int blocks = i / rows;
         w.Line("/// <summary>");
-        w.Line("/// ∂L/∂x_t = W_ihᵀ·dz_t for every step, after the time loop (nothing in the recurrence needs it): each block of");
-        w.Line($"/// {rows} rows of W_ih stays in the L1 cache while every step's dz streams past.");
+        w.Line("/// ∂L/∂x_t = W_ihᵀ·dz_t for every step (dz_t <paramref name=\"dzStride\"/> floats after dz_{t-1}), after the time loop, in chunks of");
+        w.Line($"/// GradientChunkRows steps: a chunk's dz stays in the L1 cache while each block of {rows} rows of W_ih passes over it.");
         w.Line("/// </summary>");
         ctx.MethodAttributes();
-        w.Line($"public static void InputGradients{path.Suffix}(ref float weights, ref float tape, int steps, ref float inputGradient)");
+        w.Line($"public static void InputGradients{path.Suffix}(ref float weights, ref float firstDz, nuint dzStride, int steps, ref float inputGradient)");
         using (w.Braces())
         {
-            w.Line($"ref float firstDz = ref U.Add(ref tape, TapeHeaderLength + TapeStride + {ctx.Tape.InputSideGradient});");
-            foreach ((int count, string? loop) in new (int, string?)[]
+            w.Line("for (int start = 0; start < steps; start += GradientChunkRows)");
+            using (w.Braces())
             {
-                (rows, blocks > 0 ? $"for (nuint k = 0; k < {blocks * rows}; k += {rows})" : null),
-                (1, i % rows != 0 ? $"for (nuint k = {blocks * rows}; k < InputSize; k++)" : null),
-            })
-            {
-                if (loop is null)
+                w.Line("int end = global::System.Math.Min(steps, start + GradientChunkRows);");
+                foreach ((int count, string? loop) in new (int, string?)[]
                 {
-                    continue;
-                }
+                    (rows, blocks > 0 ? $"for (nuint k = 0; k < {blocks * rows}; k += {rows})" : null),
+                    (1, i % rows != 0 ? $"for (nuint k = {blocks * rows}; k < InputSize; k++)" : null),
+                })
+                {
+                    if (loop is null)
+                    {
+                        continue;
+                    }
 
-                w.Line(loop);
-                using (w.Braces())
-                {
-                    w.Line("ref float dz = ref firstDz;");
-                    w.Line("for (int t = 0; t < steps; t++)");
+                    w.Line(loop);
                     using (w.Braces())
                     {
-                        EmitDotBlock(ctx, path, v, count, "k", accumulate: false, "inputGradient", "(nuint)t * InputSize + k", "dz");
-                        w.Line("dz = ref U.Add(ref dz, TapeStride);");
+                        w.Line("ref float dz = ref U.Add(ref firstDz, (nuint)start * dzStride);");
+                        w.Line("for (int t = start; t < end; t++)");
+                        using (w.Braces())
+                        {
+                            EmitDotBlock(ctx, path, v, count, "k", accumulate: false, "inputGradient", "(nuint)t * InputSize + k", "dz");
+                            w.Line("dz = ref U.Add(ref dz, dzStride);");
+                        }
                     }
                 }
             }
@@ -235,17 +239,23 @@ internal static class ColumnKernelEmitter
         w.Line("/// ∂L/∂b_ih += Σ_t dz_t (W_ih side), ∂L/∂b_hh += Σ_t dz_t (W_hh side), in the parameters' panel layout.");
         w.Line("/// </summary>");
         ctx.MethodAttributes();
-        w.Line($"public static void ParameterGradients{s}(ref float gradients, ref float input, int steps, ref float tape)");
+        w.Line($"public static void ParameterGradients{s}(ref float gradients, ref float input, int rows, int sequences, ref float tape)");
         using (w.Braces())
         {
-            w.Line("ref float firstRow = ref U.Add(ref tape, TapeHeaderLength + TapeStride);");
-            w.Line($"// Row -1 holds h_0: h_{{t-1}} of step t is in row t - 1.");
-            w.Line($"ref float previousHidden = ref U.Add(ref tape, TapeHeaderLength + {t.Hidden});");
+            w.Line("// Rows are interleaved by time: row n = (t, b) of sequence b at step t is at TapeHeaderLength + (sequences + n)·TapeStride,");
+            w.Line("// its input x_n at input + n·InputSize (time-major), and row n - sequences (row -1 for t = 0) holds its h_{t-1}: every");
+            w.Line("// gradient row sums over all rows of all sequences, GradientChunkRows rows at a time so that their dz stays in L1.");
+            w.Line("for (int start = 0; start < rows; start += GradientChunkRows)");
+            System.IDisposable chunk = w.Braces();
+            w.Line("int count = global::System.Math.Min(GradientChunkRows, rows - start);");
+            w.Line("ref float firstRow = ref U.Add(ref tape, TapeHeaderLength + (nuint)(sequences + start) * TapeStride);");
+            w.Line($"ref float previousHidden = ref U.Add(ref tape, TapeHeaderLength + (nuint)start * TapeStride + {t.Hidden});");
+            w.Line("ref float chunkInput = ref U.Add(ref input, (nuint)start * InputSize);");
             ForEachPanel(ctx, path, (width, panelStart, columnStart) =>
             {
                 foreach ((string count, string rowBase, string scale, string stride, int dzOffset, string comment) in new[]
                 {
-                    ("InputSize", "r", "ref U.Add(ref input, r)", "InputSize", t.InputSideGradient, "W_ih rows: row k is scaled by x_t[k]."),
+                    ("InputSize", "r", "ref U.Add(ref chunkInput, r)", "InputSize", t.InputSideGradient, "W_ih rows: row k is scaled by x[k]."),
                     ("HiddenSize", "InputSize + r", "ref U.Add(ref previousHidden, r)", "TapeStride", t.HiddenSideGradient, "W_hh rows: row j is scaled by h_{t-1}[j]."),
                 })
                 {
@@ -258,23 +268,24 @@ internal static class ColumnKernelEmitter
                         w.Line($"if (r + {rowsPerBlock} <= {count})");
                         using (w.Braces())
                         {
-                            w.Line($"GradientRows{rowsPerBlock}x{s}(ref gradient, {width}, {dz}, {scale}, {stride}, steps);");
+                            w.Line($"GradientRows{rowsPerBlock}x{s}(ref gradient, {width}, {dz}, TapeStride, {scale}, {stride}, count);");
                             w.Line($"r += {rowsPerBlock};");
                         }
 
                         w.Line("else");
                         using (w.Braces())
                         {
-                            w.Line($"GradientRows1x{s}(ref gradient, {width}, {dz}, {scale}, {stride}, steps);");
+                            w.Line($"GradientRows1x{s}(ref gradient, {width}, {dz}, TapeStride, {scale}, {stride}, count);");
                             w.Line("r++;");
                         }
                     }
                 }
             });
 
-            w.Line("// Biases: ∂L/∂b_ih += Σ_t dz_t of the W_ih side, ∂L/∂b_hh += Σ_t dz_t of the W_hh side (the same for the LSTM).");
-            w.Line($"GradientRows0x{s}(ref U.Add(ref gradients, BiasIhOffset), Columns, ref U.Add(ref firstRow, {t.InputSideGradient}), ref firstRow, 0, steps);");
-            w.Line($"GradientRows0x{s}(ref U.Add(ref gradients, BiasHhOffset), Columns, ref U.Add(ref firstRow, {t.HiddenSideGradient}), ref firstRow, 0, steps);");
+            w.Line("// Biases: ∂L/∂b_ih += Σ dz of the W_ih side, ∂L/∂b_hh += Σ dz of the W_hh side (the same for the LSTM), over every row.");
+            w.Line($"GradientRows0x{s}(ref U.Add(ref gradients, BiasIhOffset), Columns, ref U.Add(ref firstRow, {t.InputSideGradient}), TapeStride, ref firstRow, 0, count);");
+            w.Line($"GradientRows0x{s}(ref U.Add(ref gradients, BiasHhOffset), Columns, ref U.Add(ref firstRow, {t.HiddenSideGradient}), TapeStride, ref firstRow, 0, count);");
+            chunk.Dispose();
         }
 
         foreach (int rows in new[] { rowsPerBlock, 1, 0 })
@@ -282,17 +293,17 @@ internal static class ColumnKernelEmitter
             w.Line();
             w.Line("/// <summary>");
             w.Line(rows == 0
-                ? "/// gradient[c] += Σ_t dz_t[c] for c &lt; width (a bias): dz_t is TapeStride floats after dz_{t-1}."
+                ? "/// gradient[c] += Σ_t dz_t[c] for c &lt; width (a bias): dz_t is dzStride floats after dz_{t-1}."
                 : $"/// gradient[r·width + c] += Σ_t scale_t[r]·dz_t[c] for r &lt; {rows}, c &lt; width: scale_t is scaleStride floats after scale_{{t-1}},");
             if (rows > 0)
             {
-                w.Line($"/// dz_t TapeStride floats after dz_{{t-1}}. Register blocks of {rows} row(s) × {vectorsPerBlock} vectors: each dz load serves every row. Each");
+                w.Line($"/// dz_t dzStride floats after dz_{{t-1}}. Register blocks of {rows} row(s) × {vectorsPerBlock} vectors: each dz load serves every row. Each");
                 w.Line("/// block's sum over the steps starts from zero and is added once, so two identical calls add exactly the same amount.");
             }
 
             w.Line("/// </summary>");
             ctx.MethodAttributes();
-            w.Line($"public static void GradientRows{rows}x{s}(ref float gradient, nuint width, ref float dz, ref float scale, nuint scaleStride, int steps)");
+            w.Line($"public static void GradientRows{rows}x{s}(ref float gradient, nuint width, ref float dz, nuint dzStride, ref float scale, nuint scaleStride, int steps)");
             using (w.Braces())
             {
                 EmitGradientBlocks(w, v, rows, vectorsPerBlock);
@@ -368,7 +379,7 @@ internal static class ColumnKernelEmitter
                         w.Line("scaleT = ref U.Add(ref scaleT, scaleStride);");
                     }
 
-                    w.Line("dzT = ref U.Add(ref dzT, TapeStride);");
+                    w.Line("dzT = ref U.Add(ref dzT, dzStride);");
                 }
 
                 for (int r = 0; r < sets; r++)

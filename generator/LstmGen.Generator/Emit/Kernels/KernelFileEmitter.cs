@@ -50,6 +50,8 @@ internal static class KernelFileEmitter
                 w.Line($"public const int BiasHhOffset = {l.BiasHhOffset};");
                 w.Line($"public const int TapeHeaderLength = {TapeGeometry.HeaderLength};");
                 w.Line($"public const int TapeStride = {plan.TapeRow.Stride};");
+                w.Line("// Tape rows the gradients after the time loop take at a time: their dz stays in L1 while every weight row block uses it.");
+                w.Line($"public const int GradientChunkRows = {plan.GradientChunkRows};");
                 w.Line();
                 if (plan.Paths.Any(p => p.IsScalar))
                 {

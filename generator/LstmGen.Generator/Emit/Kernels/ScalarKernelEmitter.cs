@@ -158,13 +158,13 @@ internal static class ScalarKernelEmitter
         SourceWriter w = ctx.W;
         w.Line("/// <summary>∂L/∂x_t = W_ihᵀ·dz_t for every step, in scalar code.</summary>");
         ctx.MethodAttributes();
-        w.Line("public static void InputGradientsScalar(ref float weights, ref float tape, int steps, ref float inputGradient)");
+        w.Line("public static void InputGradientsScalar(ref float weights, ref float firstDz, nuint dzStride, int steps, ref float inputGradient)");
         using (w.Braces())
         {
             w.Line("for (int t = 0; t < steps; t++)");
             using (w.Braces())
             {
-                w.Line($"ref float dz = ref U.Add(ref tape, (nuint)(TapeHeaderLength + (t + 1) * TapeStride + {ctx.Tape.InputSideGradient}));");
+                w.Line("ref float dz = ref U.Add(ref firstDz, (nuint)t * dzStride);");
                 w.Line("for (nuint k = 0; k < InputSize; k++)");
                 using (w.Braces())
                 {
@@ -197,16 +197,19 @@ internal static class ScalarKernelEmitter
         TapeRowLayout t = ctx.Tape;
         w.Line("/// <summary>Parameter gradients in scalar code: each element's sum over the steps is formed from zero, then added.</summary>");
         ctx.MethodAttributes();
-        w.Line("public static void ParameterGradientsScalar(ref float gradients, ref float input, int steps, ref float tape)");
+        w.Line("public static void ParameterGradientsScalar(ref float gradients, ref float input, int rows, int sequences, ref float tape)");
         using (w.Braces())
         {
-            w.Line("ref float firstRow = ref U.Add(ref tape, TapeHeaderLength + TapeStride);");
+            w.Line("// Row n (interleaved by time) at TapeHeaderLength + (sequences + n)·TapeStride, its input at input + n·InputSize,");
+            w.Line("// its h_{t-1} in row n - sequences.");
+            w.Line("nuint sequenceRows = (nuint)sequences * TapeStride;");
+            w.Line("ref float firstRow = ref U.Add(ref tape, TapeHeaderLength + sequenceRows);");
             ColumnKernelEmitter.ForEachPanel(ctx, new PathPlan(Isa.Scalar, 1, 0, EquatableArray<KernelPass>.Empty, null), (width, panelStart, columnStart) =>
             {
                 foreach ((string count, string rowBase, string scale, int dzOffset) in new[]
                 {
-                    ("InputSize", "0", "U.Add(ref input, (nuint)t * InputSize + r)", t.InputSideGradient),
-                    ("HiddenSize", "InputSize", $"U.Add(ref U.Subtract(ref tapeRow, {t.Stride - t.Hidden}), r)", t.HiddenSideGradient),
+                    ("InputSize", "0", "U.Add(ref input, n * InputSize + r)", t.InputSideGradient),
+                    ("HiddenSize", "InputSize", $"U.Add(ref U.Subtract(ref tapeRow, sequenceRows - {t.Hidden}), r)", t.HiddenSideGradient),
                 })
                 {
                     w.Line($"for (nuint r = 0; r < {count}; r++)");
@@ -217,12 +220,11 @@ internal static class ScalarKernelEmitter
                         using (w.Braces())
                         {
                             w.Line("float sum = 0;");
-                            w.Line("ref float tapeRow = ref firstRow;");
-                            w.Line("for (int t = 0; t < steps; t++)");
+                            w.Line("for (nuint n = 0; n < (nuint)rows; n++)");
                             using (w.Braces())
                             {
+                                w.Line("ref float tapeRow = ref U.Add(ref firstRow, n * TapeStride);");
                                 w.Line($"sum += {scale} * U.Add(ref tapeRow, {columnStart} + {dzOffset} + c);");
-                                w.Line("tapeRow = ref U.Add(ref tapeRow, TapeStride);");
                             }
 
                             w.Line("U.Add(ref gradient, c) += sum;");
@@ -237,12 +239,10 @@ internal static class ScalarKernelEmitter
                 using (w.Braces())
                 {
                     w.Line("float sum = 0;");
-                    w.Line("ref float tapeRow = ref firstRow;");
-                    w.Line("for (int t = 0; t < steps; t++)");
+                    w.Line("for (nuint n = 0; n < (nuint)rows; n++)");
                     using (w.Braces())
                     {
-                        w.Line($"sum += U.Add(ref tapeRow, {dzOffset} + c);");
-                        w.Line("tapeRow = ref U.Add(ref tapeRow, TapeStride);");
+                        w.Line($"sum += U.Add(ref firstRow, n * TapeStride + {dzOffset} + c);");
                     }
 
                     w.Line($"U.Add(ref gradients, {offset} + c) += sum;");

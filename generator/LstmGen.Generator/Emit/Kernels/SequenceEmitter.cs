@@ -199,8 +199,8 @@ internal static class SequenceEmitter
                     : $"HiddenGradient{s}(ref weights, {dz}, ref hiddenGradient, (t & 1) == 1);");
             }
 
-            w.Line($"InputGradients{s}(ref weights, ref tape, steps, ref inputGradient);");
-            w.Line($"ParameterGradients{s}(ref gradients, ref input, steps, ref tape);");
+            w.Line($"InputGradients{s}(ref weights, ref U.Add(ref tape, TapeHeaderLength + TapeStride + {t.InputSideGradient}), TapeStride, steps, ref inputGradient);");
+            w.Line($"ParameterGradients{s}(ref gradients, ref input, steps, 1, ref tape);");
         }
     }
 
@@ -242,54 +242,54 @@ internal static class SequenceEmitter
         }
 
         w.Line();
-        w.Line("/// <summary>Records B sequences into the batch tape (each sequence's row -1 already holds its initial state).</summary>");
+        w.Line("/// <summary>");
+        w.Line("/// Records B sequences into the batch tape, rows interleaved by time: row (t, b) at TapeHeaderLength + ((t + 1)·B + b)·TapeStride");
+        w.Line("/// (rows (-1, b) already hold the initial states); the inputs, time-major ([steps, B, InputSize]), follow the rows.");
+        w.Line("/// </summary>");
         ctx.MethodAttributes();
-        w.Line($"public static void RecordBatch{s}(ref float weights, ref float input, int steps, ref float tape, int sequences)");
+        w.Line($"public static void RecordBatch{s}(ref float weights, int steps, ref float tape, int sequences)");
         using (w.Braces())
         {
-            w.Line("nuint sequenceStride = (nuint)(steps + 1) * TapeStride;");
+            w.Line("nuint sequenceRows = (nuint)sequences * TapeStride;");
+            w.Line("ref float input = ref U.Add(ref tape, TapeHeaderLength + (nuint)(steps + 1) * sequenceRows);");
             w.Line("for (int t = 0; t < steps; t++)");
             using (w.Braces())
             {
-                w.Line("ref float previous = ref U.Add(ref tape, TapeHeaderLength + (nuint)t * TapeStride);");
-                w.Line("ref float row = ref U.Add(ref previous, TapeStride);");
+                w.Line("ref float previous = ref U.Add(ref tape, TapeHeaderLength + (nuint)t * sequenceRows);");
+                w.Line("ref float row = ref U.Add(ref previous, sequenceRows);");
                 w.Line(ctx.HasCell
-                    ? $"StepBatch{s}<{StepKernelEmitter.WithTape}>(ref weights, ref U.Add(ref input, (nuint)t * InputSize), (nuint)steps * InputSize, ref U.Add(ref previous, {t.Hidden}), sequenceStride, ref U.Add(ref row, {t.Hidden}), sequenceStride, ref U.Add(ref previous, {t.Cell}), ref U.Add(ref row, {t.Cell}), sequenceStride, ref row, sequenceStride, sequences);"
-                    : $"StepBatch{s}<{StepKernelEmitter.WithTape}>(ref weights, ref U.Add(ref input, (nuint)t * InputSize), (nuint)steps * InputSize, ref U.Add(ref previous, {t.Hidden}), sequenceStride, ref U.Add(ref row, {t.Hidden}), sequenceStride, ref row, sequenceStride, sequences);");
+                    ? $"StepBatch{s}<{StepKernelEmitter.WithTape}>(ref weights, ref U.Add(ref input, (nuint)t * (nuint)sequences * InputSize), InputSize, ref U.Add(ref previous, {t.Hidden}), TapeStride, ref U.Add(ref row, {t.Hidden}), TapeStride, ref U.Add(ref previous, {t.Cell}), ref U.Add(ref row, {t.Cell}), TapeStride, ref row, TapeStride, sequences);"
+                    : $"StepBatch{s}<{StepKernelEmitter.WithTape}>(ref weights, ref U.Add(ref input, (nuint)t * (nuint)sequences * InputSize), InputSize, ref U.Add(ref previous, {t.Hidden}), TapeStride, ref U.Add(ref row, {t.Hidden}), TapeStride, ref row, TapeStride, sequences);");
             }
         }
 
         w.Line();
         w.Line("/// <summary>Backpropagation through time over a batch tape; ∂L/∂h" + (ctx.HasCell ? " and ∂L/∂c" : string.Empty) + " [B, H] flow through the given buffers, parameter gradients are summed.</summary>");
         ctx.MethodAttributes();
-        w.Line($"public static void BackwardBatch{s}(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient{(ctx.HasCell ? ", ref float cellGradient" : string.Empty)}, int sequences)");
+        w.Line($"public static void BackwardBatch{s}(ref float weights, ref float gradients, int steps, ref float tape, ref float outputGradient, ref float hiddenGradient{(ctx.HasCell ? ", ref float cellGradient" : string.Empty)}, int sequences)");
         using (w.Braces())
         {
-            w.Line("nuint sequenceStride = (nuint)(steps + 1) * TapeStride;");
+            w.Line("nuint sequenceRows = (nuint)sequences * TapeStride;");
             w.Line("for (int t = steps - 1; t >= 0; t--)");
             using (w.Braces())
             {
-                w.Line("ref float rows = ref U.Add(ref tape, (nuint)(TapeHeaderLength + (t + 1) * TapeStride));");
+                w.Line("ref float rows = ref U.Add(ref tape, TapeHeaderLength + (nuint)(t + 1) * sequenceRows);");
                 w.Line("for (int b = 0; b < sequences; b++)");
                 using (w.Braces())
                 {
                     w.Line("nuint bb = (nuint)b;");
-                    w.Line("ref float row = ref U.Add(ref rows, bb * sequenceStride);");
-                    w.Line($"CellBackward{s}(ref row, ref U.Subtract(ref row, TapeStride), ref U.Add(ref outputGradient, (bb * (nuint)steps + (nuint)t) * HiddenSize), ref U.Add(ref hiddenGradient, bb * HiddenSize){(ctx.HasCell ? ", ref U.Add(ref cellGradient, bb * HiddenSize)" : string.Empty)});");
+                    w.Line("ref float row = ref U.Add(ref rows, bb * TapeStride);");
+                    w.Line($"CellBackward{s}(ref row, ref U.Subtract(ref row, sequenceRows), ref U.Add(ref outputGradient, (bb * (nuint)steps + (nuint)t) * HiddenSize), ref U.Add(ref hiddenGradient, bb * HiddenSize){(ctx.HasCell ? ", ref U.Add(ref cellGradient, bb * HiddenSize)" : string.Empty)});");
                 }
 
                 string dz = t.HiddenSideGradient == 0 ? "ref rows" : $"ref U.Add(ref rows, {t.HiddenSideGradient})";
-                w.Line($"HiddenGradientBatch{s}(ref weights, {dz}, sequenceStride, ref hiddenGradient, sequences, {(path.IsScalar ? "false" : "(t & 1) == 1")});");
+                w.Line($"HiddenGradientBatch{s}(ref weights, {dz}, TapeStride, ref hiddenGradient, sequences, {(path.IsScalar ? "false" : "(t & 1) == 1")});");
             }
 
-            w.Line("for (int b = 0; b < sequences; b++)");
-            using (w.Braces())
-            {
-                w.Line("ref float sequenceTape = ref U.Add(ref tape, (nuint)b * sequenceStride);");
-                w.Line("ref float sequenceInput = ref U.Add(ref input, (nuint)b * (nuint)steps * InputSize);");
-                w.Line($"InputGradients{s}(ref weights, ref sequenceTape, steps, ref U.Add(ref inputGradient, (nuint)b * (nuint)steps * InputSize));");
-                w.Line($"ParameterGradients{s}(ref gradients, ref sequenceInput, steps, ref sequenceTape);");
-            }
+            w.Line("// All rows at once: the parameter gradients from the time-major inputs after the rows, then ∂L/∂x over those inputs.");
+            w.Line("ref float inputs = ref U.Add(ref tape, TapeHeaderLength + (nuint)(steps + 1) * sequenceRows);");
+            w.Line($"ParameterGradients{s}(ref gradients, ref inputs, steps * sequences, sequences, ref tape);");
+            w.Line($"InputGradients{s}(ref weights, ref U.Add(ref tape, TapeHeaderLength + sequenceRows + {t.InputSideGradient}), TapeStride, steps * sequences, ref inputs);");
         }
     }
 
@@ -390,19 +390,19 @@ internal static class SequenceEmitter
         w.Line();
         w.Line("/// <summary>Records <paramref name=\"sequences\"/> sequences into a batch tape (each sequence's row -1 must hold its initial state).</summary>");
         ctx.MethodAttributes();
-        w.Line("public static void RecordBatch(ref float weights, ref float input, int steps, ref float tape, int sequences)");
+        w.Line("public static void RecordBatch(ref float weights, int steps, ref float tape, int sequences)");
         using (w.Braces())
         {
-            Dispatch(ctx, path => w.Line($"RecordBatch{KernelSuffix(ctx, path)}(ref weights, ref input, steps, ref tape, sequences);"));
+            Dispatch(ctx, path => w.Line($"RecordBatch{KernelSuffix(ctx, path)}(ref weights, steps, ref tape, sequences);"));
         }
 
         w.Line();
         w.Line("/// <summary>Backpropagation through time over a batch tape; the parameter gradients of all sequences are summed.</summary>");
         ctx.MethodAttributes();
-        w.Line($"public static void BackwardBatch(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient{cellGradient}, int sequences)");
+        w.Line($"public static void BackwardBatch(ref float weights, ref float gradients, int steps, ref float tape, ref float outputGradient, ref float hiddenGradient{cellGradient}, int sequences)");
         using (w.Braces())
         {
-            Dispatch(ctx, path => w.Line($"BackwardBatch{KernelSuffix(ctx, path)}(ref weights, ref gradients, ref input, steps, ref tape, ref outputGradient, ref inputGradient, ref hiddenGradient{(ctx.HasCell ? ", ref cellGradient" : string.Empty)}, sequences);"));
+            Dispatch(ctx, path => w.Line($"BackwardBatch{KernelSuffix(ctx, path)}(ref weights, ref gradients, steps, ref tape, ref outputGradient, ref hiddenGradient{(ctx.HasCell ? ", ref cellGradient" : string.Empty)}, sequences);"));
         }
 
         w.Line();
