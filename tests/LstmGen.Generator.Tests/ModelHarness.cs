@@ -15,6 +15,7 @@ namespace LstmGen.Generator.Tests;
 internal sealed class ModelFile : AdditionalText
 {
     private readonly SourceText? _text;
+    private int _reads;
 
     public ModelFile(string path, string? text)
     {
@@ -24,7 +25,14 @@ internal sealed class ModelFile : AdditionalText
 
     public override string Path { get; }
 
-    public override SourceText? GetText(CancellationToken cancellationToken = default) => _text;
+    /// <summary>How many times its text was asked for (each read of the model file asks once).</summary>
+    public int Reads => Volatile.Read(ref _reads);
+
+    public override SourceText? GetText(CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _reads);
+        return _text;
+    }
 
     public override string ToString() => Path;
 }
