@@ -64,13 +64,35 @@ public sealed class SnapshotTests
             new[] { "Contoso.Audio.Encoder.Gru.g.cs", "LstmGen.Generated.Gru_I3_H5.g.cs" });
     }
 
+    [Fact]
+    public void RecurrentModel_Amp_from_a_two_layer_LSTM_model_file()
+    {
+        // Automated-GuitarAmpModelling JSON: LSTM(1→3) → LSTM(3→3) → Linear(3→1), the smallest model-file fixture.
+        const string source = """
+            using LstmGen;
+
+            namespace Contoso.Audio;
+
+            [RecurrentModel("Models/agam_lstm_i1_h3_l2_skip0.json")]
+            public sealed partial class Amp { }
+            """;
+        AssertSnapshots(
+            "RecurrentModel_Amp_agam_lstm_i1_h3_l2", source, allowUnsafe: false,
+            new[] { "Contoso.Audio.Amp.RecurrentModel.g.cs", "LstmGen.Generated.Lstm_I1_H3.g.cs", "LstmGen.Generated.Lstm_I3_H3.g.cs" },
+            new[] { new ModelFile(ModelHarness.ProjectDir + "Models/agam_lstm_i1_h3_l2_skip0.json", ModelHarness.Fixture("agam_lstm_i1_h3_l2_skip0.json")) });
+    }
+
     /// <summary>
-    /// Generates <paramref name="source"/> and compares every generated file with <c>Snapshots/{caseName}/{hint name}</c>.
+    /// Generates <paramref name="source"/> (with <paramref name="additionalFiles"/> as <c>AdditionalFiles</c> of a project
+    /// in <see cref="ModelHarness.ProjectDir"/>) and compares every generated file with <c>Snapshots/{caseName}/{hint name}</c>.
     /// <paramref name="expectedFiles"/> pins the hint names, so a renamed or missing file is reported as such.
     /// </summary>
-    private static void AssertSnapshots(string caseName, string source, bool allowUnsafe, string[] expectedFiles, [CallerFilePath] string callerPath = "")
+    private static void AssertSnapshots(string caseName, string source, bool allowUnsafe, string[] expectedFiles, AdditionalText[]? additionalFiles = null, [CallerFilePath] string callerPath = "")
     {
-        var (output, result, diagnostics) = GeneratorHarness.Run(GeneratorHarness.Compile(allowUnsafe, source));
+        var (output, result, diagnostics) = GeneratorHarness.Run(
+            GeneratorHarness.Compile(allowUnsafe, source),
+            additionalFiles is null ? null : ModelHarness.InProject,
+            additionalFiles);
         Assert.Empty(diagnostics);
         Assert.Empty(GeneratorHarness.Problems(output));
         Assert.Equal(expectedFiles.Order(StringComparer.Ordinal), result.GeneratedSources.Select(s => s.HintName).Order(StringComparer.Ordinal));
