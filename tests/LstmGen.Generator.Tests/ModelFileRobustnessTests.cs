@@ -19,6 +19,7 @@ namespace LstmGen.Generator.Tests;
 /// never hangs, every failure is one of LSTM011–LSTM014 with a message (never the reader's internal-error fallback), and
 /// through the generator and the analyzer together nothing throws and the two agree.
 /// </summary>
+[Collection(nameof(ModelFileRobustnessTests))]
 public sealed class ModelFileRobustnessTests
 {
     private readonly ITestOutputHelper _output;
@@ -27,12 +28,29 @@ public sealed class ModelFileRobustnessTests
 
     private static readonly string[] FileDiagnostics = { "LSTM011", "LSTM012", "LSTM013", "LSTM014" };
 
-    /// <summary>Reads on another thread, failing if it takes longer than <paramref name="bound"/> (a hang fails instead of stalling the run).</summary>
+    /// <summary>
+    /// Reads on a thread of its own (not the pool, which other tests may keep busy), failing if it takes longer than
+    /// <paramref name="bound"/>: a hang fails instead of stalling the run.
+    /// </summary>
     private static ModelFileResult ReadWithin(string path, string text, TimeSpan bound, string what)
     {
-        Task<ModelFileResult> task = Task.Run(() => ModelFileReader.Read(path, text));
-        Assert.True(task.Wait(bound), $"{what}: reading took longer than {bound.TotalSeconds} s");
-        return task.Result;
+        ModelFileResult? result = null;
+        Exception? error = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                result = ModelFileReader.Read(path, text);
+            }
+            catch (Exception e)
+            {
+                error = e;
+            }
+        }) { IsBackground = true };
+        thread.Start();
+        Assert.True(thread.Join(bound), $"{what}: reading took longer than {bound.TotalSeconds} s");
+        Assert.True(error is null, $"{what}: ModelFileReader.Read threw {error}");
+        return result!;
     }
 
     /// <summary>A failure is a model-file diagnostic with the path and a message that formats; never the internal-error fallback.</summary>
@@ -610,4 +628,10 @@ public sealed class ModelFileRobustnessTests
         IReadOnlyList<Diagnostic> problems = GeneratorHarness.Problems(output);
         Assert.True(problems.Count == 0, string.Join("\n", problems.Take(5)));
     }
+}
+
+/// <summary>The time bounds are about the reader, not the other tests: this class runs alone, after the parallel ones.</summary>
+[CollectionDefinition(nameof(ModelFileRobustnessTests), DisableParallelization = true)]
+public sealed class ModelFileRobustnessCollection
+{
 }
