@@ -40,20 +40,23 @@ internal static class GeneratorHarness
                 generalDiagnosticOption: ReportDiagnostic.Error));
     }
 
-    /// <summary>A driver with step tracking; <paramref name="buildProperties"/> become <c>build_property.*</c> global options.</summary>
-    public static GeneratorDriver CreateDriver(IReadOnlyDictionary<string, string>? buildProperties = null) =>
+    /// <summary>
+    /// A driver with step tracking; <paramref name="buildProperties"/> become <c>build_property.*</c> global options,
+    /// <paramref name="additionalTexts"/> the project's <c>AdditionalFiles</c>.
+    /// </summary>
+    public static GeneratorDriver CreateDriver(IReadOnlyDictionary<string, string>? buildProperties = null, IEnumerable<AdditionalText>? additionalTexts = null) =>
         CSharpGeneratorDriver.Create(
             new[] { new LstmGenerator().AsSourceGenerator() },
-            additionalTexts: null,
+            additionalTexts: additionalTexts,
             parseOptions: new CSharpParseOptions(LanguageVersion.Latest),
             optionsProvider: buildProperties is null ? null : new BuildProperties(buildProperties),
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     /// <summary>Runs the generator; returns the output compilation, generated sources and the driver's diagnostics.</summary>
     public static (Compilation Output, GeneratorRunResult Result, ImmutableArray<Diagnostic> Diagnostics) Run(
-        CSharpCompilation compilation, IReadOnlyDictionary<string, string>? buildProperties = null)
+        CSharpCompilation compilation, IReadOnlyDictionary<string, string>? buildProperties = null, IEnumerable<AdditionalText>? additionalTexts = null)
     {
-        GeneratorDriver driver = CreateDriver(buildProperties).RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> diagnostics);
+        GeneratorDriver driver = CreateDriver(buildProperties, additionalTexts).RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> diagnostics);
         return (output, driver.GetRunResult().Results.Single(), diagnostics);
     }
 
@@ -70,7 +73,7 @@ internal static class GeneratorHarness
         compilation.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
 
     /// <summary>MSBuild properties as the compiler passes them to generators: global options named <c>build_property.NAME</c>.</summary>
-    private sealed class BuildProperties : AnalyzerConfigOptionsProvider
+    internal sealed class BuildProperties : AnalyzerConfigOptionsProvider
     {
         private readonly Options _global;
 

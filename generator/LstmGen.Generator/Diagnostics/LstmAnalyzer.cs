@@ -65,19 +65,23 @@ public sealed class LstmAnalyzer : DiagnosticAnalyzer
             bool instructionSetsValid = Rules.ParseInstructionSets(instructionSets).Count > 0;
             start.RegisterSymbolAction(symbolContext =>
             {
-                AnalyzeType(symbolContext, attributes, instructionSetsValid ? null : instructionSets);
+                bool layerRulesReported = AnalyzeType(symbolContext, attributes, modelAttribute, instructionSetsValid ? null : instructionSets);
                 if (modelAttribute is not null && AttributeOf((INamedTypeSymbol)symbolContext.Symbol, modelAttribute) is { } model)
                 {
-                    AnalyzeModelFile(symbolContext, (INamedTypeSymbol)symbolContext.Symbol, model, projectDirectory, instructionSetsValid ? null : instructionSets);
+                    AnalyzeModelFile(symbolContext, (INamedTypeSymbol)symbolContext.Symbol, model, projectDirectory, instructionSetsValid ? null : instructionSets, layerRulesReported);
                 }
             }, SymbolKind.NamedType);
         });
     }
 
-    private static void AnalyzeModelFile(SymbolAnalysisContext context, INamedTypeSymbol type, AttributeData attribute, string? projectDirectory, string? invalidInstructionSets)
+    /// <param name="layerRulesReported">
+    /// The type also has [Lstm] or [Gru], whose rules (LSTM015 among them) were reported for it: the type-level rules
+    /// are not reported a second time, only the file's own problems.
+    /// </param>
+    private static void AnalyzeModelFile(SymbolAnalysisContext context, INamedTypeSymbol type, AttributeData attribute, string? projectDirectory, string? invalidInstructionSets, bool layerRulesReported)
     {
         ModelCandidate candidate = AttributeParser.CreateModelCandidate(type, attribute, context.Compilation, context.CancellationToken);
-        foreach (LstmProblem problem in Rules.ValidateModel(candidate))
+        foreach (LstmProblem problem in layerRulesReported ? ImmutableArray<LstmProblem>.Empty : Rules.ValidateModel(candidate))
         {
             if (problem.Id != DiagnosticIds.NotPartial || problem.MemberName == type.Name)
             {
@@ -85,7 +89,7 @@ public sealed class LstmAnalyzer : DiagnosticAnalyzer
             }
         }
 
-        if (invalidInstructionSets is not null)
+        if (invalidInstructionSets is not null && !layerRulesReported)
         {
             Report(context, type, attribute, Rules.Problem(DiagnosticIds.InvalidInstructionSets, ProblemTarget.Attribute, invalidInstructionSets));
         }
@@ -100,30 +104,37 @@ public sealed class LstmAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static void AnalyzeType(SymbolAnalysisContext context, List<(CellKind Cell, INamedTypeSymbol Type)> attributes, string? invalidInstructionSets)
+    /// <summary>The [Lstm]/[Gru] rules of the type and LSTM001 for a container; true when the type has [Lstm] or [Gru].</summary>
+    private static bool AnalyzeType(SymbolAnalysisContext context, List<(CellKind Cell, INamedTypeSymbol Type)> attributes, INamedTypeSymbol? modelAttribute, string? invalidInstructionSets)
     {
         var type = (INamedTypeSymbol)context.Symbol;
+        bool analyzed = false;
         foreach ((CellKind cell, INamedTypeSymbol attributeType) in attributes)
         {
             if (AttributeOf(type, attributeType) is { } attribute)
             {
                 AnalyzeModelType(context, cell, type, attribute, invalidInstructionSets);
+                analyzed = true;
                 break; // LSTM015 covers a second model attribute; the first one's rules are enough.
             }
         }
 
         // A container of model types reports its own LSTM001 from its own symbol action, so the diagnostic is
         // local to the declaration it points at: the IDE shows it while that file is edited.
-        foreach ((CellKind cell, INamedTypeSymbol nested, AttributeData attribute) in NestedModelTypes(type, attributes))
+        foreach ((CellKind? cell, INamedTypeSymbol nested, AttributeData attribute) in NestedModelTypes(type, attributes, modelAttribute))
         {
-            LayerCandidate candidate = AttributeParser.CreateCandidate(cell, nested, attribute, context.Compilation, context.CancellationToken);
-            LstmProblem? own = Rules.Validate(candidate).FirstOrDefault(p => p.Id == DiagnosticIds.NotPartial && p.MemberName == type.Name);
+            ImmutableArray<LstmProblem> problems = cell is CellKind layerCell
+                ? Rules.Validate(AttributeParser.CreateCandidate(layerCell, nested, attribute, context.Compilation, context.CancellationToken))
+                : Rules.ValidateModel(AttributeParser.CreateModelCandidate(nested, attribute, context.Compilation, context.CancellationToken));
+            LstmProblem? own = problems.FirstOrDefault(p => p.Id == DiagnosticIds.NotPartial && p.MemberName == type.Name);
             if (own is not null)
             {
                 Report(context, type, null, own);
                 break;
             }
         }
+
+        return analyzed;
     }
 
     private static AttributeData? AttributeOf(INamedTypeSymbol type, INamedTypeSymbol attributeType)
@@ -139,20 +150,28 @@ public sealed class LstmAnalyzer : DiagnosticAnalyzer
         return null;
     }
 
-    private static IEnumerable<(CellKind, INamedTypeSymbol, AttributeData)> NestedModelTypes(INamedTypeSymbol container, List<(CellKind Cell, INamedTypeSymbol Type)> attributes)
+    /// <summary>Every model type nested (at any depth) in <paramref name="container"/>, with its cell (null for [RecurrentModel]).</summary>
+    private static IEnumerable<(CellKind?, INamedTypeSymbol, AttributeData)> NestedModelTypes(INamedTypeSymbol container, List<(CellKind Cell, INamedTypeSymbol Type)> attributes, INamedTypeSymbol? modelAttribute)
     {
         foreach (INamedTypeSymbol nested in container.GetTypeMembers())
         {
+            bool found = false;
             foreach ((CellKind cell, INamedTypeSymbol attributeType) in attributes)
             {
                 if (AttributeOf(nested, attributeType) is { } attribute)
                 {
                     yield return (cell, nested, attribute);
+                    found = true;
                     break;
                 }
             }
 
-            foreach ((CellKind, INamedTypeSymbol, AttributeData) deeper in NestedModelTypes(nested, attributes))
+            if (!found && modelAttribute is not null && AttributeOf(nested, modelAttribute) is { } model)
+            {
+                yield return (null, nested, model);
+            }
+
+            foreach ((CellKind?, INamedTypeSymbol, AttributeData) deeper in NestedModelTypes(nested, attributes, modelAttribute))
             {
                 yield return deeper;
             }

@@ -84,7 +84,7 @@ internal static class GuitarAmpReader
 
             if (shape.Length == 2 && shape[0] != gates * hidden && (shape[0] == 4 * hidden || shape[0] == 3 * hidden))
             {
-                throw new ModelFileException(DiagnosticIds.ModelMetadataMismatch, $"model_data says unit_type = {unit}, but 'rec.weight_hh_l0' has {shape[0] / hidden} gates per unit (shape {Shape(shape)}: a {(shape[0] == 4 * hidden ? "LSTM" : "GRU")})");
+                throw new ModelFileException(DiagnosticIds.ModelMetadataMismatch, $"model_data says unit_type = {unit}, but 'rec.weight_hh_l0' has {shape[0] / hidden} gates per unit (shape {Shape(shape)}: {(shape[0] == 4 * hidden ? "an LSTM" : "a GRU")})");
             }
         }
 

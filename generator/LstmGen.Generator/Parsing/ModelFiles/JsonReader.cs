@@ -174,13 +174,9 @@ internal sealed class JsonReader
         }
     }
 
+    /// <param name="depth">The number of arrays and objects the value is inside.</param>
     private JsonValue ReadValue(int depth)
     {
-        if (depth > MaxDepth)
-        {
-            throw Error($"nesting deeper than {MaxDepth.ToString(CultureInfo.InvariantCulture)} levels");
-        }
-
         if (_position >= _text.Length)
         {
             throw Error("unexpected end of the file");
@@ -188,6 +184,12 @@ internal sealed class JsonReader
 
         int line = _line, column = Column;
         char c = _text[_position];
+        if ((c == '{' || c == '[') && depth >= MaxDepth)
+        {
+            // MaxDepth arrays and objects may nest (as System.Text.Json counts depth); this one would be one more.
+            throw Error($"nesting deeper than {MaxDepth.ToString(CultureInfo.InvariantCulture)} levels");
+        }
+
         switch (c)
         {
             case '{':
@@ -237,6 +239,7 @@ internal sealed class JsonReader
     {
         _position++; // {
         var members = new List<KeyValuePair<string, JsonValue>>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
         SkipWhitespace();
         if (_position < _text.Length && _text[_position] == '}')
         {
@@ -252,7 +255,14 @@ internal sealed class JsonReader
                 throw Error(_position >= _text.Length ? "unexpected end of the file inside an object" : "expected a member name in double quotes");
             }
 
+            int keyLine = _line, keyColumn = Column;
             string key = ReadString();
+            if (!names.Add(key))
+            {
+                // Python's json keeps the last of duplicate names, a lookup here would find the first: refuse the ambiguity.
+                throw new JsonSyntaxException($"a second member named \"{key}\" at line {keyLine.ToString(CultureInfo.InvariantCulture)}, column {keyColumn.ToString(CultureInfo.InvariantCulture)}");
+            }
+
             SkipWhitespace();
             if (_position >= _text.Length || _text[_position] != ':')
             {

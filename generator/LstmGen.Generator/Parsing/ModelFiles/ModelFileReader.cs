@@ -128,19 +128,14 @@ internal static class ModelFileReader
             throw new ModelFileException(DiagnosticIds.ModelTensorShape, $"tensor '{name}' holds {probe.Kind} at {probe.Where}, not numbers");
         }
 
-        long count = 1;
-        foreach (int n in shape)
-        {
-            count *= n;
-        }
-
-        var values = new float[count];
-        int index = 0;
-        Flatten(name, value, shape, 0, values, ref index);
-        return (shape.ToArray(), values);
+        // The values grow as they are found: the shape comes from the first row alone, and a file that is not
+        // rectangular could claim far more values (up to an overflowing product) than it holds.
+        var values = new List<float>();
+        Flatten(name, value, shape, 0, values);
+        return (shape.ToArray(), values.ToArray());
     }
 
-    private static void Flatten(string name, JsonValue value, List<int> shape, int depth, float[] values, ref int index)
+    private static void Flatten(string name, JsonValue value, List<int> shape, int depth, List<float> values)
     {
         if (depth == shape.Count)
         {
@@ -149,7 +144,7 @@ internal static class ModelFileReader
                 throw new ModelFileException(DiagnosticIds.ModelTensorShape, $"tensor '{name}' is not rectangular: {value.Kind} at {value.Where} where a number belongs");
             }
 
-            values[index++] = Float(name, number);
+            values.Add(Float(name, number));
             return;
         }
 
@@ -161,7 +156,7 @@ internal static class ModelFileReader
 
         foreach (JsonValue item in array.Items)
         {
-            Flatten(name, item, shape, depth + 1, values, ref index);
+            Flatten(name, item, shape, depth + 1, values);
         }
     }
 

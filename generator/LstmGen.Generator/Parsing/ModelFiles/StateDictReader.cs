@@ -22,16 +22,17 @@ internal static class StateDictReader
     {
         // Group the tensors by module (the key up to its last dot), in order of first appearance.
         var modules = new List<(string Prefix, List<(string Suffix, string Key, JsonValue Value)> Tensors)>();
+        var indexOf = new Dictionary<string, int>(System.StringComparer.Ordinal); // a file may hold very many members: no linear search
         foreach (KeyValuePair<string, JsonValue> member in document.Members)
         {
             int dot = member.Key.LastIndexOf('.');
             string prefix = dot < 0 ? string.Empty : member.Key.Substring(0, dot);
             string suffix = dot < 0 ? member.Key : member.Key.Substring(dot + 1);
-            int index = modules.FindIndex(m => m.Prefix == prefix);
-            if (index < 0)
+            if (!indexOf.TryGetValue(prefix, out int index))
             {
                 modules.Add((prefix, new List<(string, string, JsonValue)>()));
                 index = modules.Count - 1;
+                indexOf.Add(prefix, index);
             }
 
             modules[index].Tensors.Add((suffix, member.Key, member.Value));
