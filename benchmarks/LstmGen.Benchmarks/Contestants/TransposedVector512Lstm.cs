@@ -12,6 +12,10 @@ public interface IVectorActivations
     static abstract Vector512<float> Tanh(Vector512<float> x);
     static abstract Vector256<float> Sigmoid(Vector256<float> x);
     static abstract Vector256<float> Tanh(Vector256<float> x);
+
+    /// <summary>tanh of the lower 8 lanes and σ of the upper 8 (the g | o vector of a half group of 8 units).</summary>
+    static abstract Vector512<float> TanhLowerSigmoidUpper(Vector512<float> x);
+
     static abstract string Name { get; }
 }
 
@@ -23,6 +27,13 @@ public struct ExpActivations : IVectorActivations
     public static Vector512<float> Tanh(Vector512<float> x) => Sigmoid(x + x) * 2 - Vector512<float>.One;
     public static Vector256<float> Sigmoid(Vector256<float> x) => Vector256<float>.One / (Vector256<float>.One + Vector256.Exp(-x));
     public static Vector256<float> Tanh(Vector256<float> x) => Sigmoid(x + x) * 2 - Vector256<float>.One;
+
+    // tanh(x) = 2σ(2x) − 1 in the lower half, σ(x) = 1·σ(1·x) − 0 in the upper: one Exp for both, the same floats.
+    public static Vector512<float> TanhLowerSigmoidUpper(Vector512<float> x)
+    {
+        var scale = Vector512.Create(Vector256.Create(2f), Vector256<float>.One);
+        return Sigmoid(x * scale) * scale - Vector512.Create(Vector256<float>.One, Vector256<float>.Zero);
+    }
 }
 
 /// <summary>LstmGen's rational tanh and σ = ½ + ½·tanh(x/2): isolates what specialization alone buys.</summary>
@@ -33,17 +44,25 @@ public struct RationalActivations : IVectorActivations
     public static Vector512<float> Tanh(Vector512<float> x) => Activation.Tanh(x);
     public static Vector256<float> Sigmoid(Vector256<float> x) => Activation.Sigmoid(x);
     public static Vector256<float> Tanh(Vector256<float> x) => Activation.Tanh(x);
+
+    // σ(x) = ½ + ½·tanh(x/2): one tanh evaluation for both halves.
+    public static Vector512<float> TanhLowerSigmoidUpper(Vector512<float> x)
+    {
+        var scale = Vector512.Create(Vector256<float>.One, Vector256.Create(0.5f));
+        return System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(Activation.Tanh(x * scale), scale, Vector512.Create(Vector256<float>.Zero, Vector256.Create(0.5f)));
+    }
 }
 
 /// <summary>
-/// Contestant 4, the bar: the strongest runtime-sized managed kernel I know how to write. Transposed weights (each
+/// Contestant 4-old (the bar until 2026-11-30; the new contestant 4 is <see cref="PanelVector512Lstm{TActivations}"/>).
+/// Transposed weights (each
 /// input element or hidden unit broadcast over its contiguous row of 4H gate weights), register-blocked
 /// accumulators over 4H (blocks of 16, 8, 4 and 1 Vector512), biases pre-summed and folded into the accumulators,
 /// refs instead of bounds checks, 64-byte-aligned buffers. Only the sizes are not constants. The activations are a
 /// type argument: <see cref="ExpActivations"/> (the standard .NET route, the contestant the targets refer to) or
 /// <see cref="RationalActivations"/> (LstmGen's, to separate the gain from specialization from that of activations).
 /// </summary>
-public sealed class RuntimeVector512Lstm<TActivations> : IContestant
+public sealed class TransposedVector512Lstm<TActivations> : IContestant
     where TActivations : struct, IVectorActivations
 {
     private readonly int _i, _h, _g;
@@ -51,7 +70,7 @@ public sealed class RuntimeVector512Lstm<TActivations> : IContestant
     private readonly float[] _hidden, _cell, _output, _x0;
     private readonly Workload _workload;
 
-    public RuntimeVector512Lstm(Weights weights, Workload workload)
+    public TransposedVector512Lstm(Weights weights, Workload workload)
     {
         if (!Vector512.IsHardwareAccelerated)
         {
@@ -76,7 +95,7 @@ public sealed class RuntimeVector512Lstm<TActivations> : IContestant
         _x0 = workload.Input.AsSpan(0, _i).ToArray();
     }
 
-    public string Name => TActivations.Name;
+    public string Name => TActivations.Name + " transposed (4-old)";
 
     public ReadOnlySpan<float> Hidden => _hidden;
 
