@@ -136,6 +136,13 @@ public static class QuickComparison
     /// <summary>Each round runs every case once; the median over the rounds per case.</summary>
     public static double[] Medians(Action[] cases, int rounds)
     {
+        // One round that is not recorded: code that is not [AggressiveOptimization] (contestant 4, and Vector512.Exp
+        // in CoreLib) runs tier-0 code until tiered compilation replaces it, some 100 ms to 1 s after its first calls.
+        foreach (Action action in cases)
+        {
+            Measure(action);
+        }
+
         var samples = cases.Select(_ => new List<double>()).ToArray();
         for (int round = 0; round < rounds; round++)
         {

@@ -110,6 +110,12 @@ public static class RtNeuralComparison
             Console.WriteLine($"{tag}: {name} agrees with RTNeural's outputs over {n} samples (max |diff| {worst:G3})");
         }
 
+        // Warm-up (tiered compilation of whatever is not [AggressiveOptimization]: contestant 4, Vector512.Exp).
+        foreach (var (_, model) in ours)
+        {
+            QuickComparison.Measure(() => model.Pass(x), seconds: 1.0);
+        }
+
         // Alternate: our passes, then one RTNeural bench run (its rounds ≈ 30 ms each, like ours).
         var samples = ours.Select(_ => new List<double>()).ToList();
         var theirs = new List<double>();
