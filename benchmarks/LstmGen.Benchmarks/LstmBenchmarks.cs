@@ -15,7 +15,7 @@ public class LstmBenchmarks
 {
     private ContestantSet _c = null!;
 
-    [Params("I1_H8", "I16_H64", "I64_H128")]
+    [Params("I1_H8", "I1_H40", "I16_H64", "I64_H128", "I32_H256")]
     public string Shape { get; set; } = "I16_H64";
 
     [GlobalSetup]
@@ -33,6 +33,7 @@ public class LstmBenchmarks
     [BenchmarkCategory("Step"), Benchmark(Description = "TensorPrimitives")] public void Step_TensorPrimitives() => _c.TensorPrimitives.Step();
     [BenchmarkCategory("Step"), Benchmark(Description = "Runtime Vector512", Baseline = true)] public void Step_Vector512() => _c.Vector512.Step();
     [BenchmarkCategory("Step"), Benchmark(Description = "Runtime Vector512 + LstmGen activations")] public void Step_Vector512Rational() => _c.Vector512Rational.Step();
+    [BenchmarkCategory("Step"), Benchmark(Description = "Runtime Vector512 transposed (4-old)")] public void Step_Vector512Old() => _c.Vector512Old.Step();
     [BenchmarkCategory("Step"), Benchmark(Description = "ONNX Runtime")] public void Step_Onnx() => _c.Onnx.Step();
 
     [BenchmarkCategory("Forward"), Benchmark(Description = "Generated")] public void Forward_Generated() => _c.Generated.Forward();
@@ -40,6 +41,7 @@ public class LstmBenchmarks
     [BenchmarkCategory("Forward"), Benchmark(Description = "TensorPrimitives")] public void Forward_TensorPrimitives() => _c.TensorPrimitives.Forward();
     [BenchmarkCategory("Forward"), Benchmark(Description = "Runtime Vector512", Baseline = true)] public void Forward_Vector512() => _c.Vector512.Forward();
     [BenchmarkCategory("Forward"), Benchmark(Description = "Runtime Vector512 + LstmGen activations")] public void Forward_Vector512Rational() => _c.Vector512Rational.Forward();
+    [BenchmarkCategory("Forward"), Benchmark(Description = "Runtime Vector512 transposed (4-old)")] public void Forward_Vector512Old() => _c.Vector512Old.Forward();
     [BenchmarkCategory("Forward"), Benchmark(Description = "ONNX Runtime")] public void Forward_Onnx() => _c.Onnx.Forward();
 
     // Backward: the generated self-contained Backward (forward recomputed inside), the tape pair (forward recorded,
@@ -63,8 +65,9 @@ public sealed class ContestantSet : IDisposable
         GeneratedTape = new GeneratedContestant(weights, workload, useTape: true);
         Naive = new NaiveLstm(weights, workload);
         TensorPrimitives = new TensorPrimitivesLstm(weights, workload);
-        Vector512 = new RuntimeVector512Lstm<ExpActivations>(weights, workload);
-        Vector512Rational = new RuntimeVector512Lstm<RationalActivations>(weights, workload);
+        Vector512 = new PanelVector512Lstm<ExpActivations>(weights, workload);
+        Vector512Rational = new PanelVector512Lstm<RationalActivations>(weights, workload);
+        Vector512Old = new TransposedVector512Lstm<ExpActivations>(weights, workload);
         Onnx = new OnnxLstm(weights, workload);
     }
 
@@ -73,31 +76,52 @@ public sealed class ContestantSet : IDisposable
     public GeneratedContestant GeneratedTape { get; }
     public NaiveLstm Naive { get; }
     public TensorPrimitivesLstm TensorPrimitives { get; }
-    public RuntimeVector512Lstm<ExpActivations> Vector512 { get; }
-    public RuntimeVector512Lstm<RationalActivations> Vector512Rational { get; }
+    public PanelVector512Lstm<ExpActivations> Vector512 { get; }
+    public PanelVector512Lstm<RationalActivations> Vector512Rational { get; }
+    public TransposedVector512Lstm<ExpActivations> Vector512Old { get; }
     public OnnxLstm Onnx { get; }
 
-    public IEnumerable<IContestant> All => new IContestant[] { Generated, Naive, TensorPrimitives, Vector512, Vector512Rational, Onnx };
+    public IEnumerable<IContestant> All => new IContestant[] { Generated, Naive, TensorPrimitives, Vector512, Vector512Rational, Vector512Old, Onnx };
+
+    /// <summary>The LSTM shapes of the suite: "I{I}_H{H}".</summary>
+    public static readonly string[] Shapes = { "I1_H8", "I1_H40", "I16_H64", "I64_H128", "I32_H256" };
 
     public static ContestantSet Create(string shape)
     {
-        (int i, int h) = shape switch
-        {
-            "I1_H8" => (1, 8),
-            "I16_H64" => (16, 64),
-            "I64_H128" => (64, 128),
-            _ => throw new ArgumentException(shape),
-        };
+        (int i, int h) = ParseShape(shape);
         return new ContestantSet(Weights.Load(i, h), new Workload(i, h, SequenceLength));
+    }
+
+    public static (int InputSize, int HiddenSize) ParseShape(string shape)
+    {
+        string[] parts = shape.Split('_');
+        if (parts.Length != 2 || !parts[0].StartsWith('I') || !parts[1].StartsWith('H'))
+        {
+            throw new ArgumentException($"A shape is written I<inputs>_H<hidden>, e.g. I16_H64, not '{shape}'.");
+        }
+
+        return (int.Parse(parts[0].AsSpan(1)), int.Parse(parts[1].AsSpan(1)));
     }
 
     /// <summary>A wrong fast kernel is worthless: every contestant must produce the same h after a step and after a sequence.</summary>
     public void VerifyAgreement()
     {
+        VerifyStates(All, Generated.Name);
+
+        // Backward: the generated gradients against the naive BPTT.
+        Generated.Backward();
+        GeneratedTape.Backward();
+        Naive.Backward();
+        VerifyGradients(Naive, Generated, GeneratedTape);
+    }
+
+    /// <summary>Every contestant, from zero state, gives the first one's h within 1e-4 after two steps and after two sequences; leaves them reset.</summary>
+    public static void VerifyStates(IEnumerable<IContestant> contestants, string referenceName)
+    {
         foreach (Action<IContestant> run in new Action<IContestant>[] { c => c.Step(), c => c.Forward() })
         {
             float[]? reference = null;
-            foreach (IContestant contestant in All)
+            foreach (IContestant contestant in contestants)
             {
                 contestant.Reset();
                 run(contestant);
@@ -107,26 +131,29 @@ public sealed class ContestantSet : IDisposable
                 float worst = h.Zip(reference, (a, b) => MathF.Abs(a - b)).Max();
                 if (!(worst <= 1e-4f))
                 {
-                    throw new InvalidOperationException($"{contestant.Name} disagrees with {Generated.Name} by {worst} on h.");
+                    throw new InvalidOperationException($"{contestant.Name} disagrees with {referenceName} by {worst} on h.");
                 }
             }
         }
 
-        foreach (IContestant contestant in All)
+        foreach (IContestant contestant in contestants)
         {
             contestant.Reset();
         }
+    }
 
-        // Backward: the generated gradients against the naive BPTT.
-        Generated.Backward();
-        GeneratedTape.Backward();
-        Naive.Backward();
-        float scale = Naive.InputGradient.ToArray().Max(MathF.Abs);
-        float worstGenerated = Generated.InputGradient.ToArray().Zip(Naive.InputGradient.ToArray(), (a, b) => MathF.Abs(a - b)).Max();
-        float worstTape = GeneratedTape.InputGradient.ToArray().Zip(Naive.InputGradient.ToArray(), (a, b) => MathF.Abs(a - b)).Max();
-        if (!(worstGenerated <= 1e-4f * MathF.Max(1, scale)) || !(worstTape <= 1e-4f * MathF.Max(1, scale)))
+    /// <summary>∂L/∂input of each generated contestant within 1e-4 (scaled) of the naive BPTT's.</summary>
+    public static void VerifyGradients(IContestant naive, params IContestant[] generated)
+    {
+        float[] reference = naive.InputGradient.ToArray();
+        float scale = reference.Max(MathF.Abs);
+        foreach (IContestant contestant in generated)
         {
-            throw new InvalidOperationException($"Backward disagrees with the naive BPTT: {worstGenerated}, {worstTape}.");
+            float worst = contestant.InputGradient.ToArray().Zip(reference, (a, b) => MathF.Abs(a - b)).Max();
+            if (!(worst <= 1e-4f * MathF.Max(1, scale)))
+            {
+                throw new InvalidOperationException($"{contestant.Name}'s Backward disagrees with the naive BPTT by {worst}.");
+            }
         }
     }
 

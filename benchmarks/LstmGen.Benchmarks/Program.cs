@@ -5,15 +5,26 @@ using LstmGen.Benchmarks;
 //   --verify          check every contestant agrees (also done before every benchmark run)
 //   --quick           a Stopwatch comparison for development (not the published numbers)
 //   --first-call      first-call latency of Step in fresh processes
+//   --rtneural-compare <dir> [rounds]   generated Step + Linear against an RTNeural build outside the repository
 //   (the generator's own cost is measured by benchmarks/GeneratorCost)
 if (args.Length > 0 && args[0] == "--verify")
 {
-    foreach (string shape in new[] { "I1_H8", "I16_H64", "I64_H128" })
+    foreach (string shape in ContestantSet.Shapes)
     {
         using var contestants = ContestantSet.Create(shape);
         contestants.VerifyAgreement();
-        Console.WriteLine($"{shape}: all contestants agree");
+        Console.WriteLine($"LSTM {shape}: all contestants agree");
     }
+
+    foreach (string shape in GruContestantSet.Shapes)
+    {
+        using var contestants = GruContestantSet.Create(shape);
+        contestants.VerifyAgreement();
+        Console.WriteLine($"GRU {shape}: all contestants agree");
+    }
+
+    new ModelFileSet().VerifyAgreement();
+    Console.WriteLine($"Model file {ModelFileSet.File}: Process and the hand-wired models agree");
 
     return 0;
 }
@@ -49,6 +60,11 @@ if (args.Length > 0 && args[0] == "--loop")
 
     Console.WriteLine($"{calls} calls, {stopwatch.Elapsed.TotalNanoseconds / calls:F0} ns each");
     return 0;
+}
+
+if (args.Length > 0 && args[0] == "--rtneural-compare")
+{
+    return RtNeuralComparison.Run(args.Skip(1).ToArray());
 }
 
 if (args.Length > 0 && args[0] == "--first-call")

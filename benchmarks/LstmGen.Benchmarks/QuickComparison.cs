@@ -1,59 +1,176 @@
 using System.Diagnostics;
-using LstmGen.Benchmarks.Contestants;
+using System.Globalization;
 
 namespace LstmGen.Benchmarks;
 
 /// <summary>
-/// A quick Stopwatch comparison for development: rounds interleave the contestants (so drift hits them all), and
-/// the median of the rounds is reported with the ratio to contestant 4. The published table comes from
-/// BenchmarkDotNet.
+/// A Stopwatch comparison: rounds interleave the cases of one group (so drift hits them all alike), and the median
+/// of the rounds is reported, with the ratios the issues set targets for. <c>--quick [rounds] [--all]
+/// [--only lstm|gru|model] [--shapes I1_H8,I16_H64]</c>; <c>--all</c> adds the slow contestants (naive, TensorPrimitives, ONNX).
 /// </summary>
 public static class QuickComparison
 {
     public static int Run(string[] args)
     {
-        int rounds = args.Length > 0 ? int.Parse(args[0]) : 7;
-        foreach (string shape in new[] { "I1_H8", "I16_H64", "I64_H128" })
+        int rounds = args.Length > 0 && int.TryParse(args[0], out int r) ? r : 7;
+        bool all = args.Contains("--all");
+        string? only = Option(args, "--only");
+        string[] shapes = Option(args, "--shapes")?.Split(',') ?? ContestantSet.Shapes;
+        Console.WriteLine($"--quick: {rounds} rounds, medians; {Environment.ProcessorCount} CPUs, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        if (only is null or "lstm")
         {
-            using var c = ContestantSet.Create(shape);
-            c.VerifyAgreement();
-            var cases = new (string Name, Action Run, int Steps)[]
-            {
-                ("Step Generated", c.Generated.Step, 1),
-                ("Step Vector512", c.Vector512.Step, 1),
-                ("Forward Generated", c.Generated.Forward, ContestantSet.SequenceLength),
-                ("Forward Vector512", c.Vector512.Forward, ContestantSet.SequenceLength),
-                ("Step Vector512 rational", c.Vector512Rational.Step, 1),
-                ("Forward Vector512 rational", c.Vector512Rational.Forward, ContestantSet.SequenceLength),
-                ("Backward Generated", c.Generated.Backward, ContestantSet.SequenceLength),
-                ("Fwd+BackwardFromTape", c.GeneratedTape.Backward, ContestantSet.SequenceLength),
-            };
-            var samples = cases.Select(_ => new List<double>()).ToArray();
-            for (int round = 0; round < rounds; round++)
-            {
-                for (int k = 0; k < cases.Length; k++)
-                {
-                    samples[k].Add(Measure(cases[k].Run) / cases[k].Steps);
-                }
-            }
+            RunLstm(rounds, all, shapes);
+        }
 
-            double[] medians = samples.Select(s => s.OrderBy(v => v).ElementAt(s.Count / 2)).ToArray();
-            Console.WriteLine($"{shape}: Step {medians[0]:F1} ns ({medians[0] / medians[1]:F2}x V512 {medians[1]:F1}) | " +
-                $"Forward/step {medians[2]:F1} ns ({medians[2] / medians[3]:F2}x V512 {medians[3]:F1}; {medians[2] / medians[0]:F2}x Step) | " +
-                $"Backward {medians[6] / medians[2]:F2}x Forward, tape {medians[7] / medians[2]:F2}x | vs V512+rational: Step {medians[0] / medians[4]:F2}x, Forward {medians[2] / medians[5]:F2}x");
+        if (only is null or "gru")
+        {
+            RunGru(rounds, all, shapes.Where(s => GruContestantSet.Shapes.Contains(s)).ToArray());
+        }
+
+        if (only is null or "model")
+        {
+            RunModelFile(rounds);
         }
 
         return 0;
     }
 
-    private static double Measure(Action action)
+    private static string? Option(string[] args, string name)
     {
-        for (int i = 0; i < 50; i++)
+        int at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+    }
+
+    private static void RunLstm(int rounds, bool all, string[] shapes)
+    {
+        Console.WriteLine();
+        Console.WriteLine("LSTM, ns per call (Forward and Backward: per call over T = 32)");
+        Console.WriteLine("| (I, H) | Step gen | Step 4 | Step 4b | Step 4-old | Fwd gen | Fwd 4 | Fwd 4b | Bwd gen | Fwd+BwdFromTape |" + (all ? " Step naive | Step TP | Step ONNX | Fwd naive | Fwd TP | Fwd ONNX |" : string.Empty));
+        Console.WriteLine("|---|" + string.Concat(Enumerable.Repeat("---:|", all ? 15 : 9)));
+        var ratioLines = new List<string>();
+        foreach (string shape in shapes)
+        {
+            using var c = ContestantSet.Create(shape);
+            c.VerifyAgreement();
+            var cases = new List<(string Name, Action Run)>
+            {
+                ("Step gen", c.Generated.Step), ("Step 4", c.Vector512.Step), ("Step 4b", c.Vector512Rational.Step), ("Step 4-old", c.Vector512Old.Step),
+                ("Fwd gen", c.Generated.Forward), ("Fwd 4", c.Vector512.Forward), ("Fwd 4b", c.Vector512Rational.Forward),
+                ("Bwd gen", c.Generated.Backward), ("Tape", c.GeneratedTape.Backward),
+            };
+            if (all)
+            {
+                cases.AddRange(new (string, Action)[]
+                {
+                    ("Step naive", c.Naive.Step), ("Step TP", c.TensorPrimitives.Step), ("Step ONNX", c.Onnx.Step),
+                    ("Fwd naive", c.Naive.Forward), ("Fwd TP", c.TensorPrimitives.Forward), ("Fwd ONNX", c.Onnx.Forward),
+                });
+            }
+
+            double[] m = Medians(cases.Select(k => k.Run).ToArray(), rounds);
+            (int i, int h) = ContestantSet.ParseShape(shape);
+            Console.WriteLine($"| ({i}, {h}) | " + string.Join(" | ", m.Select(Format)) + " |");
+            const double T = ContestantSet.SequenceLength;
+            ratioLines.Add($"| ({i}, {h}) | {m[0] / m[1]:F2} | {m[0] / m[2]:F2} | {m[1] / m[3]:F2} | {m[4] / T / m[1]:F2} | {m[4] / m[5]:F2} | {m[4] / T / m[0]:F2} | {m[7] / m[4]:F2} | {m[8] / m[4]:F2} |");
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("| (I, H) | Step / 4 | Step / 4b | 4 / 4-old (Step) | Fwd per step / 4 Step | Fwd / 4 Fwd | Fwd per step / Step | Bwd / Fwd | tape / Fwd |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        ratioLines.ForEach(Console.WriteLine);
+    }
+
+    private static void RunGru(int rounds, bool all, string[] shapes)
+    {
+        if (shapes.Length == 0)
+        {
+            return;
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("GRU, ns per call (Forward and Backward: per call over T = 32); LSTM Step = the generated LSTM of the same (I, H)");
+        Console.WriteLine("| (I, H) | GRU Step | LSTM Step | GRU Fwd | GRU Bwd | GRU Fwd+BwdFromTape |" + (all ? " Step naive | Step ONNX | Fwd naive | Fwd ONNX | Bwd naive |" : string.Empty) + " GRU/LSTM Step | Bwd / Fwd | tape / Fwd |");
+        Console.WriteLine("|---|" + string.Concat(Enumerable.Repeat("---:|", all ? 13 : 8)));
+        foreach (string shape in shapes)
+        {
+            using var g = GruContestantSet.Create(shape);
+            g.VerifyAgreement();
+            using var l = ContestantSet.Create(shape);
+            var cases = new List<(string Name, Action Run)>
+            {
+                ("GRU Step", g.Generated.Step), ("LSTM Step", l.Generated.Step), ("GRU Fwd", g.Generated.Forward),
+                ("GRU Bwd", g.Generated.Backward), ("GRU tape", g.GeneratedTape.Backward),
+            };
+            if (all)
+            {
+                cases.AddRange(new (string, Action)[]
+                {
+                    ("Step naive", g.Naive.Step), ("Step ONNX", g.Onnx.Step), ("Fwd naive", g.Naive.Forward), ("Fwd ONNX", g.Onnx.Forward), ("Bwd naive", g.Naive.Backward),
+                });
+            }
+
+            double[] m = Medians(cases.Select(k => k.Run).ToArray(), rounds);
+            (int i, int h) = ContestantSet.ParseShape(shape);
+            Console.WriteLine($"| ({i}, {h}) | " + string.Join(" | ", m.Select(Format)) + $" | {m[0] / m[1]:F2} | {m[3] / m[2]:F2} | {m[4] / m[2]:F2} |");
+        }
+    }
+
+    private static void RunModelFile(int rounds)
+    {
+        var set = new ModelFileSet();
+        set.VerifyAgreement();
+        var cases = set.Cases().ToArray();
+        double[] m = Medians(cases.Select(k => k.Run).ToArray(), rounds).Select(v => v / ModelFileSet.Samples).ToArray();
+        Console.WriteLine();
+        Console.WriteLine($"Model file {ModelFileSet.File} (LSTM(1→40) + Linear + skip), ns per sample over {ModelFileSet.Samples} samples");
+        Console.WriteLine("| way | ns/sample | vs (a) | vs (b) |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        for (int k = 0; k < cases.Length; k++)
+        {
+            Console.WriteLine($"| {cases[k].Name} | {m[k]:F1} | {m[k] / m[2]:F2} | {m[k] / m[3]:F2} |");
+        }
+    }
+
+    private static string Format(double ns) => ns >= 10_000 ? (ns / 1000).ToString("N1", CultureInfo.InvariantCulture) + " µs" : ns.ToString(ns >= 100 ? "N0" : "F1", CultureInfo.InvariantCulture);
+
+    /// <summary>Each round runs every case once; the median over the rounds per case.</summary>
+    public static double[] Medians(Action[] cases, int rounds)
+    {
+        // One round that is not recorded: code that is not [AggressiveOptimization] (contestant 4, and Vector512.Exp
+        // in CoreLib) runs tier-0 code until tiered compilation replaces it, some 100 ms to 1 s after its first calls.
+        foreach (Action action in cases)
+        {
+            Measure(action);
+        }
+
+        var samples = cases.Select(_ => new List<double>()).ToArray();
+        for (int round = 0; round < rounds; round++)
+        {
+            for (int k = 0; k < cases.Length; k++)
+            {
+                samples[k].Add(Measure(cases[k]));
+            }
+        }
+
+        return samples.Select(Median).ToArray();
+    }
+
+    public static double Median(List<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    /// <summary>ns per call: a short warm-up (≤ 50 calls or ~20 ms), then calls in batches of 16 for ≥ 100 ms.</summary>
+    public static double Measure(Action action, double seconds = 0.1)
+    {
+        long warm = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 50;
+        for (int i = 0; i < 50 && Stopwatch.GetTimestamp() < warm; i++)
         {
             action();
         }
 
-        long budget = Stopwatch.Frequency / 10;
+        long budget = (long)(Stopwatch.Frequency * seconds);
         int calls = 0;
         long start = Stopwatch.GetTimestamp();
         long elapsed;

@@ -2,8 +2,10 @@ namespace LstmGen.Benchmarks.Contestants;
 
 // The generated models for the benchmark shapes (T = 32).
 [Lstm(inputSize: 1, hiddenSize: 8, sequenceLength: 32)] public sealed partial class GeneratedI1H8 { }
+[Lstm(inputSize: 1, hiddenSize: 40, sequenceLength: 32)] public sealed partial class GeneratedI1H40 { }
 [Lstm(inputSize: 16, hiddenSize: 64, sequenceLength: 32)] public sealed partial class GeneratedI16H64 { }
 [Lstm(inputSize: 64, hiddenSize: 128, sequenceLength: 32)] public sealed partial class GeneratedI64H128 { }
+[Lstm(inputSize: 32, hiddenSize: 256, sequenceLength: 32)] public sealed partial class GeneratedI32H256 { }
 
 /// <summary>Contestant 1: the generated code (through ILstm: every contestant pays one interface call per operation).</summary>
 public sealed class GeneratedContestant : IContestant
@@ -15,13 +17,7 @@ public sealed class GeneratedContestant : IContestant
 
     public GeneratedContestant(Weights weights, Workload workload, bool useTape = false)
     {
-        _model = (weights.InputSize, weights.HiddenSize) switch
-        {
-            (1, 8) => new GeneratedI1H8(),
-            (16, 64) => new GeneratedI16H64(),
-            (64, 128) => new GeneratedI64H128(),
-            _ => throw new ArgumentException("no generated model for this shape"),
-        };
+        _model = Create(weights.InputSize, weights.HiddenSize);
         _model.ImportPyTorch(weights.WeightIh, weights.WeightHh, weights.BiasIh, weights.BiasHh);
         _workload = workload;
         _useTape = useTape;
@@ -37,6 +33,17 @@ public sealed class GeneratedContestant : IContestant
         _x0 = workload.Input.AsSpan(0, weights.InputSize).ToArray();
         _ = _model.Gradients; // allocate the gradient buffer outside the timed calls
     }
+
+    /// <summary>A new generated model of one benchmark shape.</summary>
+    public static ILstm Create(int inputSize, int hiddenSize) => (inputSize, hiddenSize) switch
+    {
+        (1, 8) => new GeneratedI1H8(),
+        (1, 40) => new GeneratedI1H40(),
+        (16, 64) => new GeneratedI16H64(),
+        (64, 128) => new GeneratedI64H128(),
+        (32, 256) => new GeneratedI32H256(),
+        _ => throw new ArgumentException($"no generated model for ({inputSize}, {hiddenSize})"),
+    };
 
     public string Name => _useTape ? "Generated (tape)" : "Generated";
 

@@ -1,17 +1,42 @@
-using System.Text.Json;
-
 namespace LstmGen.Benchmarks.Contestants;
 
-/// <summary>PyTorch-layout weights shared by every contestant (written by models/make_models.py).</summary>
-public sealed record Weights(int InputSize, int HiddenSize, float[] WeightIh, float[] WeightHh, float[] BiasIh, float[] BiasHh)
+/// <summary>
+/// PyTorch-layout weights shared by every contestant (written by models/make_models.py): <c>weight_ih_l0 [G·H, I]</c>,
+/// <c>weight_hh_l0 [G·H, H]</c>, <c>bias_ih_l0</c>, <c>bias_hh_l0</c>, with G = 4 gates (LSTM) or 3 (GRU).
+/// </summary>
+public sealed record Weights(int Gates, int InputSize, int HiddenSize, float[] WeightIh, float[] WeightHh, float[] BiasIh, float[] BiasHh)
 {
-    public static Weights Load(int inputSize, int hiddenSize)
+    /// <summary>The LSTM of one benchmark shape.</summary>
+    public static Weights Load(int inputSize, int hiddenSize) => Read($"lstm_I{inputSize}_H{hiddenSize}", 4, inputSize, hiddenSize);
+
+    /// <summary>The GRU of one benchmark shape.</summary>
+    public static Weights LoadGru(int inputSize, int hiddenSize) => Read($"gru_I{inputSize}_H{hiddenSize}", 3, inputSize, hiddenSize);
+
+    private static Weights Read(string name, int gates, int inputSize, int hiddenSize)
     {
-        string path = Path.Combine(AppContext.BaseDirectory, "models", $"lstm_I{inputSize}_H{hiddenSize}.weights.json");
-        using JsonDocument document = JsonDocument.Parse(File.ReadAllText(path));
-        JsonElement root = document.RootElement;
-        float[] Read(string name) => root.GetProperty(name).EnumerateArray().Select(v => (float)v.GetDouble()).ToArray();
-        return new Weights(inputSize, hiddenSize, Read("weight_ih"), Read("weight_hh"), Read("bias_ih"), Read("bias_hh"));
+        // "LGW1", int32 gates, I, H, then the four tensors as float32, little-endian (see make_models.py).
+        string path = Path.Combine(AppContext.BaseDirectory, "models", name + ".weights.bin");
+        using var reader = new BinaryReader(File.OpenRead(path));
+        if (new string(reader.ReadChars(4)) != "LGW1" || reader.ReadInt32() != gates || reader.ReadInt32() != inputSize || reader.ReadInt32() != hiddenSize)
+        {
+            throw new InvalidDataException($"{path} does not hold a {gates}-gate layer with I = {inputSize}, H = {hiddenSize}.");
+        }
+
+        float[] Floats(int count)
+        {
+            var values = new float[count];
+            reader.BaseStream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+            return values;
+        }
+
+        int g = gates * hiddenSize;
+        var weights = new Weights(gates, inputSize, hiddenSize, Floats(g * inputSize), Floats(g * hiddenSize), Floats(g), Floats(g));
+        if (reader.BaseStream.Position != reader.BaseStream.Length)
+        {
+            throw new InvalidDataException($"{path} has trailing bytes.");
+        }
+
+        return weights;
     }
 
     /// <summary>

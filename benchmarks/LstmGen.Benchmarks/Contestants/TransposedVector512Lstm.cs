@@ -5,45 +5,15 @@ using LstmGen.Kernels;
 
 namespace LstmGen.Benchmarks.Contestants;
 
-/// <summary>Vector activations for the runtime-sized kernel, chosen at JIT time through a struct type argument.</summary>
-public interface IVectorActivations
-{
-    static abstract Vector512<float> Sigmoid(Vector512<float> x);
-    static abstract Vector512<float> Tanh(Vector512<float> x);
-    static abstract Vector256<float> Sigmoid(Vector256<float> x);
-    static abstract Vector256<float> Tanh(Vector256<float> x);
-    static abstract string Name { get; }
-}
-
-/// <summary>What .NET offers a user writing their own kernel: σ(x) = 1/(1 + e^−x), tanh(x) = 2σ(2x) − 1, with Vector512.Exp.</summary>
-public struct ExpActivations : IVectorActivations
-{
-    public static string Name => "Runtime Vector512";
-    public static Vector512<float> Sigmoid(Vector512<float> x) => Vector512<float>.One / (Vector512<float>.One + Vector512.Exp(-x));
-    public static Vector512<float> Tanh(Vector512<float> x) => Sigmoid(x + x) * 2 - Vector512<float>.One;
-    public static Vector256<float> Sigmoid(Vector256<float> x) => Vector256<float>.One / (Vector256<float>.One + Vector256.Exp(-x));
-    public static Vector256<float> Tanh(Vector256<float> x) => Sigmoid(x + x) * 2 - Vector256<float>.One;
-}
-
-/// <summary>LstmGen's rational tanh and σ = ½ + ½·tanh(x/2): isolates what specialization alone buys.</summary>
-public struct RationalActivations : IVectorActivations
-{
-    public static string Name => "Runtime Vector512 + LstmGen activations";
-    public static Vector512<float> Sigmoid(Vector512<float> x) => Activation.Sigmoid(x);
-    public static Vector512<float> Tanh(Vector512<float> x) => Activation.Tanh(x);
-    public static Vector256<float> Sigmoid(Vector256<float> x) => Activation.Sigmoid(x);
-    public static Vector256<float> Tanh(Vector256<float> x) => Activation.Tanh(x);
-}
-
 /// <summary>
-/// Contestant 4, the bar: the strongest runtime-sized managed kernel I know how to write. Transposed weights (each
-/// input element or hidden unit broadcast over its contiguous row of 4H gate weights), register-blocked
+/// Contestant 4-old (the bar until 2026-11-30; the new contestant 4 is <see cref="PanelVector512Lstm{TActivations}"/>).
+/// Transposed weights (each input element or hidden unit broadcast over its contiguous row of 4H gate weights), register-blocked
 /// accumulators over 4H (blocks of 16, 8, 4 and 1 Vector512), biases pre-summed and folded into the accumulators,
 /// refs instead of bounds checks, 64-byte-aligned buffers. Only the sizes are not constants. The activations are a
 /// type argument: <see cref="ExpActivations"/> (the standard .NET route, the contestant the targets refer to) or
 /// <see cref="RationalActivations"/> (LstmGen's, to separate the gain from specialization from that of activations).
 /// </summary>
-public sealed class RuntimeVector512Lstm<TActivations> : IContestant
+public sealed class TransposedVector512Lstm<TActivations> : IContestant
     where TActivations : struct, IVectorActivations
 {
     private readonly int _i, _h, _g;
@@ -51,7 +21,7 @@ public sealed class RuntimeVector512Lstm<TActivations> : IContestant
     private readonly float[] _hidden, _cell, _output, _x0;
     private readonly Workload _workload;
 
-    public RuntimeVector512Lstm(Weights weights, Workload workload)
+    public TransposedVector512Lstm(Weights weights, Workload workload)
     {
         if (!Vector512.IsHardwareAccelerated)
         {
@@ -76,7 +46,7 @@ public sealed class RuntimeVector512Lstm<TActivations> : IContestant
         _x0 = workload.Input.AsSpan(0, _i).ToArray();
     }
 
-    public string Name => TActivations.Name;
+    public string Name => TActivations.Name + " transposed (4-old)";
 
     public ReadOnlySpan<float> Hidden => _hidden;
 
