@@ -50,6 +50,15 @@ namespace Contoso.Audio
         /// <summary>Steps up to which <c>Backward</c> without a workspace keeps its workspace on the stack (256 KiB at most); longer calls rent it from <see cref="global::System.Buffers.ArrayPool{T}.Shared"/>.</summary>
         public const int BackwardStackSteps = 7;
 
+        /// <summary>
+        /// Floats a batch tape (<c>ForwardBatch(…, tape)</c>) needs for <paramref name="sequences"/> sequences of <see cref="SequenceLength"/> steps:
+        /// the header, then per sequence <c>SequenceLength + 1</c> rows of 35 floats and its inputs.
+        /// </summary>
+        /// <param name="sequences">Sequences in the batch, at least 1.</param>
+        /// <returns>The length.</returns>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">Fewer than 1 sequence, or more floats than a span can hold.</exception>
+        public static int BatchTapeLength(int sequences) => global::LstmGen.Kernels.TapeHeader.BatchLength(sequences, SequenceLength, LstmGenTapeStride, InputSize);
+
         private const int LstmGenTapeStride = 35;
         private const int LstmGenScratchFloats = 5;
 
@@ -336,6 +345,132 @@ namespace Contoso.Audio
             scratch.Slice(0, HiddenSize).CopyTo(initialHiddenGradient);
         }
 
+        /// <summary>
+        /// Advances <c>B = input.Length / InputSize</c> independent states by one step each (voices, agents, the rows of a
+        /// minibatch): row b of <paramref name="input"/>, <paramref name="hidden"/> is state b, advanced exactly as <see cref="Step"/> would
+        /// (to within rounding). Each weight loaded serves several states, so the per-state cost falls well below a <c>Step</c>.
+        /// Allocation-free; safe to call from several threads at once on one instance. No two spans may overlap.
+        /// </summary>
+        /// <param name="input">[B, InputSize]: B ≥ 1 inputs.</param>
+        /// <param name="hidden">[B, HiddenSize]: in h_{t-1}, out h_t.</param>
+        /// <exception cref="global::System.ArgumentException">A length is wrong (the message names it and both lengths), or two spans overlap.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public void StepBatch(global::System.ReadOnlySpan<float> input, global::System.Span<float> hidden)
+        {
+            int states = global::LstmGen.Kernels.LstmThrow.CountOf(nameof(input), input.Length, InputSize, "states");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(hidden), hidden.Length, states * HiddenSize, "states · HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfOverlapping(nameof(hidden), hidden, nameof(input), input);
+            global::LstmGen.Generated.Gru_I3_H5.StepBatch(ref _lstmGenParameters.Reference, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hidden), states);
+        }
+
+        /// <summary>
+        /// Runs <c>B = hidden.Length / HiddenSize</c> sequences of the same length at once (a minibatch, offline scoring): sequence b's
+        /// inputs are row b of <paramref name="input"/> <c>[B, steps, InputSize]</c>, its outputs row b of <paramref name="output"/>
+        /// <c>[B, steps, HiddenSize]</c>; each weight loaded serves several sequences. Allocation-free. No two spans may overlap.
+        /// </summary>
+        /// <param name="input">[B, steps, InputSize], 1 ≤ steps ≤ <see cref="SequenceLength"/>.</param>
+        /// <param name="output">Receives [B, steps, HiddenSize].</param>
+        /// <param name="hidden">[B, HiddenSize]: in the initial states, out the final ones.</param>
+        /// <exception cref="global::System.ArgumentException">A length is wrong (the message names it and both lengths), or two spans overlap.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public void ForwardBatch(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> hidden)
+        {
+            int sequences = global::LstmGen.Kernels.LstmThrow.CountOf(nameof(hidden), hidden.Length, HiddenSize, "states");
+            int steps = global::LstmGen.Kernels.LstmThrow.StepsOfBatch(nameof(input), input.Length, sequences, InputSize, SequenceLength);
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(output), output.Length, (long)sequences * steps * HiddenSize, "sequences · steps · HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(output), output, "input, hidden", input, hidden);
+            global::LstmGen.Kernels.LstmThrow.IfOverlapping(nameof(hidden), hidden, nameof(input), input);
+            global::LstmGen.Generated.Gru_I3_H5.ForwardBatch(ref _lstmGenParameters.Reference, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), steps, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hidden), sequences);
+        }
+        /// <summary>
+        /// Runs <c>B = hidden.Length / HiddenSize</c> sequences of the same length at once (a minibatch, offline scoring): sequence b's
+        /// inputs are row b of <paramref name="input"/> <c>[B, steps, InputSize]</c>, its outputs row b of <paramref name="output"/>
+        /// <c>[B, steps, HiddenSize]</c>; each weight loaded serves several sequences. Also records a batch tape for
+        /// <see cref="BackwardBatchFromTape"/>: at least <c>BatchTapeLength(B)</c> floats; it remembers this instance and the input.
+        /// </summary>
+        /// <param name="input">[B, steps, InputSize], 1 ≤ steps ≤ <see cref="SequenceLength"/>.</param>
+        /// <param name="output">Receives [B, steps, HiddenSize].</param>
+        /// <param name="hidden">[B, HiddenSize]: in the initial states, out the final ones.</param>
+        /// <param name="tape">Receives the recording: at least <c>BatchTapeLength(B)</c> floats.</param>
+        /// <exception cref="global::System.ArgumentException">A length is wrong (the message names it and both lengths), or two spans overlap.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public void ForwardBatch(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> hidden, global::System.Span<float> tape)
+        {
+            int sequences = global::LstmGen.Kernels.LstmThrow.CountOf(nameof(hidden), hidden.Length, HiddenSize, "states");
+            int steps = global::LstmGen.Kernels.LstmThrow.StepsOfBatch(nameof(input), input.Length, sequences, InputSize, SequenceLength);
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(output), output.Length, (long)sequences * steps * HiddenSize, "sequences · steps · HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfShorterThan(nameof(tape), tape.Length, global::LstmGen.Kernels.TapeHeader.Length + (long)sequences * ((steps + 1) * LstmGenTapeStride + steps * InputSize), "16 + sequences · ((steps + 1) · TapeStride + steps · InputSize)");
+            global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(output), output, "input, hidden, tape", input, hidden, tape);
+            global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(hidden), hidden, "input, tape", input, tape);
+            global::LstmGen.Kernels.LstmThrow.IfOverlapping(nameof(tape), tape, nameof(input), input);
+            global::LstmGen.Kernels.TapeHeader.Write(tape, InputSize, HiddenSize, steps, _lstmGenInstance, input, sequences);
+            // Rows interleaved by time: row (t, b) at TapeHeader.Length + ((t + 1)·B + b)·TapeStride; rows (-1, b) hold the initial states.
+            int first = global::LstmGen.Kernels.TapeHeader.Length;
+            for (int b = 0; b < sequences; b++)
+            {
+                hidden.Slice(b * HiddenSize, HiddenSize).CopyTo(tape.Slice(first + b * LstmGenTapeStride + 30, HiddenSize));
+            }
+            // Then the inputs, time-major ([steps, B, InputSize]), so that the parameter gradients take every row in one pass.
+            int inputs = first + (steps + 1) * sequences * LstmGenTapeStride;
+            for (int b = 0; b < sequences; b++)
+            {
+                for (int s = 0; s < steps; s++)
+                {
+                    input.Slice((b * steps + s) * InputSize, InputSize).CopyTo(tape.Slice(inputs + (s * sequences + b) * InputSize, InputSize));
+                }
+            }
+            global::LstmGen.Generated.Gru_I3_H5.RecordBatch(ref _lstmGenParameters.Reference, steps, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tape), sequences);
+            for (int b = 0; b < sequences; b++)
+            {
+                for (int s = 0; s < steps; s++)
+                {
+                    tape.Slice(first + ((s + 1) * sequences + b) * LstmGenTapeStride + 30, HiddenSize).CopyTo(output.Slice((b * steps + s) * HiddenSize, HiddenSize));
+                }
+                output.Slice((b * steps + steps - 1) * HiddenSize, HiddenSize).CopyTo(hidden.Slice(b * HiddenSize, HiddenSize));
+            }
+        }
+
+        /// <summary>
+        /// The backward pass of a batch recorded by <c>ForwardBatch(…, tape)</c> of this instance on the same input: writes each
+        /// sequence's ∂L/∂input and ∂L/∂h_0, and adds the parameter gradients of all sequences (their sum) to
+        /// <see cref="Gradients"/>. The tape is consumed. Per step, each block of W_hh's rows serves every sequence while it is in L1.
+        /// </summary>
+        /// <param name="input">The recorded input, [B, steps, InputSize].</param>
+        /// <param name="tape">The batch tape.</param>
+        /// <param name="outputGradient">∂L/∂output, [B, steps, HiddenSize].</param>
+        /// <param name="finalHiddenGradient">∂L/∂h_N, [B, HiddenSize].</param>
+        /// <param name="inputGradient">Receives ∂L/∂input, [B, steps, InputSize].</param>
+        /// <param name="initialHiddenGradient">Receives ∂L/∂h_0, [B, HiddenSize].</param>
+        /// <exception cref="global::System.ArgumentException">A length is wrong, two spans overlap, or the tape was not recorded by this instance for this input (or was already consumed).</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public void BackwardBatchFromTape(global::System.ReadOnlySpan<float> input, global::System.Span<float> tape, global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> finalHiddenGradient, global::System.Span<float> inputGradient, global::System.Span<float> initialHiddenGradient)
+        {
+            int sequences = global::LstmGen.Kernels.LstmThrow.CountOf(nameof(finalHiddenGradient), finalHiddenGradient.Length, HiddenSize, "states");
+            int steps = global::LstmGen.Kernels.LstmThrow.StepsOfBatch(nameof(input), input.Length, sequences, InputSize, SequenceLength);
+            global::LstmGen.Kernels.LstmThrow.IfShorterThan(nameof(tape), tape.Length, global::LstmGen.Kernels.TapeHeader.Length + (long)sequences * ((steps + 1) * LstmGenTapeStride + steps * InputSize), "16 + sequences · ((steps + 1) · TapeStride + steps · InputSize)");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(outputGradient), outputGradient.Length, (long)sequences * steps * HiddenSize, "sequences · steps · HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(inputGradient), inputGradient.Length, (long)sequences * steps * InputSize, "sequences · steps · InputSize");
+            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(initialHiddenGradient), initialHiddenGradient.Length, (long)sequences * HiddenSize, "sequences · HiddenSize");
+            global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(tape), tape, "input, outputGradient, finalHiddenGradient, inputGradient, initialHiddenGradient", input, outputGradient, finalHiddenGradient, inputGradient, initialHiddenGradient);
+            global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(inputGradient), inputGradient, "input, outputGradient, finalHiddenGradient, initialHiddenGradient", input, outputGradient, finalHiddenGradient, initialHiddenGradient);
+            global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(initialHiddenGradient), initialHiddenGradient, "input, outputGradient, finalHiddenGradient", input, outputGradient, finalHiddenGradient);
+            global::LstmGen.Kernels.LstmThrow.IfTapeDoesNotMatch(nameof(tape), tape, InputSize, HiddenSize, steps, _lstmGenInstance, global::LstmGen.Kernels.TapeHeader.Fingerprint(input), "ForwardBatch(…, tape)", sequences);
+            global::LstmGen.Kernels.TapeHeader.MarkConsumed(tape);
+            // The gradients flowing back through the state start from the final ones and end as those of the initial state.
+            finalHiddenGradient.CopyTo(initialHiddenGradient);
+            ref float gradients = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(Gradients);
+            global::LstmGen.Generated.Gru_I3_H5.BackwardBatch(ref _lstmGenParameters.Reference, ref gradients, steps, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tape), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputGradient), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(initialHiddenGradient), sequences);
+            // ∂L/∂x came back time-major in the tape's input block.
+            int inputs = global::LstmGen.Kernels.TapeHeader.Length + (steps + 1) * sequences * LstmGenTapeStride;
+            for (int b = 0; b < sequences; b++)
+            {
+                for (int s = 0; s < steps; s++)
+                {
+                    tape.Slice(inputs + (s * sequences + b) * InputSize, InputSize).CopyTo(inputGradient.Slice((b * steps + s) * InputSize, InputSize));
+                }
+            }
+        }
+
         // IGru exposes the constants as properties, for code that handles models of several sizes.
         int global::LstmGen.IGru.InputSize => InputSize;
         int global::LstmGen.IGru.HiddenSize => HiddenSize;
@@ -343,5 +478,6 @@ namespace Contoso.Audio
         int global::LstmGen.IGru.ParameterCount => ParameterCount;
         int global::LstmGen.IGru.TapeLength => TapeLength;
         int global::LstmGen.IGru.BackwardWorkspaceLength => BackwardWorkspaceLength;
+        int global::LstmGen.IGru.BatchTapeLength(int sequences) => BatchTapeLength(sequences);
     }
 }

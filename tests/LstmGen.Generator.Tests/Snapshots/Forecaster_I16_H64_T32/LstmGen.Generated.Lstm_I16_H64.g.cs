@@ -34,6 +34,8 @@ namespace LstmGen.Generated
         public const int BiasHhOffset = 20736;
         public const int TapeHeaderLength = 16;
         public const int TapeStride = 448;
+        // Tape rows the gradients after the time loop take at a time: their dz stays in L1 while every weight row block uses it.
+        public const int GradientChunkRows = 32;
 
         // Scalar code finds (gate, unit) in the packed column order: group (unit / 16) starts at column 4·16·group,
         // and its gates are the group's width apart (the last group may be narrower).
@@ -114,6 +116,116 @@ namespace LstmGen.Generated
             else
             {
                 RecordSequenceScalar(ref weights, ref input, steps, ref tape);
+            }
+        }
+
+        /// <summary>One step of <paramref name="states"/> independent states in place (hidden, cell [states, H]), a chunk of states at a time.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [SkipLocalsInit]
+        public static void StepBatch(ref float weights, ref float input, ref float hidden, ref float cell, int states)
+        {
+            if (states == 1)
+            {
+                // One state: exactly Step (no copy of the state, no batched kernel).
+                Step(ref weights, ref input, ref hidden, ref cell);
+                return;
+            }
+            // h_{t-1} is read by every vector column, h_t written column by column: a chunk of 128 state(s) is copied first.
+            global::System.Span<float> previousHidden = stackalloc float[128 * HiddenSize];
+            ref float previous = ref MM.GetReference(previousHidden);
+            for (int first = 0; first < states; first += 128)
+            {
+                int count = global::System.Math.Min(128, states - first);
+                nuint at = (nuint)first * HiddenSize;
+                MM.CreateReadOnlySpan(ref U.Add(ref hidden, at), count * HiddenSize).CopyTo(previousHidden);
+                ref float x = ref U.Add(ref input, (nuint)first * InputSize);
+                ref float h = ref U.Add(ref hidden, at);
+                ref float c = ref U.Add(ref cell, at);
+                if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+                {
+                    StepBatch512<global::LstmGen.Kernels.NoTape>(ref weights, ref x, InputSize, ref previous, HiddenSize, ref h, HiddenSize, ref c, ref c, HiddenSize, ref h, 0, count);
+                }
+                else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+                {
+                    StepBatch256<global::LstmGen.Kernels.NoTape>(ref weights, ref x, InputSize, ref previous, HiddenSize, ref h, HiddenSize, ref c, ref c, HiddenSize, ref h, 0, count);
+                }
+                else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
+                {
+                    StepBatch128<global::LstmGen.Kernels.NoTape>(ref weights, ref x, InputSize, ref previous, HiddenSize, ref h, HiddenSize, ref c, ref c, HiddenSize, ref h, 0, count);
+                }
+                else
+                {
+                    StepBatchScalar<global::LstmGen.Kernels.NoTape>(ref weights, ref x, InputSize, ref previous, HiddenSize, ref h, HiddenSize, ref c, ref c, HiddenSize, ref h, 0, count);
+                }
+            }
+        }
+
+        /// <summary>Runs <paramref name="sequences"/> sequences of <paramref name="steps"/> steps, batched.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [SkipLocalsInit]
+        public static void ForwardBatch(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell, int sequences)
+        {
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            {
+                ForwardBatch512(ref weights, ref input, steps, ref output, ref hidden, ref cell, sequences);
+            }
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            {
+                ForwardBatch256(ref weights, ref input, steps, ref output, ref hidden, ref cell, sequences);
+            }
+            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
+            {
+                ForwardBatch128(ref weights, ref input, steps, ref output, ref hidden, ref cell, sequences);
+            }
+            else
+            {
+                ForwardBatchScalar(ref weights, ref input, steps, ref output, ref hidden, ref cell, sequences);
+            }
+        }
+
+        /// <summary>Records <paramref name="sequences"/> sequences into a batch tape (each sequence's row -1 must hold its initial state).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [SkipLocalsInit]
+        public static void RecordBatch(ref float weights, int steps, ref float tape, int sequences)
+        {
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            {
+                RecordBatch512(ref weights, steps, ref tape, sequences);
+            }
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            {
+                RecordBatch256(ref weights, steps, ref tape, sequences);
+            }
+            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
+            {
+                RecordBatch128(ref weights, steps, ref tape, sequences);
+            }
+            else
+            {
+                RecordBatchScalar(ref weights, steps, ref tape, sequences);
+            }
+        }
+
+        /// <summary>Backpropagation through time over a batch tape; the parameter gradients of all sequences are summed.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [SkipLocalsInit]
+        public static void BackwardBatch(ref float weights, ref float gradients, int steps, ref float tape, ref float outputGradient, ref float hiddenGradient, ref float cellGradient, int sequences)
+        {
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            {
+                BackwardBatch512(ref weights, ref gradients, steps, ref tape, ref outputGradient, ref hiddenGradient, ref cellGradient, sequences);
+            }
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            {
+                BackwardBatch256(ref weights, ref gradients, steps, ref tape, ref outputGradient, ref hiddenGradient, ref cellGradient, sequences);
+            }
+            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
+            {
+                BackwardBatch128(ref weights, ref gradients, steps, ref tape, ref outputGradient, ref hiddenGradient, ref cellGradient, sequences);
+            }
+            else
+            {
+                BackwardBatchScalar(ref weights, ref gradients, steps, ref tape, ref outputGradient, ref hiddenGradient, ref cellGradient, sequences);
             }
         }
 
@@ -288,6 +400,140 @@ namespace LstmGen.Generated
             V512.StoreUnsafe(f, ref row, column + gateStride);
             V512.StoreUnsafe(g, ref row, column + 2 * gateStride);
             V512.StoreUnsafe(o, ref row, column + 3 * gateStride);
+        }
+
+        /// <summary>
+        /// One step of <paramref name="states"/> independent states (state s: x at s·inputStride, h_{t-1} at s·hiddenInStride, h_t at
+        /// s·hiddenOutStride, c at s·cellStride, tape row at s·rowStride). For each vector column, 4 states at a time share every
+        /// loaded weight vector; h_{t-1} must not share memory with h_t. With <c>WithTape</c> it records each state's row.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // a kernel
+        [SkipLocalsInit]
+        public static void StepBatch512<TTape>(ref float weights, ref float input, nuint inputStride, ref float hiddenIn, nuint hiddenInStride, ref float hiddenOut, nuint hiddenOutStride, ref float cellIn, ref float cellOut, nuint cellStride, ref float row, nuint rowStride, int states)
+            where TTape : struct
+        {
+            ref float biasIh = ref U.Add(ref weights, BiasIhOffset);
+            ref float biasHh = ref U.Add(ref weights, BiasHhOffset);
+            // The states beyond the last full block of 4 run the step kernel one at a time (its passes have accumulators
+            // enough to hide the multiply-add latency; a block of one state would not).
+            int blocked = states / 4 * 4;
+            for (int s = blocked; s < states; s++)
+            {
+                nuint at = (nuint)s;
+                Step512<TTape>(ref weights, ref U.Add(ref input, at * inputStride), ref U.Add(ref hiddenIn, at * hiddenInStride), ref U.Add(ref hiddenOut, at * hiddenOutStride), ref U.Add(ref cellIn, at * cellStride), ref U.Add(ref cellOut, at * cellStride), ref U.Add(ref row, at * rowStride));
+            }
+
+            // Panel 0: units 0..63.
+            {
+                ref float panelWeights = ref U.Add(ref weights, 0);
+                // 4 columns alike, 16 units apart.
+                for (nuint c = 0; c < 4; c++)
+                {
+                    nuint unitC = 0 + c * 16;
+                    nuint columnC = 0 + c * 64;
+                    nuint imageC = 0 + c * 0;
+                    ref float columnWeights = ref U.Add(ref panelWeights, 0 + c * 64);
+                    // Units unitC..unitC + 15: 4 states at a time.
+                    {
+                        var biasi = V512.LoadUnsafe(ref biasIh, columnC) + V512.LoadUnsafe(ref biasHh, columnC);
+                        var biasf = V512.LoadUnsafe(ref biasIh, columnC + 16) + V512.LoadUnsafe(ref biasHh, columnC + 16);
+                        var biasg = V512.LoadUnsafe(ref biasIh, columnC + 32) + V512.LoadUnsafe(ref biasHh, columnC + 32);
+                        var biaso = V512.LoadUnsafe(ref biasIh, columnC + 48) + V512.LoadUnsafe(ref biasHh, columnC + 48);
+                        for (int s = 0; s + 4 <= states; s += 4)
+                        {
+                            var a0i = biasi;
+                            var a0f = biasf;
+                            var a0g = biasg;
+                            var a0o = biaso;
+                            var a1i = biasi;
+                            var a1f = biasf;
+                            var a1g = biasg;
+                            var a1o = biaso;
+                            var a2i = biasi;
+                            var a2f = biasf;
+                            var a2g = biasg;
+                            var a2o = biaso;
+                            var a3i = biasi;
+                            var a3f = biasf;
+                            var a3g = biasg;
+                            var a3o = biaso;
+                            ref float w = ref columnWeights;
+                            // z += W_ih·x_t for each state.
+                            for (nuint k = 0; k < InputSize; k++)
+                            {
+                                var wi = V512.LoadUnsafe(ref w);
+                                var wf = V512.LoadUnsafe(ref w, 16);
+                                var wg = V512.LoadUnsafe(ref w, 32);
+                                var wo = V512.LoadUnsafe(ref w, 48);
+                                var x0 = V512.Create(U.Add(ref input, (nuint)s * inputStride + k));
+                                a0i = MultiplyAdd(wi, x0, a0i);
+                                a0f = MultiplyAdd(wf, x0, a0f);
+                                a0g = MultiplyAdd(wg, x0, a0g);
+                                a0o = MultiplyAdd(wo, x0, a0o);
+                                var x1 = V512.Create(U.Add(ref input, (nuint)(s + 1) * inputStride + k));
+                                a1i = MultiplyAdd(wi, x1, a1i);
+                                a1f = MultiplyAdd(wf, x1, a1f);
+                                a1g = MultiplyAdd(wg, x1, a1g);
+                                a1o = MultiplyAdd(wo, x1, a1o);
+                                var x2 = V512.Create(U.Add(ref input, (nuint)(s + 2) * inputStride + k));
+                                a2i = MultiplyAdd(wi, x2, a2i);
+                                a2f = MultiplyAdd(wf, x2, a2f);
+                                a2g = MultiplyAdd(wg, x2, a2g);
+                                a2o = MultiplyAdd(wo, x2, a2o);
+                                var x3 = V512.Create(U.Add(ref input, (nuint)(s + 3) * inputStride + k));
+                                a3i = MultiplyAdd(wi, x3, a3i);
+                                a3f = MultiplyAdd(wf, x3, a3f);
+                                a3g = MultiplyAdd(wg, x3, a3g);
+                                a3o = MultiplyAdd(wo, x3, a3o);
+                                w = ref U.Add(ref w, 256);
+                            }
+                            // z += W_hh·h_{t-1} for each state (the panel's W_hh rows follow its W_ih rows).
+                            for (nuint k = 0; k < HiddenSize; k++)
+                            {
+                                var wi = V512.LoadUnsafe(ref w);
+                                var wf = V512.LoadUnsafe(ref w, 16);
+                                var wg = V512.LoadUnsafe(ref w, 32);
+                                var wo = V512.LoadUnsafe(ref w, 48);
+                                var x0 = V512.Create(U.Add(ref hiddenIn, (nuint)s * hiddenInStride + k));
+                                a0i = MultiplyAdd(wi, x0, a0i);
+                                a0f = MultiplyAdd(wf, x0, a0f);
+                                a0g = MultiplyAdd(wg, x0, a0g);
+                                a0o = MultiplyAdd(wo, x0, a0o);
+                                var x1 = V512.Create(U.Add(ref hiddenIn, (nuint)(s + 1) * hiddenInStride + k));
+                                a1i = MultiplyAdd(wi, x1, a1i);
+                                a1f = MultiplyAdd(wf, x1, a1f);
+                                a1g = MultiplyAdd(wg, x1, a1g);
+                                a1o = MultiplyAdd(wo, x1, a1o);
+                                var x2 = V512.Create(U.Add(ref hiddenIn, (nuint)(s + 2) * hiddenInStride + k));
+                                a2i = MultiplyAdd(wi, x2, a2i);
+                                a2f = MultiplyAdd(wf, x2, a2f);
+                                a2g = MultiplyAdd(wg, x2, a2g);
+                                a2o = MultiplyAdd(wo, x2, a2o);
+                                var x3 = V512.Create(U.Add(ref hiddenIn, (nuint)(s + 3) * hiddenInStride + k));
+                                a3i = MultiplyAdd(wi, x3, a3i);
+                                a3f = MultiplyAdd(wf, x3, a3f);
+                                a3g = MultiplyAdd(wg, x3, a3g);
+                                a3o = MultiplyAdd(wo, x3, a3o);
+                                w = ref U.Add(ref w, 256);
+                            }
+                            if (typeof(TTape) == typeof(global::LstmGen.Kernels.WithTape))
+                            {
+                                CellRecord512(a0i, a0f, a0g, a0o, unitC, columnC, 16, ref U.Add(ref hiddenIn, (nuint)s * hiddenInStride), ref U.Add(ref hiddenOut, (nuint)s * hiddenOutStride), ref U.Add(ref cellIn, (nuint)s * cellStride), ref U.Add(ref cellOut, (nuint)s * cellStride), ref U.Add(ref row, (nuint)s * rowStride));
+                                CellRecord512(a1i, a1f, a1g, a1o, unitC, columnC, 16, ref U.Add(ref hiddenIn, (nuint)(s + 1) * hiddenInStride), ref U.Add(ref hiddenOut, (nuint)(s + 1) * hiddenOutStride), ref U.Add(ref cellIn, (nuint)(s + 1) * cellStride), ref U.Add(ref cellOut, (nuint)(s + 1) * cellStride), ref U.Add(ref row, (nuint)(s + 1) * rowStride));
+                                CellRecord512(a2i, a2f, a2g, a2o, unitC, columnC, 16, ref U.Add(ref hiddenIn, (nuint)(s + 2) * hiddenInStride), ref U.Add(ref hiddenOut, (nuint)(s + 2) * hiddenOutStride), ref U.Add(ref cellIn, (nuint)(s + 2) * cellStride), ref U.Add(ref cellOut, (nuint)(s + 2) * cellStride), ref U.Add(ref row, (nuint)(s + 2) * rowStride));
+                                CellRecord512(a3i, a3f, a3g, a3o, unitC, columnC, 16, ref U.Add(ref hiddenIn, (nuint)(s + 3) * hiddenInStride), ref U.Add(ref hiddenOut, (nuint)(s + 3) * hiddenOutStride), ref U.Add(ref cellIn, (nuint)(s + 3) * cellStride), ref U.Add(ref cellOut, (nuint)(s + 3) * cellStride), ref U.Add(ref row, (nuint)(s + 3) * rowStride));
+                            }
+                            else
+                            {
+                                CellStep512(a0i, a0f, a0g, a0o, unitC, columnC, 16, ref U.Add(ref hiddenIn, (nuint)s * hiddenInStride), ref U.Add(ref hiddenOut, (nuint)s * hiddenOutStride), ref U.Add(ref cellIn, (nuint)s * cellStride), ref U.Add(ref cellOut, (nuint)s * cellStride));
+                                CellStep512(a1i, a1f, a1g, a1o, unitC, columnC, 16, ref U.Add(ref hiddenIn, (nuint)(s + 1) * hiddenInStride), ref U.Add(ref hiddenOut, (nuint)(s + 1) * hiddenOutStride), ref U.Add(ref cellIn, (nuint)(s + 1) * cellStride), ref U.Add(ref cellOut, (nuint)(s + 1) * cellStride));
+                                CellStep512(a2i, a2f, a2g, a2o, unitC, columnC, 16, ref U.Add(ref hiddenIn, (nuint)(s + 2) * hiddenInStride), ref U.Add(ref hiddenOut, (nuint)(s + 2) * hiddenOutStride), ref U.Add(ref cellIn, (nuint)(s + 2) * cellStride), ref U.Add(ref cellOut, (nuint)(s + 2) * cellStride));
+                                CellStep512(a3i, a3f, a3g, a3o, unitC, columnC, 16, ref U.Add(ref hiddenIn, (nuint)(s + 3) * hiddenInStride), ref U.Add(ref hiddenOut, (nuint)(s + 3) * hiddenOutStride), ref U.Add(ref cellIn, (nuint)(s + 3) * cellStride), ref U.Add(ref cellOut, (nuint)(s + 3) * cellStride));
+                            }
+                        }
+                    }
+                }
+            }
         }
 
         /// <summary>
@@ -552,75 +798,21 @@ namespace LstmGen.Generated
         }
 
         /// <summary>
-        /// ∂L/∂h_{t-1} = W_hhᵀ·dz: dot products of W_hh's rows (all panels) with dz.
-        /// 16 rows at a time share every dz load; one shuffle tree turns their 16 partial sums into 16 results.
-        /// With <paramref name="reverse"/> the row blocks run last to first (alternate steps reuse what is in L1).
+        /// ∂L/∂h_{t-1} = W_hhᵀ·dz for <paramref name="sequences"/> sequences (dz <paramref name="dzStride"/> floats apart, ∂L/∂h HiddenSize apart): dot products of W_hh's rows (all panels) with dz.
+        /// 16 rows at a time share every dz load; one shuffle tree turns their 16 partial sums into 16 results. Each block of rows
+        /// serves every sequence while it is in L1. With <paramref name="reverse"/> the row blocks run last to first (alternate steps reuse what is in L1).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         [SkipLocalsInit]
-        public static void HiddenGradient512(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)
+        public static void HiddenGradientBatch512(ref float weights, ref float dz, nuint dzStride, ref float hiddenGradient, int sequences, bool reverse)
         {
             for (nuint b = 0; b < 4; b++)
             {
                 nuint j = (reverse ? 3 - b : b) * 16;
-                var sum0 = F512.Zero;
-                var sum1 = F512.Zero;
-                var sum2 = F512.Zero;
-                var sum3 = F512.Zero;
-                var sum4 = F512.Zero;
-                var sum5 = F512.Zero;
-                var sum6 = F512.Zero;
-                var sum7 = F512.Zero;
-                var sum8 = F512.Zero;
-                var sum9 = F512.Zero;
-                var sum10 = F512.Zero;
-                var sum11 = F512.Zero;
-                var sum12 = F512.Zero;
-                var sum13 = F512.Zero;
-                var sum14 = F512.Zero;
-                var sum15 = F512.Zero;
+                for (int s = 0; s < sequences; s++)
                 {
-                    ref float panelRows = ref U.Add(ref weights, 0 + (16 + j) * 256);
-                    ref float panelDz = ref U.Add(ref dz, 0);
-                    for (nuint c = 0; c < 256; c += 16)
-                    {
-                        var d = V512.LoadUnsafe(ref panelDz, c);
-                        sum0 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, c), d, sum0);
-                        sum1 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 256 + c), d, sum1);
-                        sum2 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 512 + c), d, sum2);
-                        sum3 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 768 + c), d, sum3);
-                        sum4 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1024 + c), d, sum4);
-                        sum5 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1280 + c), d, sum5);
-                        sum6 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1536 + c), d, sum6);
-                        sum7 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1792 + c), d, sum7);
-                        sum8 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 2048 + c), d, sum8);
-                        sum9 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 2304 + c), d, sum9);
-                        sum10 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 2560 + c), d, sum10);
-                        sum11 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 2816 + c), d, sum11);
-                        sum12 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 3072 + c), d, sum12);
-                        sum13 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 3328 + c), d, sum13);
-                        sum14 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 3584 + c), d, sum14);
-                        sum15 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 3840 + c), d, sum15);
-                    }
-                }
-                V512.StoreUnsafe(SumEach(sum0, sum1, sum2, sum3, sum4, sum5, sum6, sum7, sum8, sum9, sum10, sum11, sum12, sum13, sum14, sum15), ref hiddenGradient, j);
-            }
-        }
-
-        /// <summary>
-        /// ∂L/∂x_t = W_ihᵀ·dz_t for every step, after the time loop (nothing in the recurrence needs it): each block of
-        /// 16 rows of W_ih stays in the L1 cache while every step's dz streams past.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void InputGradients512(ref float weights, ref float tape, int steps, ref float inputGradient)
-        {
-            ref float firstDz = ref U.Add(ref tape, TapeHeaderLength + TapeStride + 0);
-            for (nuint k = 0; k < 16; k += 16)
-            {
-                ref float dz = ref firstDz;
-                for (int t = 0; t < steps; t++)
-                {
+                    ref float dzS = ref U.Add(ref dz, (nuint)s * dzStride);
+                    ref float gradientS = ref U.Add(ref hiddenGradient, (nuint)s * HiddenSize);
                     var sum0 = F512.Zero;
                     var sum1 = F512.Zero;
                     var sum2 = F512.Zero;
@@ -638,8 +830,8 @@ namespace LstmGen.Generated
                     var sum14 = F512.Zero;
                     var sum15 = F512.Zero;
                     {
-                        ref float panelRows = ref U.Add(ref weights, 0 + (k) * 256);
-                        ref float panelDz = ref U.Add(ref dz, 0);
+                        ref float panelRows = ref U.Add(ref weights, 0 + (16 + j) * 256);
+                        ref float panelDz = ref U.Add(ref dzS, 0);
                         for (nuint c = 0; c < 256; c += 16)
                         {
                             var d = V512.LoadUnsafe(ref panelDz, c);
@@ -661,8 +853,75 @@ namespace LstmGen.Generated
                             sum15 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 3840 + c), d, sum15);
                         }
                     }
-                    V512.StoreUnsafe(SumEach(sum0, sum1, sum2, sum3, sum4, sum5, sum6, sum7, sum8, sum9, sum10, sum11, sum12, sum13, sum14, sum15), ref inputGradient, (nuint)t * InputSize + k);
-                    dz = ref U.Add(ref dz, TapeStride);
+                    V512.StoreUnsafe(SumEach(sum0, sum1, sum2, sum3, sum4, sum5, sum6, sum7, sum8, sum9, sum10, sum11, sum12, sum13, sum14, sum15), ref gradientS, j);
+                }
+            }
+        }
+
+        /// <summary>One sequence of <see cref="HiddenGradientBatch512"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void HiddenGradient512(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)
+            => HiddenGradientBatch512(ref weights, ref dz, 0, ref hiddenGradient, 1, reverse);
+
+        /// <summary>
+        /// ∂L/∂x_t = W_ihᵀ·dz_t for every step (dz_t <paramref name="dzStride"/> floats after dz_{t-1}), after the time loop, in chunks of
+        /// GradientChunkRows steps: a chunk's dz stays in the L1 cache while each block of 16 rows of W_ih passes over it.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [SkipLocalsInit]
+        public static void InputGradients512(ref float weights, ref float firstDz, nuint dzStride, int steps, ref float inputGradient)
+        {
+            for (int start = 0; start < steps; start += GradientChunkRows)
+            {
+                int end = global::System.Math.Min(steps, start + GradientChunkRows);
+                for (nuint k = 0; k < 16; k += 16)
+                {
+                    ref float dz = ref U.Add(ref firstDz, (nuint)start * dzStride);
+                    for (int t = start; t < end; t++)
+                    {
+                        var sum0 = F512.Zero;
+                        var sum1 = F512.Zero;
+                        var sum2 = F512.Zero;
+                        var sum3 = F512.Zero;
+                        var sum4 = F512.Zero;
+                        var sum5 = F512.Zero;
+                        var sum6 = F512.Zero;
+                        var sum7 = F512.Zero;
+                        var sum8 = F512.Zero;
+                        var sum9 = F512.Zero;
+                        var sum10 = F512.Zero;
+                        var sum11 = F512.Zero;
+                        var sum12 = F512.Zero;
+                        var sum13 = F512.Zero;
+                        var sum14 = F512.Zero;
+                        var sum15 = F512.Zero;
+                        {
+                            ref float panelRows = ref U.Add(ref weights, 0 + (k) * 256);
+                            ref float panelDz = ref U.Add(ref dz, 0);
+                            for (nuint c = 0; c < 256; c += 16)
+                            {
+                                var d = V512.LoadUnsafe(ref panelDz, c);
+                                sum0 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, c), d, sum0);
+                                sum1 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 256 + c), d, sum1);
+                                sum2 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 512 + c), d, sum2);
+                                sum3 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 768 + c), d, sum3);
+                                sum4 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1024 + c), d, sum4);
+                                sum5 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1280 + c), d, sum5);
+                                sum6 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1536 + c), d, sum6);
+                                sum7 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1792 + c), d, sum7);
+                                sum8 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 2048 + c), d, sum8);
+                                sum9 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 2304 + c), d, sum9);
+                                sum10 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 2560 + c), d, sum10);
+                                sum11 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 2816 + c), d, sum11);
+                                sum12 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 3072 + c), d, sum12);
+                                sum13 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 3328 + c), d, sum13);
+                                sum14 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 3584 + c), d, sum14);
+                                sum15 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 3840 + c), d, sum15);
+                            }
+                        }
+                        V512.StoreUnsafe(SumEach(sum0, sum1, sum2, sum3, sum4, sum5, sum6, sum7, sum8, sum9, sum10, sum11, sum12, sum13, sum14, sum15), ref inputGradient, (nuint)t * InputSize + k);
+                        dz = ref U.Add(ref dz, dzStride);
+                    }
                 }
             }
         }
@@ -673,56 +932,63 @@ namespace LstmGen.Generated
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         [SkipLocalsInit]
-        public static void ParameterGradients512(ref float gradients, ref float input, int steps, ref float tape)
+        public static void ParameterGradients512(ref float gradients, ref float input, int rows, int sequences, ref float tape)
         {
-            ref float firstRow = ref U.Add(ref tape, TapeHeaderLength + TapeStride);
-            // Row -1 holds h_0: h_{t-1} of step t is in row t - 1.
-            ref float previousHidden = ref U.Add(ref tape, TapeHeaderLength + 384);
+            // Rows are interleaved by time: row n = (t, b) of sequence b at step t is at TapeHeaderLength + (sequences + n)·TapeStride,
+            // its input x_n at input + n·InputSize (time-major), and row n - sequences (row -1 for t = 0) holds its h_{t-1}: every
+            // gradient row sums over all rows of all sequences, GradientChunkRows rows at a time so that their dz stays in L1.
+            for (int start = 0; start < rows; start += GradientChunkRows)
             {
-                // W_ih rows: row k is scaled by x_t[k].
-                for (nuint r = 0; r < InputSize;)
+                int count = global::System.Math.Min(GradientChunkRows, rows - start);
+                ref float firstRow = ref U.Add(ref tape, TapeHeaderLength + (nuint)(sequences + start) * TapeStride);
+                ref float previousHidden = ref U.Add(ref tape, TapeHeaderLength + (nuint)start * TapeStride + 384);
+                ref float chunkInput = ref U.Add(ref input, (nuint)start * InputSize);
                 {
-                    ref float gradient = ref U.Add(ref gradients, 0 + (r) * 256);
-                    if (r + 4 <= InputSize)
+                    // W_ih rows: row k is scaled by x[k].
+                    for (nuint r = 0; r < InputSize;)
                     {
-                        GradientRows4x512(ref gradient, 256, ref U.Add(ref firstRow, 0), ref U.Add(ref input, r), InputSize, steps);
-                        r += 4;
+                        ref float gradient = ref U.Add(ref gradients, 0 + (r) * 256);
+                        if (r + 4 <= InputSize)
+                        {
+                            GradientRows4x512(ref gradient, 256, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref chunkInput, r), InputSize, count);
+                            r += 4;
+                        }
+                        else
+                        {
+                            GradientRows1x512(ref gradient, 256, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref chunkInput, r), InputSize, count);
+                            r++;
+                        }
                     }
-                    else
+                    // W_hh rows: row j is scaled by h_{t-1}[j].
+                    for (nuint r = 0; r < HiddenSize;)
                     {
-                        GradientRows1x512(ref gradient, 256, ref U.Add(ref firstRow, 0), ref U.Add(ref input, r), InputSize, steps);
-                        r++;
+                        ref float gradient = ref U.Add(ref gradients, 0 + (InputSize + r) * 256);
+                        if (r + 4 <= HiddenSize)
+                        {
+                            GradientRows4x512(ref gradient, 256, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref previousHidden, r), TapeStride, count);
+                            r += 4;
+                        }
+                        else
+                        {
+                            GradientRows1x512(ref gradient, 256, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref previousHidden, r), TapeStride, count);
+                            r++;
+                        }
                     }
                 }
-                // W_hh rows: row j is scaled by h_{t-1}[j].
-                for (nuint r = 0; r < HiddenSize;)
-                {
-                    ref float gradient = ref U.Add(ref gradients, 0 + (InputSize + r) * 256);
-                    if (r + 4 <= HiddenSize)
-                    {
-                        GradientRows4x512(ref gradient, 256, ref U.Add(ref firstRow, 0), ref U.Add(ref previousHidden, r), TapeStride, steps);
-                        r += 4;
-                    }
-                    else
-                    {
-                        GradientRows1x512(ref gradient, 256, ref U.Add(ref firstRow, 0), ref U.Add(ref previousHidden, r), TapeStride, steps);
-                        r++;
-                    }
-                }
+                // Biases: ∂L/∂b_ih += Σ dz of the W_ih side, ∂L/∂b_hh += Σ dz of the W_hh side (the same for the LSTM), over every row.
+                GradientRows0x512(ref U.Add(ref gradients, BiasIhOffset), Columns, ref U.Add(ref firstRow, 0), TapeStride, ref firstRow, 0, count);
+                GradientRows0x512(ref U.Add(ref gradients, BiasHhOffset), Columns, ref U.Add(ref firstRow, 0), TapeStride, ref firstRow, 0, count);
             }
-            // Biases: ∂L/∂b_ih += Σ_t dz_t of the W_ih side, ∂L/∂b_hh += Σ_t dz_t of the W_hh side (the same for the LSTM).
-            GradientRows0x512(ref U.Add(ref gradients, BiasIhOffset), Columns, ref U.Add(ref firstRow, 0), ref firstRow, 0, steps);
-            GradientRows0x512(ref U.Add(ref gradients, BiasHhOffset), Columns, ref U.Add(ref firstRow, 0), ref firstRow, 0, steps);
         }
 
         /// <summary>
         /// gradient[r·width + c] += Σ_t scale_t[r]·dz_t[c] for r &lt; 4, c &lt; width: scale_t is scaleStride floats after scale_{t-1},
-        /// dz_t TapeStride floats after dz_{t-1}. Register blocks of 4 row(s) × 4 vectors: each dz load serves every row. Each
+        /// dz_t dzStride floats after dz_{t-1}. Register blocks of 4 row(s) × 4 vectors: each dz load serves every row. Each
         /// block's sum over the steps starts from zero and is added once, so two identical calls add exactly the same amount.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         [SkipLocalsInit]
-        public static void GradientRows4x512(ref float gradient, nuint width, ref float dz, ref float scale, nuint scaleStride, int steps)
+        public static void GradientRows4x512(ref float gradient, nuint width, ref float dz, nuint dzStride, ref float scale, nuint scaleStride, int steps)
         {
             nuint c = 0;
             for (; c + 64 <= width; c += 64)
@@ -772,7 +1038,7 @@ namespace LstmGen.Generated
                     sum32 = MultiplyAdd(d2, u3, sum32);
                     sum33 = MultiplyAdd(d3, u3, sum33);
                     scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, TapeStride);
+                    dzT = ref U.Add(ref dzT, dzStride);
                 }
                 V512.StoreUnsafe(V512.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
                 V512.StoreUnsafe(V512.LoadUnsafe(ref gradient, c + 16) + sum01, ref gradient, c + 16);
@@ -811,7 +1077,7 @@ namespace LstmGen.Generated
                     var u3 = V512.Create(U.Add(ref scaleT, 3));
                     sum30 = MultiplyAdd(d0, u3, sum30);
                     scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, TapeStride);
+                    dzT = ref U.Add(ref dzT, dzStride);
                 }
                 V512.StoreUnsafe(V512.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
                 V512.StoreUnsafe(V512.LoadUnsafe(ref gradient, 1 * width + c) + sum10, ref gradient, 1 * width + c);
@@ -842,7 +1108,7 @@ namespace LstmGen.Generated
                     var u3 = V512.Create(U.Add(ref scaleT, 3));
                     sum30 = MultiplyAdd(d0, u3, sum30);
                     scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, TapeStride);
+                    dzT = ref U.Add(ref dzT, dzStride);
                 }
                 V512.StoreUnsafe(V512.LoadUnsafe(ref U.Add(ref gradient, start)) + (sum00 & keep), ref U.Add(ref gradient, start));
                 V512.StoreUnsafe(V512.LoadUnsafe(ref U.Add(ref gradient, (nint)(1 * width) + start)) + (sum10 & keep), ref U.Add(ref gradient, (nint)(1 * width) + start));
@@ -854,12 +1120,12 @@ namespace LstmGen.Generated
 
         /// <summary>
         /// gradient[r·width + c] += Σ_t scale_t[r]·dz_t[c] for r &lt; 1, c &lt; width: scale_t is scaleStride floats after scale_{t-1},
-        /// dz_t TapeStride floats after dz_{t-1}. Register blocks of 1 row(s) × 4 vectors: each dz load serves every row. Each
+        /// dz_t dzStride floats after dz_{t-1}. Register blocks of 1 row(s) × 4 vectors: each dz load serves every row. Each
         /// block's sum over the steps starts from zero and is added once, so two identical calls add exactly the same amount.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         [SkipLocalsInit]
-        public static void GradientRows1x512(ref float gradient, nuint width, ref float dz, ref float scale, nuint scaleStride, int steps)
+        public static void GradientRows1x512(ref float gradient, nuint width, ref float dz, nuint dzStride, ref float scale, nuint scaleStride, int steps)
         {
             nuint c = 0;
             for (; c + 64 <= width; c += 64)
@@ -882,7 +1148,7 @@ namespace LstmGen.Generated
                     sum02 = MultiplyAdd(d2, u0, sum02);
                     sum03 = MultiplyAdd(d3, u0, sum03);
                     scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, TapeStride);
+                    dzT = ref U.Add(ref dzT, dzStride);
                 }
                 V512.StoreUnsafe(V512.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
                 V512.StoreUnsafe(V512.LoadUnsafe(ref gradient, c + 16) + sum01, ref gradient, c + 16);
@@ -900,7 +1166,7 @@ namespace LstmGen.Generated
                     var u0 = V512.Create(scaleT);
                     sum00 = MultiplyAdd(d0, u0, sum00);
                     scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, TapeStride);
+                    dzT = ref U.Add(ref dzT, dzStride);
                 }
                 V512.StoreUnsafe(V512.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
             }
@@ -919,7 +1185,7 @@ namespace LstmGen.Generated
                     var u0 = V512.Create(scaleT);
                     sum00 = MultiplyAdd(d0, u0, sum00);
                     scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, TapeStride);
+                    dzT = ref U.Add(ref dzT, dzStride);
                 }
                 V512.StoreUnsafe(V512.LoadUnsafe(ref U.Add(ref gradient, start)) + (sum00 & keep), ref U.Add(ref gradient, start));
                 c = width;
@@ -927,11 +1193,11 @@ namespace LstmGen.Generated
         }
 
         /// <summary>
-        /// gradient[c] += Σ_t dz_t[c] for c &lt; width (a bias): dz_t is TapeStride floats after dz_{t-1}.
+        /// gradient[c] += Σ_t dz_t[c] for c &lt; width (a bias): dz_t is dzStride floats after dz_{t-1}.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         [SkipLocalsInit]
-        public static void GradientRows0x512(ref float gradient, nuint width, ref float dz, ref float scale, nuint scaleStride, int steps)
+        public static void GradientRows0x512(ref float gradient, nuint width, ref float dz, nuint dzStride, ref float scale, nuint scaleStride, int steps)
         {
             nuint c = 0;
             for (; c + 64 <= width; c += 64)
@@ -952,7 +1218,7 @@ namespace LstmGen.Generated
                     sum01 += d1;
                     sum02 += d2;
                     sum03 += d3;
-                    dzT = ref U.Add(ref dzT, TapeStride);
+                    dzT = ref U.Add(ref dzT, dzStride);
                 }
                 V512.StoreUnsafe(V512.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
                 V512.StoreUnsafe(V512.LoadUnsafe(ref gradient, c + 16) + sum01, ref gradient, c + 16);
@@ -968,7 +1234,7 @@ namespace LstmGen.Generated
                 {
                     var d0 = V512.LoadUnsafe(ref dzT, c);
                     sum00 += d0;
-                    dzT = ref U.Add(ref dzT, TapeStride);
+                    dzT = ref U.Add(ref dzT, dzStride);
                 }
                 V512.StoreUnsafe(V512.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
             }
@@ -985,7 +1251,7 @@ namespace LstmGen.Generated
                 {
                     var d0 = V512.LoadUnsafe(ref U.Add(ref dzT, start));
                     sum00 += d0;
-                    dzT = ref U.Add(ref dzT, TapeStride);
+                    dzT = ref U.Add(ref dzT, dzStride);
                 }
                 V512.StoreUnsafe(V512.LoadUnsafe(ref U.Add(ref gradient, start)) + (sum00 & keep), ref U.Add(ref gradient, start));
                 c = width;
@@ -1069,8 +1335,69 @@ namespace LstmGen.Generated
                 CellBackward512(ref row, ref U.Subtract(ref row, TapeStride), ref U.Add(ref outputGradient, (nuint)t * HiddenSize), ref hiddenGradient, ref cellGradient);
                 HiddenGradient512(ref weights, ref row, ref hiddenGradient, (t & 1) == 1);
             }
-            InputGradients512(ref weights, ref tape, steps, ref inputGradient);
-            ParameterGradients512(ref gradients, ref input, steps, ref tape);
+            InputGradients512(ref weights, ref U.Add(ref tape, TapeHeaderLength + TapeStride + 0), TapeStride, steps, ref inputGradient);
+            ParameterGradients512(ref gradients, ref input, steps, 1, ref tape);
+        }
+
+        /// <summary>B sequences of <paramref name="steps"/> steps: input [B, steps, I], output [B, steps, H], hidden (and cell) [B, H] in and out.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [SkipLocalsInit]
+        public static void ForwardBatch512(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell, int sequences)
+        {
+            nuint inputStride = (nuint)steps * InputSize, outputStride = (nuint)steps * HiddenSize;
+            for (int t = 0; t < steps; t++)
+            {
+                // h_{t-1}: the initial state for t = 0 (rows HiddenSize apart), then the previous output rows.
+                ref float hiddenIn = ref t == 0 ? ref hidden : ref U.Add(ref output, (nuint)(t - 1) * HiddenSize);
+                nuint hiddenInStride = t == 0 ? HiddenSize : outputStride;
+                ref float hiddenOut = ref U.Add(ref output, (nuint)t * HiddenSize);
+                StepBatch512<global::LstmGen.Kernels.NoTape>(ref weights, ref U.Add(ref input, (nuint)t * InputSize), inputStride, ref hiddenIn, hiddenInStride, ref hiddenOut, outputStride, ref cell, ref cell, HiddenSize, ref hiddenOut, 0, sequences);
+            }
+            for (int b = 0; b < sequences; b++)
+            {
+                MM.CreateReadOnlySpan(ref U.Add(ref output, (nuint)b * outputStride + (nuint)(steps - 1) * HiddenSize), HiddenSize).CopyTo(MM.CreateSpan(ref U.Add(ref hidden, (nuint)b * HiddenSize), HiddenSize));
+            }
+        }
+
+        /// <summary>
+        /// Records B sequences into the batch tape, rows interleaved by time: row (t, b) at TapeHeaderLength + ((t + 1)·B + b)·TapeStride
+        /// (rows (-1, b) already hold the initial states); the inputs, time-major ([steps, B, InputSize]), follow the rows.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [SkipLocalsInit]
+        public static void RecordBatch512(ref float weights, int steps, ref float tape, int sequences)
+        {
+            nuint sequenceRows = (nuint)sequences * TapeStride;
+            ref float input = ref U.Add(ref tape, TapeHeaderLength + (nuint)(steps + 1) * sequenceRows);
+            for (int t = 0; t < steps; t++)
+            {
+                ref float previous = ref U.Add(ref tape, TapeHeaderLength + (nuint)t * sequenceRows);
+                ref float row = ref U.Add(ref previous, sequenceRows);
+                StepBatch512<global::LstmGen.Kernels.WithTape>(ref weights, ref U.Add(ref input, (nuint)t * (nuint)sequences * InputSize), InputSize, ref U.Add(ref previous, 384), TapeStride, ref U.Add(ref row, 384), TapeStride, ref U.Add(ref previous, 256), ref U.Add(ref row, 256), TapeStride, ref row, TapeStride, sequences);
+            }
+        }
+
+        /// <summary>Backpropagation through time over a batch tape; ∂L/∂h and ∂L/∂c [B, H] flow through the given buffers, parameter gradients are summed.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [SkipLocalsInit]
+        public static void BackwardBatch512(ref float weights, ref float gradients, int steps, ref float tape, ref float outputGradient, ref float hiddenGradient, ref float cellGradient, int sequences)
+        {
+            nuint sequenceRows = (nuint)sequences * TapeStride;
+            for (int t = steps - 1; t >= 0; t--)
+            {
+                ref float rows = ref U.Add(ref tape, TapeHeaderLength + (nuint)(t + 1) * sequenceRows);
+                for (int b = 0; b < sequences; b++)
+                {
+                    nuint bb = (nuint)b;
+                    ref float row = ref U.Add(ref rows, bb * TapeStride);
+                    CellBackward512(ref row, ref U.Subtract(ref row, sequenceRows), ref U.Add(ref outputGradient, (bb * (nuint)steps + (nuint)t) * HiddenSize), ref U.Add(ref hiddenGradient, bb * HiddenSize), ref U.Add(ref cellGradient, bb * HiddenSize));
+                }
+                HiddenGradientBatch512(ref weights, ref rows, TapeStride, ref hiddenGradient, sequences, (t & 1) == 1);
+            }
+            // All rows at once: the parameter gradients from the time-major inputs after the rows, then ∂L/∂x over those inputs.
+            ref float inputs = ref U.Add(ref tape, TapeHeaderLength + (nuint)(steps + 1) * sequenceRows);
+            ParameterGradients512(ref gradients, ref inputs, steps * sequences, sequences, ref tape);
+            InputGradients512(ref weights, ref U.Add(ref tape, TapeHeaderLength + sequenceRows + 0), TapeStride, steps * sequences, ref inputs);
         }
 
         // ---- 256-bit vectors (AVX2) ----
@@ -1198,6 +1525,113 @@ namespace LstmGen.Generated
             V256.StoreUnsafe(f, ref row, column + gateStride);
             V256.StoreUnsafe(g, ref row, column + 2 * gateStride);
             V256.StoreUnsafe(o, ref row, column + 3 * gateStride);
+        }
+
+        /// <summary>
+        /// One step of <paramref name="states"/> independent states (state s: x at s·inputStride, h_{t-1} at s·hiddenInStride, h_t at
+        /// s·hiddenOutStride, c at s·cellStride, tape row at s·rowStride). For each vector column, 2 states at a time share every
+        /// loaded weight vector; h_{t-1} must not share memory with h_t. With <c>WithTape</c> it records each state's row.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // a kernel
+        [SkipLocalsInit]
+        public static void StepBatch256<TTape>(ref float weights, ref float input, nuint inputStride, ref float hiddenIn, nuint hiddenInStride, ref float hiddenOut, nuint hiddenOutStride, ref float cellIn, ref float cellOut, nuint cellStride, ref float row, nuint rowStride, int states)
+            where TTape : struct
+        {
+            ref float biasIh = ref U.Add(ref weights, BiasIhOffset);
+            ref float biasHh = ref U.Add(ref weights, BiasHhOffset);
+            // The states beyond the last full block of 2 run the step kernel one at a time (its passes have accumulators
+            // enough to hide the multiply-add latency; a block of one state would not).
+            int blocked = states / 2 * 2;
+            for (int s = blocked; s < states; s++)
+            {
+                nuint at = (nuint)s;
+                Step256<TTape>(ref weights, ref U.Add(ref input, at * inputStride), ref U.Add(ref hiddenIn, at * hiddenInStride), ref U.Add(ref hiddenOut, at * hiddenOutStride), ref U.Add(ref cellIn, at * cellStride), ref U.Add(ref cellOut, at * cellStride), ref U.Add(ref row, at * rowStride));
+            }
+
+            // 4 identical passes over groups 0..3: `unit`, `column` and `image` are a pass's first unit, packed column and projected offset.
+            for (nuint pass = 0; pass < 4; pass++)
+            {
+                nuint group = pass;
+                nuint unit = group * 16;
+                nuint column = group * 64;
+                nuint image = pass * 64;
+                ref float panelWeights = ref U.Add(ref weights, group / 4 * 20480 + group % 4 * 64);
+                // 2 columns alike, 8 units apart.
+                for (nuint c = 0; c < 2; c++)
+                {
+                    nuint unitC = unit + c * 8;
+                    nuint columnC = column + c * 8;
+                    nuint imageC = image + c * 0;
+                    ref float columnWeights = ref U.Add(ref panelWeights, 0 + c * 8);
+                    // Units unitC..unitC + 7: 2 states at a time.
+                    {
+                        var biasi = V256.LoadUnsafe(ref biasIh, columnC) + V256.LoadUnsafe(ref biasHh, columnC);
+                        var biasf = V256.LoadUnsafe(ref biasIh, columnC + 16) + V256.LoadUnsafe(ref biasHh, columnC + 16);
+                        var biasg = V256.LoadUnsafe(ref biasIh, columnC + 32) + V256.LoadUnsafe(ref biasHh, columnC + 32);
+                        var biaso = V256.LoadUnsafe(ref biasIh, columnC + 48) + V256.LoadUnsafe(ref biasHh, columnC + 48);
+                        for (int s = 0; s + 2 <= states; s += 2)
+                        {
+                            var a0i = biasi;
+                            var a0f = biasf;
+                            var a0g = biasg;
+                            var a0o = biaso;
+                            var a1i = biasi;
+                            var a1f = biasf;
+                            var a1g = biasg;
+                            var a1o = biaso;
+                            ref float w = ref columnWeights;
+                            // z += W_ih·x_t for each state.
+                            for (nuint k = 0; k < InputSize; k++)
+                            {
+                                var wi = V256.LoadUnsafe(ref w);
+                                var wf = V256.LoadUnsafe(ref w, 16);
+                                var wg = V256.LoadUnsafe(ref w, 32);
+                                var wo = V256.LoadUnsafe(ref w, 48);
+                                var x0 = V256.Create(U.Add(ref input, (nuint)s * inputStride + k));
+                                a0i = MultiplyAdd(wi, x0, a0i);
+                                a0f = MultiplyAdd(wf, x0, a0f);
+                                a0g = MultiplyAdd(wg, x0, a0g);
+                                a0o = MultiplyAdd(wo, x0, a0o);
+                                var x1 = V256.Create(U.Add(ref input, (nuint)(s + 1) * inputStride + k));
+                                a1i = MultiplyAdd(wi, x1, a1i);
+                                a1f = MultiplyAdd(wf, x1, a1f);
+                                a1g = MultiplyAdd(wg, x1, a1g);
+                                a1o = MultiplyAdd(wo, x1, a1o);
+                                w = ref U.Add(ref w, 256);
+                            }
+                            // z += W_hh·h_{t-1} for each state (the panel's W_hh rows follow its W_ih rows).
+                            for (nuint k = 0; k < HiddenSize; k++)
+                            {
+                                var wi = V256.LoadUnsafe(ref w);
+                                var wf = V256.LoadUnsafe(ref w, 16);
+                                var wg = V256.LoadUnsafe(ref w, 32);
+                                var wo = V256.LoadUnsafe(ref w, 48);
+                                var x0 = V256.Create(U.Add(ref hiddenIn, (nuint)s * hiddenInStride + k));
+                                a0i = MultiplyAdd(wi, x0, a0i);
+                                a0f = MultiplyAdd(wf, x0, a0f);
+                                a0g = MultiplyAdd(wg, x0, a0g);
+                                a0o = MultiplyAdd(wo, x0, a0o);
+                                var x1 = V256.Create(U.Add(ref hiddenIn, (nuint)(s + 1) * hiddenInStride + k));
+                                a1i = MultiplyAdd(wi, x1, a1i);
+                                a1f = MultiplyAdd(wf, x1, a1f);
+                                a1g = MultiplyAdd(wg, x1, a1g);
+                                a1o = MultiplyAdd(wo, x1, a1o);
+                                w = ref U.Add(ref w, 256);
+                            }
+                            if (typeof(TTape) == typeof(global::LstmGen.Kernels.WithTape))
+                            {
+                                CellRecord256(a0i, a0f, a0g, a0o, unitC, columnC, 16, ref U.Add(ref hiddenIn, (nuint)s * hiddenInStride), ref U.Add(ref hiddenOut, (nuint)s * hiddenOutStride), ref U.Add(ref cellIn, (nuint)s * cellStride), ref U.Add(ref cellOut, (nuint)s * cellStride), ref U.Add(ref row, (nuint)s * rowStride));
+                                CellRecord256(a1i, a1f, a1g, a1o, unitC, columnC, 16, ref U.Add(ref hiddenIn, (nuint)(s + 1) * hiddenInStride), ref U.Add(ref hiddenOut, (nuint)(s + 1) * hiddenOutStride), ref U.Add(ref cellIn, (nuint)(s + 1) * cellStride), ref U.Add(ref cellOut, (nuint)(s + 1) * cellStride), ref U.Add(ref row, (nuint)(s + 1) * rowStride));
+                            }
+                            else
+                            {
+                                CellStep256(a0i, a0f, a0g, a0o, unitC, columnC, 16, ref U.Add(ref hiddenIn, (nuint)s * hiddenInStride), ref U.Add(ref hiddenOut, (nuint)s * hiddenOutStride), ref U.Add(ref cellIn, (nuint)s * cellStride), ref U.Add(ref cellOut, (nuint)s * cellStride));
+                                CellStep256(a1i, a1f, a1g, a1o, unitC, columnC, 16, ref U.Add(ref hiddenIn, (nuint)(s + 1) * hiddenInStride), ref U.Add(ref hiddenOut, (nuint)(s + 1) * hiddenOutStride), ref U.Add(ref cellIn, (nuint)(s + 1) * cellStride), ref U.Add(ref cellOut, (nuint)(s + 1) * cellStride));
+                            }
+                        }
+                    }
+                }
+            }
         }
 
         /// <summary>
@@ -1430,59 +1864,21 @@ namespace LstmGen.Generated
         }
 
         /// <summary>
-        /// ∂L/∂h_{t-1} = W_hhᵀ·dz: dot products of W_hh's rows (all panels) with dz.
-        /// 8 rows at a time share every dz load; one shuffle tree turns their 8 partial sums into 8 results.
-        /// With <paramref name="reverse"/> the row blocks run last to first (alternate steps reuse what is in L1).
+        /// ∂L/∂h_{t-1} = W_hhᵀ·dz for <paramref name="sequences"/> sequences (dz <paramref name="dzStride"/> floats apart, ∂L/∂h HiddenSize apart): dot products of W_hh's rows (all panels) with dz.
+        /// 8 rows at a time share every dz load; one shuffle tree turns their 8 partial sums into 8 results. Each block of rows
+        /// serves every sequence while it is in L1. With <paramref name="reverse"/> the row blocks run last to first (alternate steps reuse what is in L1).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         [SkipLocalsInit]
-        public static void HiddenGradient256(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)
+        public static void HiddenGradientBatch256(ref float weights, ref float dz, nuint dzStride, ref float hiddenGradient, int sequences, bool reverse)
         {
             for (nuint b = 0; b < 8; b++)
             {
                 nuint j = (reverse ? 7 - b : b) * 8;
-                var sum0 = F256.Zero;
-                var sum1 = F256.Zero;
-                var sum2 = F256.Zero;
-                var sum3 = F256.Zero;
-                var sum4 = F256.Zero;
-                var sum5 = F256.Zero;
-                var sum6 = F256.Zero;
-                var sum7 = F256.Zero;
+                for (int s = 0; s < sequences; s++)
                 {
-                    ref float panelRows = ref U.Add(ref weights, 0 + (16 + j) * 256);
-                    ref float panelDz = ref U.Add(ref dz, 0);
-                    for (nuint c = 0; c < 256; c += 8)
-                    {
-                        var d = V256.LoadUnsafe(ref panelDz, c);
-                        sum0 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, c), d, sum0);
-                        sum1 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 256 + c), d, sum1);
-                        sum2 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 512 + c), d, sum2);
-                        sum3 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 768 + c), d, sum3);
-                        sum4 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 1024 + c), d, sum4);
-                        sum5 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 1280 + c), d, sum5);
-                        sum6 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 1536 + c), d, sum6);
-                        sum7 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 1792 + c), d, sum7);
-                    }
-                }
-                V256.StoreUnsafe(SumEach(sum0, sum1, sum2, sum3, sum4, sum5, sum6, sum7), ref hiddenGradient, j);
-            }
-        }
-
-        /// <summary>
-        /// ∂L/∂x_t = W_ihᵀ·dz_t for every step, after the time loop (nothing in the recurrence needs it): each block of
-        /// 8 rows of W_ih stays in the L1 cache while every step's dz streams past.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void InputGradients256(ref float weights, ref float tape, int steps, ref float inputGradient)
-        {
-            ref float firstDz = ref U.Add(ref tape, TapeHeaderLength + TapeStride + 0);
-            for (nuint k = 0; k < 16; k += 8)
-            {
-                ref float dz = ref firstDz;
-                for (int t = 0; t < steps; t++)
-                {
+                    ref float dzS = ref U.Add(ref dz, (nuint)s * dzStride);
+                    ref float gradientS = ref U.Add(ref hiddenGradient, (nuint)s * HiddenSize);
                     var sum0 = F256.Zero;
                     var sum1 = F256.Zero;
                     var sum2 = F256.Zero;
@@ -1492,8 +1888,8 @@ namespace LstmGen.Generated
                     var sum6 = F256.Zero;
                     var sum7 = F256.Zero;
                     {
-                        ref float panelRows = ref U.Add(ref weights, 0 + (k) * 256);
-                        ref float panelDz = ref U.Add(ref dz, 0);
+                        ref float panelRows = ref U.Add(ref weights, 0 + (16 + j) * 256);
+                        ref float panelDz = ref U.Add(ref dzS, 0);
                         for (nuint c = 0; c < 256; c += 8)
                         {
                             var d = V256.LoadUnsafe(ref panelDz, c);
@@ -1507,8 +1903,59 @@ namespace LstmGen.Generated
                             sum7 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 1792 + c), d, sum7);
                         }
                     }
-                    V256.StoreUnsafe(SumEach(sum0, sum1, sum2, sum3, sum4, sum5, sum6, sum7), ref inputGradient, (nuint)t * InputSize + k);
-                    dz = ref U.Add(ref dz, TapeStride);
+                    V256.StoreUnsafe(SumEach(sum0, sum1, sum2, sum3, sum4, sum5, sum6, sum7), ref gradientS, j);
+                }
+            }
+        }
+
+        /// <summary>One sequence of <see cref="HiddenGradientBatch256"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void HiddenGradient256(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)
+            => HiddenGradientBatch256(ref weights, ref dz, 0, ref hiddenGradient, 1, reverse);
+
+        /// <summary>
+        /// ∂L/∂x_t = W_ihᵀ·dz_t for every step (dz_t <paramref name="dzStride"/> floats after dz_{t-1}), after the time loop, in chunks of
+        /// GradientChunkRows steps: a chunk's dz stays in the L1 cache while each block of 8 rows of W_ih passes over it.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [SkipLocalsInit]
+        public static void InputGradients256(ref float weights, ref float firstDz, nuint dzStride, int steps, ref float inputGradient)
+        {
+            for (int start = 0; start < steps; start += GradientChunkRows)
+            {
+                int end = global::System.Math.Min(steps, start + GradientChunkRows);
+                for (nuint k = 0; k < 16; k += 8)
+                {
+                    ref float dz = ref U.Add(ref firstDz, (nuint)start * dzStride);
+                    for (int t = start; t < end; t++)
+                    {
+                        var sum0 = F256.Zero;
+                        var sum1 = F256.Zero;
+                        var sum2 = F256.Zero;
+                        var sum3 = F256.Zero;
+                        var sum4 = F256.Zero;
+                        var sum5 = F256.Zero;
+                        var sum6 = F256.Zero;
+                        var sum7 = F256.Zero;
+                        {
+                            ref float panelRows = ref U.Add(ref weights, 0 + (k) * 256);
+                            ref float panelDz = ref U.Add(ref dz, 0);
+                            for (nuint c = 0; c < 256; c += 8)
+                            {
+                                var d = V256.LoadUnsafe(ref panelDz, c);
+                                sum0 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, c), d, sum0);
+                                sum1 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 256 + c), d, sum1);
+                                sum2 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 512 + c), d, sum2);
+                                sum3 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 768 + c), d, sum3);
+                                sum4 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 1024 + c), d, sum4);
+                                sum5 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 1280 + c), d, sum5);
+                                sum6 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 1536 + c), d, sum6);
+                                sum7 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 1792 + c), d, sum7);
+                            }
+                        }
+                        V256.StoreUnsafe(SumEach(sum0, sum1, sum2, sum3, sum4, sum5, sum6, sum7), ref inputGradient, (nuint)t * InputSize + k);
+                        dz = ref U.Add(ref dz, dzStride);
+                    }
                 }
             }
         }
@@ -1519,56 +1966,63 @@ namespace LstmGen.Generated
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         [SkipLocalsInit]
-        public static void ParameterGradients256(ref float gradients, ref float input, int steps, ref float tape)
+        public static void ParameterGradients256(ref float gradients, ref float input, int rows, int sequences, ref float tape)
         {
-            ref float firstRow = ref U.Add(ref tape, TapeHeaderLength + TapeStride);
-            // Row -1 holds h_0: h_{t-1} of step t is in row t - 1.
-            ref float previousHidden = ref U.Add(ref tape, TapeHeaderLength + 384);
+            // Rows are interleaved by time: row n = (t, b) of sequence b at step t is at TapeHeaderLength + (sequences + n)·TapeStride,
+            // its input x_n at input + n·InputSize (time-major), and row n - sequences (row -1 for t = 0) holds its h_{t-1}: every
+            // gradient row sums over all rows of all sequences, GradientChunkRows rows at a time so that their dz stays in L1.
+            for (int start = 0; start < rows; start += GradientChunkRows)
             {
-                // W_ih rows: row k is scaled by x_t[k].
-                for (nuint r = 0; r < InputSize;)
+                int count = global::System.Math.Min(GradientChunkRows, rows - start);
+                ref float firstRow = ref U.Add(ref tape, TapeHeaderLength + (nuint)(sequences + start) * TapeStride);
+                ref float previousHidden = ref U.Add(ref tape, TapeHeaderLength + (nuint)start * TapeStride + 384);
+                ref float chunkInput = ref U.Add(ref input, (nuint)start * InputSize);
                 {
-                    ref float gradient = ref U.Add(ref gradients, 0 + (r) * 256);
-                    if (r + 2 <= InputSize)
+                    // W_ih rows: row k is scaled by x[k].
+                    for (nuint r = 0; r < InputSize;)
                     {
-                        GradientRows2x256(ref gradient, 256, ref U.Add(ref firstRow, 0), ref U.Add(ref input, r), InputSize, steps);
-                        r += 2;
+                        ref float gradient = ref U.Add(ref gradients, 0 + (r) * 256);
+                        if (r + 2 <= InputSize)
+                        {
+                            GradientRows2x256(ref gradient, 256, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref chunkInput, r), InputSize, count);
+                            r += 2;
+                        }
+                        else
+                        {
+                            GradientRows1x256(ref gradient, 256, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref chunkInput, r), InputSize, count);
+                            r++;
+                        }
                     }
-                    else
+                    // W_hh rows: row j is scaled by h_{t-1}[j].
+                    for (nuint r = 0; r < HiddenSize;)
                     {
-                        GradientRows1x256(ref gradient, 256, ref U.Add(ref firstRow, 0), ref U.Add(ref input, r), InputSize, steps);
-                        r++;
+                        ref float gradient = ref U.Add(ref gradients, 0 + (InputSize + r) * 256);
+                        if (r + 2 <= HiddenSize)
+                        {
+                            GradientRows2x256(ref gradient, 256, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref previousHidden, r), TapeStride, count);
+                            r += 2;
+                        }
+                        else
+                        {
+                            GradientRows1x256(ref gradient, 256, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref previousHidden, r), TapeStride, count);
+                            r++;
+                        }
                     }
                 }
-                // W_hh rows: row j is scaled by h_{t-1}[j].
-                for (nuint r = 0; r < HiddenSize;)
-                {
-                    ref float gradient = ref U.Add(ref gradients, 0 + (InputSize + r) * 256);
-                    if (r + 2 <= HiddenSize)
-                    {
-                        GradientRows2x256(ref gradient, 256, ref U.Add(ref firstRow, 0), ref U.Add(ref previousHidden, r), TapeStride, steps);
-                        r += 2;
-                    }
-                    else
-                    {
-                        GradientRows1x256(ref gradient, 256, ref U.Add(ref firstRow, 0), ref U.Add(ref previousHidden, r), TapeStride, steps);
-                        r++;
-                    }
-                }
+                // Biases: ∂L/∂b_ih += Σ dz of the W_ih side, ∂L/∂b_hh += Σ dz of the W_hh side (the same for the LSTM), over every row.
+                GradientRows0x256(ref U.Add(ref gradients, BiasIhOffset), Columns, ref U.Add(ref firstRow, 0), TapeStride, ref firstRow, 0, count);
+                GradientRows0x256(ref U.Add(ref gradients, BiasHhOffset), Columns, ref U.Add(ref firstRow, 0), TapeStride, ref firstRow, 0, count);
             }
-            // Biases: ∂L/∂b_ih += Σ_t dz_t of the W_ih side, ∂L/∂b_hh += Σ_t dz_t of the W_hh side (the same for the LSTM).
-            GradientRows0x256(ref U.Add(ref gradients, BiasIhOffset), Columns, ref U.Add(ref firstRow, 0), ref firstRow, 0, steps);
-            GradientRows0x256(ref U.Add(ref gradients, BiasHhOffset), Columns, ref U.Add(ref firstRow, 0), ref firstRow, 0, steps);
         }
 
         /// <summary>
         /// gradient[r·width + c] += Σ_t scale_t[r]·dz_t[c] for r &lt; 2, c &lt; width: scale_t is scaleStride floats after scale_{t-1},
-        /// dz_t TapeStride floats after dz_{t-1}. Register blocks of 2 row(s) × 3 vectors: each dz load serves every row. Each
+        /// dz_t dzStride floats after dz_{t-1}. Register blocks of 2 row(s) × 3 vectors: each dz load serves every row. Each
         /// block's sum over the steps starts from zero and is added once, so two identical calls add exactly the same amount.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         [SkipLocalsInit]
-        public static void GradientRows2x256(ref float gradient, nuint width, ref float dz, ref float scale, nuint scaleStride, int steps)
+        public static void GradientRows2x256(ref float gradient, nuint width, ref float dz, nuint dzStride, ref float scale, nuint scaleStride, int steps)
         {
             nuint c = 0;
             for (; c + 24 <= width; c += 24)
@@ -1595,7 +2049,7 @@ namespace LstmGen.Generated
                     sum11 = MultiplyAdd(d1, u1, sum11);
                     sum12 = MultiplyAdd(d2, u1, sum12);
                     scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, TapeStride);
+                    dzT = ref U.Add(ref dzT, dzStride);
                 }
                 V256.StoreUnsafe(V256.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
                 V256.StoreUnsafe(V256.LoadUnsafe(ref gradient, c + 8) + sum01, ref gradient, c + 8);
@@ -1618,7 +2072,7 @@ namespace LstmGen.Generated
                     var u1 = V256.Create(U.Add(ref scaleT, 1));
                     sum10 = MultiplyAdd(d0, u1, sum10);
                     scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, TapeStride);
+                    dzT = ref U.Add(ref dzT, dzStride);
                 }
                 V256.StoreUnsafe(V256.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
                 V256.StoreUnsafe(V256.LoadUnsafe(ref gradient, 1 * width + c) + sum10, ref gradient, 1 * width + c);
@@ -1641,7 +2095,7 @@ namespace LstmGen.Generated
                     var u1 = V256.Create(U.Add(ref scaleT, 1));
                     sum10 = MultiplyAdd(d0, u1, sum10);
                     scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, TapeStride);
+                    dzT = ref U.Add(ref dzT, dzStride);
                 }
                 V256.StoreUnsafe(V256.LoadUnsafe(ref U.Add(ref gradient, start)) + (sum00 & keep), ref U.Add(ref gradient, start));
                 V256.StoreUnsafe(V256.LoadUnsafe(ref U.Add(ref gradient, (nint)(1 * width) + start)) + (sum10 & keep), ref U.Add(ref gradient, (nint)(1 * width) + start));
@@ -1651,12 +2105,12 @@ namespace LstmGen.Generated
 
         /// <summary>
         /// gradient[r·width + c] += Σ_t scale_t[r]·dz_t[c] for r &lt; 1, c &lt; width: scale_t is scaleStride floats after scale_{t-1},
-        /// dz_t TapeStride floats after dz_{t-1}. Register blocks of 1 row(s) × 3 vectors: each dz load serves every row. Each
+        /// dz_t dzStride floats after dz_{t-1}. Register blocks of 1 row(s) × 3 vectors: each dz load serves every row. Each
         /// block's sum over the steps starts from zero and is added once, so two identical calls add exactly the same amount.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         [SkipLocalsInit]
-        public static void GradientRows1x256(ref float gradient, nuint width, ref float dz, ref float scale, nuint scaleStride, int steps)
+        public static void GradientRows1x256(ref float gradient, nuint width, ref float dz, nuint dzStride, ref float scale, nuint scaleStride, int steps)
         {
             nuint c = 0;
             for (; c + 24 <= width; c += 24)
@@ -1676,7 +2130,7 @@ namespace LstmGen.Generated
                     sum01 = MultiplyAdd(d1, u0, sum01);
                     sum02 = MultiplyAdd(d2, u0, sum02);
                     scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, TapeStride);
+                    dzT = ref U.Add(ref dzT, dzStride);
                 }
                 V256.StoreUnsafe(V256.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
                 V256.StoreUnsafe(V256.LoadUnsafe(ref gradient, c + 8) + sum01, ref gradient, c + 8);
@@ -1693,7 +2147,7 @@ namespace LstmGen.Generated
                     var u0 = V256.Create(scaleT);
                     sum00 = MultiplyAdd(d0, u0, sum00);
                     scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, TapeStride);
+                    dzT = ref U.Add(ref dzT, dzStride);
                 }
                 V256.StoreUnsafe(V256.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
             }
@@ -1712,7 +2166,7 @@ namespace LstmGen.Generated
                     var u0 = V256.Create(scaleT);
                     sum00 = MultiplyAdd(d0, u0, sum00);
                     scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, TapeStride);
+                    dzT = ref U.Add(ref dzT, dzStride);
                 }
                 V256.StoreUnsafe(V256.LoadUnsafe(ref U.Add(ref gradient, start)) + (sum00 & keep), ref U.Add(ref gradient, start));
                 c = width;
@@ -1720,11 +2174,11 @@ namespace LstmGen.Generated
         }
 
         /// <summary>
-        /// gradient[c] += Σ_t dz_t[c] for c &lt; width (a bias): dz_t is TapeStride floats after dz_{t-1}.
+        /// gradient[c] += Σ_t dz_t[c] for c &lt; width (a bias): dz_t is dzStride floats after dz_{t-1}.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         [SkipLocalsInit]
-        public static void GradientRows0x256(ref float gradient, nuint width, ref float dz, ref float scale, nuint scaleStride, int steps)
+        public static void GradientRows0x256(ref float gradient, nuint width, ref float dz, nuint dzStride, ref float scale, nuint scaleStride, int steps)
         {
             nuint c = 0;
             for (; c + 24 <= width; c += 24)
@@ -1742,7 +2196,7 @@ namespace LstmGen.Generated
                     sum00 += d0;
                     sum01 += d1;
                     sum02 += d2;
-                    dzT = ref U.Add(ref dzT, TapeStride);
+                    dzT = ref U.Add(ref dzT, dzStride);
                 }
                 V256.StoreUnsafe(V256.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
                 V256.StoreUnsafe(V256.LoadUnsafe(ref gradient, c + 8) + sum01, ref gradient, c + 8);
@@ -1757,7 +2211,7 @@ namespace LstmGen.Generated
                 {
                     var d0 = V256.LoadUnsafe(ref dzT, c);
                     sum00 += d0;
-                    dzT = ref U.Add(ref dzT, TapeStride);
+                    dzT = ref U.Add(ref dzT, dzStride);
                 }
                 V256.StoreUnsafe(V256.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
             }
@@ -1774,7 +2228,7 @@ namespace LstmGen.Generated
                 {
                     var d0 = V256.LoadUnsafe(ref U.Add(ref dzT, start));
                     sum00 += d0;
-                    dzT = ref U.Add(ref dzT, TapeStride);
+                    dzT = ref U.Add(ref dzT, dzStride);
                 }
                 V256.StoreUnsafe(V256.LoadUnsafe(ref U.Add(ref gradient, start)) + (sum00 & keep), ref U.Add(ref gradient, start));
                 c = width;
@@ -1858,8 +2312,69 @@ namespace LstmGen.Generated
                 CellBackward256(ref row, ref U.Subtract(ref row, TapeStride), ref U.Add(ref outputGradient, (nuint)t * HiddenSize), ref hiddenGradient, ref cellGradient);
                 HiddenGradient256(ref weights, ref row, ref hiddenGradient, (t & 1) == 1);
             }
-            InputGradients256(ref weights, ref tape, steps, ref inputGradient);
-            ParameterGradients256(ref gradients, ref input, steps, ref tape);
+            InputGradients256(ref weights, ref U.Add(ref tape, TapeHeaderLength + TapeStride + 0), TapeStride, steps, ref inputGradient);
+            ParameterGradients256(ref gradients, ref input, steps, 1, ref tape);
+        }
+
+        /// <summary>B sequences of <paramref name="steps"/> steps: input [B, steps, I], output [B, steps, H], hidden (and cell) [B, H] in and out.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [SkipLocalsInit]
+        public static void ForwardBatch256(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell, int sequences)
+        {
+            nuint inputStride = (nuint)steps * InputSize, outputStride = (nuint)steps * HiddenSize;
+            for (int t = 0; t < steps; t++)
+            {
+                // h_{t-1}: the initial state for t = 0 (rows HiddenSize apart), then the previous output rows.
+                ref float hiddenIn = ref t == 0 ? ref hidden : ref U.Add(ref output, (nuint)(t - 1) * HiddenSize);
+                nuint hiddenInStride = t == 0 ? HiddenSize : outputStride;
+                ref float hiddenOut = ref U.Add(ref output, (nuint)t * HiddenSize);
+                StepBatch256<global::LstmGen.Kernels.NoTape>(ref weights, ref U.Add(ref input, (nuint)t * InputSize), inputStride, ref hiddenIn, hiddenInStride, ref hiddenOut, outputStride, ref cell, ref cell, HiddenSize, ref hiddenOut, 0, sequences);
+            }
+            for (int b = 0; b < sequences; b++)
+            {
+                MM.CreateReadOnlySpan(ref U.Add(ref output, (nuint)b * outputStride + (nuint)(steps - 1) * HiddenSize), HiddenSize).CopyTo(MM.CreateSpan(ref U.Add(ref hidden, (nuint)b * HiddenSize), HiddenSize));
+            }
+        }
+
+        /// <summary>
+        /// Records B sequences into the batch tape, rows interleaved by time: row (t, b) at TapeHeaderLength + ((t + 1)·B + b)·TapeStride
+        /// (rows (-1, b) already hold the initial states); the inputs, time-major ([steps, B, InputSize]), follow the rows.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [SkipLocalsInit]
+        public static void RecordBatch256(ref float weights, int steps, ref float tape, int sequences)
+        {
+            nuint sequenceRows = (nuint)sequences * TapeStride;
+            ref float input = ref U.Add(ref tape, TapeHeaderLength + (nuint)(steps + 1) * sequenceRows);
+            for (int t = 0; t < steps; t++)
+            {
+                ref float previous = ref U.Add(ref tape, TapeHeaderLength + (nuint)t * sequenceRows);
+                ref float row = ref U.Add(ref previous, sequenceRows);
+                StepBatch256<global::LstmGen.Kernels.WithTape>(ref weights, ref U.Add(ref input, (nuint)t * (nuint)sequences * InputSize), InputSize, ref U.Add(ref previous, 384), TapeStride, ref U.Add(ref row, 384), TapeStride, ref U.Add(ref previous, 256), ref U.Add(ref row, 256), TapeStride, ref row, TapeStride, sequences);
+            }
+        }
+
+        /// <summary>Backpropagation through time over a batch tape; ∂L/∂h and ∂L/∂c [B, H] flow through the given buffers, parameter gradients are summed.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [SkipLocalsInit]
+        public static void BackwardBatch256(ref float weights, ref float gradients, int steps, ref float tape, ref float outputGradient, ref float hiddenGradient, ref float cellGradient, int sequences)
+        {
+            nuint sequenceRows = (nuint)sequences * TapeStride;
+            for (int t = steps - 1; t >= 0; t--)
+            {
+                ref float rows = ref U.Add(ref tape, TapeHeaderLength + (nuint)(t + 1) * sequenceRows);
+                for (int b = 0; b < sequences; b++)
+                {
+                    nuint bb = (nuint)b;
+                    ref float row = ref U.Add(ref rows, bb * TapeStride);
+                    CellBackward256(ref row, ref U.Subtract(ref row, sequenceRows), ref U.Add(ref outputGradient, (bb * (nuint)steps + (nuint)t) * HiddenSize), ref U.Add(ref hiddenGradient, bb * HiddenSize), ref U.Add(ref cellGradient, bb * HiddenSize));
+                }
+                HiddenGradientBatch256(ref weights, ref rows, TapeStride, ref hiddenGradient, sequences, (t & 1) == 1);
+            }
+            // All rows at once: the parameter gradients from the time-major inputs after the rows, then ∂L/∂x over those inputs.
+            ref float inputs = ref U.Add(ref tape, TapeHeaderLength + (nuint)(steps + 1) * sequenceRows);
+            ParameterGradients256(ref gradients, ref inputs, steps * sequences, sequences, ref tape);
+            InputGradients256(ref weights, ref U.Add(ref tape, TapeHeaderLength + sequenceRows + 0), TapeStride, steps * sequences, ref inputs);
         }
 
         // ---- 128-bit vectors (SSE, AdvSimd) ----
@@ -1988,6 +2503,114 @@ namespace LstmGen.Generated
             V128.StoreUnsafe(f, ref row, column + gateStride);
             V128.StoreUnsafe(g, ref row, column + 2 * gateStride);
             V128.StoreUnsafe(o, ref row, column + 3 * gateStride);
+        }
+
+        /// <summary>
+        /// One step of <paramref name="states"/> independent states (state s: x at s·inputStride, h_{t-1} at s·hiddenInStride, h_t at
+        /// s·hiddenOutStride, c at s·cellStride, tape row at s·rowStride). For each vector column, 2 states at a time share every
+        /// loaded weight vector; h_{t-1} must not share memory with h_t. With <c>WithTape</c> it records each state's row.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // a kernel
+        [SkipLocalsInit]
+        public static void StepBatch128<TTape>(ref float weights, ref float input, nuint inputStride, ref float hiddenIn, nuint hiddenInStride, ref float hiddenOut, nuint hiddenOutStride, ref float cellIn, ref float cellOut, nuint cellStride, ref float row, nuint rowStride, int states)
+            where TTape : struct
+        {
+            ref float biasIh = ref U.Add(ref weights, BiasIhOffset);
+            ref float biasHh = ref U.Add(ref weights, BiasHhOffset);
+            // The states beyond the last full block of 2 run the step kernel one at a time (its passes have accumulators
+            // enough to hide the multiply-add latency; a block of one state would not).
+            int blocked = states / 2 * 2;
+            for (int s = blocked; s < states; s++)
+            {
+                nuint at = (nuint)s;
+                Step128<TTape>(ref weights, ref U.Add(ref input, at * inputStride), ref U.Add(ref hiddenIn, at * hiddenInStride), ref U.Add(ref hiddenOut, at * hiddenOutStride), ref U.Add(ref cellIn, at * cellStride), ref U.Add(ref cellOut, at * cellStride), ref U.Add(ref row, at * rowStride));
+            }
+
+            // 8 identical passes over groups 0..3: `unit`, `column` and `image` are a pass's first unit, packed column and projected offset.
+            for (nuint pass = 0; pass < 8; pass++)
+            {
+                nuint group = pass / 2;
+                nuint sub = pass % 2 * 8;
+                nuint unit = group * 16 + sub;
+                nuint column = group * 64 + sub;
+                nuint image = pass * 32;
+                ref float panelWeights = ref U.Add(ref weights, group / 4 * 20480 + group % 4 * 64 + sub);
+                // 2 columns alike, 4 units apart.
+                for (nuint c = 0; c < 2; c++)
+                {
+                    nuint unitC = unit + c * 4;
+                    nuint columnC = column + c * 4;
+                    nuint imageC = image + c * 0;
+                    ref float columnWeights = ref U.Add(ref panelWeights, 0 + c * 4);
+                    // Units unitC..unitC + 3: 2 states at a time.
+                    {
+                        var biasi = V128.LoadUnsafe(ref biasIh, columnC) + V128.LoadUnsafe(ref biasHh, columnC);
+                        var biasf = V128.LoadUnsafe(ref biasIh, columnC + 16) + V128.LoadUnsafe(ref biasHh, columnC + 16);
+                        var biasg = V128.LoadUnsafe(ref biasIh, columnC + 32) + V128.LoadUnsafe(ref biasHh, columnC + 32);
+                        var biaso = V128.LoadUnsafe(ref biasIh, columnC + 48) + V128.LoadUnsafe(ref biasHh, columnC + 48);
+                        for (int s = 0; s + 2 <= states; s += 2)
+                        {
+                            var a0i = biasi;
+                            var a0f = biasf;
+                            var a0g = biasg;
+                            var a0o = biaso;
+                            var a1i = biasi;
+                            var a1f = biasf;
+                            var a1g = biasg;
+                            var a1o = biaso;
+                            ref float w = ref columnWeights;
+                            // z += W_ih·x_t for each state.
+                            for (nuint k = 0; k < InputSize; k++)
+                            {
+                                var wi = V128.LoadUnsafe(ref w);
+                                var wf = V128.LoadUnsafe(ref w, 16);
+                                var wg = V128.LoadUnsafe(ref w, 32);
+                                var wo = V128.LoadUnsafe(ref w, 48);
+                                var x0 = V128.Create(U.Add(ref input, (nuint)s * inputStride + k));
+                                a0i = MultiplyAdd(wi, x0, a0i);
+                                a0f = MultiplyAdd(wf, x0, a0f);
+                                a0g = MultiplyAdd(wg, x0, a0g);
+                                a0o = MultiplyAdd(wo, x0, a0o);
+                                var x1 = V128.Create(U.Add(ref input, (nuint)(s + 1) * inputStride + k));
+                                a1i = MultiplyAdd(wi, x1, a1i);
+                                a1f = MultiplyAdd(wf, x1, a1f);
+                                a1g = MultiplyAdd(wg, x1, a1g);
+                                a1o = MultiplyAdd(wo, x1, a1o);
+                                w = ref U.Add(ref w, 256);
+                            }
+                            // z += W_hh·h_{t-1} for each state (the panel's W_hh rows follow its W_ih rows).
+                            for (nuint k = 0; k < HiddenSize; k++)
+                            {
+                                var wi = V128.LoadUnsafe(ref w);
+                                var wf = V128.LoadUnsafe(ref w, 16);
+                                var wg = V128.LoadUnsafe(ref w, 32);
+                                var wo = V128.LoadUnsafe(ref w, 48);
+                                var x0 = V128.Create(U.Add(ref hiddenIn, (nuint)s * hiddenInStride + k));
+                                a0i = MultiplyAdd(wi, x0, a0i);
+                                a0f = MultiplyAdd(wf, x0, a0f);
+                                a0g = MultiplyAdd(wg, x0, a0g);
+                                a0o = MultiplyAdd(wo, x0, a0o);
+                                var x1 = V128.Create(U.Add(ref hiddenIn, (nuint)(s + 1) * hiddenInStride + k));
+                                a1i = MultiplyAdd(wi, x1, a1i);
+                                a1f = MultiplyAdd(wf, x1, a1f);
+                                a1g = MultiplyAdd(wg, x1, a1g);
+                                a1o = MultiplyAdd(wo, x1, a1o);
+                                w = ref U.Add(ref w, 256);
+                            }
+                            if (typeof(TTape) == typeof(global::LstmGen.Kernels.WithTape))
+                            {
+                                CellRecord128(a0i, a0f, a0g, a0o, unitC, columnC, 16, ref U.Add(ref hiddenIn, (nuint)s * hiddenInStride), ref U.Add(ref hiddenOut, (nuint)s * hiddenOutStride), ref U.Add(ref cellIn, (nuint)s * cellStride), ref U.Add(ref cellOut, (nuint)s * cellStride), ref U.Add(ref row, (nuint)s * rowStride));
+                                CellRecord128(a1i, a1f, a1g, a1o, unitC, columnC, 16, ref U.Add(ref hiddenIn, (nuint)(s + 1) * hiddenInStride), ref U.Add(ref hiddenOut, (nuint)(s + 1) * hiddenOutStride), ref U.Add(ref cellIn, (nuint)(s + 1) * cellStride), ref U.Add(ref cellOut, (nuint)(s + 1) * cellStride), ref U.Add(ref row, (nuint)(s + 1) * rowStride));
+                            }
+                            else
+                            {
+                                CellStep128(a0i, a0f, a0g, a0o, unitC, columnC, 16, ref U.Add(ref hiddenIn, (nuint)s * hiddenInStride), ref U.Add(ref hiddenOut, (nuint)s * hiddenOutStride), ref U.Add(ref cellIn, (nuint)s * cellStride), ref U.Add(ref cellOut, (nuint)s * cellStride));
+                                CellStep128(a1i, a1f, a1g, a1o, unitC, columnC, 16, ref U.Add(ref hiddenIn, (nuint)(s + 1) * hiddenInStride), ref U.Add(ref hiddenOut, (nuint)(s + 1) * hiddenOutStride), ref U.Add(ref cellIn, (nuint)(s + 1) * cellStride), ref U.Add(ref cellOut, (nuint)(s + 1) * cellStride));
+                            }
+                        }
+                    }
+                }
+            }
         }
 
         /// <summary>
@@ -2223,58 +2846,28 @@ namespace LstmGen.Generated
         }
 
         /// <summary>
-        /// ∂L/∂h_{t-1} = W_hhᵀ·dz: dot products of W_hh's rows (all panels) with dz.
-        /// 4 rows at a time share every dz load; one shuffle tree turns their 4 partial sums into 4 results.
-        /// With <paramref name="reverse"/> the row blocks run last to first (alternate steps reuse what is in L1).
+        /// ∂L/∂h_{t-1} = W_hhᵀ·dz for <paramref name="sequences"/> sequences (dz <paramref name="dzStride"/> floats apart, ∂L/∂h HiddenSize apart): dot products of W_hh's rows (all panels) with dz.
+        /// 4 rows at a time share every dz load; one shuffle tree turns their 4 partial sums into 4 results. Each block of rows
+        /// serves every sequence while it is in L1. With <paramref name="reverse"/> the row blocks run last to first (alternate steps reuse what is in L1).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         [SkipLocalsInit]
-        public static void HiddenGradient128(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)
+        public static void HiddenGradientBatch128(ref float weights, ref float dz, nuint dzStride, ref float hiddenGradient, int sequences, bool reverse)
         {
             for (nuint b = 0; b < 16; b++)
             {
                 nuint j = (reverse ? 15 - b : b) * 4;
-                var sum0 = F128.Zero;
-                var sum1 = F128.Zero;
-                var sum2 = F128.Zero;
-                var sum3 = F128.Zero;
+                for (int s = 0; s < sequences; s++)
                 {
-                    ref float panelRows = ref U.Add(ref weights, 0 + (16 + j) * 256);
-                    ref float panelDz = ref U.Add(ref dz, 0);
-                    for (nuint c = 0; c < 256; c += 4)
-                    {
-                        var d = V128.LoadUnsafe(ref panelDz, c);
-                        sum0 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, c), d, sum0);
-                        sum1 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, 256 + c), d, sum1);
-                        sum2 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, 512 + c), d, sum2);
-                        sum3 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, 768 + c), d, sum3);
-                    }
-                }
-                V128.StoreUnsafe(SumEach(sum0, sum1, sum2, sum3), ref hiddenGradient, j);
-            }
-        }
-
-        /// <summary>
-        /// ∂L/∂x_t = W_ihᵀ·dz_t for every step, after the time loop (nothing in the recurrence needs it): each block of
-        /// 4 rows of W_ih stays in the L1 cache while every step's dz streams past.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void InputGradients128(ref float weights, ref float tape, int steps, ref float inputGradient)
-        {
-            ref float firstDz = ref U.Add(ref tape, TapeHeaderLength + TapeStride + 0);
-            for (nuint k = 0; k < 16; k += 4)
-            {
-                ref float dz = ref firstDz;
-                for (int t = 0; t < steps; t++)
-                {
+                    ref float dzS = ref U.Add(ref dz, (nuint)s * dzStride);
+                    ref float gradientS = ref U.Add(ref hiddenGradient, (nuint)s * HiddenSize);
                     var sum0 = F128.Zero;
                     var sum1 = F128.Zero;
                     var sum2 = F128.Zero;
                     var sum3 = F128.Zero;
                     {
-                        ref float panelRows = ref U.Add(ref weights, 0 + (k) * 256);
-                        ref float panelDz = ref U.Add(ref dz, 0);
+                        ref float panelRows = ref U.Add(ref weights, 0 + (16 + j) * 256);
+                        ref float panelDz = ref U.Add(ref dzS, 0);
                         for (nuint c = 0; c < 256; c += 4)
                         {
                             var d = V128.LoadUnsafe(ref panelDz, c);
@@ -2284,8 +2877,51 @@ namespace LstmGen.Generated
                             sum3 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, 768 + c), d, sum3);
                         }
                     }
-                    V128.StoreUnsafe(SumEach(sum0, sum1, sum2, sum3), ref inputGradient, (nuint)t * InputSize + k);
-                    dz = ref U.Add(ref dz, TapeStride);
+                    V128.StoreUnsafe(SumEach(sum0, sum1, sum2, sum3), ref gradientS, j);
+                }
+            }
+        }
+
+        /// <summary>One sequence of <see cref="HiddenGradientBatch128"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void HiddenGradient128(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)
+            => HiddenGradientBatch128(ref weights, ref dz, 0, ref hiddenGradient, 1, reverse);
+
+        /// <summary>
+        /// ∂L/∂x_t = W_ihᵀ·dz_t for every step (dz_t <paramref name="dzStride"/> floats after dz_{t-1}), after the time loop, in chunks of
+        /// GradientChunkRows steps: a chunk's dz stays in the L1 cache while each block of 4 rows of W_ih passes over it.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [SkipLocalsInit]
+        public static void InputGradients128(ref float weights, ref float firstDz, nuint dzStride, int steps, ref float inputGradient)
+        {
+            for (int start = 0; start < steps; start += GradientChunkRows)
+            {
+                int end = global::System.Math.Min(steps, start + GradientChunkRows);
+                for (nuint k = 0; k < 16; k += 4)
+                {
+                    ref float dz = ref U.Add(ref firstDz, (nuint)start * dzStride);
+                    for (int t = start; t < end; t++)
+                    {
+                        var sum0 = F128.Zero;
+                        var sum1 = F128.Zero;
+                        var sum2 = F128.Zero;
+                        var sum3 = F128.Zero;
+                        {
+                            ref float panelRows = ref U.Add(ref weights, 0 + (k) * 256);
+                            ref float panelDz = ref U.Add(ref dz, 0);
+                            for (nuint c = 0; c < 256; c += 4)
+                            {
+                                var d = V128.LoadUnsafe(ref panelDz, c);
+                                sum0 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, c), d, sum0);
+                                sum1 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, 256 + c), d, sum1);
+                                sum2 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, 512 + c), d, sum2);
+                                sum3 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, 768 + c), d, sum3);
+                            }
+                        }
+                        V128.StoreUnsafe(SumEach(sum0, sum1, sum2, sum3), ref inputGradient, (nuint)t * InputSize + k);
+                        dz = ref U.Add(ref dz, dzStride);
+                    }
                 }
             }
         }
@@ -2296,56 +2932,63 @@ namespace LstmGen.Generated
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         [SkipLocalsInit]
-        public static void ParameterGradients128(ref float gradients, ref float input, int steps, ref float tape)
+        public static void ParameterGradients128(ref float gradients, ref float input, int rows, int sequences, ref float tape)
         {
-            ref float firstRow = ref U.Add(ref tape, TapeHeaderLength + TapeStride);
-            // Row -1 holds h_0: h_{t-1} of step t is in row t - 1.
-            ref float previousHidden = ref U.Add(ref tape, TapeHeaderLength + 384);
+            // Rows are interleaved by time: row n = (t, b) of sequence b at step t is at TapeHeaderLength + (sequences + n)·TapeStride,
+            // its input x_n at input + n·InputSize (time-major), and row n - sequences (row -1 for t = 0) holds its h_{t-1}: every
+            // gradient row sums over all rows of all sequences, GradientChunkRows rows at a time so that their dz stays in L1.
+            for (int start = 0; start < rows; start += GradientChunkRows)
             {
-                // W_ih rows: row k is scaled by x_t[k].
-                for (nuint r = 0; r < InputSize;)
+                int count = global::System.Math.Min(GradientChunkRows, rows - start);
+                ref float firstRow = ref U.Add(ref tape, TapeHeaderLength + (nuint)(sequences + start) * TapeStride);
+                ref float previousHidden = ref U.Add(ref tape, TapeHeaderLength + (nuint)start * TapeStride + 384);
+                ref float chunkInput = ref U.Add(ref input, (nuint)start * InputSize);
                 {
-                    ref float gradient = ref U.Add(ref gradients, 0 + (r) * 256);
-                    if (r + 2 <= InputSize)
+                    // W_ih rows: row k is scaled by x[k].
+                    for (nuint r = 0; r < InputSize;)
                     {
-                        GradientRows2x128(ref gradient, 256, ref U.Add(ref firstRow, 0), ref U.Add(ref input, r), InputSize, steps);
-                        r += 2;
+                        ref float gradient = ref U.Add(ref gradients, 0 + (r) * 256);
+                        if (r + 2 <= InputSize)
+                        {
+                            GradientRows2x128(ref gradient, 256, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref chunkInput, r), InputSize, count);
+                            r += 2;
+                        }
+                        else
+                        {
+                            GradientRows1x128(ref gradient, 256, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref chunkInput, r), InputSize, count);
+                            r++;
+                        }
                     }
-                    else
+                    // W_hh rows: row j is scaled by h_{t-1}[j].
+                    for (nuint r = 0; r < HiddenSize;)
                     {
-                        GradientRows1x128(ref gradient, 256, ref U.Add(ref firstRow, 0), ref U.Add(ref input, r), InputSize, steps);
-                        r++;
+                        ref float gradient = ref U.Add(ref gradients, 0 + (InputSize + r) * 256);
+                        if (r + 2 <= HiddenSize)
+                        {
+                            GradientRows2x128(ref gradient, 256, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref previousHidden, r), TapeStride, count);
+                            r += 2;
+                        }
+                        else
+                        {
+                            GradientRows1x128(ref gradient, 256, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref previousHidden, r), TapeStride, count);
+                            r++;
+                        }
                     }
                 }
-                // W_hh rows: row j is scaled by h_{t-1}[j].
-                for (nuint r = 0; r < HiddenSize;)
-                {
-                    ref float gradient = ref U.Add(ref gradients, 0 + (InputSize + r) * 256);
-                    if (r + 2 <= HiddenSize)
-                    {
-                        GradientRows2x128(ref gradient, 256, ref U.Add(ref firstRow, 0), ref U.Add(ref previousHidden, r), TapeStride, steps);
-                        r += 2;
-                    }
-                    else
-                    {
-                        GradientRows1x128(ref gradient, 256, ref U.Add(ref firstRow, 0), ref U.Add(ref previousHidden, r), TapeStride, steps);
-                        r++;
-                    }
-                }
+                // Biases: ∂L/∂b_ih += Σ dz of the W_ih side, ∂L/∂b_hh += Σ dz of the W_hh side (the same for the LSTM), over every row.
+                GradientRows0x128(ref U.Add(ref gradients, BiasIhOffset), Columns, ref U.Add(ref firstRow, 0), TapeStride, ref firstRow, 0, count);
+                GradientRows0x128(ref U.Add(ref gradients, BiasHhOffset), Columns, ref U.Add(ref firstRow, 0), TapeStride, ref firstRow, 0, count);
             }
-            // Biases: ∂L/∂b_ih += Σ_t dz_t of the W_ih side, ∂L/∂b_hh += Σ_t dz_t of the W_hh side (the same for the LSTM).
-            GradientRows0x128(ref U.Add(ref gradients, BiasIhOffset), Columns, ref U.Add(ref firstRow, 0), ref firstRow, 0, steps);
-            GradientRows0x128(ref U.Add(ref gradients, BiasHhOffset), Columns, ref U.Add(ref firstRow, 0), ref firstRow, 0, steps);
         }
 
         /// <summary>
         /// gradient[r·width + c] += Σ_t scale_t[r]·dz_t[c] for r &lt; 2, c &lt; width: scale_t is scaleStride floats after scale_{t-1},
-        /// dz_t TapeStride floats after dz_{t-1}. Register blocks of 2 row(s) × 3 vectors: each dz load serves every row. Each
+        /// dz_t dzStride floats after dz_{t-1}. Register blocks of 2 row(s) × 3 vectors: each dz load serves every row. Each
         /// block's sum over the steps starts from zero and is added once, so two identical calls add exactly the same amount.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         [SkipLocalsInit]
-        public static void GradientRows2x128(ref float gradient, nuint width, ref float dz, ref float scale, nuint scaleStride, int steps)
+        public static void GradientRows2x128(ref float gradient, nuint width, ref float dz, nuint dzStride, ref float scale, nuint scaleStride, int steps)
         {
             nuint c = 0;
             for (; c + 12 <= width; c += 12)
@@ -2372,7 +3015,7 @@ namespace LstmGen.Generated
                     sum11 = MultiplyAdd(d1, u1, sum11);
                     sum12 = MultiplyAdd(d2, u1, sum12);
                     scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, TapeStride);
+                    dzT = ref U.Add(ref dzT, dzStride);
                 }
                 V128.StoreUnsafe(V128.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
                 V128.StoreUnsafe(V128.LoadUnsafe(ref gradient, c + 4) + sum01, ref gradient, c + 4);
@@ -2395,7 +3038,7 @@ namespace LstmGen.Generated
                     var u1 = V128.Create(U.Add(ref scaleT, 1));
                     sum10 = MultiplyAdd(d0, u1, sum10);
                     scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, TapeStride);
+                    dzT = ref U.Add(ref dzT, dzStride);
                 }
                 V128.StoreUnsafe(V128.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
                 V128.StoreUnsafe(V128.LoadUnsafe(ref gradient, 1 * width + c) + sum10, ref gradient, 1 * width + c);
@@ -2418,7 +3061,7 @@ namespace LstmGen.Generated
                     var u1 = V128.Create(U.Add(ref scaleT, 1));
                     sum10 = MultiplyAdd(d0, u1, sum10);
                     scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, TapeStride);
+                    dzT = ref U.Add(ref dzT, dzStride);
                 }
                 V128.StoreUnsafe(V128.LoadUnsafe(ref U.Add(ref gradient, start)) + (sum00 & keep), ref U.Add(ref gradient, start));
                 V128.StoreUnsafe(V128.LoadUnsafe(ref U.Add(ref gradient, (nint)(1 * width) + start)) + (sum10 & keep), ref U.Add(ref gradient, (nint)(1 * width) + start));
@@ -2428,12 +3071,12 @@ namespace LstmGen.Generated
 
         /// <summary>
         /// gradient[r·width + c] += Σ_t scale_t[r]·dz_t[c] for r &lt; 1, c &lt; width: scale_t is scaleStride floats after scale_{t-1},
-        /// dz_t TapeStride floats after dz_{t-1}. Register blocks of 1 row(s) × 3 vectors: each dz load serves every row. Each
+        /// dz_t dzStride floats after dz_{t-1}. Register blocks of 1 row(s) × 3 vectors: each dz load serves every row. Each
         /// block's sum over the steps starts from zero and is added once, so two identical calls add exactly the same amount.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         [SkipLocalsInit]
-        public static void GradientRows1x128(ref float gradient, nuint width, ref float dz, ref float scale, nuint scaleStride, int steps)
+        public static void GradientRows1x128(ref float gradient, nuint width, ref float dz, nuint dzStride, ref float scale, nuint scaleStride, int steps)
         {
             nuint c = 0;
             for (; c + 12 <= width; c += 12)
@@ -2453,7 +3096,7 @@ namespace LstmGen.Generated
                     sum01 = MultiplyAdd(d1, u0, sum01);
                     sum02 = MultiplyAdd(d2, u0, sum02);
                     scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, TapeStride);
+                    dzT = ref U.Add(ref dzT, dzStride);
                 }
                 V128.StoreUnsafe(V128.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
                 V128.StoreUnsafe(V128.LoadUnsafe(ref gradient, c + 4) + sum01, ref gradient, c + 4);
@@ -2470,7 +3113,7 @@ namespace LstmGen.Generated
                     var u0 = V128.Create(scaleT);
                     sum00 = MultiplyAdd(d0, u0, sum00);
                     scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, TapeStride);
+                    dzT = ref U.Add(ref dzT, dzStride);
                 }
                 V128.StoreUnsafe(V128.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
             }
@@ -2489,7 +3132,7 @@ namespace LstmGen.Generated
                     var u0 = V128.Create(scaleT);
                     sum00 = MultiplyAdd(d0, u0, sum00);
                     scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, TapeStride);
+                    dzT = ref U.Add(ref dzT, dzStride);
                 }
                 V128.StoreUnsafe(V128.LoadUnsafe(ref U.Add(ref gradient, start)) + (sum00 & keep), ref U.Add(ref gradient, start));
                 c = width;
@@ -2497,11 +3140,11 @@ namespace LstmGen.Generated
         }
 
         /// <summary>
-        /// gradient[c] += Σ_t dz_t[c] for c &lt; width (a bias): dz_t is TapeStride floats after dz_{t-1}.
+        /// gradient[c] += Σ_t dz_t[c] for c &lt; width (a bias): dz_t is dzStride floats after dz_{t-1}.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         [SkipLocalsInit]
-        public static void GradientRows0x128(ref float gradient, nuint width, ref float dz, ref float scale, nuint scaleStride, int steps)
+        public static void GradientRows0x128(ref float gradient, nuint width, ref float dz, nuint dzStride, ref float scale, nuint scaleStride, int steps)
         {
             nuint c = 0;
             for (; c + 12 <= width; c += 12)
@@ -2519,7 +3162,7 @@ namespace LstmGen.Generated
                     sum00 += d0;
                     sum01 += d1;
                     sum02 += d2;
-                    dzT = ref U.Add(ref dzT, TapeStride);
+                    dzT = ref U.Add(ref dzT, dzStride);
                 }
                 V128.StoreUnsafe(V128.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
                 V128.StoreUnsafe(V128.LoadUnsafe(ref gradient, c + 4) + sum01, ref gradient, c + 4);
@@ -2534,7 +3177,7 @@ namespace LstmGen.Generated
                 {
                     var d0 = V128.LoadUnsafe(ref dzT, c);
                     sum00 += d0;
-                    dzT = ref U.Add(ref dzT, TapeStride);
+                    dzT = ref U.Add(ref dzT, dzStride);
                 }
                 V128.StoreUnsafe(V128.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
             }
@@ -2551,7 +3194,7 @@ namespace LstmGen.Generated
                 {
                     var d0 = V128.LoadUnsafe(ref U.Add(ref dzT, start));
                     sum00 += d0;
-                    dzT = ref U.Add(ref dzT, TapeStride);
+                    dzT = ref U.Add(ref dzT, dzStride);
                 }
                 V128.StoreUnsafe(V128.LoadUnsafe(ref U.Add(ref gradient, start)) + (sum00 & keep), ref U.Add(ref gradient, start));
                 c = width;
@@ -2635,8 +3278,69 @@ namespace LstmGen.Generated
                 CellBackward128(ref row, ref U.Subtract(ref row, TapeStride), ref U.Add(ref outputGradient, (nuint)t * HiddenSize), ref hiddenGradient, ref cellGradient);
                 HiddenGradient128(ref weights, ref row, ref hiddenGradient, (t & 1) == 1);
             }
-            InputGradients128(ref weights, ref tape, steps, ref inputGradient);
-            ParameterGradients128(ref gradients, ref input, steps, ref tape);
+            InputGradients128(ref weights, ref U.Add(ref tape, TapeHeaderLength + TapeStride + 0), TapeStride, steps, ref inputGradient);
+            ParameterGradients128(ref gradients, ref input, steps, 1, ref tape);
+        }
+
+        /// <summary>B sequences of <paramref name="steps"/> steps: input [B, steps, I], output [B, steps, H], hidden (and cell) [B, H] in and out.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [SkipLocalsInit]
+        public static void ForwardBatch128(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell, int sequences)
+        {
+            nuint inputStride = (nuint)steps * InputSize, outputStride = (nuint)steps * HiddenSize;
+            for (int t = 0; t < steps; t++)
+            {
+                // h_{t-1}: the initial state for t = 0 (rows HiddenSize apart), then the previous output rows.
+                ref float hiddenIn = ref t == 0 ? ref hidden : ref U.Add(ref output, (nuint)(t - 1) * HiddenSize);
+                nuint hiddenInStride = t == 0 ? HiddenSize : outputStride;
+                ref float hiddenOut = ref U.Add(ref output, (nuint)t * HiddenSize);
+                StepBatch128<global::LstmGen.Kernels.NoTape>(ref weights, ref U.Add(ref input, (nuint)t * InputSize), inputStride, ref hiddenIn, hiddenInStride, ref hiddenOut, outputStride, ref cell, ref cell, HiddenSize, ref hiddenOut, 0, sequences);
+            }
+            for (int b = 0; b < sequences; b++)
+            {
+                MM.CreateReadOnlySpan(ref U.Add(ref output, (nuint)b * outputStride + (nuint)(steps - 1) * HiddenSize), HiddenSize).CopyTo(MM.CreateSpan(ref U.Add(ref hidden, (nuint)b * HiddenSize), HiddenSize));
+            }
+        }
+
+        /// <summary>
+        /// Records B sequences into the batch tape, rows interleaved by time: row (t, b) at TapeHeaderLength + ((t + 1)·B + b)·TapeStride
+        /// (rows (-1, b) already hold the initial states); the inputs, time-major ([steps, B, InputSize]), follow the rows.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [SkipLocalsInit]
+        public static void RecordBatch128(ref float weights, int steps, ref float tape, int sequences)
+        {
+            nuint sequenceRows = (nuint)sequences * TapeStride;
+            ref float input = ref U.Add(ref tape, TapeHeaderLength + (nuint)(steps + 1) * sequenceRows);
+            for (int t = 0; t < steps; t++)
+            {
+                ref float previous = ref U.Add(ref tape, TapeHeaderLength + (nuint)t * sequenceRows);
+                ref float row = ref U.Add(ref previous, sequenceRows);
+                StepBatch128<global::LstmGen.Kernels.WithTape>(ref weights, ref U.Add(ref input, (nuint)t * (nuint)sequences * InputSize), InputSize, ref U.Add(ref previous, 384), TapeStride, ref U.Add(ref row, 384), TapeStride, ref U.Add(ref previous, 256), ref U.Add(ref row, 256), TapeStride, ref row, TapeStride, sequences);
+            }
+        }
+
+        /// <summary>Backpropagation through time over a batch tape; ∂L/∂h and ∂L/∂c [B, H] flow through the given buffers, parameter gradients are summed.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [SkipLocalsInit]
+        public static void BackwardBatch128(ref float weights, ref float gradients, int steps, ref float tape, ref float outputGradient, ref float hiddenGradient, ref float cellGradient, int sequences)
+        {
+            nuint sequenceRows = (nuint)sequences * TapeStride;
+            for (int t = steps - 1; t >= 0; t--)
+            {
+                ref float rows = ref U.Add(ref tape, TapeHeaderLength + (nuint)(t + 1) * sequenceRows);
+                for (int b = 0; b < sequences; b++)
+                {
+                    nuint bb = (nuint)b;
+                    ref float row = ref U.Add(ref rows, bb * TapeStride);
+                    CellBackward128(ref row, ref U.Subtract(ref row, sequenceRows), ref U.Add(ref outputGradient, (bb * (nuint)steps + (nuint)t) * HiddenSize), ref U.Add(ref hiddenGradient, bb * HiddenSize), ref U.Add(ref cellGradient, bb * HiddenSize));
+                }
+                HiddenGradientBatch128(ref weights, ref rows, TapeStride, ref hiddenGradient, sequences, (t & 1) == 1);
+            }
+            // All rows at once: the parameter gradients from the time-major inputs after the rows, then ∂L/∂x over those inputs.
+            ref float inputs = ref U.Add(ref tape, TapeHeaderLength + (nuint)(steps + 1) * sequenceRows);
+            ParameterGradients128(ref gradients, ref inputs, steps * sequences, sequences, ref tape);
+            InputGradients128(ref weights, ref U.Add(ref tape, TapeHeaderLength + sequenceRows + 0), TapeStride, steps * sequences, ref inputs);
         }
 
         // ---- scalar code ----
@@ -2723,6 +3427,19 @@ namespace LstmGen.Generated
             }
         }
 
+        /// <summary>One step of <paramref name="states"/> independent states in scalar code (see the vector paths' <c>StepBatch</c> for the strides).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [SkipLocalsInit]
+        public static void StepBatchScalar<TTape>(ref float weights, ref float input, nuint inputStride, ref float hiddenIn, nuint hiddenInStride, ref float hiddenOut, nuint hiddenOutStride, ref float cellIn, ref float cellOut, nuint cellStride, ref float row, nuint rowStride, int states)
+            where TTape : struct
+        {
+            for (int state = 0; state < states; state++)
+            {
+                nuint s = (nuint)state;
+                StepScalar<TTape>(ref weights, ref U.Add(ref input, s * inputStride), ref U.Add(ref hiddenIn, s * hiddenInStride), ref U.Add(ref hiddenOut, s * hiddenOutStride), ref U.Add(ref cellIn, s * cellStride), ref U.Add(ref cellOut, s * cellStride), ref U.Add(ref row, s * rowStride));
+            }
+        }
+
         /// <summary>
         /// The cell's backward pass for one step. In: ∂L/∂y_t, ∂L/∂h_t from step t+1, ∂L/∂c_t, the tape rows t and t−1.
         /// Out: dz over the gate area (it is both sides' pre-activation gradient) and ∂L/∂c_{t-1} over ∂L/∂c_t.
@@ -2764,34 +3481,43 @@ namespace LstmGen.Generated
             }
         }
 
-        /// <summary>∂L/∂h_{t-1} = W_hhᵀ·dz in scalar code: one dot product per row of W_hh (all panels).</summary>
+        /// <summary>∂L/∂h_{t-1} = W_hhᵀ·dz in scalar code for <paramref name="sequences"/> sequences: one dot product per row of W_hh (all panels).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         [SkipLocalsInit]
-        public static void HiddenGradientScalar(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)
+        public static void HiddenGradientBatchScalar(ref float weights, ref float dz, nuint dzStride, ref float hiddenGradient, int sequences, bool reverse)
         {
-            for (nuint j = 0; j < HiddenSize; j++)
+            for (int s = 0; s < sequences; s++)
             {
-                float sum = 0;
+                ref float dzS = ref U.Add(ref dz, (nuint)s * dzStride);
+                ref float gradientS = ref U.Add(ref hiddenGradient, (nuint)s * HiddenSize);
+                for (nuint j = 0; j < HiddenSize; j++)
                 {
-                    ref float weightRow = ref U.Add(ref weights, 0 + (InputSize + j) * 256);
-                    ref float panelDz = ref U.Add(ref dz, 0);
-                    for (nuint c = 0; c < 256; c++)
+                    float sum = 0;
                     {
-                        sum += U.Add(ref weightRow, c) * U.Add(ref panelDz, c);
+                        ref float weightRow = ref U.Add(ref weights, 0 + (InputSize + j) * 256);
+                        ref float panelDz = ref U.Add(ref dzS, 0);
+                        for (nuint c = 0; c < 256; c++)
+                        {
+                            sum += U.Add(ref weightRow, c) * U.Add(ref panelDz, c);
+                        }
                     }
+                    U.Add(ref gradientS, j) = sum;
                 }
-                U.Add(ref hiddenGradient, j) = sum;
             }
         }
+
+        /// <summary>One sequence of <see cref="HiddenGradientBatchScalar"/>.</summary>
+        public static void HiddenGradientScalar(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)
+            => HiddenGradientBatchScalar(ref weights, ref dz, 0, ref hiddenGradient, 1, reverse);
 
         /// <summary>∂L/∂x_t = W_ihᵀ·dz_t for every step, in scalar code.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         [SkipLocalsInit]
-        public static void InputGradientsScalar(ref float weights, ref float tape, int steps, ref float inputGradient)
+        public static void InputGradientsScalar(ref float weights, ref float firstDz, nuint dzStride, int steps, ref float inputGradient)
         {
             for (int t = 0; t < steps; t++)
             {
-                ref float dz = ref U.Add(ref tape, (nuint)(TapeHeaderLength + (t + 1) * TapeStride + 0));
+                ref float dz = ref U.Add(ref firstDz, (nuint)t * dzStride);
                 for (nuint k = 0; k < InputSize; k++)
                 {
                     float sum = 0;
@@ -2811,9 +3537,12 @@ namespace LstmGen.Generated
         /// <summary>Parameter gradients in scalar code: each element's sum over the steps is formed from zero, then added.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         [SkipLocalsInit]
-        public static void ParameterGradientsScalar(ref float gradients, ref float input, int steps, ref float tape)
+        public static void ParameterGradientsScalar(ref float gradients, ref float input, int rows, int sequences, ref float tape)
         {
-            ref float firstRow = ref U.Add(ref tape, TapeHeaderLength + TapeStride);
+            // Row n (interleaved by time) at TapeHeaderLength + (sequences + n)·TapeStride, its input at input + n·InputSize,
+            // its h_{t-1} in row n - sequences.
+            nuint sequenceRows = (nuint)sequences * TapeStride;
+            ref float firstRow = ref U.Add(ref tape, TapeHeaderLength + sequenceRows);
             {
                 for (nuint r = 0; r < InputSize; r++)
                 {
@@ -2821,11 +3550,10 @@ namespace LstmGen.Generated
                     for (nuint c = 0; c < 256; c++)
                     {
                         float sum = 0;
-                        ref float tapeRow = ref firstRow;
-                        for (int t = 0; t < steps; t++)
+                        for (nuint n = 0; n < (nuint)rows; n++)
                         {
-                            sum += U.Add(ref input, (nuint)t * InputSize + r) * U.Add(ref tapeRow, 0 + 0 + c);
-                            tapeRow = ref U.Add(ref tapeRow, TapeStride);
+                            ref float tapeRow = ref U.Add(ref firstRow, n * TapeStride);
+                            sum += U.Add(ref input, n * InputSize + r) * U.Add(ref tapeRow, 0 + 0 + c);
                         }
                         U.Add(ref gradient, c) += sum;
                     }
@@ -2836,11 +3564,10 @@ namespace LstmGen.Generated
                     for (nuint c = 0; c < 256; c++)
                     {
                         float sum = 0;
-                        ref float tapeRow = ref firstRow;
-                        for (int t = 0; t < steps; t++)
+                        for (nuint n = 0; n < (nuint)rows; n++)
                         {
-                            sum += U.Add(ref U.Subtract(ref tapeRow, 64), r) * U.Add(ref tapeRow, 0 + 0 + c);
-                            tapeRow = ref U.Add(ref tapeRow, TapeStride);
+                            ref float tapeRow = ref U.Add(ref firstRow, n * TapeStride);
+                            sum += U.Add(ref U.Subtract(ref tapeRow, sequenceRows - 384), r) * U.Add(ref tapeRow, 0 + 0 + c);
                         }
                         U.Add(ref gradient, c) += sum;
                     }
@@ -2849,22 +3576,18 @@ namespace LstmGen.Generated
             for (nuint c = 0; c < Columns; c++)
             {
                 float sum = 0;
-                ref float tapeRow = ref firstRow;
-                for (int t = 0; t < steps; t++)
+                for (nuint n = 0; n < (nuint)rows; n++)
                 {
-                    sum += U.Add(ref tapeRow, 0 + c);
-                    tapeRow = ref U.Add(ref tapeRow, TapeStride);
+                    sum += U.Add(ref firstRow, n * TapeStride + 0 + c);
                 }
                 U.Add(ref gradients, BiasIhOffset + c) += sum;
             }
             for (nuint c = 0; c < Columns; c++)
             {
                 float sum = 0;
-                ref float tapeRow = ref firstRow;
-                for (int t = 0; t < steps; t++)
+                for (nuint n = 0; n < (nuint)rows; n++)
                 {
-                    sum += U.Add(ref tapeRow, 0 + c);
-                    tapeRow = ref U.Add(ref tapeRow, TapeStride);
+                    sum += U.Add(ref firstRow, n * TapeStride + 0 + c);
                 }
                 U.Add(ref gradients, BiasHhOffset + c) += sum;
             }
@@ -2915,8 +3638,69 @@ namespace LstmGen.Generated
                 CellBackwardScalar(ref row, ref U.Subtract(ref row, TapeStride), ref U.Add(ref outputGradient, (nuint)t * HiddenSize), ref hiddenGradient, ref cellGradient);
                 HiddenGradientScalar(ref weights, ref row, ref hiddenGradient, false);
             }
-            InputGradientsScalar(ref weights, ref tape, steps, ref inputGradient);
-            ParameterGradientsScalar(ref gradients, ref input, steps, ref tape);
+            InputGradientsScalar(ref weights, ref U.Add(ref tape, TapeHeaderLength + TapeStride + 0), TapeStride, steps, ref inputGradient);
+            ParameterGradientsScalar(ref gradients, ref input, steps, 1, ref tape);
+        }
+
+        /// <summary>B sequences of <paramref name="steps"/> steps: input [B, steps, I], output [B, steps, H], hidden (and cell) [B, H] in and out.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [SkipLocalsInit]
+        public static void ForwardBatchScalar(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell, int sequences)
+        {
+            nuint inputStride = (nuint)steps * InputSize, outputStride = (nuint)steps * HiddenSize;
+            for (int t = 0; t < steps; t++)
+            {
+                // h_{t-1}: the initial state for t = 0 (rows HiddenSize apart), then the previous output rows.
+                ref float hiddenIn = ref t == 0 ? ref hidden : ref U.Add(ref output, (nuint)(t - 1) * HiddenSize);
+                nuint hiddenInStride = t == 0 ? HiddenSize : outputStride;
+                ref float hiddenOut = ref U.Add(ref output, (nuint)t * HiddenSize);
+                StepBatchScalar<global::LstmGen.Kernels.NoTape>(ref weights, ref U.Add(ref input, (nuint)t * InputSize), inputStride, ref hiddenIn, hiddenInStride, ref hiddenOut, outputStride, ref cell, ref cell, HiddenSize, ref hiddenOut, 0, sequences);
+            }
+            for (int b = 0; b < sequences; b++)
+            {
+                MM.CreateReadOnlySpan(ref U.Add(ref output, (nuint)b * outputStride + (nuint)(steps - 1) * HiddenSize), HiddenSize).CopyTo(MM.CreateSpan(ref U.Add(ref hidden, (nuint)b * HiddenSize), HiddenSize));
+            }
+        }
+
+        /// <summary>
+        /// Records B sequences into the batch tape, rows interleaved by time: row (t, b) at TapeHeaderLength + ((t + 1)·B + b)·TapeStride
+        /// (rows (-1, b) already hold the initial states); the inputs, time-major ([steps, B, InputSize]), follow the rows.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [SkipLocalsInit]
+        public static void RecordBatchScalar(ref float weights, int steps, ref float tape, int sequences)
+        {
+            nuint sequenceRows = (nuint)sequences * TapeStride;
+            ref float input = ref U.Add(ref tape, TapeHeaderLength + (nuint)(steps + 1) * sequenceRows);
+            for (int t = 0; t < steps; t++)
+            {
+                ref float previous = ref U.Add(ref tape, TapeHeaderLength + (nuint)t * sequenceRows);
+                ref float row = ref U.Add(ref previous, sequenceRows);
+                StepBatchScalar<global::LstmGen.Kernels.WithTape>(ref weights, ref U.Add(ref input, (nuint)t * (nuint)sequences * InputSize), InputSize, ref U.Add(ref previous, 384), TapeStride, ref U.Add(ref row, 384), TapeStride, ref U.Add(ref previous, 256), ref U.Add(ref row, 256), TapeStride, ref row, TapeStride, sequences);
+            }
+        }
+
+        /// <summary>Backpropagation through time over a batch tape; ∂L/∂h and ∂L/∂c [B, H] flow through the given buffers, parameter gradients are summed.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [SkipLocalsInit]
+        public static void BackwardBatchScalar(ref float weights, ref float gradients, int steps, ref float tape, ref float outputGradient, ref float hiddenGradient, ref float cellGradient, int sequences)
+        {
+            nuint sequenceRows = (nuint)sequences * TapeStride;
+            for (int t = steps - 1; t >= 0; t--)
+            {
+                ref float rows = ref U.Add(ref tape, TapeHeaderLength + (nuint)(t + 1) * sequenceRows);
+                for (int b = 0; b < sequences; b++)
+                {
+                    nuint bb = (nuint)b;
+                    ref float row = ref U.Add(ref rows, bb * TapeStride);
+                    CellBackwardScalar(ref row, ref U.Subtract(ref row, sequenceRows), ref U.Add(ref outputGradient, (bb * (nuint)steps + (nuint)t) * HiddenSize), ref U.Add(ref hiddenGradient, bb * HiddenSize), ref U.Add(ref cellGradient, bb * HiddenSize));
+                }
+                HiddenGradientBatchScalar(ref weights, ref rows, TapeStride, ref hiddenGradient, sequences, false);
+            }
+            // All rows at once: the parameter gradients from the time-major inputs after the rows, then ∂L/∂x over those inputs.
+            ref float inputs = ref U.Add(ref tape, TapeHeaderLength + (nuint)(steps + 1) * sequenceRows);
+            ParameterGradientsScalar(ref gradients, ref inputs, steps * sequences, sequences, ref tape);
+            InputGradientsScalar(ref weights, ref U.Add(ref tape, TapeHeaderLength + sequenceRows + 0), TapeStride, steps * sequences, ref inputs);
         }
     }
 }

@@ -33,6 +33,8 @@ namespace LstmGen.Generated
         public const int BiasHhOffset = 180;
         public const int TapeHeaderLength = 16;
         public const int TapeStride = 35;
+        // Tape rows the gradients after the time loop take at a time: their dz stays in L1 while every weight row block uses it.
+        public const int GradientChunkRows = 256;
 
         // Scalar code finds (gate, unit) in the packed column order: group (unit / 4) starts at column 4·4·group,
         // and its gates are the group's width apart (the last group may be narrower).
@@ -102,6 +104,112 @@ namespace LstmGen.Generated
             else
             {
                 RecordSequenceScalar(ref weights, ref input, steps, ref tape);
+            }
+        }
+
+        /// <summary>One step of <paramref name="states"/> independent states in place (hidden, cell [states, H]), a chunk of states at a time.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void StepBatch(ref float weights, ref float input, ref float hidden, ref float cell, int states)
+        {
+            if (states == 1)
+            {
+                // One state: exactly Step (no copy of the state, no batched kernel).
+                Step(ref weights, ref input, ref hidden, ref cell);
+                return;
+            }
+            // h_{t-1} is read by every vector column, h_t written column by column: a chunk of 1638 state(s) is copied first.
+            global::System.Span<float> previousHidden = stackalloc float[1638 * HiddenSize];
+            ref float previous = ref MM.GetReference(previousHidden);
+            for (int first = 0; first < states; first += 1638)
+            {
+                int count = global::System.Math.Min(1638, states - first);
+                nuint at = (nuint)first * HiddenSize;
+                MM.CreateReadOnlySpan(ref U.Add(ref hidden, at), count * HiddenSize).CopyTo(previousHidden);
+                ref float x = ref U.Add(ref input, (nuint)first * InputSize);
+                ref float h = ref U.Add(ref hidden, at);
+                ref float c = ref U.Add(ref cell, at);
+                if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+                {
+                    StepBatch512<global::LstmGen.Kernels.NoTape>(ref weights, ref x, InputSize, ref previous, HiddenSize, ref h, HiddenSize, ref c, ref c, HiddenSize, ref h, 0, count);
+                }
+                else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+                {
+                    StepBatch512<global::LstmGen.Kernels.NoTape>(ref weights, ref x, InputSize, ref previous, HiddenSize, ref h, HiddenSize, ref c, ref c, HiddenSize, ref h, 0, count);
+                }
+                else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
+                {
+                    StepBatch512<global::LstmGen.Kernels.NoTape>(ref weights, ref x, InputSize, ref previous, HiddenSize, ref h, HiddenSize, ref c, ref c, HiddenSize, ref h, 0, count);
+                }
+                else
+                {
+                    StepBatchScalar<global::LstmGen.Kernels.NoTape>(ref weights, ref x, InputSize, ref previous, HiddenSize, ref h, HiddenSize, ref c, ref c, HiddenSize, ref h, 0, count);
+                }
+            }
+        }
+
+        /// <summary>Runs <paramref name="sequences"/> sequences of <paramref name="steps"/> steps, batched.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void ForwardBatch(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell, int sequences)
+        {
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            {
+                ForwardBatch512(ref weights, ref input, steps, ref output, ref hidden, ref cell, sequences);
+            }
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            {
+                ForwardBatch512(ref weights, ref input, steps, ref output, ref hidden, ref cell, sequences);
+            }
+            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
+            {
+                ForwardBatch512(ref weights, ref input, steps, ref output, ref hidden, ref cell, sequences);
+            }
+            else
+            {
+                ForwardBatchScalar(ref weights, ref input, steps, ref output, ref hidden, ref cell, sequences);
+            }
+        }
+
+        /// <summary>Records <paramref name="sequences"/> sequences into a batch tape (each sequence's row -1 must hold its initial state).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void RecordBatch(ref float weights, int steps, ref float tape, int sequences)
+        {
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            {
+                RecordBatch512(ref weights, steps, ref tape, sequences);
+            }
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            {
+                RecordBatch512(ref weights, steps, ref tape, sequences);
+            }
+            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
+            {
+                RecordBatch512(ref weights, steps, ref tape, sequences);
+            }
+            else
+            {
+                RecordBatchScalar(ref weights, steps, ref tape, sequences);
+            }
+        }
+
+        /// <summary>Backpropagation through time over a batch tape; the parameter gradients of all sequences are summed.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void BackwardBatch(ref float weights, ref float gradients, int steps, ref float tape, ref float outputGradient, ref float hiddenGradient, ref float cellGradient, int sequences)
+        {
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            {
+                BackwardBatch512(ref weights, ref gradients, steps, ref tape, ref outputGradient, ref hiddenGradient, ref cellGradient, sequences);
+            }
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            {
+                BackwardBatch512(ref weights, ref gradients, steps, ref tape, ref outputGradient, ref hiddenGradient, ref cellGradient, sequences);
+            }
+            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
+            {
+                BackwardBatch512(ref weights, ref gradients, steps, ref tape, ref outputGradient, ref hiddenGradient, ref cellGradient, sequences);
+            }
+            else
+            {
+                BackwardBatchScalar(ref weights, ref gradients, steps, ref tape, ref outputGradient, ref hiddenGradient, ref cellGradient, sequences);
             }
         }
 
@@ -360,6 +468,26 @@ namespace LstmGen.Generated
         }
 
         /// <summary>
+        /// One step of <paramref name="states"/> independent states (state s: x at s·inputStride, h_{t-1} at s·hiddenInStride, h_t at
+        /// s·hiddenOutStride, c at s·cellStride, tape row at s·rowStride). For each vector column, 4 states at a time share every
+        /// loaded weight vector; h_{t-1} must not share memory with h_t. With <c>WithTape</c> it records each state's row.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // a kernel
+        public static void StepBatch512<TTape>(ref float weights, ref float input, nuint inputStride, ref float hiddenIn, nuint hiddenInStride, ref float hiddenOut, nuint hiddenOutStride, ref float cellIn, ref float cellOut, nuint cellStride, ref float row, nuint rowStride, int states)
+            where TTape : struct
+        {
+            ref float biasIh = ref U.Add(ref weights, BiasIhOffset);
+            ref float biasHh = ref U.Add(ref weights, BiasHhOffset);
+            // 0 KiB of weights stay in L1: blocks of states would save no memory traffic, so each state runs the step kernel.
+            int blocked = 0;
+            for (int s = blocked; s < states; s++)
+            {
+                nuint at = (nuint)s;
+                Step512<TTape>(ref weights, ref U.Add(ref input, at * inputStride), ref U.Add(ref hiddenIn, at * hiddenInStride), ref U.Add(ref hiddenOut, at * hiddenOutStride), ref U.Add(ref cellIn, at * cellStride), ref U.Add(ref cellOut, at * cellStride), ref U.Add(ref row, at * rowStride));
+            }
+        }
+
+        /// <summary>
         /// The cell's backward pass for one step. In: ∂L/∂y_t, ∂L/∂h_t from step t+1, ∂L/∂c_t, the tape rows t and t−1.
         /// Out: dz over the gate area (it is both sides' pre-activation gradient) and ∂L/∂c_{t-1} over ∂L/∂c_t.
         /// </summary>
@@ -428,75 +556,93 @@ namespace LstmGen.Generated
         }
 
         /// <summary>
-        /// ∂L/∂h_{t-1} = W_hhᵀ·dz: dot products of W_hh's rows (all panels) with dz.
-        /// 4 rows at a time share every dz load; one shuffle tree turns their 4 partial sums into 4 results.
-        /// With <paramref name="reverse"/> the row blocks run last to first (alternate steps reuse what is in L1).
+        /// ∂L/∂h_{t-1} = W_hhᵀ·dz for <paramref name="sequences"/> sequences (dz <paramref name="dzStride"/> floats apart, ∂L/∂h HiddenSize apart): dot products of W_hh's rows (all panels) with dz.
+        /// 4 rows at a time share every dz load; one shuffle tree turns their 4 partial sums into 4 results. Each block of rows
+        /// serves every sequence while it is in L1. With <paramref name="reverse"/> the row blocks run last to first (alternate steps reuse what is in L1).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void HiddenGradient512(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)
+        public static void HiddenGradientBatch512(ref float weights, ref float dz, nuint dzStride, ref float hiddenGradient, int sequences, bool reverse)
         {
             for (nuint b = 0; b < 1; b++)
             {
                 nuint j = (reverse ? 0 - b : b) * 4;
-                var sum0 = F128.Zero;
-                var sum1 = F128.Zero;
-                var sum2 = F128.Zero;
-                var sum3 = F128.Zero;
+                for (int s = 0; s < sequences; s++)
                 {
-                    ref float panelRows = ref U.Add(ref weights, 0 + (3 + j) * 20);
-                    ref float panelDz = ref U.Add(ref dz, 0);
-                    for (nuint c = 0; c < 20; c += 4)
+                    ref float dzS = ref U.Add(ref dz, (nuint)s * dzStride);
+                    ref float gradientS = ref U.Add(ref hiddenGradient, (nuint)s * HiddenSize);
+                    var sum0 = F128.Zero;
+                    var sum1 = F128.Zero;
+                    var sum2 = F128.Zero;
+                    var sum3 = F128.Zero;
                     {
-                        var d = V128.LoadUnsafe(ref panelDz, c);
-                        sum0 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, c), d, sum0);
-                        sum1 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, 20 + c), d, sum1);
-                        sum2 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, 40 + c), d, sum2);
-                        sum3 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, 60 + c), d, sum3);
+                        ref float panelRows = ref U.Add(ref weights, 0 + (3 + j) * 20);
+                        ref float panelDz = ref U.Add(ref dzS, 0);
+                        for (nuint c = 0; c < 20; c += 4)
+                        {
+                            var d = V128.LoadUnsafe(ref panelDz, c);
+                            sum0 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, c), d, sum0);
+                            sum1 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, 20 + c), d, sum1);
+                            sum2 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, 40 + c), d, sum2);
+                            sum3 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, 60 + c), d, sum3);
+                        }
                     }
+                    V128.StoreUnsafe(SumEach(sum0, sum1, sum2, sum3), ref gradientS, j);
                 }
-                V128.StoreUnsafe(SumEach(sum0, sum1, sum2, sum3), ref hiddenGradient, j);
             }
             for (nuint j = 4; j < HiddenSize; j++)
             {
-                var sum0 = F128.Zero;
+                for (int s = 0; s < sequences; s++)
                 {
-                    ref float panelRows = ref U.Add(ref weights, 0 + (3 + j) * 20);
-                    ref float panelDz = ref U.Add(ref dz, 0);
-                    for (nuint c = 0; c < 20; c += 4)
-                    {
-                        var d = V128.LoadUnsafe(ref panelDz, c);
-                        sum0 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, c), d, sum0);
-                    }
-                }
-                U.Add(ref hiddenGradient, j) = V128.Sum(sum0);
-            }
-        }
-
-        /// <summary>
-        /// ∂L/∂x_t = W_ihᵀ·dz_t for every step, after the time loop (nothing in the recurrence needs it): each block of
-        /// 4 rows of W_ih stays in the L1 cache while every step's dz streams past.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void InputGradients512(ref float weights, ref float tape, int steps, ref float inputGradient)
-        {
-            ref float firstDz = ref U.Add(ref tape, TapeHeaderLength + TapeStride + 0);
-            for (nuint k = 0; k < InputSize; k++)
-            {
-                ref float dz = ref firstDz;
-                for (int t = 0; t < steps; t++)
-                {
+                    ref float dzS = ref U.Add(ref dz, (nuint)s * dzStride);
+                    ref float gradientS = ref U.Add(ref hiddenGradient, (nuint)s * HiddenSize);
                     var sum0 = F128.Zero;
                     {
-                        ref float panelRows = ref U.Add(ref weights, 0 + (k) * 20);
-                        ref float panelDz = ref U.Add(ref dz, 0);
+                        ref float panelRows = ref U.Add(ref weights, 0 + (3 + j) * 20);
+                        ref float panelDz = ref U.Add(ref dzS, 0);
                         for (nuint c = 0; c < 20; c += 4)
                         {
                             var d = V128.LoadUnsafe(ref panelDz, c);
                             sum0 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, c), d, sum0);
                         }
                     }
-                    U.Add(ref inputGradient, (nuint)t * InputSize + k) = V128.Sum(sum0);
-                    dz = ref U.Add(ref dz, TapeStride);
+                    U.Add(ref gradientS, j) = V128.Sum(sum0);
+                }
+            }
+        }
+
+        /// <summary>One sequence of <see cref="HiddenGradientBatch512"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void HiddenGradient512(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)
+            => HiddenGradientBatch512(ref weights, ref dz, 0, ref hiddenGradient, 1, reverse);
+
+        /// <summary>
+        /// ∂L/∂x_t = W_ihᵀ·dz_t for every step (dz_t <paramref name="dzStride"/> floats after dz_{t-1}), after the time loop, in chunks of
+        /// GradientChunkRows steps: a chunk's dz stays in the L1 cache while each block of 4 rows of W_ih passes over it.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void InputGradients512(ref float weights, ref float firstDz, nuint dzStride, int steps, ref float inputGradient)
+        {
+            for (int start = 0; start < steps; start += GradientChunkRows)
+            {
+                int end = global::System.Math.Min(steps, start + GradientChunkRows);
+                for (nuint k = 0; k < InputSize; k++)
+                {
+                    ref float dz = ref U.Add(ref firstDz, (nuint)start * dzStride);
+                    for (int t = start; t < end; t++)
+                    {
+                        var sum0 = F128.Zero;
+                        {
+                            ref float panelRows = ref U.Add(ref weights, 0 + (k) * 20);
+                            ref float panelDz = ref U.Add(ref dz, 0);
+                            for (nuint c = 0; c < 20; c += 4)
+                            {
+                                var d = V128.LoadUnsafe(ref panelDz, c);
+                                sum0 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, c), d, sum0);
+                            }
+                        }
+                        U.Add(ref inputGradient, (nuint)t * InputSize + k) = V128.Sum(sum0);
+                        dz = ref U.Add(ref dz, dzStride);
+                    }
                 }
             }
         }
@@ -506,55 +652,62 @@ namespace LstmGen.Generated
         /// ∂L/∂b_ih += Σ_t dz_t (W_ih side), ∂L/∂b_hh += Σ_t dz_t (W_hh side), in the parameters' panel layout.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void ParameterGradients512(ref float gradients, ref float input, int steps, ref float tape)
+        public static void ParameterGradients512(ref float gradients, ref float input, int rows, int sequences, ref float tape)
         {
-            ref float firstRow = ref U.Add(ref tape, TapeHeaderLength + TapeStride);
-            // Row -1 holds h_0: h_{t-1} of step t is in row t - 1.
-            ref float previousHidden = ref U.Add(ref tape, TapeHeaderLength + 30);
+            // Rows are interleaved by time: row n = (t, b) of sequence b at step t is at TapeHeaderLength + (sequences + n)·TapeStride,
+            // its input x_n at input + n·InputSize (time-major), and row n - sequences (row -1 for t = 0) holds its h_{t-1}: every
+            // gradient row sums over all rows of all sequences, GradientChunkRows rows at a time so that their dz stays in L1.
+            for (int start = 0; start < rows; start += GradientChunkRows)
             {
-                // W_ih rows: row k is scaled by x_t[k].
-                for (nuint r = 0; r < InputSize;)
+                int count = global::System.Math.Min(GradientChunkRows, rows - start);
+                ref float firstRow = ref U.Add(ref tape, TapeHeaderLength + (nuint)(sequences + start) * TapeStride);
+                ref float previousHidden = ref U.Add(ref tape, TapeHeaderLength + (nuint)start * TapeStride + 30);
+                ref float chunkInput = ref U.Add(ref input, (nuint)start * InputSize);
                 {
-                    ref float gradient = ref U.Add(ref gradients, 0 + (r) * 20);
-                    if (r + 4 <= InputSize)
+                    // W_ih rows: row k is scaled by x[k].
+                    for (nuint r = 0; r < InputSize;)
                     {
-                        GradientRows4x512(ref gradient, 20, ref U.Add(ref firstRow, 0), ref U.Add(ref input, r), InputSize, steps);
-                        r += 4;
+                        ref float gradient = ref U.Add(ref gradients, 0 + (r) * 20);
+                        if (r + 4 <= InputSize)
+                        {
+                            GradientRows4x512(ref gradient, 20, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref chunkInput, r), InputSize, count);
+                            r += 4;
+                        }
+                        else
+                        {
+                            GradientRows1x512(ref gradient, 20, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref chunkInput, r), InputSize, count);
+                            r++;
+                        }
                     }
-                    else
+                    // W_hh rows: row j is scaled by h_{t-1}[j].
+                    for (nuint r = 0; r < HiddenSize;)
                     {
-                        GradientRows1x512(ref gradient, 20, ref U.Add(ref firstRow, 0), ref U.Add(ref input, r), InputSize, steps);
-                        r++;
+                        ref float gradient = ref U.Add(ref gradients, 0 + (InputSize + r) * 20);
+                        if (r + 4 <= HiddenSize)
+                        {
+                            GradientRows4x512(ref gradient, 20, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref previousHidden, r), TapeStride, count);
+                            r += 4;
+                        }
+                        else
+                        {
+                            GradientRows1x512(ref gradient, 20, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref previousHidden, r), TapeStride, count);
+                            r++;
+                        }
                     }
                 }
-                // W_hh rows: row j is scaled by h_{t-1}[j].
-                for (nuint r = 0; r < HiddenSize;)
-                {
-                    ref float gradient = ref U.Add(ref gradients, 0 + (InputSize + r) * 20);
-                    if (r + 4 <= HiddenSize)
-                    {
-                        GradientRows4x512(ref gradient, 20, ref U.Add(ref firstRow, 0), ref U.Add(ref previousHidden, r), TapeStride, steps);
-                        r += 4;
-                    }
-                    else
-                    {
-                        GradientRows1x512(ref gradient, 20, ref U.Add(ref firstRow, 0), ref U.Add(ref previousHidden, r), TapeStride, steps);
-                        r++;
-                    }
-                }
+                // Biases: ∂L/∂b_ih += Σ dz of the W_ih side, ∂L/∂b_hh += Σ dz of the W_hh side (the same for the LSTM), over every row.
+                GradientRows0x512(ref U.Add(ref gradients, BiasIhOffset), Columns, ref U.Add(ref firstRow, 0), TapeStride, ref firstRow, 0, count);
+                GradientRows0x512(ref U.Add(ref gradients, BiasHhOffset), Columns, ref U.Add(ref firstRow, 0), TapeStride, ref firstRow, 0, count);
             }
-            // Biases: ∂L/∂b_ih += Σ_t dz_t of the W_ih side, ∂L/∂b_hh += Σ_t dz_t of the W_hh side (the same for the LSTM).
-            GradientRows0x512(ref U.Add(ref gradients, BiasIhOffset), Columns, ref U.Add(ref firstRow, 0), ref firstRow, 0, steps);
-            GradientRows0x512(ref U.Add(ref gradients, BiasHhOffset), Columns, ref U.Add(ref firstRow, 0), ref firstRow, 0, steps);
         }
 
         /// <summary>
         /// gradient[r·width + c] += Σ_t scale_t[r]·dz_t[c] for r &lt; 4, c &lt; width: scale_t is scaleStride floats after scale_{t-1},
-        /// dz_t TapeStride floats after dz_{t-1}. Register blocks of 4 row(s) × 4 vectors: each dz load serves every row. Each
+        /// dz_t dzStride floats after dz_{t-1}. Register blocks of 4 row(s) × 4 vectors: each dz load serves every row. Each
         /// block's sum over the steps starts from zero and is added once, so two identical calls add exactly the same amount.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void GradientRows4x512(ref float gradient, nuint width, ref float dz, ref float scale, nuint scaleStride, int steps)
+        public static void GradientRows4x512(ref float gradient, nuint width, ref float dz, nuint dzStride, ref float scale, nuint scaleStride, int steps)
         {
             nuint c = 0;
             for (; c + 16 <= width; c += 16)
@@ -604,7 +757,7 @@ namespace LstmGen.Generated
                     sum32 = MultiplyAdd(d2, u3, sum32);
                     sum33 = MultiplyAdd(d3, u3, sum33);
                     scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, TapeStride);
+                    dzT = ref U.Add(ref dzT, dzStride);
                 }
                 V128.StoreUnsafe(V128.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
                 V128.StoreUnsafe(V128.LoadUnsafe(ref gradient, c + 4) + sum01, ref gradient, c + 4);
@@ -643,7 +796,7 @@ namespace LstmGen.Generated
                     var u3 = V128.Create(U.Add(ref scaleT, 3));
                     sum30 = MultiplyAdd(d0, u3, sum30);
                     scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, TapeStride);
+                    dzT = ref U.Add(ref dzT, dzStride);
                 }
                 V128.StoreUnsafe(V128.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
                 V128.StoreUnsafe(V128.LoadUnsafe(ref gradient, 1 * width + c) + sum10, ref gradient, 1 * width + c);
@@ -674,7 +827,7 @@ namespace LstmGen.Generated
                     var u3 = V128.Create(U.Add(ref scaleT, 3));
                     sum30 = MultiplyAdd(d0, u3, sum30);
                     scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, TapeStride);
+                    dzT = ref U.Add(ref dzT, dzStride);
                 }
                 V128.StoreUnsafe(V128.LoadUnsafe(ref U.Add(ref gradient, start)) + (sum00 & keep), ref U.Add(ref gradient, start));
                 V128.StoreUnsafe(V128.LoadUnsafe(ref U.Add(ref gradient, (nint)(1 * width) + start)) + (sum10 & keep), ref U.Add(ref gradient, (nint)(1 * width) + start));
@@ -686,11 +839,11 @@ namespace LstmGen.Generated
 
         /// <summary>
         /// gradient[r·width + c] += Σ_t scale_t[r]·dz_t[c] for r &lt; 1, c &lt; width: scale_t is scaleStride floats after scale_{t-1},
-        /// dz_t TapeStride floats after dz_{t-1}. Register blocks of 1 row(s) × 4 vectors: each dz load serves every row. Each
+        /// dz_t dzStride floats after dz_{t-1}. Register blocks of 1 row(s) × 4 vectors: each dz load serves every row. Each
         /// block's sum over the steps starts from zero and is added once, so two identical calls add exactly the same amount.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void GradientRows1x512(ref float gradient, nuint width, ref float dz, ref float scale, nuint scaleStride, int steps)
+        public static void GradientRows1x512(ref float gradient, nuint width, ref float dz, nuint dzStride, ref float scale, nuint scaleStride, int steps)
         {
             nuint c = 0;
             for (; c + 16 <= width; c += 16)
@@ -713,7 +866,7 @@ namespace LstmGen.Generated
                     sum02 = MultiplyAdd(d2, u0, sum02);
                     sum03 = MultiplyAdd(d3, u0, sum03);
                     scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, TapeStride);
+                    dzT = ref U.Add(ref dzT, dzStride);
                 }
                 V128.StoreUnsafe(V128.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
                 V128.StoreUnsafe(V128.LoadUnsafe(ref gradient, c + 4) + sum01, ref gradient, c + 4);
@@ -731,7 +884,7 @@ namespace LstmGen.Generated
                     var u0 = V128.Create(scaleT);
                     sum00 = MultiplyAdd(d0, u0, sum00);
                     scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, TapeStride);
+                    dzT = ref U.Add(ref dzT, dzStride);
                 }
                 V128.StoreUnsafe(V128.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
             }
@@ -750,7 +903,7 @@ namespace LstmGen.Generated
                     var u0 = V128.Create(scaleT);
                     sum00 = MultiplyAdd(d0, u0, sum00);
                     scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, TapeStride);
+                    dzT = ref U.Add(ref dzT, dzStride);
                 }
                 V128.StoreUnsafe(V128.LoadUnsafe(ref U.Add(ref gradient, start)) + (sum00 & keep), ref U.Add(ref gradient, start));
                 c = width;
@@ -758,10 +911,10 @@ namespace LstmGen.Generated
         }
 
         /// <summary>
-        /// gradient[c] += Σ_t dz_t[c] for c &lt; width (a bias): dz_t is TapeStride floats after dz_{t-1}.
+        /// gradient[c] += Σ_t dz_t[c] for c &lt; width (a bias): dz_t is dzStride floats after dz_{t-1}.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void GradientRows0x512(ref float gradient, nuint width, ref float dz, ref float scale, nuint scaleStride, int steps)
+        public static void GradientRows0x512(ref float gradient, nuint width, ref float dz, nuint dzStride, ref float scale, nuint scaleStride, int steps)
         {
             nuint c = 0;
             for (; c + 16 <= width; c += 16)
@@ -782,7 +935,7 @@ namespace LstmGen.Generated
                     sum01 += d1;
                     sum02 += d2;
                     sum03 += d3;
-                    dzT = ref U.Add(ref dzT, TapeStride);
+                    dzT = ref U.Add(ref dzT, dzStride);
                 }
                 V128.StoreUnsafe(V128.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
                 V128.StoreUnsafe(V128.LoadUnsafe(ref gradient, c + 4) + sum01, ref gradient, c + 4);
@@ -798,7 +951,7 @@ namespace LstmGen.Generated
                 {
                     var d0 = V128.LoadUnsafe(ref dzT, c);
                     sum00 += d0;
-                    dzT = ref U.Add(ref dzT, TapeStride);
+                    dzT = ref U.Add(ref dzT, dzStride);
                 }
                 V128.StoreUnsafe(V128.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
             }
@@ -815,7 +968,7 @@ namespace LstmGen.Generated
                 {
                     var d0 = V128.LoadUnsafe(ref U.Add(ref dzT, start));
                     sum00 += d0;
-                    dzT = ref U.Add(ref dzT, TapeStride);
+                    dzT = ref U.Add(ref dzT, dzStride);
                 }
                 V128.StoreUnsafe(V128.LoadUnsafe(ref U.Add(ref gradient, start)) + (sum00 & keep), ref U.Add(ref gradient, start));
                 c = width;
@@ -864,8 +1017,66 @@ namespace LstmGen.Generated
                 CellBackward512(ref row, ref U.Subtract(ref row, TapeStride), ref U.Add(ref outputGradient, (nuint)t * HiddenSize), ref hiddenGradient, ref cellGradient);
                 HiddenGradient512(ref weights, ref row, ref hiddenGradient, (t & 1) == 1);
             }
-            InputGradients512(ref weights, ref tape, steps, ref inputGradient);
-            ParameterGradients512(ref gradients, ref input, steps, ref tape);
+            InputGradients512(ref weights, ref U.Add(ref tape, TapeHeaderLength + TapeStride + 0), TapeStride, steps, ref inputGradient);
+            ParameterGradients512(ref gradients, ref input, steps, 1, ref tape);
+        }
+
+        /// <summary>B sequences of <paramref name="steps"/> steps: input [B, steps, I], output [B, steps, H], hidden (and cell) [B, H] in and out.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void ForwardBatch512(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell, int sequences)
+        {
+            nuint inputStride = (nuint)steps * InputSize, outputStride = (nuint)steps * HiddenSize;
+            for (int t = 0; t < steps; t++)
+            {
+                // h_{t-1}: the initial state for t = 0 (rows HiddenSize apart), then the previous output rows.
+                ref float hiddenIn = ref t == 0 ? ref hidden : ref U.Add(ref output, (nuint)(t - 1) * HiddenSize);
+                nuint hiddenInStride = t == 0 ? HiddenSize : outputStride;
+                ref float hiddenOut = ref U.Add(ref output, (nuint)t * HiddenSize);
+                StepBatch512<global::LstmGen.Kernels.NoTape>(ref weights, ref U.Add(ref input, (nuint)t * InputSize), inputStride, ref hiddenIn, hiddenInStride, ref hiddenOut, outputStride, ref cell, ref cell, HiddenSize, ref hiddenOut, 0, sequences);
+            }
+            for (int b = 0; b < sequences; b++)
+            {
+                MM.CreateReadOnlySpan(ref U.Add(ref output, (nuint)b * outputStride + (nuint)(steps - 1) * HiddenSize), HiddenSize).CopyTo(MM.CreateSpan(ref U.Add(ref hidden, (nuint)b * HiddenSize), HiddenSize));
+            }
+        }
+
+        /// <summary>
+        /// Records B sequences into the batch tape, rows interleaved by time: row (t, b) at TapeHeaderLength + ((t + 1)·B + b)·TapeStride
+        /// (rows (-1, b) already hold the initial states); the inputs, time-major ([steps, B, InputSize]), follow the rows.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void RecordBatch512(ref float weights, int steps, ref float tape, int sequences)
+        {
+            nuint sequenceRows = (nuint)sequences * TapeStride;
+            ref float input = ref U.Add(ref tape, TapeHeaderLength + (nuint)(steps + 1) * sequenceRows);
+            for (int t = 0; t < steps; t++)
+            {
+                ref float previous = ref U.Add(ref tape, TapeHeaderLength + (nuint)t * sequenceRows);
+                ref float row = ref U.Add(ref previous, sequenceRows);
+                StepBatch512<global::LstmGen.Kernels.WithTape>(ref weights, ref U.Add(ref input, (nuint)t * (nuint)sequences * InputSize), InputSize, ref U.Add(ref previous, 30), TapeStride, ref U.Add(ref row, 30), TapeStride, ref U.Add(ref previous, 20), ref U.Add(ref row, 20), TapeStride, ref row, TapeStride, sequences);
+            }
+        }
+
+        /// <summary>Backpropagation through time over a batch tape; ∂L/∂h and ∂L/∂c [B, H] flow through the given buffers, parameter gradients are summed.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void BackwardBatch512(ref float weights, ref float gradients, int steps, ref float tape, ref float outputGradient, ref float hiddenGradient, ref float cellGradient, int sequences)
+        {
+            nuint sequenceRows = (nuint)sequences * TapeStride;
+            for (int t = steps - 1; t >= 0; t--)
+            {
+                ref float rows = ref U.Add(ref tape, TapeHeaderLength + (nuint)(t + 1) * sequenceRows);
+                for (int b = 0; b < sequences; b++)
+                {
+                    nuint bb = (nuint)b;
+                    ref float row = ref U.Add(ref rows, bb * TapeStride);
+                    CellBackward512(ref row, ref U.Subtract(ref row, sequenceRows), ref U.Add(ref outputGradient, (bb * (nuint)steps + (nuint)t) * HiddenSize), ref U.Add(ref hiddenGradient, bb * HiddenSize), ref U.Add(ref cellGradient, bb * HiddenSize));
+                }
+                HiddenGradientBatch512(ref weights, ref rows, TapeStride, ref hiddenGradient, sequences, (t & 1) == 1);
+            }
+            // All rows at once: the parameter gradients from the time-major inputs after the rows, then ∂L/∂x over those inputs.
+            ref float inputs = ref U.Add(ref tape, TapeHeaderLength + (nuint)(steps + 1) * sequenceRows);
+            ParameterGradients512(ref gradients, ref inputs, steps * sequences, sequences, ref tape);
+            InputGradients512(ref weights, ref U.Add(ref tape, TapeHeaderLength + sequenceRows + 0), TapeStride, steps * sequences, ref inputs);
         }
 
         // ---- scalar code ----
@@ -951,6 +1162,18 @@ namespace LstmGen.Generated
             }
         }
 
+        /// <summary>One step of <paramref name="states"/> independent states in scalar code (see the vector paths' <c>StepBatch</c> for the strides).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void StepBatchScalar<TTape>(ref float weights, ref float input, nuint inputStride, ref float hiddenIn, nuint hiddenInStride, ref float hiddenOut, nuint hiddenOutStride, ref float cellIn, ref float cellOut, nuint cellStride, ref float row, nuint rowStride, int states)
+            where TTape : struct
+        {
+            for (int state = 0; state < states; state++)
+            {
+                nuint s = (nuint)state;
+                StepScalar<TTape>(ref weights, ref U.Add(ref input, s * inputStride), ref U.Add(ref hiddenIn, s * hiddenInStride), ref U.Add(ref hiddenOut, s * hiddenOutStride), ref U.Add(ref cellIn, s * cellStride), ref U.Add(ref cellOut, s * cellStride), ref U.Add(ref row, s * rowStride));
+            }
+        }
+
         /// <summary>
         /// The cell's backward pass for one step. In: ∂L/∂y_t, ∂L/∂h_t from step t+1, ∂L/∂c_t, the tape rows t and t−1.
         /// Out: dz over the gate area (it is both sides' pre-activation gradient) and ∂L/∂c_{t-1} over ∂L/∂c_t.
@@ -991,32 +1214,41 @@ namespace LstmGen.Generated
             }
         }
 
-        /// <summary>∂L/∂h_{t-1} = W_hhᵀ·dz in scalar code: one dot product per row of W_hh (all panels).</summary>
+        /// <summary>∂L/∂h_{t-1} = W_hhᵀ·dz in scalar code for <paramref name="sequences"/> sequences: one dot product per row of W_hh (all panels).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void HiddenGradientScalar(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)
+        public static void HiddenGradientBatchScalar(ref float weights, ref float dz, nuint dzStride, ref float hiddenGradient, int sequences, bool reverse)
         {
-            for (nuint j = 0; j < HiddenSize; j++)
+            for (int s = 0; s < sequences; s++)
             {
-                float sum = 0;
+                ref float dzS = ref U.Add(ref dz, (nuint)s * dzStride);
+                ref float gradientS = ref U.Add(ref hiddenGradient, (nuint)s * HiddenSize);
+                for (nuint j = 0; j < HiddenSize; j++)
                 {
-                    ref float weightRow = ref U.Add(ref weights, 0 + (InputSize + j) * 20);
-                    ref float panelDz = ref U.Add(ref dz, 0);
-                    for (nuint c = 0; c < 20; c++)
+                    float sum = 0;
                     {
-                        sum += U.Add(ref weightRow, c) * U.Add(ref panelDz, c);
+                        ref float weightRow = ref U.Add(ref weights, 0 + (InputSize + j) * 20);
+                        ref float panelDz = ref U.Add(ref dzS, 0);
+                        for (nuint c = 0; c < 20; c++)
+                        {
+                            sum += U.Add(ref weightRow, c) * U.Add(ref panelDz, c);
+                        }
                     }
+                    U.Add(ref gradientS, j) = sum;
                 }
-                U.Add(ref hiddenGradient, j) = sum;
             }
         }
 
+        /// <summary>One sequence of <see cref="HiddenGradientBatchScalar"/>.</summary>
+        public static void HiddenGradientScalar(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)
+            => HiddenGradientBatchScalar(ref weights, ref dz, 0, ref hiddenGradient, 1, reverse);
+
         /// <summary>∂L/∂x_t = W_ihᵀ·dz_t for every step, in scalar code.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void InputGradientsScalar(ref float weights, ref float tape, int steps, ref float inputGradient)
+        public static void InputGradientsScalar(ref float weights, ref float firstDz, nuint dzStride, int steps, ref float inputGradient)
         {
             for (int t = 0; t < steps; t++)
             {
-                ref float dz = ref U.Add(ref tape, (nuint)(TapeHeaderLength + (t + 1) * TapeStride + 0));
+                ref float dz = ref U.Add(ref firstDz, (nuint)t * dzStride);
                 for (nuint k = 0; k < InputSize; k++)
                 {
                     float sum = 0;
@@ -1035,9 +1267,12 @@ namespace LstmGen.Generated
 
         /// <summary>Parameter gradients in scalar code: each element's sum over the steps is formed from zero, then added.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void ParameterGradientsScalar(ref float gradients, ref float input, int steps, ref float tape)
+        public static void ParameterGradientsScalar(ref float gradients, ref float input, int rows, int sequences, ref float tape)
         {
-            ref float firstRow = ref U.Add(ref tape, TapeHeaderLength + TapeStride);
+            // Row n (interleaved by time) at TapeHeaderLength + (sequences + n)·TapeStride, its input at input + n·InputSize,
+            // its h_{t-1} in row n - sequences.
+            nuint sequenceRows = (nuint)sequences * TapeStride;
+            ref float firstRow = ref U.Add(ref tape, TapeHeaderLength + sequenceRows);
             {
                 for (nuint r = 0; r < InputSize; r++)
                 {
@@ -1045,11 +1280,10 @@ namespace LstmGen.Generated
                     for (nuint c = 0; c < 20; c++)
                     {
                         float sum = 0;
-                        ref float tapeRow = ref firstRow;
-                        for (int t = 0; t < steps; t++)
+                        for (nuint n = 0; n < (nuint)rows; n++)
                         {
-                            sum += U.Add(ref input, (nuint)t * InputSize + r) * U.Add(ref tapeRow, 0 + 0 + c);
-                            tapeRow = ref U.Add(ref tapeRow, TapeStride);
+                            ref float tapeRow = ref U.Add(ref firstRow, n * TapeStride);
+                            sum += U.Add(ref input, n * InputSize + r) * U.Add(ref tapeRow, 0 + 0 + c);
                         }
                         U.Add(ref gradient, c) += sum;
                     }
@@ -1060,11 +1294,10 @@ namespace LstmGen.Generated
                     for (nuint c = 0; c < 20; c++)
                     {
                         float sum = 0;
-                        ref float tapeRow = ref firstRow;
-                        for (int t = 0; t < steps; t++)
+                        for (nuint n = 0; n < (nuint)rows; n++)
                         {
-                            sum += U.Add(ref U.Subtract(ref tapeRow, 5), r) * U.Add(ref tapeRow, 0 + 0 + c);
-                            tapeRow = ref U.Add(ref tapeRow, TapeStride);
+                            ref float tapeRow = ref U.Add(ref firstRow, n * TapeStride);
+                            sum += U.Add(ref U.Subtract(ref tapeRow, sequenceRows - 30), r) * U.Add(ref tapeRow, 0 + 0 + c);
                         }
                         U.Add(ref gradient, c) += sum;
                     }
@@ -1073,22 +1306,18 @@ namespace LstmGen.Generated
             for (nuint c = 0; c < Columns; c++)
             {
                 float sum = 0;
-                ref float tapeRow = ref firstRow;
-                for (int t = 0; t < steps; t++)
+                for (nuint n = 0; n < (nuint)rows; n++)
                 {
-                    sum += U.Add(ref tapeRow, 0 + c);
-                    tapeRow = ref U.Add(ref tapeRow, TapeStride);
+                    sum += U.Add(ref firstRow, n * TapeStride + 0 + c);
                 }
                 U.Add(ref gradients, BiasIhOffset + c) += sum;
             }
             for (nuint c = 0; c < Columns; c++)
             {
                 float sum = 0;
-                ref float tapeRow = ref firstRow;
-                for (int t = 0; t < steps; t++)
+                for (nuint n = 0; n < (nuint)rows; n++)
                 {
-                    sum += U.Add(ref tapeRow, 0 + c);
-                    tapeRow = ref U.Add(ref tapeRow, TapeStride);
+                    sum += U.Add(ref firstRow, n * TapeStride + 0 + c);
                 }
                 U.Add(ref gradients, BiasHhOffset + c) += sum;
             }
@@ -1136,8 +1365,66 @@ namespace LstmGen.Generated
                 CellBackwardScalar(ref row, ref U.Subtract(ref row, TapeStride), ref U.Add(ref outputGradient, (nuint)t * HiddenSize), ref hiddenGradient, ref cellGradient);
                 HiddenGradientScalar(ref weights, ref row, ref hiddenGradient, false);
             }
-            InputGradientsScalar(ref weights, ref tape, steps, ref inputGradient);
-            ParameterGradientsScalar(ref gradients, ref input, steps, ref tape);
+            InputGradientsScalar(ref weights, ref U.Add(ref tape, TapeHeaderLength + TapeStride + 0), TapeStride, steps, ref inputGradient);
+            ParameterGradientsScalar(ref gradients, ref input, steps, 1, ref tape);
+        }
+
+        /// <summary>B sequences of <paramref name="steps"/> steps: input [B, steps, I], output [B, steps, H], hidden (and cell) [B, H] in and out.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void ForwardBatchScalar(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell, int sequences)
+        {
+            nuint inputStride = (nuint)steps * InputSize, outputStride = (nuint)steps * HiddenSize;
+            for (int t = 0; t < steps; t++)
+            {
+                // h_{t-1}: the initial state for t = 0 (rows HiddenSize apart), then the previous output rows.
+                ref float hiddenIn = ref t == 0 ? ref hidden : ref U.Add(ref output, (nuint)(t - 1) * HiddenSize);
+                nuint hiddenInStride = t == 0 ? HiddenSize : outputStride;
+                ref float hiddenOut = ref U.Add(ref output, (nuint)t * HiddenSize);
+                StepBatchScalar<global::LstmGen.Kernels.NoTape>(ref weights, ref U.Add(ref input, (nuint)t * InputSize), inputStride, ref hiddenIn, hiddenInStride, ref hiddenOut, outputStride, ref cell, ref cell, HiddenSize, ref hiddenOut, 0, sequences);
+            }
+            for (int b = 0; b < sequences; b++)
+            {
+                MM.CreateReadOnlySpan(ref U.Add(ref output, (nuint)b * outputStride + (nuint)(steps - 1) * HiddenSize), HiddenSize).CopyTo(MM.CreateSpan(ref U.Add(ref hidden, (nuint)b * HiddenSize), HiddenSize));
+            }
+        }
+
+        /// <summary>
+        /// Records B sequences into the batch tape, rows interleaved by time: row (t, b) at TapeHeaderLength + ((t + 1)·B + b)·TapeStride
+        /// (rows (-1, b) already hold the initial states); the inputs, time-major ([steps, B, InputSize]), follow the rows.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void RecordBatchScalar(ref float weights, int steps, ref float tape, int sequences)
+        {
+            nuint sequenceRows = (nuint)sequences * TapeStride;
+            ref float input = ref U.Add(ref tape, TapeHeaderLength + (nuint)(steps + 1) * sequenceRows);
+            for (int t = 0; t < steps; t++)
+            {
+                ref float previous = ref U.Add(ref tape, TapeHeaderLength + (nuint)t * sequenceRows);
+                ref float row = ref U.Add(ref previous, sequenceRows);
+                StepBatchScalar<global::LstmGen.Kernels.WithTape>(ref weights, ref U.Add(ref input, (nuint)t * (nuint)sequences * InputSize), InputSize, ref U.Add(ref previous, 30), TapeStride, ref U.Add(ref row, 30), TapeStride, ref U.Add(ref previous, 20), ref U.Add(ref row, 20), TapeStride, ref row, TapeStride, sequences);
+            }
+        }
+
+        /// <summary>Backpropagation through time over a batch tape; ∂L/∂h and ∂L/∂c [B, H] flow through the given buffers, parameter gradients are summed.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void BackwardBatchScalar(ref float weights, ref float gradients, int steps, ref float tape, ref float outputGradient, ref float hiddenGradient, ref float cellGradient, int sequences)
+        {
+            nuint sequenceRows = (nuint)sequences * TapeStride;
+            for (int t = steps - 1; t >= 0; t--)
+            {
+                ref float rows = ref U.Add(ref tape, TapeHeaderLength + (nuint)(t + 1) * sequenceRows);
+                for (int b = 0; b < sequences; b++)
+                {
+                    nuint bb = (nuint)b;
+                    ref float row = ref U.Add(ref rows, bb * TapeStride);
+                    CellBackwardScalar(ref row, ref U.Subtract(ref row, sequenceRows), ref U.Add(ref outputGradient, (bb * (nuint)steps + (nuint)t) * HiddenSize), ref U.Add(ref hiddenGradient, bb * HiddenSize), ref U.Add(ref cellGradient, bb * HiddenSize));
+                }
+                HiddenGradientBatchScalar(ref weights, ref rows, TapeStride, ref hiddenGradient, sequences, false);
+            }
+            // All rows at once: the parameter gradients from the time-major inputs after the rows, then ∂L/∂x over those inputs.
+            ref float inputs = ref U.Add(ref tape, TapeHeaderLength + (nuint)(steps + 1) * sequenceRows);
+            ParameterGradientsScalar(ref gradients, ref inputs, steps * sequences, sequences, ref tape);
+            InputGradientsScalar(ref weights, ref U.Add(ref tape, TapeHeaderLength + sequenceRows + 0), TapeStride, steps * sequences, ref inputs);
         }
     }
 }
