@@ -265,7 +265,7 @@ public sealed class PlannerTests
     // ---- PlanPath: coverage, register budget, group and panel edges ----
 
     /// <summary>One vector column of one executed pass, with absolute positions.</summary>
-    private readonly record struct PlacedColumn(int Panel, int Group, int FirstUnit, int OverlapLanes, int OffsetInPanel, int GateStride);
+    private readonly record struct PlacedColumn(int Panel, int Group, int FirstUnit, int OverlapLanes, int OffsetInPanel, int GateStride, bool Paired = false);
 
     /// <summary>Every executed pass of a path (loops expanded, per the <see cref="PassLoop"/> documentation), as absolute columns.</summary>
     private static List<List<PlacedColumn>> Expand(PanelLayout layout, PathPlan path)
@@ -275,7 +275,7 @@ public sealed class PlannerTests
         {
             if (pass.Loop is not PassLoop loop)
             {
-                executed.Add(pass.Columns.Select(c => new PlacedColumn(pass.Panel, c.Group, c.FirstUnit, c.OverlapLanes, c.OffsetInPanel, c.GateStride)).ToList());
+                executed.Add(pass.Columns.Select(c => new PlacedColumn(pass.Panel, c.Group, c.FirstUnit, c.OverlapLanes, c.OffsetInPanel, c.GateStride, c.Paired)).ToList());
                 continue;
             }
 
@@ -293,7 +293,7 @@ public sealed class PlannerTests
 
                 int offset = (group - layout.FirstGroup(panel)) * layout.Gates * layout.Atom + sub;
                 executed.Add(pass.Columns.Select(c => new PlacedColumn(
-                    panel, group + c.Group, group * layout.Atom + sub + c.FirstUnit, c.OverlapLanes, offset + c.OffsetInPanel, c.GateStride)).ToList());
+                    panel, group + c.Group, group * layout.Atom + sub + c.FirstUnit, c.OverlapLanes, offset + c.OffsetInPanel, c.GateStride, c.Paired)).ToList());
             }
         }
 
@@ -320,8 +320,8 @@ public sealed class PlannerTests
         foreach (List<PlacedColumn> pass in Expand(layout, path))
         {
             Assert.True(pass.Count > 0, $"{where}: an empty pass");
-            Assert.True(pass.Count * cell.Slots.Length <= path.AccumulatorBudget,
-                $"{where}: a pass keeps {pass.Count * cell.Slots.Length} accumulators, budget {path.AccumulatorBudget}");
+            int accumulators = pass.Sum(c => c.Paired ? cell.Slots.Length / 2 : cell.Slots.Length);
+            Assert.True(accumulators <= path.AccumulatorBudget, $"{where}: a pass keeps {accumulators} accumulators, budget {path.AccumulatorBudget}");
 
             // Never straddles a panel: every column's group belongs to the pass's panel.
             Assert.All(pass, c => Assert.True(c.Group / layout.GroupsPerPanel == c.Panel, $"{where}: group {c.Group} read from panel {c.Panel}"));
@@ -332,6 +332,34 @@ public sealed class PlannerTests
             {
                 int groupStart = column.Group * layout.Atom;
                 int width = layout.GroupWidth(column.Group);
+                if (column.Paired)
+                {
+                    // Half a vector per slot: lane l of the vector that begins with slot 2k is unit FirstUnit + l % half of
+                    // gate 2k + l / half; the pair's gates are adjacent in the layout, so one load covers both.
+                    int half = lanes / 2;
+                    Assert.True(cell.PairsSlots, $"{where}: a paired column for a cell that does not pair its slots");
+                    Assert.Equal(half, width);
+                    Assert.Equal(groupStart, column.FirstUnit);
+                    Assert.Equal(0, column.OverlapLanes);
+                    for (int unit = groupStart; unit < groupStart + width; unit++)
+                    {
+                        coverage[unit]++;
+                        unitsOfPass.Add(unit);
+                    }
+
+                    for (int first = 0; first < layout.Gates; first += 2)
+                    {
+                        for (int lane = 0; lane < lanes; lane++)
+                        {
+                            int gate = first + lane / half, unit = groupStart + lane % half;
+                            Assert.True(column.OffsetInPanel + first * column.GateStride + lane == layout.ColumnInPanel(gate, unit),
+                                $"{where}: paired lane {lane} of the vector from gate {first} does not read gate {gate} of unit {unit}");
+                        }
+                    }
+
+                    continue;
+                }
+
                 Assert.True(column.FirstUnit >= 0 && column.FirstUnit + lanes <= hidden, $"{where}: a vector at unit {column.FirstUnit} leaves the hidden state");
                 Assert.True(column.OverlapLanes >= 0 && column.OverlapLanes < lanes, $"{where}: {column.OverlapLanes} overlap lanes");
                 Assert.Equal(width, column.GateStride);
@@ -396,7 +424,9 @@ public sealed class PlannerTests
     [InlineData("Lstm", 64, "Vector128", 4, 1, 8, 2, true)]    // half a group (2 of its 4 vectors) per pass
     [InlineData("Gru", 64, "Vector512", 16, 1, 1, 4, false)]   // the GRU keeps 4 slots (r, z, n_x, n_h) too
     [InlineData("Lstm", 8, "Vector512", 8, 1, 1, 1, false)]    // too narrow for 16 lanes: 8-lane vectors on AVX-512
-    [InlineData("Lstm", 12, "Vector256", 8, 1, 1, 2, false)]   // a group of 8 and a narrow group of 4 (one shifted vector)
+    [InlineData("Lstm", 12, "Vector256", 8, 1, 1, 2, false)]   // a group of 8 and a narrow group of 4 (one paired vector: i|f, g|o)
+    [InlineData("Lstm", 40, "Vector512", 16, 1, 1, 3, false)]  // 16 + 16 + 8: two columns and a paired one, 10 accumulators
+    [InlineData("Gru", 40, "Vector512", 16, 1, 1, 3, false)]   // the GRU does not pair its slots: the last column is shifted
     public void Known_path_plans(string cellName, int hidden, string isaName, int lanes, int entries, int executed, int columnsPerPass, bool looped)
     {
         CellDescriptor cell = CellDescriptor.For(Enum.Parse<CellKind>(cellName));
@@ -408,6 +438,28 @@ public sealed class PlannerTests
         Assert.All(path.Passes, p => Assert.Equal(columnsPerPass, p.Columns.Count));
         Assert.Equal(looped, path.Passes.Any(p => p.Loop is not null));
         Assert.Equal(executed == 1, path.SinglePass);
+    }
+
+    [Fact]
+    public void Exactly_the_LSTM_groups_half_a_vector_wide_are_paired()
+    {
+        foreach (CellDescriptor cell in Cells)
+        {
+            foreach (Isa isa in Paths)
+            {
+                for (int hidden = 4; hidden <= 200; hidden++)
+                {
+                    PanelLayout layout = LayerPlanner.Layout(cell.GateCount, 3, hidden);
+                    PathPlan path = LayerPlanner.PlanPath(layout, cell, isa);
+                    foreach (VectorColumn column in path.Passes.SelectMany(p => p.Columns))
+                    {
+                        int width = layout.GroupWidth(column.Group);
+                        bool expected = cell.PairsSlots && path.Lanes >= 8 && 2 * width == path.Lanes;
+                        Assert.True(expected == column.Paired, $"{cell.DisplayName} H = {hidden} on {isa}: group {column.Group} ({width} units, {path.Lanes} lanes) paired = {column.Paired}");
+                    }
+                }
+            }
+        }
     }
 
     [Fact]

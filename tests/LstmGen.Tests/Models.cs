@@ -15,6 +15,10 @@ namespace LstmGen.Tests;
 [Lstm(inputSize: 16, hiddenSize: 64, sequenceLength: 8)] public partial class Lstm_I16_H64_T8 { }
 [Lstm(inputSize: 8, hiddenSize: 128, sequenceLength: 5)] public partial class Lstm_I8_H128_T5 { }
 [Lstm(inputSize: 3, hiddenSize: 65, sequenceLength: 4)] public partial class Lstm_I3_H65_T4 { }
+[Lstm(inputSize: 1, hiddenSize: 40, sequenceLength: 6)] public partial class Lstm_I1_H40_T6 { }
+[Lstm(inputSize: 3, hiddenSize: 20, sequenceLength: 5)] public partial class Lstm_I3_H20_T5 { }
+[Lstm(inputSize: 16, hiddenSize: 40, sequenceLength: 5)] public partial class Lstm_I16_H40_T5 { }
+[Lstm(inputSize: 5, hiddenSize: 72, sequenceLength: 4)] public partial class Lstm_I5_H72_T4 { }
 
 /// <summary>Creates the generated model for a fixture shape.</summary>
 public static class Models
@@ -32,6 +36,10 @@ public static class Models
         (16, 64, 8) => new Lstm_I16_H64_T8(),
         (8, 128, 5) => new Lstm_I8_H128_T5(),
         (3, 65, 4) => new Lstm_I3_H65_T4(),
+        (1, 40, 6) => new Lstm_I1_H40_T6(),
+        (3, 20, 5) => new Lstm_I3_H20_T5(),
+        (16, 40, 5) => new Lstm_I16_H40_T5(),
+        (5, 72, 4) => new Lstm_I5_H72_T4(),
         _ => throw new ArgumentException($"No generated model for I={inputSize}, H={hiddenSize}, T={sequenceLength}."),
     };
 }

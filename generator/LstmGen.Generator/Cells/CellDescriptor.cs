@@ -120,6 +120,12 @@ internal sealed class CellDescriptor
     public bool HasCellState { get; }
 
     /// <summary>
+    /// Whether slots 2k and 2k + 1 can share one vector for a group half a vector wide (a <em>paired</em> column): both
+    /// are fed from the same matrices by adjacent gates, so one load covers both. True for the LSTM (i|f, g|o).
+    /// </summary>
+    public bool PairsSlots => Kind == CellKind.Lstm;
+
+    /// <summary>
     /// Whether the slot's pre-activation includes <c>b_hh</c> where it includes <c>b_ih</c>, so the input
     /// projection may pre-add both: true for every LSTM gate and for the GRU's r and z, not for n.
     /// </summary>

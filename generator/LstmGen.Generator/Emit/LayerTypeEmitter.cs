@@ -87,8 +87,11 @@ internal static class LayerTypeEmitter
 
         int columns = path.Passes.Sum(p => p.Columns.Count);
         bool shifted = path.Passes.Any(p => p.Columns.Any(c => c.IsShifted));
-        return $"{path.Lanes}-float vectors, {columns} vector column(s){(shifted ? " (the last shifted back to end at the last unit)" : string.Empty)} in {path.Passes.Count} pass(es) of up to " +
-               $"{path.Passes.Max(p => p.Columns.Count) * layer.Descriptor.Slots.Length} accumulators" +
+        bool paired = path.Passes.Any(p => p.Columns.Any(c => c.Paired));
+        int[] slots = System.Linq.Enumerable.Range(0, layer.Descriptor.Slots.Length).ToArray();
+        string last = shifted ? " (the last shifted back to end at the last unit)" : paired ? $" (the last {path.Lanes / 2} units with two gates per vector)" : string.Empty;
+        return $"{path.Lanes}-float vectors, {columns} vector column(s){last} in {path.Passes.Count} pass(es) of up to " +
+               $"{path.Passes.Max(p => p.Columns.Sum(c => c.VectorSlots(slots).Length))} accumulators" +
                (layer.UsesInputProjection ? $"; sequences project the inputs of {layer.ProjectionBlockSteps} steps at a time" : string.Empty);
     }
 

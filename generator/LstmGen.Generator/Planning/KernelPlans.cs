@@ -29,11 +29,24 @@ internal enum Isa
 /// <param name="OverlapLanes">Leading lanes not to store (0 for an ordinary vector).</param>
 /// <param name="OffsetInPanel">Where lane 0 of gate 0 sits in a panel row; gate g adds g·<see cref="GateStride"/>. May be negative (then it reads the previous row's end).</param>
 /// <param name="GateStride">Columns between two gates of this group: the group's width.</param>
-internal sealed record VectorColumn(int Group, int FirstUnit, int OverlapLanes, int OffsetInPanel, int GateStride)
+/// <param name="Paired">
+/// The group is half a vector wide and each vector holds two slots, 2k in its lower half and 2k + 1 in its upper half
+/// (their gates are adjacent in the layout, so one load covers both): half the accumulators and multiply-adds of a
+/// shifted column. Only for cells that <see cref="CellDescriptor.PairsSlots"/>.
+/// </param>
+internal sealed record VectorColumn(int Group, int FirstUnit, int OverlapLanes, int OffsetInPanel, int GateStride, bool Paired = false)
 {
     public bool IsShifted => OverlapLanes > 0;
 
     public int Offset(int gate) => OffsetInPanel + gate * GateStride;
+
+    /// <summary>The slots that begin an accumulator vector, of <paramref name="slots"/>: all of them, or every first of a pair.</summary>
+    public int[] VectorSlots(int[] slots) => Paired ? System.Array.FindAll(slots, s => s % 2 == 0) : slots;
+
+    /// <summary>The same units seen as an ordinary shifted vector (its first half belongs to the previous group), for code that works on single slots.</summary>
+    public VectorColumn AsShifted(int lanes) => Paired
+        ? new VectorColumn(Group, FirstUnit + GateStride - lanes, lanes - GateStride, OffsetInPanel + GateStride - lanes, GateStride)
+        : this;
 }
 
 /// <summary>

@@ -106,16 +106,19 @@ internal static class LayerPlanner
         var passes = new List<KernelPass>();
 
         // Every vector column, in unit order, with positions relative to its panel.
+        bool pairs = cell.PairsSlots && lanes >= 8;
+        int[] allSlots = Enumerable.Range(0, slots).ToArray();
+        int Accumulators(IEnumerable<VectorColumn> columns) => columns.Sum(c => c.VectorSlots(allSlots).Length);
         var all = new List<(int Panel, VectorColumn Column)>();
         for (int group = 0; group < layout.Groups; group++)
         {
-            foreach (VectorColumn column in GroupColumns(layout, group, lanes))
+            foreach (VectorColumn column in GroupColumns(layout, group, lanes, pairs))
             {
                 all.Add((group / layout.GroupsPerPanel, column));
             }
         }
 
-        if (all.Count <= maxColumns)
+        if (Accumulators(all.Select(c => c.Column)) <= Math.Max(budget, slots))
         {
             // Everything in one pass: the cell update runs straight from the registers.
             passes.Add(new KernelPass(0, all.Select(c => c.Column).ToEquatableArray()));
@@ -176,12 +179,25 @@ internal static class LayerPlanner
             var rest = new List<VectorColumn>();
             for (int group = first + looped; group < layout.Groups; group++)
             {
-                rest.AddRange(GroupColumns(layout, group, lanes));
+                rest.AddRange(GroupColumns(layout, group, lanes, pairs));
             }
 
-            for (int start = 0; start < rest.Count; start += maxColumns)
+            // Greedily, as many columns per pass as the accumulator budget holds.
+            var current = new List<VectorColumn>();
+            foreach (VectorColumn column in rest)
             {
-                passes.Add(new KernelPass(lastPanel, rest.GetRange(start, Math.Min(maxColumns, rest.Count - start)).ToEquatableArray()));
+                if (current.Count > 0 && Accumulators(current) + column.VectorSlots(allSlots).Length > Math.Max(budget, slots))
+                {
+                    passes.Add(new KernelPass(lastPanel, current.ToEquatableArray()));
+                    current = new List<VectorColumn>();
+                }
+
+                current.Add(column);
+            }
+
+            if (current.Count > 0)
+            {
+                passes.Add(new KernelPass(lastPanel, current.ToEquatableArray()));
             }
         }
 
@@ -197,12 +213,21 @@ internal static class LayerPlanner
         }
     }
 
-    /// <summary>A group's vector columns, positions relative to its panel's rows; the last is shifted when the width needs it.</summary>
-    private static IEnumerable<VectorColumn> GroupColumns(PanelLayout layout, int group, int lanes)
+    /// <summary>
+    /// A group's vector columns, positions relative to its panel's rows; the last is shifted when the width needs it,
+    /// or, for a group exactly half a vector wide whose cell pairs its slots, paired.
+    /// </summary>
+    private static IEnumerable<VectorColumn> GroupColumns(PanelLayout layout, int group, int lanes, bool pairs)
     {
         int width = layout.GroupWidth(group);
         int groupStart = group * layout.Atom;
         int groupOffset = (group - layout.FirstGroup(group / layout.GroupsPerPanel)) * layout.Gates * layout.Atom;
+        if (pairs && 2 * width == lanes)
+        {
+            yield return new VectorColumn(group, groupStart, 0, groupOffset, width, Paired: true);
+            yield break;
+        }
+
         for (int v = 0; v < width / lanes; v++)
         {
             yield return new VectorColumn(group, groupStart + v * lanes, 0, groupOffset + v * lanes, width);
@@ -237,12 +262,12 @@ internal static class LayerPlanner
     /// <summary>Floats one step's projection takes on a path: every pass's columns × the W_ih-fed slots × lanes.</summary>
     public static int ProjectionRowFloats(PathPlan path, CellDescriptor cell)
     {
-        int columns = 0;
+        int vectors = 0;
         foreach (KernelPass pass in path.Passes)
         {
-            columns += pass.Columns.Count * pass.Count;
+            vectors += pass.Columns.Sum(c => c.VectorSlots(cell.InputSlots).Length) * pass.Count;
         }
 
-        return columns * cell.InputSlots.Length * path.Lanes;
+        return vectors * path.Lanes;
     }
 }

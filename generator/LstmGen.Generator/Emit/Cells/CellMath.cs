@@ -77,6 +77,38 @@ internal static class CellMath
     }
 
     /// <summary>
+    /// The forward update of a paired column (LSTM): a group half a vector wide whose vector <paramref name="vectors"/>[0]
+    /// holds z_i | z_f and [1] holds z_g | z_o. σ(x) = ½ + ½·tanh(x/2) gives the same floats as <c>Sigmoid</c>, so one
+    /// tanh serves g and o; the state update runs on half vectors.
+    /// </summary>
+    public static void ForwardPaired(SourceWriter w, VectorSyntax v, string[] vectors, string unit, Func<int, string> column, CellRefs refs)
+    {
+        var half = new VectorSyntax(v.Lanes / 2);
+        string both(string low, string high) => $"{v.Class}.Create({half.Constant(low)}, {half.Constant(high)})";
+        w.Line("// i | f = σ(z_i | z_f); g | o = tanh(z_g) | σ(z_o), with σ(x) = ½ + ½·tanh(x/2): one tanh for both halves");
+        w.Line($"var iF = {v.Sigmoid(vectors[0])};");
+        w.Line($"var scale = {both("1f", "0.5f")};");
+        w.Line($"var gO = {v.Fma(v.Tanh($"{vectors[1]} * scale"), "scale", both("0f", "0.5f"))};");
+        w.Line($"var i = {v.Class}.GetLower(iF);");
+        w.Line($"var f = {v.Class}.GetUpper(iF);");
+        w.Line($"var g = {v.Class}.GetLower(gO);");
+        w.Line($"var o = {v.Class}.GetUpper(gO);");
+        w.Line("// c' = f ⊙ c + i ⊙ g");
+        w.Line($"var c = {half.Fma("f", half.Load(refs.CellIn!, unit), "i * g")};");
+        w.Line(half.Store("c", refs.CellOut!, unit));
+        w.Line("// h' = o ⊙ tanh(c')");
+        w.Line($"var tanhC = {half.Tanh("c")};");
+        w.Line(half.Store("o * tanhC", refs.HiddenOut, unit));
+        if (refs.Records)
+        {
+            w.Line("// Recorded for the backward pass: the activated gates (i | f, g | o) and tanh(c').");
+            w.Line(half.Store("tanhC", refs.TanhCell!, unit));
+            w.Line(v.Store("iF", refs.Gates!, column(0)));
+            w.Line(v.Store("gO", refs.Gates!, column(2)));
+        }
+    }
+
+    /// <summary>
     /// The backward pass through one vector column of a step. Reads the tape row (<c>row</c>), the previous row
     /// (<c>previousRow</c>), ∂L/∂y_t (<c>outputGradient</c>), ∂L/∂h_t from step t+1 (<c>hiddenGradient</c>) and,
     /// for the LSTM, ∂L/∂c_t (<c>cellGradient</c>). Writes dz over the gate area(s) and the state gradients that

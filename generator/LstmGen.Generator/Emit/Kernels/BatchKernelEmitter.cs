@@ -67,12 +67,14 @@ internal static class BatchKernelEmitter
                 StepKernelEmitter.ForEachColumn(w, pass, position, 0, "panelWeights", (at, column, _, weights) =>
                 {
                     int width = ctx.Layout.PanelWidth(pass.Panel);
-                    w.Line($"// Units {at.Unit(column.FirstUnit)}..{at.Unit(column.FirstUnit + path.Lanes - 1)}{(column.IsShifted ? " (shifted)" : string.Empty)}: {block} states at a time.");
+                    string kind = column.Paired ? " (paired)" : column.IsShifted ? " (shifted)" : string.Empty;
+                    int units = column.Paired ? path.Lanes / 2 : path.Lanes;
+                    w.Line($"// Units {at.Unit(column.FirstUnit)}..{at.Unit(column.FirstUnit + units - 1)}{kind}: {block} states at a time.");
                     using (w.Braces())
                     {
-                        foreach (Slot slot in cell.Slots)
+                        foreach (int s in column.VectorSlots(AllSlots(cell)))
                         {
-                            w.Line($"var bias{slot.Name} = {StepKernelEmitter.BiasInit(v, slot, column, at)};");
+                            w.Line($"var bias{StepKernelEmitter.VectorName(cell, column, s)} = {StepKernelEmitter.BiasInit(v, cell.Slots[s], column, at)};");
                         }
 
                         w.Line($"for (int s = 0; s + {block} <= states; s += {block})");
@@ -86,15 +88,18 @@ internal static class BatchKernelEmitter
 
     }
 
+    private static int[] AllSlots(CellDescriptor cell) => Enumerable.Range(0, cell.Slots.Length).ToArray();
+
     private static void EmitBlock(KernelContext ctx, PathPlan path, VectorSyntax v, PanelPosition at, VectorColumn column, string weights, int width, int n)
     {
         SourceWriter w = ctx.W;
         CellDescriptor cell = ctx.Cell;
+        string Name(int s) => StepKernelEmitter.VectorName(cell, column, s);
         for (int st = 0; st < n; st++)
         {
-            foreach (Slot slot in cell.Slots)
+            foreach (int s in column.VectorSlots(AllSlots(cell)))
             {
-                w.Line($"var a{st}{slot.Name} = bias{slot.Name};");
+                w.Line($"var a{st}{Name(s)} = bias{Name(s)};");
             }
         }
 
@@ -109,20 +114,21 @@ internal static class BatchKernelEmitter
             w.Line($"for (nuint k = 0; k < {count}; k++)");
             using (w.Braces())
             {
-                foreach (int s in slots)
+                int[] vectorSlots = column.VectorSlots(slots);
+                foreach (int s in vectorSlots)
                 {
                     Slot slot = cell.Slots[s];
-                    w.Line($"var w{slot.Name} = {v.Load("w", column.Offset(input ? slot.InputGate : slot.HiddenGate))};");
+                    w.Line($"var w{Name(s)} = {v.Load("w", column.Offset(input ? slot.InputGate : slot.HiddenGate))};");
                 }
 
                 for (int st = 0; st < n; st++)
                 {
                     string state = st == 0 ? "(nuint)s" : $"(nuint)(s + {st})";
                     w.Line($"var x{st} = {v.Broadcast($"U.Add(ref {source}, {state} * {stride} + k)")};");
-                    foreach (int s in slots)
+                    foreach (int s in vectorSlots)
                     {
-                        string acc = $"a{st}{cell.Slots[s].Name}";
-                        w.Line($"{acc} = {v.Fma($"w{cell.Slots[s].Name}", $"x{st}", acc)};");
+                        string acc = $"a{st}{Name(s)}";
+                        w.Line($"{acc} = {v.Fma($"w{Name(s)}", $"x{st}", acc)};");
                     }
                 }
 
@@ -146,11 +152,11 @@ internal static class BatchKernelEmitter
     private static void EmitCalls(KernelContext ctx, PathPlan path, PanelPosition at, VectorColumn column, int n, bool record)
     {
         CellDescriptor cell = ctx.Cell;
-        string method = (record ? "CellRecord" : "CellStep") + path.Suffix + (column.IsShifted ? "Shifted" : string.Empty);
+        string method = StepKernelEmitter.CellMethodName(record, path);
         for (int st = 0; st < n; st++)
         {
             string state = st == 0 ? "(nuint)s" : $"(nuint)(s + {st})";
-            string slots = string.Join(", ", cell.Slots.Select(slot => $"a{st}{slot.Name}"));
+            string slots = string.Join(", ", column.VectorSlots(AllSlots(cell)).Select(s => $"a{st}{StepKernelEmitter.VectorName(cell, column, s)}"));
             string refs = $"ref U.Add(ref hiddenIn, {state} * hiddenInStride), ref U.Add(ref hiddenOut, {state} * hiddenOutStride)";
             if (ctx.HasCell)
             {
@@ -162,9 +168,7 @@ internal static class BatchKernelEmitter
                 refs += $", ref U.Add(ref row, {state} * rowStride)";
             }
 
-            ctx.W.Line(column.IsShifted
-                ? $"{method}({slots}, {at.Unit(column.FirstUnit)}, {at.Column(column.OffsetInPanel)}, {refs});"
-                : $"{method}({slots}, {at.Unit(column.FirstUnit)}, {at.Column(column.OffsetInPanel)}, {column.GateStride}, {refs});");
+            ctx.W.Line(StepKernelEmitter.CellCall(method, column, slots, at, refs));
         }
     }
 }

@@ -55,8 +55,10 @@ internal static class SequenceEmitter
             }
 
             StepKernelEmitter.ForEachPass(ctx, path, null, (position, pass, _) =>
-                StepKernelEmitter.ForEachColumn(w, pass, position, 0, null, (at, column, _, _) =>
+                StepKernelEmitter.ForEachColumn(w, pass, position, 0, null, (at, forwardColumn, _, _) =>
                 {
+                    // A paired column's units, seen as a shifted vector: the backward math works on one slot per vector.
+                    VectorColumn column = forwardColumn.AsShifted(path.Lanes);
                     w.Line($"// Units {at.Unit(column.FirstUnit)}..{at.Unit(column.FirstUnit + path.Lanes - 1)}{(column.IsShifted ? $" (shifted: lanes 0..{column.OverlapLanes - 1} are not stored)" : string.Empty)}.");
                     using (w.Braces())
                     {

@@ -93,13 +93,13 @@ internal static class StepKernelEmitter
     {
         SourceWriter w = ctx.W;
         PanelLayout layout = ctx.Layout;
-        int inputSlots = ctx.Cell.InputSlots.Length;
+        int[] inputSlots = ctx.Cell.InputSlots;
         var entries = new List<(KernelPass Pass, int Image)>();
         int image = 0;
         foreach (KernelPass pass in path.Passes)
         {
             entries.Add((pass, image));
-            image += pass.Count * pass.Columns.Count * inputSlots * path.Lanes;
+            image += pass.Count * ImageFloats(pass, inputSlots, path.Lanes);
         }
 
         foreach ((KernelPass pass, int imageStart) in entries)
@@ -121,7 +121,7 @@ internal static class StepKernelEmitter
                 continue;
             }
 
-            int perIteration = pass.Columns.Count * inputSlots * path.Lanes;
+            int perIteration = ImageFloats(pass, inputSlots, path.Lanes);
             int ga = layout.Gates * layout.Atom;
             w.Line($"// {loop.Count} identical passes over groups {loop.FirstGroup}..{loop.FirstGroup + loop.Count / loop.SubPasses * loop.GroupsPerPass - 1}{(reversed is null ? string.Empty : " (last first when reversed)")}: `unit`, `column` and `image` are a pass's first unit, packed column and projected offset.");
             w.Line(reversed is null ? $"for (nuint pass = 0; pass < {loop.Count}; pass++)" : $"for (nuint iteration = 0; iteration < {loop.Count}; iteration++)");
@@ -158,6 +158,9 @@ internal static class StepKernelEmitter
         }
     }
 
+    /// <summary>Floats of one pass's projected image: a vector per W_ih-fed accumulator.</summary>
+    private static int ImageFloats(KernelPass pass, int[] inputSlots, int lanes) => pass.Columns.Sum(c => c.VectorSlots(inputSlots).Length) * lanes;
+
     /// <summary>
     /// Emits <paramref name="body"/> for each vector column of a pass. Consecutive columns that are translations of
     /// one another (same gate stride, equal steps in unit and column) run as a loop whose body sees the first column
@@ -167,15 +170,15 @@ internal static class StepKernelEmitter
         Action<PanelPosition, VectorColumn, int, string?> body)
     {
         EquatableArray<VectorColumn> columns = pass.Columns;
-        int start = 0;
+        int start = 0, image = 0;
         while (start < columns.Count)
         {
             VectorColumn first = columns[start];
             int end = start + 1;
-            if (!first.IsShifted && start + 1 < columns.Count)
+            if (!first.IsShifted && !first.Paired && start + 1 < columns.Count)
             {
                 int unitStep = columns[start + 1].FirstUnit - first.FirstUnit, offsetStep = columns[start + 1].OffsetInPanel - first.OffsetInPanel;
-                while (end < columns.Count && !columns[end].IsShifted && columns[end].GateStride == first.GateStride
+                while (end < columns.Count && !columns[end].IsShifted && !columns[end].Paired && columns[end].GateStride == first.GateStride
                     && columns[end].FirstUnit - columns[end - 1].FirstUnit == unitStep && columns[end].OffsetInPanel - columns[end - 1].OffsetInPanel == offsetStep)
                 {
                     end++;
@@ -189,7 +192,7 @@ internal static class StepKernelEmitter
                     {
                         w.Line($"nuint unitC = {at.Unit(first.FirstUnit)} + c * {unitStep};");
                         w.Line($"nuint columnC = {at.Column(first.OffsetInPanel)} + c * {offsetStep};");
-                        w.Line($"nuint imageC = {at.Projected(start * imagePerColumn)} + c * {imagePerColumn};");
+                        w.Line($"nuint imageC = {at.Projected(image)} + c * {imagePerColumn};");
                         if (weights is not null)
                         {
                             w.Line($"ref float columnWeights = ref U.Add(ref {weights}, {first.OffsetInPanel} + c * {offsetStep});");
@@ -198,12 +201,14 @@ internal static class StepKernelEmitter
                         body(PanelPosition.Variables("unitC", "columnC", "imageC"), first with { FirstUnit = 0, OffsetInPanel = 0 }, 0, weights is null ? null : "columnWeights");
                     }
 
+                    image += (end - start) * imagePerColumn;
                     start = end;
                     continue;
                 }
             }
 
-            body(at, first, start * imagePerColumn, weights);
+            body(at, first, image, weights);
+            image += first.Paired ? imagePerColumn / 2 : imagePerColumn; // a paired column: one vector per pair of slots
             start++;
         }
     }
@@ -216,40 +221,44 @@ internal static class StepKernelEmitter
         int width = layout.PanelWidth(pass.Panel);
         int count = pass.Columns.Count;
         int last = pass.Columns[count - 1].FirstUnit + path.Lanes - 1;
-        w.Line($"// Units {at.Unit(pass.FirstUnit)}..{at.Unit(last)}: {count} vector column(s); z{{column}}{{slot}} accumulates one slot's pre-activations.");
+        string paired = pass.Columns.Any(c => c.Paired) ? $" (a paired column: z{{column}}{{slot}}{{slot}} holds two slots of a {path.Lanes / 2}-unit group, one per half)" : string.Empty;
+        w.Line($"// Units {at.Unit(pass.FirstUnit)}..{at.Unit(last)}: {count} vector column(s); z{{column}}{{slot}} accumulates one slot's pre-activations{paired}.");
         using (w.Braces())
         {
+            int[] allSlots = Enumerable.Range(0, cell.Slots.Length).ToArray();
+            int image = 0;
             for (int c = 0; c < count; c++)
             {
                 VectorColumn column = pass.Columns[c];
-                for (int s = 0; s < cell.Slots.Length; s++)
+                foreach (int s in column.VectorSlots(allSlots))
                 {
                     Slot slot = cell.Slots[s];
                     string init;
-                    int inputIndex = Array.IndexOf(cell.InputSlots, s);
-                    if (projects && inputIndex >= 0)
+                    if (projects && slot.InputGate >= 0)
                     {
-                        init = v.Load("projected", at.Projected((c * cell.InputSlots.Length + inputIndex) * path.Lanes));
+                        init = v.Load("projected", at.Projected(image));
+                        image += path.Lanes;
                     }
                     else
                     {
                         init = BiasInit(v, slot, column, at);
                     }
 
-                    w.Line($"var z{c}{slot.Name} = {init};");
+                    w.Line($"var z{c}{VectorName(cell, column, s)} = {init};");
                 }
             }
 
-            bool split = path.SinglePass && count * cell.Slots.Length <= 8 && !projects;
+            int vectors = pass.Columns.Sum(c => c.VectorSlots(allSlots).Length);
+            bool split = path.SinglePass && vectors <= 8 && !projects;
             if (split)
             {
                 w.Line("// Small kernel, bound by latency: alternate rows go to a second set of sums (…b), halving every chain of");
                 w.Line("// dependent multiply-adds.");
                 for (int c = 0; c < count; c++)
                 {
-                    foreach (Slot slot in cell.Slots)
+                    foreach (int s in pass.Columns[c].VectorSlots(allSlots))
                     {
-                        w.Line($"var z{c}{slot.Name}b = {v.Zero};");
+                        w.Line($"var z{c}{VectorName(cell, pass.Columns[c], s)}b = {v.Zero};");
                     }
                 }
             }
@@ -284,9 +293,10 @@ internal static class StepKernelEmitter
             {
                 for (int c = 0; c < count; c++)
                 {
-                    foreach (Slot slot in cell.Slots)
+                    foreach (int s in pass.Columns[c].VectorSlots(allSlots))
                     {
-                        w.Line($"z{c}{slot.Name} += z{c}{slot.Name}b;");
+                        string name = $"z{c}{VectorName(cell, pass.Columns[c], s)}";
+                        w.Line($"{name} += {name}b;");
                     }
                 }
             }
@@ -295,7 +305,11 @@ internal static class StepKernelEmitter
         }
     }
 
-    /// <summary>A slot's starting value: the biases that enter it (both where both do).</summary>
+    /// <summary>The name of the accumulator vector that begins with slot <paramref name="slot"/>: the slot's name, or both names of a pair.</summary>
+    public static string VectorName(CellDescriptor cell, VectorColumn column, int slot) =>
+        column.Paired ? cell.Slots[slot].Name + cell.Slots[slot + 1].Name : cell.Slots[slot].Name;
+
+    /// <summary>A slot's starting value: the biases that enter it (both where both do); for a paired column, both slots of the pair.</summary>
     public static string BiasInit(VectorSyntax v, Slot slot, VectorColumn column, PanelPosition at)
     {
         if (slot.InputGate >= 0 && slot.HiddenGate >= 0)
@@ -352,9 +366,9 @@ internal static class StepKernelEmitter
     {
         for (int c = 0; c < pass.Columns.Count; c++)
         {
-            foreach (int s in slots)
+            foreach (int s in pass.Columns[c].VectorSlots(slots))
             {
-                string acc = $"z{c}{cell.Slots[s].Name}{set}";
+                string acc = $"z{c}{VectorName(cell, pass.Columns[c], s)}{set}";
                 int offset = rowOffset + pass.Columns[c].Offset(gateOf(s));
                 w.Line($"{acc} = {v.Fma(v.Load(row, offset), scale, acc)};");
             }
@@ -379,17 +393,21 @@ internal static class StepKernelEmitter
                 for (int c = 0; c < pass.Columns.Count; c++)
                 {
                     VectorColumn column = pass.Columns[c];
-                    string slots = string.Join(", ", cell.Slots.Select(s => $"z{c}{s.Name}"));
+                    string slots = string.Join(", ", column.VectorSlots(Enumerable.Range(0, cell.Slots.Length).ToArray()).Select(s => $"z{c}{VectorName(cell, column, s)}"));
                     string targets = record ? state + ", ref row" : state;
-                    w.Line(column.IsShifted
-                        ? $"{method}Shifted({slots}, {at.Unit(column.FirstUnit)}, {at.Column(column.OffsetInPanel)}, {targets});"
-                        : $"{method}({slots}, {at.Unit(column.FirstUnit)}, {at.Column(column.OffsetInPanel)}, {column.GateStride}, {targets});");
+                    w.Line(CellCall(method, column, slots, at, targets));
                 }
             }
         }
     }
 
     public static string CellMethodName(bool record, PathPlan path) => (record ? "CellRecord" : "CellStep") + path.Suffix;
+
+    /// <summary>A call of the cell-update method that fits <paramref name="column"/> (ordinary, shifted or paired).</summary>
+    public static string CellCall(string method, VectorColumn column, string vectors, PanelPosition at, string targets) =>
+        column.Paired ? $"{method}Paired({vectors}, {at.Unit(column.FirstUnit)}, {at.Column(column.OffsetInPanel)}, {targets});"
+        : column.IsShifted ? $"{method}Shifted({vectors}, {at.Unit(column.FirstUnit)}, {at.Column(column.OffsetInPanel)}, {targets});"
+        : $"{method}({vectors}, {at.Unit(column.FirstUnit)}, {at.Column(column.OffsetInPanel)}, {column.GateStride}, {targets});";
 
     /// <summary>
     /// The cell-update methods: one vector column from its slot pre-activations. Inlined into kernels with one pass
@@ -407,6 +425,17 @@ internal static class StepKernelEmitter
         CellDescriptor cell = ctx.Cell;
         var v = new VectorSyntax(path.Lanes);
         VectorColumn? shifted = path.Passes.SelectMany(p => p.Columns).FirstOrDefault(c => c.IsShifted);
+        VectorColumn? paired = path.Passes.SelectMany(p => p.Columns).FirstOrDefault(c => c.Paired);
+        if (paired is not null)
+        {
+            EmitPairedCellMethod(ctx, path, v, record, paired);
+        }
+
+        if (path.Passes.All(p => p.Columns.All(c => c.Paired)))
+        {
+            return;
+        }
+
         foreach (bool isShifted in shifted is null ? new[] { false } : new[] { false, true })
         {
             w.Line();
@@ -459,6 +488,34 @@ internal static class StepKernelEmitter
         }
     }
 
+    private static void EmitPairedCellMethod(KernelContext ctx, PathPlan path, VectorSyntax v, bool record, VectorColumn paired)
+    {
+        SourceWriter w = ctx.W;
+        CellDescriptor cell = ctx.Cell;
+        string[] names = cell.Slots.Select(s => s.Name).ToArray();
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line($"/// The {cell.DisplayName} update of the {path.Lanes / 2} units from <paramref name=\"unit\"/> (a paired column), from their slot pre-activations");
+        w.Line($"/// two per vector ({string.Join(", ", Enumerable.Range(0, names.Length / 2).Select(k => $"{names[2 * k]} | {names[2 * k + 1]}"))}){(record ? "; records the activations in the tape row" : string.Empty)}.");
+        w.Line("/// </summary>");
+        w.Line(path.UpdateInRegisters
+            ? "[MethodImpl(MethodImplOptions.AggressiveInlining)]"
+            : "[MethodImpl(MethodImplOptions.NoInlining)] // keeps the kernels small; the activations inline here");
+        string parameters = "ref float hiddenIn, ref float hiddenOut, ref float cellIn, ref float cellOut" + (record ? ", ref float row" : string.Empty);
+        string[] vectors = Enumerable.Range(0, names.Length / 2).Select(k => $"{names[2 * k]}{names[2 * k + 1]}Pre").ToArray();
+        w.Line($"public static void {CellMethodName(record, path)}Paired({string.Join(", ", vectors.Select(x => $"{v.Type} {x}"))}, nuint unit, nuint column, {parameters})");
+        using (w.Braces())
+        {
+            if (record)
+            {
+                w.Line($"ref float tanhCell = ref U.Add(ref row, {ctx.Tape.TanhCell});");
+            }
+
+            var refs = new CellRefs("hiddenIn", "hiddenOut", "cellIn", "cellOut", record ? "tanhCell" : null, record ? "row" : null, null);
+            CellMath.ForwardPaired(w, v, vectors, "unit", gate => gate == 0 ? "column" : $"column + {gate * paired.GateStride}", refs);
+        }
+    }
+
     /// <summary>
     /// The input projection of <c>steps</c> consecutive steps, before their recurrence: for every vector column and
     /// W_ih-fed slot, z = b + W_ih·x_s (both biases where the slot has both), stored in the path's register image
@@ -499,7 +556,9 @@ internal static class StepKernelEmitter
         w.Line($"// Units {at.Unit(column.FirstUnit)}..{at.Unit(column.FirstUnit + path.Lanes - 1)}.");
         using (w.Braces())
         {
-            foreach (int s in cell.InputSlots)
+            int[] vectorSlots = column.VectorSlots(cell.InputSlots);
+            string Name(int s) => VectorName(cell, column, s);
+            foreach (int s in vectorSlots)
             {
                 Slot slot = cell.Slots[s];
                 string bias = v.Load("biasIh", at.Column(column.Offset(slot.InputGate)));
@@ -508,7 +567,7 @@ internal static class StepKernelEmitter
                     bias += " + " + v.Load("biasHh", at.Column(column.Offset(slot.HiddenGate)));
                 }
 
-                w.Line($"var bias{slot.Name} = {bias};");
+                w.Line($"var bias{Name(s)} = {bias};");
             }
 
             w.Line("int s = 0;");
@@ -519,9 +578,9 @@ internal static class StepKernelEmitter
                 {
                     for (int t = 0; t < block; t++)
                     {
-                        foreach (int s in cell.InputSlots)
+                        foreach (int s in vectorSlots)
                         {
-                            w.Line($"var a{t}{cell.Slots[s].Name} = bias{cell.Slots[s].Name};");
+                            w.Line($"var a{t}{Name(s)} = bias{Name(s)};");
                         }
                     }
 
@@ -530,18 +589,18 @@ internal static class StepKernelEmitter
                     w.Line("for (nuint k = 0; k < InputSize; k++)");
                     using (w.Braces())
                     {
-                        foreach (int s in cell.InputSlots)
+                        foreach (int s in vectorSlots)
                         {
-                            w.Line($"var w{cell.Slots[s].Name} = {v.Load("w", column.Offset(cell.Slots[s].InputGate))};");
+                            w.Line($"var w{Name(s)} = {v.Load("w", column.Offset(cell.Slots[s].InputGate))};");
                         }
 
                         for (int t = 0; t < block; t++)
                         {
                             w.Line($"var x{t} = {v.Broadcast(t == 0 ? "U.Add(ref x, k)" : $"U.Add(ref x, {t} * InputSize + k)")};");
-                            foreach (int s in cell.InputSlots)
+                            foreach (int s in vectorSlots)
                             {
-                                string acc = $"a{t}{cell.Slots[s].Name}";
-                                w.Line($"{acc} = {v.Fma($"w{cell.Slots[s].Name}", $"x{t}", acc)};");
+                                string acc = $"a{t}{Name(s)}";
+                                w.Line($"{acc} = {v.Fma($"w{Name(s)}", $"x{t}", acc)};");
                             }
                         }
 
@@ -551,9 +610,9 @@ internal static class StepKernelEmitter
                     for (int t = 0; t < block; t++)
                     {
                         w.Line($"ref float out{t} = ref U.Add(ref projected, (nuint)(s + {t}) * {rowFloats});".Replace("(s + 0)", "s"));
-                        for (int i = 0; i < cell.InputSlots.Length; i++)
+                        for (int i = 0; i < vectorSlots.Length; i++)
                         {
-                            w.Line(v.Store($"a{t}{cell.Slots[cell.InputSlots[i]].Name}", $"out{t}", at.Projected(image + i * path.Lanes)));
+                            w.Line(v.Store($"a{t}{Name(vectorSlots[i])}", $"out{t}", at.Projected(image + i * path.Lanes)));
                         }
                     }
                 }
