@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using static LstmGen.Tests.FixtureFiles;
 
 namespace LstmGen.Tests;
 
@@ -28,32 +29,12 @@ public sealed class Fixture
         return model;
     }
 
-    public static IReadOnlyList<string> Names { get; } = Directory
-        .GetFiles(Path.Combine(AppContext.BaseDirectory, "fixtures"), "lstm_*.json")
-        .Select(Path.GetFileNameWithoutExtension)
-        .OrderBy(n => n, StringComparer.Ordinal)
-        .ToArray()!;
+    public static IReadOnlyList<string> Names { get; } = FixtureFiles.Names("lstm_*.json");
 
-    private static readonly Dictionary<string, Fixture> Cache = new();
+    public static Fixture Load(string name) => FixtureFiles.Load(name, Parse);
 
-    public static Fixture Load(string name)
+    private static Fixture Parse(string name, JsonElement root)
     {
-        lock (Cache)
-        {
-            if (!Cache.TryGetValue(name, out Fixture? fixture))
-            {
-                fixture = Parse(name, File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "fixtures", name + ".json")));
-                Cache[name] = fixture;
-            }
-
-            return fixture;
-        }
-    }
-
-    private static Fixture Parse(string name, string json)
-    {
-        using JsonDocument document = JsonDocument.Parse(json);
-        JsonElement root = document.RootElement;
         return new Fixture
         {
             Name = name,
@@ -87,11 +68,6 @@ public sealed class Fixture
         };
     }
 
-    private static float[] Floats(JsonElement element, string property)
-        => element.GetProperty(property).EnumerateArray().Select(v => (float)v.GetDouble()).ToArray();
-
-    private static double[] Doubles(JsonElement element, string property)
-        => element.GetProperty(property).EnumerateArray().Select(v => v.GetDouble()).ToArray();
 }
 
 /// <summary>One input sequence with PyTorch's float64 outputs and gradients.</summary>

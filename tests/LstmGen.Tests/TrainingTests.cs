@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LstmGen.Training;
 using Xunit;
+using static LstmGen.Tests.FixtureFiles;
 
 namespace LstmGen.Tests;
 
@@ -9,10 +10,6 @@ public sealed class TrainingTests
 {
     private static readonly JsonElement Fixture = JsonDocument.Parse(
         File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "fixtures", "training.json"))).RootElement;
-
-    private static float[] Floats(JsonElement e) => e.EnumerateArray().Select(v => (float)v.GetDouble()).ToArray();
-
-    private static double[] Doubles(JsonElement e) => e.EnumerateArray().Select(v => v.GetDouble()).ToArray();
 
     [Fact]
     public void Adam_follows_a_hand_computed_trajectory()

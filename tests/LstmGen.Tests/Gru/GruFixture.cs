@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using static LstmGen.Tests.FixtureFiles;
 
 namespace LstmGen.Tests.Gru;
 
@@ -28,35 +29,15 @@ public sealed class GruFixture
         return model;
     }
 
-    public static IReadOnlyList<string> Names { get; } = Directory
-        .GetFiles(Path.Combine(AppContext.BaseDirectory, "fixtures"), "gru_*.json")
-        .Select(Path.GetFileNameWithoutExtension)
-        .OrderBy(n => n, StringComparer.Ordinal)
-        .ToArray()!;
+    public static IReadOnlyList<string> Names { get; } = FixtureFiles.Names("gru_*.json");
 
     public static IEnumerable<object[]> CaseData() =>
         Names.SelectMany(name => Enumerable.Range(0, Load(name).Cases.Count).Select(c => new object[] { name, c }));
 
-    private static readonly Dictionary<string, GruFixture> Cache = new();
+    public static GruFixture Load(string name) => FixtureFiles.Load(name, Parse);
 
-    public static GruFixture Load(string name)
+    private static GruFixture Parse(string name, JsonElement root)
     {
-        lock (Cache)
-        {
-            if (!Cache.TryGetValue(name, out GruFixture? fixture))
-            {
-                fixture = Parse(name, File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "fixtures", name + ".json")));
-                Cache[name] = fixture;
-            }
-
-            return fixture;
-        }
-    }
-
-    private static GruFixture Parse(string name, string json)
-    {
-        using JsonDocument document = JsonDocument.Parse(json);
-        JsonElement root = document.RootElement;
         return new GruFixture
         {
             Name = name,
@@ -87,11 +68,6 @@ public sealed class GruFixture
         };
     }
 
-    private static float[] Floats(JsonElement element, string property)
-        => element.GetProperty(property).EnumerateArray().Select(v => (float)v.GetDouble()).ToArray();
-
-    private static double[] Doubles(JsonElement element, string property)
-        => element.GetProperty(property).EnumerateArray().Select(v => v.GetDouble()).ToArray();
 }
 
 /// <summary>One input sequence with PyTorch's float64 outputs and gradients.</summary>
