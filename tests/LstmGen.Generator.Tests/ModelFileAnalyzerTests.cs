@@ -239,8 +239,7 @@ public sealed class ModelFileAnalyzerTests
     [InlineData("amp.json", "/proj/Models/xamp.json")] // a suffix, but not at a folder boundary
     [InlineData("Models/amp.json", "/proj/Models/amp.json.bak")]
     [InlineData("Models/amp.json", "/proj/amp.json")] // the file name matches, the folder does not
-    [InlineData("", "/proj/Models/amp.json")]
-    [InlineData("./", "/proj/Models/amp.json")]
+    [InlineData("./", "/proj/Models/amp.json")] // (an empty path is LSTM011, below)
     public async Task LSTM010_when_no_item_has_the_path(string path, string item)
     {
         foreach (IReadOnlyDictionary<string, string>? properties in new[] { InProject, null })
@@ -438,14 +437,20 @@ public sealed class ModelFileAnalyzerTests
         await AssertNothingGenerated("[LstmGen.RecurrentModel(\"m.json\")] partial class M { }", ValidModelFile, properties, "LSTM016");
     }
 
-    [Fact]
-    public async Task A_null_path_generates_nothing_and_reports_no_LstmGen_diagnostic()
+    [Theory]
+    [InlineData("null", "")]
+    [InlineData("\"\"", "")]
+    [InlineData("\"  \"", "  ")]
+    public async Task A_null_or_empty_path_is_LSTM011_on_the_argument_and_generates_nothing(string argument, string shown)
     {
-        // null is a constant string argument; the compiler's nullable analysis warns about it (CS8625). No file is read.
-        ModelRun run = await RunAsync("[LstmGen.RecurrentModel(null)] partial class M { }", ValidModelFile, InProject);
+        // null is a constant string argument (the compiler's nullable analysis also warns, CS8625). No file is read.
+        await VerifyAnalyzerAsync($"[LstmGen.RecurrentModel({{|#0:{argument}|}})] partial class M {{ }}", ValidFile, InProject,
+            new DiagnosticResult(DiagnosticDescriptors.UnreadableModelFile).WithLocation(0).WithArguments(
+                shown, "the path is empty or null; give the model file's path relative to the project directory, e.g. \"Models/amp.json\""));
+        ModelRun run = await RunAsync($"[LstmGen.RecurrentModel({argument})] partial class M {{ }}", ValidModelFile, InProject);
         run.AssertNoCrash();
         Assert.Empty(run.HintNames);
-        Assert.Empty(run.Lstm);
+        Assert.Equal(new[] { "LSTM011" }, run.Lstm.Select(d => d.Id));
     }
 
     [Fact]

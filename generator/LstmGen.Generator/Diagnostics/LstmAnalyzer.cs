@@ -94,7 +94,7 @@ public sealed class LstmAnalyzer : DiagnosticAnalyzer
             Report(context, type, attribute, Rules.Problem(DiagnosticIds.InvalidInstructionSets, ProblemTarget.Attribute, invalidInstructionSets));
         }
 
-        if (candidate.Path is not null)
+        if (candidate.Path is not null && candidate.Path.Trim().Length > 0)
         {
             ModelFileResult result = ModelFileLocator.Load(candidate.Path, context.Options.AdditionalFiles, projectDirectory, context.CancellationToken);
             if (Rules.FileProblem(result) is { } problem)

@@ -84,7 +84,8 @@ internal static class AttributeParser
         }
 
         ImmutableArray<TypedConstant> arguments = attribute.ConstructorArguments;
-        string? path = arguments.Length > 0 && arguments[0].Kind == TypedConstantKind.Primitive ? arguments[0].Value as string : null;
+        // A null literal reads as "" (reported as an empty path); a non-constant argument as null (the compiler reports it).
+        string? path = arguments.Length > 0 && arguments[0].Kind == TypedConstantKind.Primitive ? arguments[0].Value as string ?? string.Empty : null;
         return new ModelCandidate(
             ShapeOf(type),
             nonPartial.ToEquatableArray(),

@@ -112,6 +112,12 @@ internal static class Rules
         {
             problems.Add(new LstmProblem(DiagnosticIds.Unreadable, ProblemTarget.AttributeArgument, 0, string.Empty, EquatableArray<string>.Empty));
         }
+        else if (candidate.Path.Trim().Length == 0)
+        {
+            problems.Add(new LstmProblem(
+                DiagnosticIds.UnreadableModelFile, ProblemTarget.AttributeArgument, 0, string.Empty,
+                ImmutableArray.Create(candidate.Path, "the path is empty or null; give the model file's path relative to the project directory, e.g. \"Models/amp.json\"").ToEquatableArray()));
+        }
 
         foreach (string member in candidate.ConflictingMembers)
         {

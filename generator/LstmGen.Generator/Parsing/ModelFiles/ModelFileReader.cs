@@ -160,6 +160,9 @@ internal static class ModelFileReader
         }
     }
 
+    /// <summary>A number as written, shortened to its first and last 16 characters when longer than 40 (a message must stay readable).</summary>
+    private static string Quoted(string text) => text.Length <= 40 ? text : $"{text.Substring(0, 16)}…({text.Length} characters)…{text.Substring(text.Length - 16)}";
+
     /// <summary>A finite float32 value (the nearest float to the number written).</summary>
     public static float Float(string name, JsonNumber number)
     {
@@ -167,7 +170,7 @@ internal static class ModelFileReader
         if (float.IsNaN(value) || float.IsInfinity(value))
         {
             throw new ModelFileException(DiagnosticIds.UnreadableModelFile,
-                $"'{name}' holds the non-finite value {number.Text} at {number.Where} (a float32 weight must be finite)");
+                $"'{name}' holds the non-finite value {Quoted(number.Text)} at {number.Where} (a float32 weight must be finite)");
         }
 
         return value;
