@@ -13,6 +13,13 @@ Run with Debian's PyTorch (apt-get install python3-torch), on an otherwise idle 
     /usr/bin/python3 benchmarks/pytorch/minibatch_step.py [--cell lstm|gru|both] [--rounds 7]
 Prints, per cell, the median time per step and sequences/s, and, for orientation, the forward pass alone and
 forward + backward without the optimizer.
+
+The BLAS matters: Debian's python3-torch is built with BLAS_INFO=generic and calls whatever libblas.so.3 the system's
+alternatives select, by default the netlib reference BLAS (libblas3), about 4x slower here than OpenBLAS. The script
+prints the library it loaded. To measure with OpenBLAS without installing it system-wide:
+    apt-get download libopenblas0-pthread && dpkg-deb -x libopenblas0-pthread_*.deb openblas
+    OPENBLAS_NUM_THREADS=1 LD_LIBRARY_PATH=$PWD/openblas/usr/lib/x86_64-linux-gnu/openblas-pthread \
+        /usr/bin/python3 benchmarks/pytorch/minibatch_step.py
 """
 import argparse
 import statistics
@@ -92,6 +99,16 @@ def run(cell, rounds):
           f"{BATCH / results['forward+backward']:,.0f}/s)")
 
 
+def blas_library():
+    """The BLAS library this process mapped (Linux), e.g. .../blas/libblas.so.3 (netlib) or .../libopenblasp-r0.3.21.so."""
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = {line.split()[-1] for line in maps if "blas" in line.rsplit("/", 1)[-1]}
+    except OSError:
+        return "unknown"
+    return ", ".join(sorted(paths)) or "none mapped"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cell", choices=["lstm", "gru", "both"], default="both")
@@ -99,7 +116,7 @@ def main():
     arguments = parser.parse_args()
     torch.set_num_threads(1)
     torch.set_num_interop_threads(1)
-    print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} thread, median of {arguments.rounds} rounds")
+    print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} thread, median of {arguments.rounds} rounds; BLAS: {blas_library()}")
     for cell in (["lstm", "gru"] if arguments.cell == "both" else [arguments.cell]):
         run(cell, arguments.rounds)
 
