@@ -61,6 +61,11 @@ int kernelFiles = result.GeneratedSources.Count(s => s.HintName.StartsWith("Lstm
 Console.WriteLine($"50 [Lstm] types: cold run {cold:F0} ms (includes loading and JIT of the generator), warm run {warm.OrderBy(v => v).ElementAt(4):F0} ms (median of 9), after an unrelated edit {incremental:F1} ms");
 Console.WriteLine($"{result.GeneratedSources.Length} files ({kernelFiles} kernel files, one per distinct (I, H)), {total / 1e6:F2} MB in all ({result.GeneratedSources.Sum(s => (long)s.SourceText.Length) / 1e6:F2} M characters); largest {largest.HintName}: {Kilobytes(Bytes(largest))}, {largest.SourceText.Lines.Count:N0} lines");
 
+// The same 50 types with only two paths kept (a Native AOT build for x86-64-v4 would keep just these).
+GeneratorRunResult restricted = NewDriver("Avx512,Scalar").RunGenerators(compilation).GetRunResult().Results.Single();
+var restrictedLargest = restricted.GeneratedSources.MaxBy(Bytes);
+Console.WriteLine($"with LstmGenInstructionSets = Avx512,Scalar: {restricted.GeneratedSources.Sum(Bytes) / 1e6:F2} MB in all; largest {restrictedLargest.HintName}: {Kilobytes(Bytes(restrictedLargest))}, {restrictedLargest.SourceText.Lines.Count:N0} lines");
+
 // One type of the issue's example size, alone in a compilation: its own file and its kernel file.
 Console.WriteLine();
 Console.WriteLine("One type alone, its file + its kernel file (UTF-8 bytes, lines):");
