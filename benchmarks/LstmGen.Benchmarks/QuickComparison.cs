@@ -1,12 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
+using LstmGen.Benchmarks.Contestants;
 
 namespace LstmGen.Benchmarks;
 
 /// <summary>
 /// A Stopwatch comparison: rounds interleave the cases of one group (so drift hits them all alike), and the median
 /// of the rounds is reported, with the ratios the issues set targets for. <c>--quick [rounds] [--all]
-/// [--only lstm|gru|model] [--shapes I1_H8,I16_H64]</c>; <c>--all</c> adds the slow contestants (naive, TensorPrimitives, ONNX).
+/// [--only lstm,gru,model,batch,train] [--shapes I1_H8,I16_H64]</c>; <c>--all</c> adds the slow contestants (naive,
+/// TensorPrimitives, ONNX); <c>--only</c> takes a comma-separated list of groups (default: all of them).
 /// </summary>
 public static class QuickComparison
 {
@@ -14,22 +16,32 @@ public static class QuickComparison
     {
         int rounds = args.Length > 0 && int.TryParse(args[0], out int r) ? r : 7;
         bool all = args.Contains("--all");
-        string? only = Option(args, "--only");
-        string[] shapes = Option(args, "--shapes")?.Split(',') ?? ContestantSet.Shapes;
+        string[] groups = Option(args, "--only")?.Split(',') ?? new[] { "lstm", "gru", "model", "batch", "train" };
+        string[]? shapes = Option(args, "--shapes")?.Split(',');
         Console.WriteLine($"--quick: {rounds} rounds, medians; {Environment.ProcessorCount} CPUs, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
-        if (only is null or "lstm")
+        if (groups.Contains("lstm"))
         {
-            RunLstm(rounds, all, shapes);
+            RunLstm(rounds, all, shapes ?? ContestantSet.Shapes);
         }
 
-        if (only is null or "gru")
+        if (groups.Contains("gru"))
         {
-            RunGru(rounds, all, shapes.Where(s => GruContestantSet.Shapes.Contains(s)).ToArray());
+            RunGru(rounds, all, (shapes ?? GruContestantSet.Shapes).Where(s => GruContestantSet.Shapes.Contains(s)).ToArray());
         }
 
-        if (only is null or "model")
+        if (groups.Contains("model"))
         {
             RunModelFile(rounds);
+        }
+
+        if (groups.Contains("batch"))
+        {
+            RunStepBatch(rounds, shapes ?? BatchShapes);
+        }
+
+        if (groups.Contains("train"))
+        {
+            RunMinibatchTraining(rounds);
         }
 
         return 0;
@@ -128,6 +140,69 @@ public static class QuickComparison
         for (int k = 0; k < cases.Length; k++)
         {
             Console.WriteLine($"| {cases[k].Name} | {m[k]:F1} | {m[k] / m[2]:F2} | {m[k] / m[3]:F2} |");
+        }
+    }
+
+    /// <summary>The shapes of the StepBatch table (issue 13), for the LSTM and the GRU.</summary>
+    public static readonly string[] BatchShapes = { "I1_H40", "I16_H64", "I64_H128", "I32_H256" };
+
+    /// <summary>The batch sizes of the StepBatch table.</summary>
+    public static readonly int[] BatchSizes = { 1, 8, 32 };
+
+    /// <summary>
+    /// Issue 13: per state, B calls of <c>Step</c> (one per state) against one <c>StepBatch</c> of B states, B = 1, 8, 32,
+    /// in the same rounds; and each against the multiply-add floor, G·H·(I + H)/16 zmm FMAs per state at the peak rate
+    /// measured here.
+    /// </summary>
+    private static void RunStepBatch(int rounds, string[] shapes)
+    {
+        double peak = BatchStepper.MeasureFusedMultiplyAddPeak();
+        Console.WriteLine();
+        Console.WriteLine($"StepBatch (issue 13), ns per state and step; FMA peak {peak:F2} zmm FMA/ns (12 independent Avx512F.FusedMultiplyAdd chains); floor = G·H·(I+H)/16 FMAs at that peak");
+        Console.WriteLine("| cell (I, H) | Step ×1 | Step ×8 | Step ×32 | StepBatch 1 | StepBatch 8 | StepBatch 32 | floor | B=1 / Step | B=8 / Step | B=32 / Step | Step / floor | B=8 / floor | B=32 / floor |");
+        Console.WriteLine("|---|" + string.Concat(Enumerable.Repeat("---:|", 13)));
+        foreach (string cell in new[] { "lstm", "gru" })
+        {
+            foreach (string shape in shapes)
+            {
+                var steppers = BatchSizes.Select(b => BatchStepper.Create(cell, shape, b)).ToArray();
+                foreach (var stepper in steppers)
+                {
+                    stepper.VerifyAgreement();
+                }
+
+                Action[] cases = steppers.Select(s => (Action)s.StepEach).Concat(steppers.Select(s => (Action)s.StepBatch)).ToArray();
+                double[] m = Medians(cases, rounds);
+                double[] perState = m.Select((ns, k) => ns / BatchSizes[k % BatchSizes.Length]).ToArray();
+                double floor = steppers[0].FusedMultiplyAddsPerState / peak;
+                (int i, int h) = ContestantSet.ParseShape(shape);
+                Console.WriteLine($"| {steppers[0].Cell} ({i}, {h}) | " + string.Join(" | ", perState.Select(Format)) + $" | {Format(floor)}" +
+                    $" | {perState[3] / perState[0]:F2} | {perState[4] / perState[1]:F2} | {perState[5] / perState[2]:F2} | {perState[0] / floor:F2} | {perState[4] / floor:F2} | {perState[5] / floor:F2} |");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Issue 13: one minibatch training step of samples/AddingProblem's model (B = 32, T = 50, (2 → 64) + Linear, Adam),
+    /// per sequence against batched, in sequences/s; the floor is forward + backward at the FMA peak.
+    /// </summary>
+    private static void RunMinibatchTraining(int rounds)
+    {
+        double peak = BatchStepper.MeasureFusedMultiplyAddPeak();
+        Console.WriteLine();
+        Console.WriteLine($"Minibatch training step (issue 13): B = {MinibatchStep.Batch}, T = {MinibatchStep.SequenceLength}, (2 → 64) + Linear(64 → 1), MSE on h_T, backward, Adam; sequences/s; FMA peak {peak:F2} zmm FMA/ns");
+        Console.WriteLine("| cell | per sequence (Forward+tape, BackwardFromTape ×32) | batched (ForwardBatch+tape, BackwardBatchFromTape) | batched / per sequence | FMAs per step·sequence | floor (forward + backward at peak) | batched / floor |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+        foreach (string cell in new[] { "lstm", "gru" })
+        {
+            MinibatchStep Create(bool batched) => cell == "lstm" ? new LstmMinibatchStep(batched) : new GruMinibatchStep(batched);
+            MinibatchStep.VerifyAgreement(Create(batched: false), Create(batched: true));
+            MinibatchStep perSequence = Create(batched: false), batched = Create(batched: true);
+            double[] m = Medians(new Action[] { perSequence.Step, batched.Step }, rounds);
+            const int Sequences = MinibatchStep.Batch;
+            double each = Sequences / m[0] * 1e9, together = Sequences / m[1] * 1e9;
+            double floor = 1e9 / (perSequence.FusedMultiplyAddsPerStep / peak * MinibatchStep.SequenceLength);
+            Console.WriteLine(FormattableString.Invariant($"| {perSequence.Cell} | {each:N0} | {together:N0} | {together / each:F2} | {perSequence.FusedMultiplyAddsPerStep:N0} | {floor:N0} | {together / floor:F2} |"));
         }
     }
 
