@@ -358,8 +358,9 @@ internal static class SequenceEmitter
             }
 
             int chunk = System.Math.Max(1, 8192 / ctx.Layout.HiddenSize);
-            w.Line($"// h_{{t-1}} is read by every vector column, h_t written column by column: a chunk of {chunk} state(s) is copied first.");
-            w.Line($"global::System.Span<float> previousHidden = stackalloc float[{chunk} * HiddenSize];");
+            w.Line($"// h_{{t-1}} is read by every vector column, h_t written column by column: a chunk of up to {chunk} state(s) is copied first");
+            w.Line("// (sized to the call: without [SkipLocalsInit] the runtime zeroes what is allocated).");
+            w.Line($"global::System.Span<float> previousHidden = stackalloc float[global::System.Math.Min(states, {chunk}) * HiddenSize];");
             w.Line("ref float previous = ref MM.GetReference(previousHidden);");
             w.Line($"for (int first = 0; first < states; first += {chunk})");
             using (w.Braces())

@@ -130,8 +130,9 @@ namespace LstmGen.Generated
                 Step(ref weights, ref input, ref hidden, ref cell);
                 return;
             }
-            // h_{t-1} is read by every vector column, h_t written column by column: a chunk of 128 state(s) is copied first.
-            global::System.Span<float> previousHidden = stackalloc float[128 * HiddenSize];
+            // h_{t-1} is read by every vector column, h_t written column by column: a chunk of up to 128 state(s) is copied first
+            // (sized to the call: without [SkipLocalsInit] the runtime zeroes what is allocated).
+            global::System.Span<float> previousHidden = stackalloc float[global::System.Math.Min(states, 128) * HiddenSize];
             ref float previous = ref MM.GetReference(previousHidden);
             for (int first = 0; first < states; first += 128)
             {
