@@ -14,6 +14,15 @@ internal static class BatchKernelEmitter
     /// <summary>States whose accumulators share each loaded weight vector: 4 with 32 vector registers, 2 with 16.</summary>
     public static int StatesPerBlock(PathPlan path) => path.Isa == Isa.Vector512 ? 4 : 2;
 
+    /// <summary>Bytes of weights a step streams.</summary>
+    public static long WeightBytes(KernelContext ctx) => (long)ctx.Layout.ColumnCount * (ctx.Layout.InputSize + ctx.Layout.HiddenSize) * sizeof(float);
+
+    /// <summary>
+    /// Whether blocks of states share the weight loads: from 32 KiB of weights on. Below, the weights stay in L1 and
+    /// the step kernel, run state by state, is as fast.
+    /// </summary>
+    public static bool BlocksStates(KernelContext ctx) => WeightBytes(ctx) >= LayerPlanner.ProjectionMinimumWeightBytes;
+
     public static string Parameters(KernelContext ctx) => ctx.HasCell
         ? "ref float input, nuint inputStride, ref float hiddenIn, nuint hiddenInStride, ref float hiddenOut, nuint hiddenOutStride, ref float cellIn, ref float cellOut, nuint cellStride, ref float row, nuint rowStride, int states"
         : "ref float input, nuint inputStride, ref float hiddenIn, nuint hiddenInStride, ref float hiddenOut, nuint hiddenOutStride, ref float row, nuint rowStride, int states";
@@ -36,8 +45,8 @@ internal static class BatchKernelEmitter
         {
             w.Line("ref float biasIh = ref U.Add(ref weights, BiasIhOffset);");
             w.Line("ref float biasHh = ref U.Add(ref weights, BiasHhOffset);");
-            long weightBytes = (long)ctx.Layout.ColumnCount * (ctx.Layout.InputSize + ctx.Layout.HiddenSize) * sizeof(float);
-            bool blocks = weightBytes >= LayerPlanner.ProjectionMinimumWeightBytes;
+            long weightBytes = WeightBytes(ctx);
+            bool blocks = BlocksStates(ctx);
             if (blocks)
             {
                 w.Line($"// The states beyond the last full block of {block} run the step kernel one at a time (its passes have accumulators");
@@ -95,8 +104,20 @@ internal static class BatchKernelEmitter
         SourceWriter w = ctx.W;
         CellDescriptor cell = ctx.Cell;
         string Name(int s) => StepKernelEmitter.VectorName(cell, column, s);
+        w.Line($"// State s + n: x at x{{n}}, h_{{t-1}} at hIn{{n}}, h_t at hOut{{n}}{(ctx.HasCell ? ", c at cIn{n} and cOut{n}" : string.Empty)}, its tape row at row{{n}}.");
         for (int st = 0; st < n; st++)
         {
+            string state = st == 0 ? "(nuint)s" : $"(nuint)(s + {st})";
+            w.Line($"ref float x{st} = ref U.Add(ref input, {state} * inputStride);");
+            w.Line($"ref float hIn{st} = ref U.Add(ref hiddenIn, {state} * hiddenInStride);");
+            w.Line($"ref float hOut{st} = ref U.Add(ref hiddenOut, {state} * hiddenOutStride);");
+            if (ctx.HasCell)
+            {
+                w.Line($"ref float cIn{st} = ref U.Add(ref cellIn, {state} * cellStride);");
+                w.Line($"ref float cOut{st} = ref U.Add(ref cellOut, {state} * cellStride);");
+            }
+
+            w.Line($"ref float row{st} = ref U.Add(ref row, {state} * rowStride);");
             foreach (int s in column.VectorSlots(AllSlots(cell)))
             {
                 w.Line($"var a{st}{Name(s)} = bias{Name(s)};");
@@ -104,10 +125,10 @@ internal static class BatchKernelEmitter
         }
 
         w.Line($"ref float w = ref {weights};");
-        foreach ((string count, string source, string stride, int[] slots, bool input) in new[]
+        foreach ((string count, string source, int[] slots, bool input) in new[]
         {
-            ("InputSize", "input", "inputStride", cell.InputSlots, true),
-            ("HiddenSize", "hiddenIn", "hiddenInStride", cell.HiddenSlots, false),
+            ("InputSize", "x", cell.InputSlots, true),
+            ("HiddenSize", "hIn", cell.HiddenSlots, false),
         })
         {
             w.Line(input ? "// z += W_ih·x_t for each state." : "// z += W_hh·h_{t-1} for each state (the panel's W_hh rows follow its W_ih rows).");
@@ -123,12 +144,11 @@ internal static class BatchKernelEmitter
 
                 for (int st = 0; st < n; st++)
                 {
-                    string state = st == 0 ? "(nuint)s" : $"(nuint)(s + {st})";
-                    w.Line($"var x{st} = {v.Broadcast($"U.Add(ref {source}, {state} * {stride} + k)")};");
+                    w.Line($"var u{st} = {v.Broadcast($"U.Add(ref {source}{st}, k)")};");
                     foreach (int s in vectorSlots)
                     {
                         string acc = $"a{st}{Name(s)}";
-                        w.Line($"{acc} = {v.Fma($"w{Name(s)}", $"x{st}", acc)};");
+                        w.Line($"{acc} = {v.Fma($"w{Name(s)}", $"u{st}", acc)};");
                     }
                 }
 
@@ -155,18 +175,8 @@ internal static class BatchKernelEmitter
         string method = StepKernelEmitter.CellMethodName(record, path);
         for (int st = 0; st < n; st++)
         {
-            string state = st == 0 ? "(nuint)s" : $"(nuint)(s + {st})";
             string slots = string.Join(", ", column.VectorSlots(AllSlots(cell)).Select(s => $"a{st}{StepKernelEmitter.VectorName(cell, column, s)}"));
-            string refs = $"ref U.Add(ref hiddenIn, {state} * hiddenInStride), ref U.Add(ref hiddenOut, {state} * hiddenOutStride)";
-            if (ctx.HasCell)
-            {
-                refs += $", ref U.Add(ref cellIn, {state} * cellStride), ref U.Add(ref cellOut, {state} * cellStride)";
-            }
-
-            if (record)
-            {
-                refs += $", ref U.Add(ref row, {state} * rowStride)";
-            }
+            string refs = $"ref hIn{st}, ref hOut{st}" + (ctx.HasCell ? $", ref cIn{st}, ref cOut{st}" : string.Empty) + (record ? $", ref row{st}" : string.Empty);
 
             ctx.W.Line(StepKernelEmitter.CellCall(method, column, slots, at, refs));
         }

@@ -223,20 +223,20 @@ internal static class ColumnKernelEmitter
 
     /// <summary>
     /// Parameter gradients after the time loop: ∂L/∂W_ih[k] += Σ_t x_t[k]·dz_t, ∂L/∂W_hh[j] += Σ_t h_{t-1}[j]·dz_t,
-    /// ∂L/∂b += Σ_t dz_t, each in the parameters' own layout, through the row-block helpers below.
+    /// ∂L/∂b += Σ_t dz_t, each in the parameters' own layout, through the runtime's row-block helpers (<c>GradientKernels</c>).
     /// </summary>
     public static void EmitParameterGradients(KernelContext ctx, PathPlan path)
     {
         SourceWriter w = ctx.W;
         var v = new VectorSyntax(path.Lanes);
         bool wide = path.Isa == Isa.Vector512;
+        // The row-block helpers are the runtime's (LstmGen.Kernels.GradientKernels): 4 rows at a time with 32 vector registers, 2 with 16.
         int rowsPerBlock = wide ? 4 : 2;
-        int vectorsPerBlock = wide ? 4 : 3;
         LstmGen.Generator.Cells.TapeRowLayout t = ctx.Tape;
         string s = path.Suffix;
         w.Line("/// <summary>");
         w.Line("/// Parameter gradients after the time loop: ∂L/∂W_ih[k] += Σ_t x_t[k]·dz_t, ∂L/∂W_hh[j] += Σ_t h_{t-1}[j]·dz_t,");
-        w.Line("/// ∂L/∂b_ih += Σ_t dz_t (W_ih side), ∂L/∂b_hh += Σ_t dz_t (W_hh side), in the parameters' panel layout.");
+        w.Line("/// ∂L/∂b_ih += Σ_t dz_t (W_ih side), ∂L/∂b_hh += Σ_t dz_t (W_hh side), in the parameters' panel layout (row blocks: LstmGen.Kernels.GradientKernels).");
         w.Line("/// </summary>");
         ctx.MethodAttributes();
         w.Line($"public static void ParameterGradients{s}(ref float gradients, ref float input, int rows, int sequences, ref float tape)");
@@ -286,123 +286,6 @@ internal static class ColumnKernelEmitter
             w.Line($"GradientRows0x{s}(ref U.Add(ref gradients, BiasIhOffset), Columns, ref U.Add(ref firstRow, {t.InputSideGradient}), TapeStride, ref firstRow, 0, count);");
             w.Line($"GradientRows0x{s}(ref U.Add(ref gradients, BiasHhOffset), Columns, ref U.Add(ref firstRow, {t.HiddenSideGradient}), TapeStride, ref firstRow, 0, count);");
             chunk.Dispose();
-        }
-
-        foreach (int rows in new[] { rowsPerBlock, 1, 0 })
-        {
-            w.Line();
-            w.Line("/// <summary>");
-            w.Line(rows == 0
-                ? "/// gradient[c] += Σ_t dz_t[c] for c &lt; width (a bias): dz_t is dzStride floats after dz_{t-1}."
-                : $"/// gradient[r·width + c] += Σ_t scale_t[r]·dz_t[c] for r &lt; {rows}, c &lt; width: scale_t is scaleStride floats after scale_{{t-1}},");
-            if (rows > 0)
-            {
-                w.Line($"/// dz_t dzStride floats after dz_{{t-1}}. Register blocks of {rows} row(s) × {vectorsPerBlock} vectors: each dz load serves every row. Each");
-                w.Line("/// block's sum over the steps starts from zero and is added once, so two identical calls add exactly the same amount.");
-            }
-
-            w.Line("/// </summary>");
-            ctx.MethodAttributes();
-            w.Line($"public static void GradientRows{rows}x{s}(ref float gradient, nuint width, ref float dz, nuint dzStride, ref float scale, nuint scaleStride, int steps)");
-            using (w.Braces())
-            {
-                EmitGradientBlocks(w, v, rows, vectorsPerBlock);
-            }
-        }
-    }
-
-    /// <summary>
-    /// The body of a gradient row-block helper: blocks of <paramref name="vectorsPerBlock"/> vectors over the runtime
-    /// width, single vectors, then a last vector ending at the row's end whose overlapping lanes are masked out.
-    /// With <paramref name="rows"/> = 0 it sums dz itself (a bias gradient).
-    /// </summary>
-    private static void EmitGradientBlocks(SourceWriter w, VectorSyntax v, int rows, int vectorsPerBlock)
-    {
-        int lanes = v.Lanes;
-        int sets = Math.Max(rows, 1);
-        w.Line("nuint c = 0;");
-        foreach ((int vectors, string head, bool tail) in new[]
-        {
-            (vectorsPerBlock, $"for (; c + {vectorsPerBlock * lanes} <= width; c += {vectorsPerBlock * lanes})", false),
-            (1, $"for (; c + {lanes} <= width; c += {lanes})", false),
-            (1, "if (c < width)", true),
-        })
-        {
-            w.Line(head);
-            using (w.Braces())
-            {
-                if (tail)
-                {
-                    w.Line("// The last vector ends at the row's end and overlaps the previous one: only its last width - c lanes are added. In a");
-                    w.Line("// panel narrower than a vector it starts before the row (in the previous panel's columns): those lanes add zero.");
-                    w.Line($"var keep = LanesFrom{v.Bits}((int)({lanes} - (width - c)));");
-                    w.Line($"nint start = (nint)width - {lanes};");
-                }
-
-                string Off(int x) => tail ? "start" : x == 0 ? "c" : $"c + {x * lanes}";
-                for (int r = 0; r < sets; r++)
-                {
-                    for (int x = 0; x < vectors; x++)
-                    {
-                        w.Line($"var sum{r}{x} = {v.Zero};");
-                    }
-                }
-
-                w.Line("ref float dzT = ref dz;");
-                w.Line("ref float scaleT = ref scale;");
-                w.Line("for (int t = 0; t < steps; t++)");
-                using (w.Braces())
-                {
-                    for (int x = 0; x < vectors; x++)
-                    {
-                        w.Line(tail ? $"var d{x} = {v.Class}.LoadUnsafe(ref U.Add(ref dzT, start));" : $"var d{x} = {v.Load("dzT", Off(x))};");
-                    }
-
-                    if (rows == 0)
-                    {
-                        for (int x = 0; x < vectors; x++)
-                        {
-                            w.Line($"sum0{x} += d{x};");
-                        }
-                    }
-                    else
-                    {
-                        for (int r = 0; r < rows; r++)
-                        {
-                            w.Line($"var u{r} = {v.Broadcast(r == 0 ? "scaleT" : $"U.Add(ref scaleT, {r})")};");
-                            for (int x = 0; x < vectors; x++)
-                            {
-                                w.Line($"sum{r}{x} = {v.Fma($"d{x}", $"u{r}", $"sum{r}{x}")};");
-                            }
-                        }
-
-                        w.Line("scaleT = ref U.Add(ref scaleT, scaleStride);");
-                    }
-
-                    w.Line("dzT = ref U.Add(ref dzT, dzStride);");
-                }
-
-                for (int r = 0; r < sets; r++)
-                {
-                    for (int x = 0; x < vectors; x++)
-                    {
-                        if (tail)
-                        {
-                            string at = r == 0 ? "ref U.Add(ref gradient, start)" : $"ref U.Add(ref gradient, (nint)({r} * width) + start)";
-                            w.Line($"{v.Class}.StoreUnsafe({v.Class}.LoadUnsafe({at}) + (sum{r}{x} & keep), {at});");
-                            continue;
-                        }
-
-                        string offset = r == 0 ? Off(x) : $"{r} * width + {Off(x)}";
-                        w.Line(v.Store($"{v.Load("gradient", offset)} + sum{r}{x}", "gradient", offset));
-                    }
-                }
-
-                if (tail)
-                {
-                    w.Line("c = width;");
-                }
-            }
         }
     }
 }

@@ -349,35 +349,20 @@ internal static class SequenceEmitter
         w.Line($"public static void StepBatch(ref float weights, ref float input, ref float hidden{cell}, int states)");
         using (w.Braces())
         {
-            w.Line("if (states == 1)");
-            using (w.Braces())
+            if (!BatchKernelEmitter.BlocksStates(ctx))
             {
-                w.Line("// One state: exactly Step (no copy of the state, no batched kernel).");
-                w.Line($"Step(ref weights, ref input, ref hidden{CellArgument(ctx)});");
-                w.Line("return;");
-            }
-
-            int chunk = System.Math.Max(1, 8192 / ctx.Layout.HiddenSize);
-            w.Line($"// h_{{t-1}} is read by every vector column, h_t written column by column: a chunk of up to {chunk} state(s) is copied first");
-            w.Line("// (sized to the call: without [SkipLocalsInit] the runtime zeroes what is allocated).");
-            w.Line($"global::System.Span<float> previousHidden = stackalloc float[global::System.Math.Min(states, {chunk}) * HiddenSize];");
-            w.Line("ref float previous = ref MM.GetReference(previousHidden);");
-            w.Line($"for (int first = 0; first < states; first += {chunk})");
-            using (w.Braces())
-            {
-                w.Line($"int count = global::System.Math.Min({chunk}, states - first);");
-                w.Line("nuint at = (nuint)first * HiddenSize;");
-                w.Line("MM.CreateReadOnlySpan(ref U.Add(ref hidden, at), count * HiddenSize).CopyTo(previousHidden);");
-                w.Line("ref float x = ref U.Add(ref input, (nuint)first * InputSize);");
-                w.Line("ref float h = ref U.Add(ref hidden, at);");
-                if (ctx.HasCell)
+                w.Line($"// {BatchKernelEmitter.WeightBytes(ctx) / 1024} KiB of weights stay in L1: blocks of states would save no memory traffic, so each state runs Step in place.");
+                w.Line("for (int s = 0; s < states; s++)");
+                using (w.Braces())
                 {
-                    w.Line("ref float c = ref U.Add(ref cell, at);");
+                    w.Line(ctx.HasCell
+                        ? "Step(ref weights, ref U.Add(ref input, (nuint)s * InputSize), ref U.Add(ref hidden, (nuint)s * HiddenSize), ref U.Add(ref cell, (nuint)s * HiddenSize));"
+                        : "Step(ref weights, ref U.Add(ref input, (nuint)s * InputSize), ref U.Add(ref hidden, (nuint)s * HiddenSize));");
                 }
-
-                Dispatch(ctx, path => w.Line(ctx.HasCell
-                    ? $"StepBatch{KernelSuffix(ctx, path)}<{StepKernelEmitter.NoTape}>(ref weights, ref x, InputSize, ref previous, HiddenSize, ref h, HiddenSize, ref c, ref c, HiddenSize, ref h, 0, count);"
-                    : $"StepBatch{KernelSuffix(ctx, path)}<{StepKernelEmitter.NoTape}>(ref weights, ref x, InputSize, ref previous, HiddenSize, ref h, HiddenSize, ref h, 0, count);"));
+            }
+            else
+            {
+                EmitBlockedStepBatch(ctx);
             }
         }
 
@@ -443,6 +428,42 @@ internal static class SequenceEmitter
             {
                 body(path);
             }
+        }
+    }
+
+    /// <summary>The StepBatch entry point's body when blocks of states share the weight loads.</summary>
+    private static void EmitBlockedStepBatch(KernelContext ctx)
+    {
+        SourceWriter w = ctx.W;
+        w.Line("if (states == 1)");
+        using (w.Braces())
+        {
+            w.Line("// One state: exactly Step (no copy of the state, no batched kernel).");
+            w.Line($"Step(ref weights, ref input, ref hidden{CellArgument(ctx)});");
+            w.Line("return;");
+        }
+
+        int chunk = System.Math.Max(1, 8192 / ctx.Layout.HiddenSize);
+        w.Line($"// h_{{t-1}} is read by every vector column, h_t written column by column: a chunk of up to {chunk} state(s) is copied first");
+        w.Line("// (sized to the call: without [SkipLocalsInit] the runtime zeroes what is allocated).");
+        w.Line($"global::System.Span<float> previousHidden = stackalloc float[global::System.Math.Min(states, {chunk}) * HiddenSize];");
+        w.Line("ref float previous = ref MM.GetReference(previousHidden);");
+        w.Line($"for (int first = 0; first < states; first += {chunk})");
+        using (w.Braces())
+        {
+            w.Line($"int count = global::System.Math.Min({chunk}, states - first);");
+            w.Line("nuint at = (nuint)first * HiddenSize;");
+            w.Line("MM.CreateReadOnlySpan(ref U.Add(ref hidden, at), count * HiddenSize).CopyTo(previousHidden);");
+            w.Line("ref float x = ref U.Add(ref input, (nuint)first * InputSize);");
+            w.Line("ref float h = ref U.Add(ref hidden, at);");
+            if (ctx.HasCell)
+            {
+                w.Line("ref float c = ref U.Add(ref cell, at);");
+            }
+
+            Dispatch(ctx, path => w.Line(ctx.HasCell
+                ? $"StepBatch{KernelSuffix(ctx, path)}<{StepKernelEmitter.NoTape}>(ref weights, ref x, InputSize, ref previous, HiddenSize, ref h, HiddenSize, ref c, ref c, HiddenSize, ref h, 0, count);"
+                : $"StepBatch{KernelSuffix(ctx, path)}<{StepKernelEmitter.NoTape}>(ref weights, ref x, InputSize, ref previous, HiddenSize, ref h, HiddenSize, ref h, 0, count);"));
         }
     }
 }

@@ -22,6 +22,7 @@ internal sealed class VectorSyntax
         "using F128 = global::System.Runtime.Intrinsics.Vector128<float>;",
         "using static global::LstmGen.Kernels.Activation;",
         "using static global::LstmGen.Kernels.Simd;",
+        "using static global::LstmGen.Kernels.GradientKernels;",
     };
 
     public VectorSyntax(int lanes)

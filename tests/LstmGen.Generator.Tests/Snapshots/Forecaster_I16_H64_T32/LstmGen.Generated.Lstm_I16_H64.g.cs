@@ -14,6 +14,7 @@ namespace LstmGen.Generated
     using F128 = global::System.Runtime.Intrinsics.Vector128<float>;
     using static global::LstmGen.Kernels.Activation;
     using static global::LstmGen.Kernels.Simd;
+    using static global::LstmGen.Kernels.GradientKernels;
     using MethodImpl = global::System.Runtime.CompilerServices.MethodImplAttribute;
     using MethodImplOptions = global::System.Runtime.CompilerServices.MethodImplOptions;
     using SkipLocalsInit = global::System.Runtime.CompilerServices.SkipLocalsInitAttribute;
@@ -442,18 +443,43 @@ namespace LstmGen.Generated
                         var biaso = V512.LoadUnsafe(ref biasIh, columnC + 48) + V512.LoadUnsafe(ref biasHh, columnC + 48);
                         for (int s = 0; s + 4 <= states; s += 4)
                         {
+                            // State s + n: x at x{n}, h_{t-1} at hIn{n}, h_t at hOut{n}, c at cIn{n} and cOut{n}, its tape row at row{n}.
+                            ref float x0 = ref U.Add(ref input, (nuint)s * inputStride);
+                            ref float hIn0 = ref U.Add(ref hiddenIn, (nuint)s * hiddenInStride);
+                            ref float hOut0 = ref U.Add(ref hiddenOut, (nuint)s * hiddenOutStride);
+                            ref float cIn0 = ref U.Add(ref cellIn, (nuint)s * cellStride);
+                            ref float cOut0 = ref U.Add(ref cellOut, (nuint)s * cellStride);
+                            ref float row0 = ref U.Add(ref row, (nuint)s * rowStride);
                             var a0i = biasi;
                             var a0f = biasf;
                             var a0g = biasg;
                             var a0o = biaso;
+                            ref float x1 = ref U.Add(ref input, (nuint)(s + 1) * inputStride);
+                            ref float hIn1 = ref U.Add(ref hiddenIn, (nuint)(s + 1) * hiddenInStride);
+                            ref float hOut1 = ref U.Add(ref hiddenOut, (nuint)(s + 1) * hiddenOutStride);
+                            ref float cIn1 = ref U.Add(ref cellIn, (nuint)(s + 1) * cellStride);
+                            ref float cOut1 = ref U.Add(ref cellOut, (nuint)(s + 1) * cellStride);
+                            ref float row1 = ref U.Add(ref row, (nuint)(s + 1) * rowStride);
                             var a1i = biasi;
                             var a1f = biasf;
                             var a1g = biasg;
                             var a1o = biaso;
+                            ref float x2 = ref U.Add(ref input, (nuint)(s + 2) * inputStride);
+                            ref float hIn2 = ref U.Add(ref hiddenIn, (nuint)(s + 2) * hiddenInStride);
+                            ref float hOut2 = ref U.Add(ref hiddenOut, (nuint)(s + 2) * hiddenOutStride);
+                            ref float cIn2 = ref U.Add(ref cellIn, (nuint)(s + 2) * cellStride);
+                            ref float cOut2 = ref U.Add(ref cellOut, (nuint)(s + 2) * cellStride);
+                            ref float row2 = ref U.Add(ref row, (nuint)(s + 2) * rowStride);
                             var a2i = biasi;
                             var a2f = biasf;
                             var a2g = biasg;
                             var a2o = biaso;
+                            ref float x3 = ref U.Add(ref input, (nuint)(s + 3) * inputStride);
+                            ref float hIn3 = ref U.Add(ref hiddenIn, (nuint)(s + 3) * hiddenInStride);
+                            ref float hOut3 = ref U.Add(ref hiddenOut, (nuint)(s + 3) * hiddenOutStride);
+                            ref float cIn3 = ref U.Add(ref cellIn, (nuint)(s + 3) * cellStride);
+                            ref float cOut3 = ref U.Add(ref cellOut, (nuint)(s + 3) * cellStride);
+                            ref float row3 = ref U.Add(ref row, (nuint)(s + 3) * rowStride);
                             var a3i = biasi;
                             var a3f = biasf;
                             var a3g = biasg;
@@ -466,26 +492,26 @@ namespace LstmGen.Generated
                                 var wf = V512.LoadUnsafe(ref w, 16);
                                 var wg = V512.LoadUnsafe(ref w, 32);
                                 var wo = V512.LoadUnsafe(ref w, 48);
-                                var x0 = V512.Create(U.Add(ref input, (nuint)s * inputStride + k));
-                                a0i = MultiplyAdd(wi, x0, a0i);
-                                a0f = MultiplyAdd(wf, x0, a0f);
-                                a0g = MultiplyAdd(wg, x0, a0g);
-                                a0o = MultiplyAdd(wo, x0, a0o);
-                                var x1 = V512.Create(U.Add(ref input, (nuint)(s + 1) * inputStride + k));
-                                a1i = MultiplyAdd(wi, x1, a1i);
-                                a1f = MultiplyAdd(wf, x1, a1f);
-                                a1g = MultiplyAdd(wg, x1, a1g);
-                                a1o = MultiplyAdd(wo, x1, a1o);
-                                var x2 = V512.Create(U.Add(ref input, (nuint)(s + 2) * inputStride + k));
-                                a2i = MultiplyAdd(wi, x2, a2i);
-                                a2f = MultiplyAdd(wf, x2, a2f);
-                                a2g = MultiplyAdd(wg, x2, a2g);
-                                a2o = MultiplyAdd(wo, x2, a2o);
-                                var x3 = V512.Create(U.Add(ref input, (nuint)(s + 3) * inputStride + k));
-                                a3i = MultiplyAdd(wi, x3, a3i);
-                                a3f = MultiplyAdd(wf, x3, a3f);
-                                a3g = MultiplyAdd(wg, x3, a3g);
-                                a3o = MultiplyAdd(wo, x3, a3o);
+                                var u0 = V512.Create(U.Add(ref x0, k));
+                                a0i = MultiplyAdd(wi, u0, a0i);
+                                a0f = MultiplyAdd(wf, u0, a0f);
+                                a0g = MultiplyAdd(wg, u0, a0g);
+                                a0o = MultiplyAdd(wo, u0, a0o);
+                                var u1 = V512.Create(U.Add(ref x1, k));
+                                a1i = MultiplyAdd(wi, u1, a1i);
+                                a1f = MultiplyAdd(wf, u1, a1f);
+                                a1g = MultiplyAdd(wg, u1, a1g);
+                                a1o = MultiplyAdd(wo, u1, a1o);
+                                var u2 = V512.Create(U.Add(ref x2, k));
+                                a2i = MultiplyAdd(wi, u2, a2i);
+                                a2f = MultiplyAdd(wf, u2, a2f);
+                                a2g = MultiplyAdd(wg, u2, a2g);
+                                a2o = MultiplyAdd(wo, u2, a2o);
+                                var u3 = V512.Create(U.Add(ref x3, k));
+                                a3i = MultiplyAdd(wi, u3, a3i);
+                                a3f = MultiplyAdd(wf, u3, a3f);
+                                a3g = MultiplyAdd(wg, u3, a3g);
+                                a3o = MultiplyAdd(wo, u3, a3o);
                                 w = ref U.Add(ref w, 256);
                             }
                             // z += W_hh·h_{t-1} for each state (the panel's W_hh rows follow its W_ih rows).
@@ -495,41 +521,41 @@ namespace LstmGen.Generated
                                 var wf = V512.LoadUnsafe(ref w, 16);
                                 var wg = V512.LoadUnsafe(ref w, 32);
                                 var wo = V512.LoadUnsafe(ref w, 48);
-                                var x0 = V512.Create(U.Add(ref hiddenIn, (nuint)s * hiddenInStride + k));
-                                a0i = MultiplyAdd(wi, x0, a0i);
-                                a0f = MultiplyAdd(wf, x0, a0f);
-                                a0g = MultiplyAdd(wg, x0, a0g);
-                                a0o = MultiplyAdd(wo, x0, a0o);
-                                var x1 = V512.Create(U.Add(ref hiddenIn, (nuint)(s + 1) * hiddenInStride + k));
-                                a1i = MultiplyAdd(wi, x1, a1i);
-                                a1f = MultiplyAdd(wf, x1, a1f);
-                                a1g = MultiplyAdd(wg, x1, a1g);
-                                a1o = MultiplyAdd(wo, x1, a1o);
-                                var x2 = V512.Create(U.Add(ref hiddenIn, (nuint)(s + 2) * hiddenInStride + k));
-                                a2i = MultiplyAdd(wi, x2, a2i);
-                                a2f = MultiplyAdd(wf, x2, a2f);
-                                a2g = MultiplyAdd(wg, x2, a2g);
-                                a2o = MultiplyAdd(wo, x2, a2o);
-                                var x3 = V512.Create(U.Add(ref hiddenIn, (nuint)(s + 3) * hiddenInStride + k));
-                                a3i = MultiplyAdd(wi, x3, a3i);
-                                a3f = MultiplyAdd(wf, x3, a3f);
-                                a3g = MultiplyAdd(wg, x3, a3g);
-                                a3o = MultiplyAdd(wo, x3, a3o);
+                                var u0 = V512.Create(U.Add(ref hIn0, k));
+                                a0i = MultiplyAdd(wi, u0, a0i);
+                                a0f = MultiplyAdd(wf, u0, a0f);
+                                a0g = MultiplyAdd(wg, u0, a0g);
+                                a0o = MultiplyAdd(wo, u0, a0o);
+                                var u1 = V512.Create(U.Add(ref hIn1, k));
+                                a1i = MultiplyAdd(wi, u1, a1i);
+                                a1f = MultiplyAdd(wf, u1, a1f);
+                                a1g = MultiplyAdd(wg, u1, a1g);
+                                a1o = MultiplyAdd(wo, u1, a1o);
+                                var u2 = V512.Create(U.Add(ref hIn2, k));
+                                a2i = MultiplyAdd(wi, u2, a2i);
+                                a2f = MultiplyAdd(wf, u2, a2f);
+                                a2g = MultiplyAdd(wg, u2, a2g);
+                                a2o = MultiplyAdd(wo, u2, a2o);
+                                var u3 = V512.Create(U.Add(ref hIn3, k));
+                                a3i = MultiplyAdd(wi, u3, a3i);
+                                a3f = MultiplyAdd(wf, u3, a3f);
+                                a3g = MultiplyAdd(wg, u3, a3g);
+                                a3o = MultiplyAdd(wo, u3, a3o);
                                 w = ref U.Add(ref w, 256);
                             }
                             if (typeof(TTape) == typeof(global::LstmGen.Kernels.WithTape))
                             {
-                                CellRecord512(a0i, a0f, a0g, a0o, unitC, columnC, 16, ref U.Add(ref hiddenIn, (nuint)s * hiddenInStride), ref U.Add(ref hiddenOut, (nuint)s * hiddenOutStride), ref U.Add(ref cellIn, (nuint)s * cellStride), ref U.Add(ref cellOut, (nuint)s * cellStride), ref U.Add(ref row, (nuint)s * rowStride));
-                                CellRecord512(a1i, a1f, a1g, a1o, unitC, columnC, 16, ref U.Add(ref hiddenIn, (nuint)(s + 1) * hiddenInStride), ref U.Add(ref hiddenOut, (nuint)(s + 1) * hiddenOutStride), ref U.Add(ref cellIn, (nuint)(s + 1) * cellStride), ref U.Add(ref cellOut, (nuint)(s + 1) * cellStride), ref U.Add(ref row, (nuint)(s + 1) * rowStride));
-                                CellRecord512(a2i, a2f, a2g, a2o, unitC, columnC, 16, ref U.Add(ref hiddenIn, (nuint)(s + 2) * hiddenInStride), ref U.Add(ref hiddenOut, (nuint)(s + 2) * hiddenOutStride), ref U.Add(ref cellIn, (nuint)(s + 2) * cellStride), ref U.Add(ref cellOut, (nuint)(s + 2) * cellStride), ref U.Add(ref row, (nuint)(s + 2) * rowStride));
-                                CellRecord512(a3i, a3f, a3g, a3o, unitC, columnC, 16, ref U.Add(ref hiddenIn, (nuint)(s + 3) * hiddenInStride), ref U.Add(ref hiddenOut, (nuint)(s + 3) * hiddenOutStride), ref U.Add(ref cellIn, (nuint)(s + 3) * cellStride), ref U.Add(ref cellOut, (nuint)(s + 3) * cellStride), ref U.Add(ref row, (nuint)(s + 3) * rowStride));
+                                CellRecord512(a0i, a0f, a0g, a0o, unitC, columnC, 16, ref hIn0, ref hOut0, ref cIn0, ref cOut0, ref row0);
+                                CellRecord512(a1i, a1f, a1g, a1o, unitC, columnC, 16, ref hIn1, ref hOut1, ref cIn1, ref cOut1, ref row1);
+                                CellRecord512(a2i, a2f, a2g, a2o, unitC, columnC, 16, ref hIn2, ref hOut2, ref cIn2, ref cOut2, ref row2);
+                                CellRecord512(a3i, a3f, a3g, a3o, unitC, columnC, 16, ref hIn3, ref hOut3, ref cIn3, ref cOut3, ref row3);
                             }
                             else
                             {
-                                CellStep512(a0i, a0f, a0g, a0o, unitC, columnC, 16, ref U.Add(ref hiddenIn, (nuint)s * hiddenInStride), ref U.Add(ref hiddenOut, (nuint)s * hiddenOutStride), ref U.Add(ref cellIn, (nuint)s * cellStride), ref U.Add(ref cellOut, (nuint)s * cellStride));
-                                CellStep512(a1i, a1f, a1g, a1o, unitC, columnC, 16, ref U.Add(ref hiddenIn, (nuint)(s + 1) * hiddenInStride), ref U.Add(ref hiddenOut, (nuint)(s + 1) * hiddenOutStride), ref U.Add(ref cellIn, (nuint)(s + 1) * cellStride), ref U.Add(ref cellOut, (nuint)(s + 1) * cellStride));
-                                CellStep512(a2i, a2f, a2g, a2o, unitC, columnC, 16, ref U.Add(ref hiddenIn, (nuint)(s + 2) * hiddenInStride), ref U.Add(ref hiddenOut, (nuint)(s + 2) * hiddenOutStride), ref U.Add(ref cellIn, (nuint)(s + 2) * cellStride), ref U.Add(ref cellOut, (nuint)(s + 2) * cellStride));
-                                CellStep512(a3i, a3f, a3g, a3o, unitC, columnC, 16, ref U.Add(ref hiddenIn, (nuint)(s + 3) * hiddenInStride), ref U.Add(ref hiddenOut, (nuint)(s + 3) * hiddenOutStride), ref U.Add(ref cellIn, (nuint)(s + 3) * cellStride), ref U.Add(ref cellOut, (nuint)(s + 3) * cellStride));
+                                CellStep512(a0i, a0f, a0g, a0o, unitC, columnC, 16, ref hIn0, ref hOut0, ref cIn0, ref cOut0);
+                                CellStep512(a1i, a1f, a1g, a1o, unitC, columnC, 16, ref hIn1, ref hOut1, ref cIn1, ref cOut1);
+                                CellStep512(a2i, a2f, a2g, a2o, unitC, columnC, 16, ref hIn2, ref hOut2, ref cIn2, ref cOut2);
+                                CellStep512(a3i, a3f, a3g, a3o, unitC, columnC, 16, ref hIn3, ref hOut3, ref cIn3, ref cOut3);
                             }
                         }
                     }
@@ -929,7 +955,7 @@ namespace LstmGen.Generated
 
         /// <summary>
         /// Parameter gradients after the time loop: ∂L/∂W_ih[k] += Σ_t x_t[k]·dz_t, ∂L/∂W_hh[j] += Σ_t h_{t-1}[j]·dz_t,
-        /// ∂L/∂b_ih += Σ_t dz_t (W_ih side), ∂L/∂b_hh += Σ_t dz_t (W_hh side), in the parameters' panel layout.
+        /// ∂L/∂b_ih += Σ_t dz_t (W_ih side), ∂L/∂b_hh += Σ_t dz_t (W_hh side), in the parameters' panel layout (row blocks: LstmGen.Kernels.GradientKernels).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         [SkipLocalsInit]
@@ -979,283 +1005,6 @@ namespace LstmGen.Generated
                 // Biases: ∂L/∂b_ih += Σ dz of the W_ih side, ∂L/∂b_hh += Σ dz of the W_hh side (the same for the LSTM), over every row.
                 GradientRows0x512(ref U.Add(ref gradients, BiasIhOffset), Columns, ref U.Add(ref firstRow, 0), TapeStride, ref firstRow, 0, count);
                 GradientRows0x512(ref U.Add(ref gradients, BiasHhOffset), Columns, ref U.Add(ref firstRow, 0), TapeStride, ref firstRow, 0, count);
-            }
-        }
-
-        /// <summary>
-        /// gradient[r·width + c] += Σ_t scale_t[r]·dz_t[c] for r &lt; 4, c &lt; width: scale_t is scaleStride floats after scale_{t-1},
-        /// dz_t dzStride floats after dz_{t-1}. Register blocks of 4 row(s) × 4 vectors: each dz load serves every row. Each
-        /// block's sum over the steps starts from zero and is added once, so two identical calls add exactly the same amount.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void GradientRows4x512(ref float gradient, nuint width, ref float dz, nuint dzStride, ref float scale, nuint scaleStride, int steps)
-        {
-            nuint c = 0;
-            for (; c + 64 <= width; c += 64)
-            {
-                var sum00 = F512.Zero;
-                var sum01 = F512.Zero;
-                var sum02 = F512.Zero;
-                var sum03 = F512.Zero;
-                var sum10 = F512.Zero;
-                var sum11 = F512.Zero;
-                var sum12 = F512.Zero;
-                var sum13 = F512.Zero;
-                var sum20 = F512.Zero;
-                var sum21 = F512.Zero;
-                var sum22 = F512.Zero;
-                var sum23 = F512.Zero;
-                var sum30 = F512.Zero;
-                var sum31 = F512.Zero;
-                var sum32 = F512.Zero;
-                var sum33 = F512.Zero;
-                ref float dzT = ref dz;
-                ref float scaleT = ref scale;
-                for (int t = 0; t < steps; t++)
-                {
-                    var d0 = V512.LoadUnsafe(ref dzT, c);
-                    var d1 = V512.LoadUnsafe(ref dzT, c + 16);
-                    var d2 = V512.LoadUnsafe(ref dzT, c + 32);
-                    var d3 = V512.LoadUnsafe(ref dzT, c + 48);
-                    var u0 = V512.Create(scaleT);
-                    sum00 = MultiplyAdd(d0, u0, sum00);
-                    sum01 = MultiplyAdd(d1, u0, sum01);
-                    sum02 = MultiplyAdd(d2, u0, sum02);
-                    sum03 = MultiplyAdd(d3, u0, sum03);
-                    var u1 = V512.Create(U.Add(ref scaleT, 1));
-                    sum10 = MultiplyAdd(d0, u1, sum10);
-                    sum11 = MultiplyAdd(d1, u1, sum11);
-                    sum12 = MultiplyAdd(d2, u1, sum12);
-                    sum13 = MultiplyAdd(d3, u1, sum13);
-                    var u2 = V512.Create(U.Add(ref scaleT, 2));
-                    sum20 = MultiplyAdd(d0, u2, sum20);
-                    sum21 = MultiplyAdd(d1, u2, sum21);
-                    sum22 = MultiplyAdd(d2, u2, sum22);
-                    sum23 = MultiplyAdd(d3, u2, sum23);
-                    var u3 = V512.Create(U.Add(ref scaleT, 3));
-                    sum30 = MultiplyAdd(d0, u3, sum30);
-                    sum31 = MultiplyAdd(d1, u3, sum31);
-                    sum32 = MultiplyAdd(d2, u3, sum32);
-                    sum33 = MultiplyAdd(d3, u3, sum33);
-                    scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, dzStride);
-                }
-                V512.StoreUnsafe(V512.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
-                V512.StoreUnsafe(V512.LoadUnsafe(ref gradient, c + 16) + sum01, ref gradient, c + 16);
-                V512.StoreUnsafe(V512.LoadUnsafe(ref gradient, c + 32) + sum02, ref gradient, c + 32);
-                V512.StoreUnsafe(V512.LoadUnsafe(ref gradient, c + 48) + sum03, ref gradient, c + 48);
-                V512.StoreUnsafe(V512.LoadUnsafe(ref gradient, 1 * width + c) + sum10, ref gradient, 1 * width + c);
-                V512.StoreUnsafe(V512.LoadUnsafe(ref gradient, 1 * width + c + 16) + sum11, ref gradient, 1 * width + c + 16);
-                V512.StoreUnsafe(V512.LoadUnsafe(ref gradient, 1 * width + c + 32) + sum12, ref gradient, 1 * width + c + 32);
-                V512.StoreUnsafe(V512.LoadUnsafe(ref gradient, 1 * width + c + 48) + sum13, ref gradient, 1 * width + c + 48);
-                V512.StoreUnsafe(V512.LoadUnsafe(ref gradient, 2 * width + c) + sum20, ref gradient, 2 * width + c);
-                V512.StoreUnsafe(V512.LoadUnsafe(ref gradient, 2 * width + c + 16) + sum21, ref gradient, 2 * width + c + 16);
-                V512.StoreUnsafe(V512.LoadUnsafe(ref gradient, 2 * width + c + 32) + sum22, ref gradient, 2 * width + c + 32);
-                V512.StoreUnsafe(V512.LoadUnsafe(ref gradient, 2 * width + c + 48) + sum23, ref gradient, 2 * width + c + 48);
-                V512.StoreUnsafe(V512.LoadUnsafe(ref gradient, 3 * width + c) + sum30, ref gradient, 3 * width + c);
-                V512.StoreUnsafe(V512.LoadUnsafe(ref gradient, 3 * width + c + 16) + sum31, ref gradient, 3 * width + c + 16);
-                V512.StoreUnsafe(V512.LoadUnsafe(ref gradient, 3 * width + c + 32) + sum32, ref gradient, 3 * width + c + 32);
-                V512.StoreUnsafe(V512.LoadUnsafe(ref gradient, 3 * width + c + 48) + sum33, ref gradient, 3 * width + c + 48);
-            }
-            for (; c + 16 <= width; c += 16)
-            {
-                var sum00 = F512.Zero;
-                var sum10 = F512.Zero;
-                var sum20 = F512.Zero;
-                var sum30 = F512.Zero;
-                ref float dzT = ref dz;
-                ref float scaleT = ref scale;
-                for (int t = 0; t < steps; t++)
-                {
-                    var d0 = V512.LoadUnsafe(ref dzT, c);
-                    var u0 = V512.Create(scaleT);
-                    sum00 = MultiplyAdd(d0, u0, sum00);
-                    var u1 = V512.Create(U.Add(ref scaleT, 1));
-                    sum10 = MultiplyAdd(d0, u1, sum10);
-                    var u2 = V512.Create(U.Add(ref scaleT, 2));
-                    sum20 = MultiplyAdd(d0, u2, sum20);
-                    var u3 = V512.Create(U.Add(ref scaleT, 3));
-                    sum30 = MultiplyAdd(d0, u3, sum30);
-                    scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, dzStride);
-                }
-                V512.StoreUnsafe(V512.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
-                V512.StoreUnsafe(V512.LoadUnsafe(ref gradient, 1 * width + c) + sum10, ref gradient, 1 * width + c);
-                V512.StoreUnsafe(V512.LoadUnsafe(ref gradient, 2 * width + c) + sum20, ref gradient, 2 * width + c);
-                V512.StoreUnsafe(V512.LoadUnsafe(ref gradient, 3 * width + c) + sum30, ref gradient, 3 * width + c);
-            }
-            if (c < width)
-            {
-                // The last vector ends at the row's end and overlaps the previous one: only its last width - c lanes are added. In a
-                // panel narrower than a vector it starts before the row (in the previous panel's columns): those lanes add zero.
-                var keep = LanesFrom512((int)(16 - (width - c)));
-                nint start = (nint)width - 16;
-                var sum00 = F512.Zero;
-                var sum10 = F512.Zero;
-                var sum20 = F512.Zero;
-                var sum30 = F512.Zero;
-                ref float dzT = ref dz;
-                ref float scaleT = ref scale;
-                for (int t = 0; t < steps; t++)
-                {
-                    var d0 = V512.LoadUnsafe(ref U.Add(ref dzT, start));
-                    var u0 = V512.Create(scaleT);
-                    sum00 = MultiplyAdd(d0, u0, sum00);
-                    var u1 = V512.Create(U.Add(ref scaleT, 1));
-                    sum10 = MultiplyAdd(d0, u1, sum10);
-                    var u2 = V512.Create(U.Add(ref scaleT, 2));
-                    sum20 = MultiplyAdd(d0, u2, sum20);
-                    var u3 = V512.Create(U.Add(ref scaleT, 3));
-                    sum30 = MultiplyAdd(d0, u3, sum30);
-                    scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, dzStride);
-                }
-                V512.StoreUnsafe(V512.LoadUnsafe(ref U.Add(ref gradient, start)) + (sum00 & keep), ref U.Add(ref gradient, start));
-                V512.StoreUnsafe(V512.LoadUnsafe(ref U.Add(ref gradient, (nint)(1 * width) + start)) + (sum10 & keep), ref U.Add(ref gradient, (nint)(1 * width) + start));
-                V512.StoreUnsafe(V512.LoadUnsafe(ref U.Add(ref gradient, (nint)(2 * width) + start)) + (sum20 & keep), ref U.Add(ref gradient, (nint)(2 * width) + start));
-                V512.StoreUnsafe(V512.LoadUnsafe(ref U.Add(ref gradient, (nint)(3 * width) + start)) + (sum30 & keep), ref U.Add(ref gradient, (nint)(3 * width) + start));
-                c = width;
-            }
-        }
-
-        /// <summary>
-        /// gradient[r·width + c] += Σ_t scale_t[r]·dz_t[c] for r &lt; 1, c &lt; width: scale_t is scaleStride floats after scale_{t-1},
-        /// dz_t dzStride floats after dz_{t-1}. Register blocks of 1 row(s) × 4 vectors: each dz load serves every row. Each
-        /// block's sum over the steps starts from zero and is added once, so two identical calls add exactly the same amount.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void GradientRows1x512(ref float gradient, nuint width, ref float dz, nuint dzStride, ref float scale, nuint scaleStride, int steps)
-        {
-            nuint c = 0;
-            for (; c + 64 <= width; c += 64)
-            {
-                var sum00 = F512.Zero;
-                var sum01 = F512.Zero;
-                var sum02 = F512.Zero;
-                var sum03 = F512.Zero;
-                ref float dzT = ref dz;
-                ref float scaleT = ref scale;
-                for (int t = 0; t < steps; t++)
-                {
-                    var d0 = V512.LoadUnsafe(ref dzT, c);
-                    var d1 = V512.LoadUnsafe(ref dzT, c + 16);
-                    var d2 = V512.LoadUnsafe(ref dzT, c + 32);
-                    var d3 = V512.LoadUnsafe(ref dzT, c + 48);
-                    var u0 = V512.Create(scaleT);
-                    sum00 = MultiplyAdd(d0, u0, sum00);
-                    sum01 = MultiplyAdd(d1, u0, sum01);
-                    sum02 = MultiplyAdd(d2, u0, sum02);
-                    sum03 = MultiplyAdd(d3, u0, sum03);
-                    scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, dzStride);
-                }
-                V512.StoreUnsafe(V512.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
-                V512.StoreUnsafe(V512.LoadUnsafe(ref gradient, c + 16) + sum01, ref gradient, c + 16);
-                V512.StoreUnsafe(V512.LoadUnsafe(ref gradient, c + 32) + sum02, ref gradient, c + 32);
-                V512.StoreUnsafe(V512.LoadUnsafe(ref gradient, c + 48) + sum03, ref gradient, c + 48);
-            }
-            for (; c + 16 <= width; c += 16)
-            {
-                var sum00 = F512.Zero;
-                ref float dzT = ref dz;
-                ref float scaleT = ref scale;
-                for (int t = 0; t < steps; t++)
-                {
-                    var d0 = V512.LoadUnsafe(ref dzT, c);
-                    var u0 = V512.Create(scaleT);
-                    sum00 = MultiplyAdd(d0, u0, sum00);
-                    scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, dzStride);
-                }
-                V512.StoreUnsafe(V512.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
-            }
-            if (c < width)
-            {
-                // The last vector ends at the row's end and overlaps the previous one: only its last width - c lanes are added. In a
-                // panel narrower than a vector it starts before the row (in the previous panel's columns): those lanes add zero.
-                var keep = LanesFrom512((int)(16 - (width - c)));
-                nint start = (nint)width - 16;
-                var sum00 = F512.Zero;
-                ref float dzT = ref dz;
-                ref float scaleT = ref scale;
-                for (int t = 0; t < steps; t++)
-                {
-                    var d0 = V512.LoadUnsafe(ref U.Add(ref dzT, start));
-                    var u0 = V512.Create(scaleT);
-                    sum00 = MultiplyAdd(d0, u0, sum00);
-                    scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, dzStride);
-                }
-                V512.StoreUnsafe(V512.LoadUnsafe(ref U.Add(ref gradient, start)) + (sum00 & keep), ref U.Add(ref gradient, start));
-                c = width;
-            }
-        }
-
-        /// <summary>
-        /// gradient[c] += Σ_t dz_t[c] for c &lt; width (a bias): dz_t is dzStride floats after dz_{t-1}.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void GradientRows0x512(ref float gradient, nuint width, ref float dz, nuint dzStride, ref float scale, nuint scaleStride, int steps)
-        {
-            nuint c = 0;
-            for (; c + 64 <= width; c += 64)
-            {
-                var sum00 = F512.Zero;
-                var sum01 = F512.Zero;
-                var sum02 = F512.Zero;
-                var sum03 = F512.Zero;
-                ref float dzT = ref dz;
-                ref float scaleT = ref scale;
-                for (int t = 0; t < steps; t++)
-                {
-                    var d0 = V512.LoadUnsafe(ref dzT, c);
-                    var d1 = V512.LoadUnsafe(ref dzT, c + 16);
-                    var d2 = V512.LoadUnsafe(ref dzT, c + 32);
-                    var d3 = V512.LoadUnsafe(ref dzT, c + 48);
-                    sum00 += d0;
-                    sum01 += d1;
-                    sum02 += d2;
-                    sum03 += d3;
-                    dzT = ref U.Add(ref dzT, dzStride);
-                }
-                V512.StoreUnsafe(V512.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
-                V512.StoreUnsafe(V512.LoadUnsafe(ref gradient, c + 16) + sum01, ref gradient, c + 16);
-                V512.StoreUnsafe(V512.LoadUnsafe(ref gradient, c + 32) + sum02, ref gradient, c + 32);
-                V512.StoreUnsafe(V512.LoadUnsafe(ref gradient, c + 48) + sum03, ref gradient, c + 48);
-            }
-            for (; c + 16 <= width; c += 16)
-            {
-                var sum00 = F512.Zero;
-                ref float dzT = ref dz;
-                ref float scaleT = ref scale;
-                for (int t = 0; t < steps; t++)
-                {
-                    var d0 = V512.LoadUnsafe(ref dzT, c);
-                    sum00 += d0;
-                    dzT = ref U.Add(ref dzT, dzStride);
-                }
-                V512.StoreUnsafe(V512.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
-            }
-            if (c < width)
-            {
-                // The last vector ends at the row's end and overlaps the previous one: only its last width - c lanes are added. In a
-                // panel narrower than a vector it starts before the row (in the previous panel's columns): those lanes add zero.
-                var keep = LanesFrom512((int)(16 - (width - c)));
-                nint start = (nint)width - 16;
-                var sum00 = F512.Zero;
-                ref float dzT = ref dz;
-                ref float scaleT = ref scale;
-                for (int t = 0; t < steps; t++)
-                {
-                    var d0 = V512.LoadUnsafe(ref U.Add(ref dzT, start));
-                    sum00 += d0;
-                    dzT = ref U.Add(ref dzT, dzStride);
-                }
-                V512.StoreUnsafe(V512.LoadUnsafe(ref U.Add(ref gradient, start)) + (sum00 & keep), ref U.Add(ref gradient, start));
-                c = width;
             }
         }
 
@@ -1572,10 +1321,23 @@ namespace LstmGen.Generated
                         var biaso = V256.LoadUnsafe(ref biasIh, columnC + 48) + V256.LoadUnsafe(ref biasHh, columnC + 48);
                         for (int s = 0; s + 2 <= states; s += 2)
                         {
+                            // State s + n: x at x{n}, h_{t-1} at hIn{n}, h_t at hOut{n}, c at cIn{n} and cOut{n}, its tape row at row{n}.
+                            ref float x0 = ref U.Add(ref input, (nuint)s * inputStride);
+                            ref float hIn0 = ref U.Add(ref hiddenIn, (nuint)s * hiddenInStride);
+                            ref float hOut0 = ref U.Add(ref hiddenOut, (nuint)s * hiddenOutStride);
+                            ref float cIn0 = ref U.Add(ref cellIn, (nuint)s * cellStride);
+                            ref float cOut0 = ref U.Add(ref cellOut, (nuint)s * cellStride);
+                            ref float row0 = ref U.Add(ref row, (nuint)s * rowStride);
                             var a0i = biasi;
                             var a0f = biasf;
                             var a0g = biasg;
                             var a0o = biaso;
+                            ref float x1 = ref U.Add(ref input, (nuint)(s + 1) * inputStride);
+                            ref float hIn1 = ref U.Add(ref hiddenIn, (nuint)(s + 1) * hiddenInStride);
+                            ref float hOut1 = ref U.Add(ref hiddenOut, (nuint)(s + 1) * hiddenOutStride);
+                            ref float cIn1 = ref U.Add(ref cellIn, (nuint)(s + 1) * cellStride);
+                            ref float cOut1 = ref U.Add(ref cellOut, (nuint)(s + 1) * cellStride);
+                            ref float row1 = ref U.Add(ref row, (nuint)(s + 1) * rowStride);
                             var a1i = biasi;
                             var a1f = biasf;
                             var a1g = biasg;
@@ -1588,16 +1350,16 @@ namespace LstmGen.Generated
                                 var wf = V256.LoadUnsafe(ref w, 16);
                                 var wg = V256.LoadUnsafe(ref w, 32);
                                 var wo = V256.LoadUnsafe(ref w, 48);
-                                var x0 = V256.Create(U.Add(ref input, (nuint)s * inputStride + k));
-                                a0i = MultiplyAdd(wi, x0, a0i);
-                                a0f = MultiplyAdd(wf, x0, a0f);
-                                a0g = MultiplyAdd(wg, x0, a0g);
-                                a0o = MultiplyAdd(wo, x0, a0o);
-                                var x1 = V256.Create(U.Add(ref input, (nuint)(s + 1) * inputStride + k));
-                                a1i = MultiplyAdd(wi, x1, a1i);
-                                a1f = MultiplyAdd(wf, x1, a1f);
-                                a1g = MultiplyAdd(wg, x1, a1g);
-                                a1o = MultiplyAdd(wo, x1, a1o);
+                                var u0 = V256.Create(U.Add(ref x0, k));
+                                a0i = MultiplyAdd(wi, u0, a0i);
+                                a0f = MultiplyAdd(wf, u0, a0f);
+                                a0g = MultiplyAdd(wg, u0, a0g);
+                                a0o = MultiplyAdd(wo, u0, a0o);
+                                var u1 = V256.Create(U.Add(ref x1, k));
+                                a1i = MultiplyAdd(wi, u1, a1i);
+                                a1f = MultiplyAdd(wf, u1, a1f);
+                                a1g = MultiplyAdd(wg, u1, a1g);
+                                a1o = MultiplyAdd(wo, u1, a1o);
                                 w = ref U.Add(ref w, 256);
                             }
                             // z += W_hh·h_{t-1} for each state (the panel's W_hh rows follow its W_ih rows).
@@ -1607,27 +1369,27 @@ namespace LstmGen.Generated
                                 var wf = V256.LoadUnsafe(ref w, 16);
                                 var wg = V256.LoadUnsafe(ref w, 32);
                                 var wo = V256.LoadUnsafe(ref w, 48);
-                                var x0 = V256.Create(U.Add(ref hiddenIn, (nuint)s * hiddenInStride + k));
-                                a0i = MultiplyAdd(wi, x0, a0i);
-                                a0f = MultiplyAdd(wf, x0, a0f);
-                                a0g = MultiplyAdd(wg, x0, a0g);
-                                a0o = MultiplyAdd(wo, x0, a0o);
-                                var x1 = V256.Create(U.Add(ref hiddenIn, (nuint)(s + 1) * hiddenInStride + k));
-                                a1i = MultiplyAdd(wi, x1, a1i);
-                                a1f = MultiplyAdd(wf, x1, a1f);
-                                a1g = MultiplyAdd(wg, x1, a1g);
-                                a1o = MultiplyAdd(wo, x1, a1o);
+                                var u0 = V256.Create(U.Add(ref hIn0, k));
+                                a0i = MultiplyAdd(wi, u0, a0i);
+                                a0f = MultiplyAdd(wf, u0, a0f);
+                                a0g = MultiplyAdd(wg, u0, a0g);
+                                a0o = MultiplyAdd(wo, u0, a0o);
+                                var u1 = V256.Create(U.Add(ref hIn1, k));
+                                a1i = MultiplyAdd(wi, u1, a1i);
+                                a1f = MultiplyAdd(wf, u1, a1f);
+                                a1g = MultiplyAdd(wg, u1, a1g);
+                                a1o = MultiplyAdd(wo, u1, a1o);
                                 w = ref U.Add(ref w, 256);
                             }
                             if (typeof(TTape) == typeof(global::LstmGen.Kernels.WithTape))
                             {
-                                CellRecord256(a0i, a0f, a0g, a0o, unitC, columnC, 16, ref U.Add(ref hiddenIn, (nuint)s * hiddenInStride), ref U.Add(ref hiddenOut, (nuint)s * hiddenOutStride), ref U.Add(ref cellIn, (nuint)s * cellStride), ref U.Add(ref cellOut, (nuint)s * cellStride), ref U.Add(ref row, (nuint)s * rowStride));
-                                CellRecord256(a1i, a1f, a1g, a1o, unitC, columnC, 16, ref U.Add(ref hiddenIn, (nuint)(s + 1) * hiddenInStride), ref U.Add(ref hiddenOut, (nuint)(s + 1) * hiddenOutStride), ref U.Add(ref cellIn, (nuint)(s + 1) * cellStride), ref U.Add(ref cellOut, (nuint)(s + 1) * cellStride), ref U.Add(ref row, (nuint)(s + 1) * rowStride));
+                                CellRecord256(a0i, a0f, a0g, a0o, unitC, columnC, 16, ref hIn0, ref hOut0, ref cIn0, ref cOut0, ref row0);
+                                CellRecord256(a1i, a1f, a1g, a1o, unitC, columnC, 16, ref hIn1, ref hOut1, ref cIn1, ref cOut1, ref row1);
                             }
                             else
                             {
-                                CellStep256(a0i, a0f, a0g, a0o, unitC, columnC, 16, ref U.Add(ref hiddenIn, (nuint)s * hiddenInStride), ref U.Add(ref hiddenOut, (nuint)s * hiddenOutStride), ref U.Add(ref cellIn, (nuint)s * cellStride), ref U.Add(ref cellOut, (nuint)s * cellStride));
-                                CellStep256(a1i, a1f, a1g, a1o, unitC, columnC, 16, ref U.Add(ref hiddenIn, (nuint)(s + 1) * hiddenInStride), ref U.Add(ref hiddenOut, (nuint)(s + 1) * hiddenOutStride), ref U.Add(ref cellIn, (nuint)(s + 1) * cellStride), ref U.Add(ref cellOut, (nuint)(s + 1) * cellStride));
+                                CellStep256(a0i, a0f, a0g, a0o, unitC, columnC, 16, ref hIn0, ref hOut0, ref cIn0, ref cOut0);
+                                CellStep256(a1i, a1f, a1g, a1o, unitC, columnC, 16, ref hIn1, ref hOut1, ref cIn1, ref cOut1);
                             }
                         }
                     }
@@ -1963,7 +1725,7 @@ namespace LstmGen.Generated
 
         /// <summary>
         /// Parameter gradients after the time loop: ∂L/∂W_ih[k] += Σ_t x_t[k]·dz_t, ∂L/∂W_hh[j] += Σ_t h_{t-1}[j]·dz_t,
-        /// ∂L/∂b_ih += Σ_t dz_t (W_ih side), ∂L/∂b_hh += Σ_t dz_t (W_hh side), in the parameters' panel layout.
+        /// ∂L/∂b_ih += Σ_t dz_t (W_ih side), ∂L/∂b_hh += Σ_t dz_t (W_hh side), in the parameters' panel layout (row blocks: LstmGen.Kernels.GradientKernels).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         [SkipLocalsInit]
@@ -2013,226 +1775,6 @@ namespace LstmGen.Generated
                 // Biases: ∂L/∂b_ih += Σ dz of the W_ih side, ∂L/∂b_hh += Σ dz of the W_hh side (the same for the LSTM), over every row.
                 GradientRows0x256(ref U.Add(ref gradients, BiasIhOffset), Columns, ref U.Add(ref firstRow, 0), TapeStride, ref firstRow, 0, count);
                 GradientRows0x256(ref U.Add(ref gradients, BiasHhOffset), Columns, ref U.Add(ref firstRow, 0), TapeStride, ref firstRow, 0, count);
-            }
-        }
-
-        /// <summary>
-        /// gradient[r·width + c] += Σ_t scale_t[r]·dz_t[c] for r &lt; 2, c &lt; width: scale_t is scaleStride floats after scale_{t-1},
-        /// dz_t dzStride floats after dz_{t-1}. Register blocks of 2 row(s) × 3 vectors: each dz load serves every row. Each
-        /// block's sum over the steps starts from zero and is added once, so two identical calls add exactly the same amount.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void GradientRows2x256(ref float gradient, nuint width, ref float dz, nuint dzStride, ref float scale, nuint scaleStride, int steps)
-        {
-            nuint c = 0;
-            for (; c + 24 <= width; c += 24)
-            {
-                var sum00 = F256.Zero;
-                var sum01 = F256.Zero;
-                var sum02 = F256.Zero;
-                var sum10 = F256.Zero;
-                var sum11 = F256.Zero;
-                var sum12 = F256.Zero;
-                ref float dzT = ref dz;
-                ref float scaleT = ref scale;
-                for (int t = 0; t < steps; t++)
-                {
-                    var d0 = V256.LoadUnsafe(ref dzT, c);
-                    var d1 = V256.LoadUnsafe(ref dzT, c + 8);
-                    var d2 = V256.LoadUnsafe(ref dzT, c + 16);
-                    var u0 = V256.Create(scaleT);
-                    sum00 = MultiplyAdd(d0, u0, sum00);
-                    sum01 = MultiplyAdd(d1, u0, sum01);
-                    sum02 = MultiplyAdd(d2, u0, sum02);
-                    var u1 = V256.Create(U.Add(ref scaleT, 1));
-                    sum10 = MultiplyAdd(d0, u1, sum10);
-                    sum11 = MultiplyAdd(d1, u1, sum11);
-                    sum12 = MultiplyAdd(d2, u1, sum12);
-                    scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, dzStride);
-                }
-                V256.StoreUnsafe(V256.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
-                V256.StoreUnsafe(V256.LoadUnsafe(ref gradient, c + 8) + sum01, ref gradient, c + 8);
-                V256.StoreUnsafe(V256.LoadUnsafe(ref gradient, c + 16) + sum02, ref gradient, c + 16);
-                V256.StoreUnsafe(V256.LoadUnsafe(ref gradient, 1 * width + c) + sum10, ref gradient, 1 * width + c);
-                V256.StoreUnsafe(V256.LoadUnsafe(ref gradient, 1 * width + c + 8) + sum11, ref gradient, 1 * width + c + 8);
-                V256.StoreUnsafe(V256.LoadUnsafe(ref gradient, 1 * width + c + 16) + sum12, ref gradient, 1 * width + c + 16);
-            }
-            for (; c + 8 <= width; c += 8)
-            {
-                var sum00 = F256.Zero;
-                var sum10 = F256.Zero;
-                ref float dzT = ref dz;
-                ref float scaleT = ref scale;
-                for (int t = 0; t < steps; t++)
-                {
-                    var d0 = V256.LoadUnsafe(ref dzT, c);
-                    var u0 = V256.Create(scaleT);
-                    sum00 = MultiplyAdd(d0, u0, sum00);
-                    var u1 = V256.Create(U.Add(ref scaleT, 1));
-                    sum10 = MultiplyAdd(d0, u1, sum10);
-                    scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, dzStride);
-                }
-                V256.StoreUnsafe(V256.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
-                V256.StoreUnsafe(V256.LoadUnsafe(ref gradient, 1 * width + c) + sum10, ref gradient, 1 * width + c);
-            }
-            if (c < width)
-            {
-                // The last vector ends at the row's end and overlaps the previous one: only its last width - c lanes are added. In a
-                // panel narrower than a vector it starts before the row (in the previous panel's columns): those lanes add zero.
-                var keep = LanesFrom256((int)(8 - (width - c)));
-                nint start = (nint)width - 8;
-                var sum00 = F256.Zero;
-                var sum10 = F256.Zero;
-                ref float dzT = ref dz;
-                ref float scaleT = ref scale;
-                for (int t = 0; t < steps; t++)
-                {
-                    var d0 = V256.LoadUnsafe(ref U.Add(ref dzT, start));
-                    var u0 = V256.Create(scaleT);
-                    sum00 = MultiplyAdd(d0, u0, sum00);
-                    var u1 = V256.Create(U.Add(ref scaleT, 1));
-                    sum10 = MultiplyAdd(d0, u1, sum10);
-                    scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, dzStride);
-                }
-                V256.StoreUnsafe(V256.LoadUnsafe(ref U.Add(ref gradient, start)) + (sum00 & keep), ref U.Add(ref gradient, start));
-                V256.StoreUnsafe(V256.LoadUnsafe(ref U.Add(ref gradient, (nint)(1 * width) + start)) + (sum10 & keep), ref U.Add(ref gradient, (nint)(1 * width) + start));
-                c = width;
-            }
-        }
-
-        /// <summary>
-        /// gradient[r·width + c] += Σ_t scale_t[r]·dz_t[c] for r &lt; 1, c &lt; width: scale_t is scaleStride floats after scale_{t-1},
-        /// dz_t dzStride floats after dz_{t-1}. Register blocks of 1 row(s) × 3 vectors: each dz load serves every row. Each
-        /// block's sum over the steps starts from zero and is added once, so two identical calls add exactly the same amount.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void GradientRows1x256(ref float gradient, nuint width, ref float dz, nuint dzStride, ref float scale, nuint scaleStride, int steps)
-        {
-            nuint c = 0;
-            for (; c + 24 <= width; c += 24)
-            {
-                var sum00 = F256.Zero;
-                var sum01 = F256.Zero;
-                var sum02 = F256.Zero;
-                ref float dzT = ref dz;
-                ref float scaleT = ref scale;
-                for (int t = 0; t < steps; t++)
-                {
-                    var d0 = V256.LoadUnsafe(ref dzT, c);
-                    var d1 = V256.LoadUnsafe(ref dzT, c + 8);
-                    var d2 = V256.LoadUnsafe(ref dzT, c + 16);
-                    var u0 = V256.Create(scaleT);
-                    sum00 = MultiplyAdd(d0, u0, sum00);
-                    sum01 = MultiplyAdd(d1, u0, sum01);
-                    sum02 = MultiplyAdd(d2, u0, sum02);
-                    scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, dzStride);
-                }
-                V256.StoreUnsafe(V256.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
-                V256.StoreUnsafe(V256.LoadUnsafe(ref gradient, c + 8) + sum01, ref gradient, c + 8);
-                V256.StoreUnsafe(V256.LoadUnsafe(ref gradient, c + 16) + sum02, ref gradient, c + 16);
-            }
-            for (; c + 8 <= width; c += 8)
-            {
-                var sum00 = F256.Zero;
-                ref float dzT = ref dz;
-                ref float scaleT = ref scale;
-                for (int t = 0; t < steps; t++)
-                {
-                    var d0 = V256.LoadUnsafe(ref dzT, c);
-                    var u0 = V256.Create(scaleT);
-                    sum00 = MultiplyAdd(d0, u0, sum00);
-                    scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, dzStride);
-                }
-                V256.StoreUnsafe(V256.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
-            }
-            if (c < width)
-            {
-                // The last vector ends at the row's end and overlaps the previous one: only its last width - c lanes are added. In a
-                // panel narrower than a vector it starts before the row (in the previous panel's columns): those lanes add zero.
-                var keep = LanesFrom256((int)(8 - (width - c)));
-                nint start = (nint)width - 8;
-                var sum00 = F256.Zero;
-                ref float dzT = ref dz;
-                ref float scaleT = ref scale;
-                for (int t = 0; t < steps; t++)
-                {
-                    var d0 = V256.LoadUnsafe(ref U.Add(ref dzT, start));
-                    var u0 = V256.Create(scaleT);
-                    sum00 = MultiplyAdd(d0, u0, sum00);
-                    scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, dzStride);
-                }
-                V256.StoreUnsafe(V256.LoadUnsafe(ref U.Add(ref gradient, start)) + (sum00 & keep), ref U.Add(ref gradient, start));
-                c = width;
-            }
-        }
-
-        /// <summary>
-        /// gradient[c] += Σ_t dz_t[c] for c &lt; width (a bias): dz_t is dzStride floats after dz_{t-1}.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void GradientRows0x256(ref float gradient, nuint width, ref float dz, nuint dzStride, ref float scale, nuint scaleStride, int steps)
-        {
-            nuint c = 0;
-            for (; c + 24 <= width; c += 24)
-            {
-                var sum00 = F256.Zero;
-                var sum01 = F256.Zero;
-                var sum02 = F256.Zero;
-                ref float dzT = ref dz;
-                ref float scaleT = ref scale;
-                for (int t = 0; t < steps; t++)
-                {
-                    var d0 = V256.LoadUnsafe(ref dzT, c);
-                    var d1 = V256.LoadUnsafe(ref dzT, c + 8);
-                    var d2 = V256.LoadUnsafe(ref dzT, c + 16);
-                    sum00 += d0;
-                    sum01 += d1;
-                    sum02 += d2;
-                    dzT = ref U.Add(ref dzT, dzStride);
-                }
-                V256.StoreUnsafe(V256.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
-                V256.StoreUnsafe(V256.LoadUnsafe(ref gradient, c + 8) + sum01, ref gradient, c + 8);
-                V256.StoreUnsafe(V256.LoadUnsafe(ref gradient, c + 16) + sum02, ref gradient, c + 16);
-            }
-            for (; c + 8 <= width; c += 8)
-            {
-                var sum00 = F256.Zero;
-                ref float dzT = ref dz;
-                ref float scaleT = ref scale;
-                for (int t = 0; t < steps; t++)
-                {
-                    var d0 = V256.LoadUnsafe(ref dzT, c);
-                    sum00 += d0;
-                    dzT = ref U.Add(ref dzT, dzStride);
-                }
-                V256.StoreUnsafe(V256.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
-            }
-            if (c < width)
-            {
-                // The last vector ends at the row's end and overlaps the previous one: only its last width - c lanes are added. In a
-                // panel narrower than a vector it starts before the row (in the previous panel's columns): those lanes add zero.
-                var keep = LanesFrom256((int)(8 - (width - c)));
-                nint start = (nint)width - 8;
-                var sum00 = F256.Zero;
-                ref float dzT = ref dz;
-                ref float scaleT = ref scale;
-                for (int t = 0; t < steps; t++)
-                {
-                    var d0 = V256.LoadUnsafe(ref U.Add(ref dzT, start));
-                    sum00 += d0;
-                    dzT = ref U.Add(ref dzT, dzStride);
-                }
-                V256.StoreUnsafe(V256.LoadUnsafe(ref U.Add(ref gradient, start)) + (sum00 & keep), ref U.Add(ref gradient, start));
-                c = width;
             }
         }
 
@@ -2551,10 +2093,23 @@ namespace LstmGen.Generated
                         var biaso = V128.LoadUnsafe(ref biasIh, columnC + 48) + V128.LoadUnsafe(ref biasHh, columnC + 48);
                         for (int s = 0; s + 2 <= states; s += 2)
                         {
+                            // State s + n: x at x{n}, h_{t-1} at hIn{n}, h_t at hOut{n}, c at cIn{n} and cOut{n}, its tape row at row{n}.
+                            ref float x0 = ref U.Add(ref input, (nuint)s * inputStride);
+                            ref float hIn0 = ref U.Add(ref hiddenIn, (nuint)s * hiddenInStride);
+                            ref float hOut0 = ref U.Add(ref hiddenOut, (nuint)s * hiddenOutStride);
+                            ref float cIn0 = ref U.Add(ref cellIn, (nuint)s * cellStride);
+                            ref float cOut0 = ref U.Add(ref cellOut, (nuint)s * cellStride);
+                            ref float row0 = ref U.Add(ref row, (nuint)s * rowStride);
                             var a0i = biasi;
                             var a0f = biasf;
                             var a0g = biasg;
                             var a0o = biaso;
+                            ref float x1 = ref U.Add(ref input, (nuint)(s + 1) * inputStride);
+                            ref float hIn1 = ref U.Add(ref hiddenIn, (nuint)(s + 1) * hiddenInStride);
+                            ref float hOut1 = ref U.Add(ref hiddenOut, (nuint)(s + 1) * hiddenOutStride);
+                            ref float cIn1 = ref U.Add(ref cellIn, (nuint)(s + 1) * cellStride);
+                            ref float cOut1 = ref U.Add(ref cellOut, (nuint)(s + 1) * cellStride);
+                            ref float row1 = ref U.Add(ref row, (nuint)(s + 1) * rowStride);
                             var a1i = biasi;
                             var a1f = biasf;
                             var a1g = biasg;
@@ -2567,16 +2122,16 @@ namespace LstmGen.Generated
                                 var wf = V128.LoadUnsafe(ref w, 16);
                                 var wg = V128.LoadUnsafe(ref w, 32);
                                 var wo = V128.LoadUnsafe(ref w, 48);
-                                var x0 = V128.Create(U.Add(ref input, (nuint)s * inputStride + k));
-                                a0i = MultiplyAdd(wi, x0, a0i);
-                                a0f = MultiplyAdd(wf, x0, a0f);
-                                a0g = MultiplyAdd(wg, x0, a0g);
-                                a0o = MultiplyAdd(wo, x0, a0o);
-                                var x1 = V128.Create(U.Add(ref input, (nuint)(s + 1) * inputStride + k));
-                                a1i = MultiplyAdd(wi, x1, a1i);
-                                a1f = MultiplyAdd(wf, x1, a1f);
-                                a1g = MultiplyAdd(wg, x1, a1g);
-                                a1o = MultiplyAdd(wo, x1, a1o);
+                                var u0 = V128.Create(U.Add(ref x0, k));
+                                a0i = MultiplyAdd(wi, u0, a0i);
+                                a0f = MultiplyAdd(wf, u0, a0f);
+                                a0g = MultiplyAdd(wg, u0, a0g);
+                                a0o = MultiplyAdd(wo, u0, a0o);
+                                var u1 = V128.Create(U.Add(ref x1, k));
+                                a1i = MultiplyAdd(wi, u1, a1i);
+                                a1f = MultiplyAdd(wf, u1, a1f);
+                                a1g = MultiplyAdd(wg, u1, a1g);
+                                a1o = MultiplyAdd(wo, u1, a1o);
                                 w = ref U.Add(ref w, 256);
                             }
                             // z += W_hh·h_{t-1} for each state (the panel's W_hh rows follow its W_ih rows).
@@ -2586,27 +2141,27 @@ namespace LstmGen.Generated
                                 var wf = V128.LoadUnsafe(ref w, 16);
                                 var wg = V128.LoadUnsafe(ref w, 32);
                                 var wo = V128.LoadUnsafe(ref w, 48);
-                                var x0 = V128.Create(U.Add(ref hiddenIn, (nuint)s * hiddenInStride + k));
-                                a0i = MultiplyAdd(wi, x0, a0i);
-                                a0f = MultiplyAdd(wf, x0, a0f);
-                                a0g = MultiplyAdd(wg, x0, a0g);
-                                a0o = MultiplyAdd(wo, x0, a0o);
-                                var x1 = V128.Create(U.Add(ref hiddenIn, (nuint)(s + 1) * hiddenInStride + k));
-                                a1i = MultiplyAdd(wi, x1, a1i);
-                                a1f = MultiplyAdd(wf, x1, a1f);
-                                a1g = MultiplyAdd(wg, x1, a1g);
-                                a1o = MultiplyAdd(wo, x1, a1o);
+                                var u0 = V128.Create(U.Add(ref hIn0, k));
+                                a0i = MultiplyAdd(wi, u0, a0i);
+                                a0f = MultiplyAdd(wf, u0, a0f);
+                                a0g = MultiplyAdd(wg, u0, a0g);
+                                a0o = MultiplyAdd(wo, u0, a0o);
+                                var u1 = V128.Create(U.Add(ref hIn1, k));
+                                a1i = MultiplyAdd(wi, u1, a1i);
+                                a1f = MultiplyAdd(wf, u1, a1f);
+                                a1g = MultiplyAdd(wg, u1, a1g);
+                                a1o = MultiplyAdd(wo, u1, a1o);
                                 w = ref U.Add(ref w, 256);
                             }
                             if (typeof(TTape) == typeof(global::LstmGen.Kernels.WithTape))
                             {
-                                CellRecord128(a0i, a0f, a0g, a0o, unitC, columnC, 16, ref U.Add(ref hiddenIn, (nuint)s * hiddenInStride), ref U.Add(ref hiddenOut, (nuint)s * hiddenOutStride), ref U.Add(ref cellIn, (nuint)s * cellStride), ref U.Add(ref cellOut, (nuint)s * cellStride), ref U.Add(ref row, (nuint)s * rowStride));
-                                CellRecord128(a1i, a1f, a1g, a1o, unitC, columnC, 16, ref U.Add(ref hiddenIn, (nuint)(s + 1) * hiddenInStride), ref U.Add(ref hiddenOut, (nuint)(s + 1) * hiddenOutStride), ref U.Add(ref cellIn, (nuint)(s + 1) * cellStride), ref U.Add(ref cellOut, (nuint)(s + 1) * cellStride), ref U.Add(ref row, (nuint)(s + 1) * rowStride));
+                                CellRecord128(a0i, a0f, a0g, a0o, unitC, columnC, 16, ref hIn0, ref hOut0, ref cIn0, ref cOut0, ref row0);
+                                CellRecord128(a1i, a1f, a1g, a1o, unitC, columnC, 16, ref hIn1, ref hOut1, ref cIn1, ref cOut1, ref row1);
                             }
                             else
                             {
-                                CellStep128(a0i, a0f, a0g, a0o, unitC, columnC, 16, ref U.Add(ref hiddenIn, (nuint)s * hiddenInStride), ref U.Add(ref hiddenOut, (nuint)s * hiddenOutStride), ref U.Add(ref cellIn, (nuint)s * cellStride), ref U.Add(ref cellOut, (nuint)s * cellStride));
-                                CellStep128(a1i, a1f, a1g, a1o, unitC, columnC, 16, ref U.Add(ref hiddenIn, (nuint)(s + 1) * hiddenInStride), ref U.Add(ref hiddenOut, (nuint)(s + 1) * hiddenOutStride), ref U.Add(ref cellIn, (nuint)(s + 1) * cellStride), ref U.Add(ref cellOut, (nuint)(s + 1) * cellStride));
+                                CellStep128(a0i, a0f, a0g, a0o, unitC, columnC, 16, ref hIn0, ref hOut0, ref cIn0, ref cOut0);
+                                CellStep128(a1i, a1f, a1g, a1o, unitC, columnC, 16, ref hIn1, ref hOut1, ref cIn1, ref cOut1);
                             }
                         }
                     }
@@ -2929,7 +2484,7 @@ namespace LstmGen.Generated
 
         /// <summary>
         /// Parameter gradients after the time loop: ∂L/∂W_ih[k] += Σ_t x_t[k]·dz_t, ∂L/∂W_hh[j] += Σ_t h_{t-1}[j]·dz_t,
-        /// ∂L/∂b_ih += Σ_t dz_t (W_ih side), ∂L/∂b_hh += Σ_t dz_t (W_hh side), in the parameters' panel layout.
+        /// ∂L/∂b_ih += Σ_t dz_t (W_ih side), ∂L/∂b_hh += Σ_t dz_t (W_hh side), in the parameters' panel layout (row blocks: LstmGen.Kernels.GradientKernels).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         [SkipLocalsInit]
@@ -2979,226 +2534,6 @@ namespace LstmGen.Generated
                 // Biases: ∂L/∂b_ih += Σ dz of the W_ih side, ∂L/∂b_hh += Σ dz of the W_hh side (the same for the LSTM), over every row.
                 GradientRows0x128(ref U.Add(ref gradients, BiasIhOffset), Columns, ref U.Add(ref firstRow, 0), TapeStride, ref firstRow, 0, count);
                 GradientRows0x128(ref U.Add(ref gradients, BiasHhOffset), Columns, ref U.Add(ref firstRow, 0), TapeStride, ref firstRow, 0, count);
-            }
-        }
-
-        /// <summary>
-        /// gradient[r·width + c] += Σ_t scale_t[r]·dz_t[c] for r &lt; 2, c &lt; width: scale_t is scaleStride floats after scale_{t-1},
-        /// dz_t dzStride floats after dz_{t-1}. Register blocks of 2 row(s) × 3 vectors: each dz load serves every row. Each
-        /// block's sum over the steps starts from zero and is added once, so two identical calls add exactly the same amount.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void GradientRows2x128(ref float gradient, nuint width, ref float dz, nuint dzStride, ref float scale, nuint scaleStride, int steps)
-        {
-            nuint c = 0;
-            for (; c + 12 <= width; c += 12)
-            {
-                var sum00 = F128.Zero;
-                var sum01 = F128.Zero;
-                var sum02 = F128.Zero;
-                var sum10 = F128.Zero;
-                var sum11 = F128.Zero;
-                var sum12 = F128.Zero;
-                ref float dzT = ref dz;
-                ref float scaleT = ref scale;
-                for (int t = 0; t < steps; t++)
-                {
-                    var d0 = V128.LoadUnsafe(ref dzT, c);
-                    var d1 = V128.LoadUnsafe(ref dzT, c + 4);
-                    var d2 = V128.LoadUnsafe(ref dzT, c + 8);
-                    var u0 = V128.Create(scaleT);
-                    sum00 = MultiplyAdd(d0, u0, sum00);
-                    sum01 = MultiplyAdd(d1, u0, sum01);
-                    sum02 = MultiplyAdd(d2, u0, sum02);
-                    var u1 = V128.Create(U.Add(ref scaleT, 1));
-                    sum10 = MultiplyAdd(d0, u1, sum10);
-                    sum11 = MultiplyAdd(d1, u1, sum11);
-                    sum12 = MultiplyAdd(d2, u1, sum12);
-                    scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, dzStride);
-                }
-                V128.StoreUnsafe(V128.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
-                V128.StoreUnsafe(V128.LoadUnsafe(ref gradient, c + 4) + sum01, ref gradient, c + 4);
-                V128.StoreUnsafe(V128.LoadUnsafe(ref gradient, c + 8) + sum02, ref gradient, c + 8);
-                V128.StoreUnsafe(V128.LoadUnsafe(ref gradient, 1 * width + c) + sum10, ref gradient, 1 * width + c);
-                V128.StoreUnsafe(V128.LoadUnsafe(ref gradient, 1 * width + c + 4) + sum11, ref gradient, 1 * width + c + 4);
-                V128.StoreUnsafe(V128.LoadUnsafe(ref gradient, 1 * width + c + 8) + sum12, ref gradient, 1 * width + c + 8);
-            }
-            for (; c + 4 <= width; c += 4)
-            {
-                var sum00 = F128.Zero;
-                var sum10 = F128.Zero;
-                ref float dzT = ref dz;
-                ref float scaleT = ref scale;
-                for (int t = 0; t < steps; t++)
-                {
-                    var d0 = V128.LoadUnsafe(ref dzT, c);
-                    var u0 = V128.Create(scaleT);
-                    sum00 = MultiplyAdd(d0, u0, sum00);
-                    var u1 = V128.Create(U.Add(ref scaleT, 1));
-                    sum10 = MultiplyAdd(d0, u1, sum10);
-                    scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, dzStride);
-                }
-                V128.StoreUnsafe(V128.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
-                V128.StoreUnsafe(V128.LoadUnsafe(ref gradient, 1 * width + c) + sum10, ref gradient, 1 * width + c);
-            }
-            if (c < width)
-            {
-                // The last vector ends at the row's end and overlaps the previous one: only its last width - c lanes are added. In a
-                // panel narrower than a vector it starts before the row (in the previous panel's columns): those lanes add zero.
-                var keep = LanesFrom128((int)(4 - (width - c)));
-                nint start = (nint)width - 4;
-                var sum00 = F128.Zero;
-                var sum10 = F128.Zero;
-                ref float dzT = ref dz;
-                ref float scaleT = ref scale;
-                for (int t = 0; t < steps; t++)
-                {
-                    var d0 = V128.LoadUnsafe(ref U.Add(ref dzT, start));
-                    var u0 = V128.Create(scaleT);
-                    sum00 = MultiplyAdd(d0, u0, sum00);
-                    var u1 = V128.Create(U.Add(ref scaleT, 1));
-                    sum10 = MultiplyAdd(d0, u1, sum10);
-                    scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, dzStride);
-                }
-                V128.StoreUnsafe(V128.LoadUnsafe(ref U.Add(ref gradient, start)) + (sum00 & keep), ref U.Add(ref gradient, start));
-                V128.StoreUnsafe(V128.LoadUnsafe(ref U.Add(ref gradient, (nint)(1 * width) + start)) + (sum10 & keep), ref U.Add(ref gradient, (nint)(1 * width) + start));
-                c = width;
-            }
-        }
-
-        /// <summary>
-        /// gradient[r·width + c] += Σ_t scale_t[r]·dz_t[c] for r &lt; 1, c &lt; width: scale_t is scaleStride floats after scale_{t-1},
-        /// dz_t dzStride floats after dz_{t-1}. Register blocks of 1 row(s) × 3 vectors: each dz load serves every row. Each
-        /// block's sum over the steps starts from zero and is added once, so two identical calls add exactly the same amount.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void GradientRows1x128(ref float gradient, nuint width, ref float dz, nuint dzStride, ref float scale, nuint scaleStride, int steps)
-        {
-            nuint c = 0;
-            for (; c + 12 <= width; c += 12)
-            {
-                var sum00 = F128.Zero;
-                var sum01 = F128.Zero;
-                var sum02 = F128.Zero;
-                ref float dzT = ref dz;
-                ref float scaleT = ref scale;
-                for (int t = 0; t < steps; t++)
-                {
-                    var d0 = V128.LoadUnsafe(ref dzT, c);
-                    var d1 = V128.LoadUnsafe(ref dzT, c + 4);
-                    var d2 = V128.LoadUnsafe(ref dzT, c + 8);
-                    var u0 = V128.Create(scaleT);
-                    sum00 = MultiplyAdd(d0, u0, sum00);
-                    sum01 = MultiplyAdd(d1, u0, sum01);
-                    sum02 = MultiplyAdd(d2, u0, sum02);
-                    scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, dzStride);
-                }
-                V128.StoreUnsafe(V128.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
-                V128.StoreUnsafe(V128.LoadUnsafe(ref gradient, c + 4) + sum01, ref gradient, c + 4);
-                V128.StoreUnsafe(V128.LoadUnsafe(ref gradient, c + 8) + sum02, ref gradient, c + 8);
-            }
-            for (; c + 4 <= width; c += 4)
-            {
-                var sum00 = F128.Zero;
-                ref float dzT = ref dz;
-                ref float scaleT = ref scale;
-                for (int t = 0; t < steps; t++)
-                {
-                    var d0 = V128.LoadUnsafe(ref dzT, c);
-                    var u0 = V128.Create(scaleT);
-                    sum00 = MultiplyAdd(d0, u0, sum00);
-                    scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, dzStride);
-                }
-                V128.StoreUnsafe(V128.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
-            }
-            if (c < width)
-            {
-                // The last vector ends at the row's end and overlaps the previous one: only its last width - c lanes are added. In a
-                // panel narrower than a vector it starts before the row (in the previous panel's columns): those lanes add zero.
-                var keep = LanesFrom128((int)(4 - (width - c)));
-                nint start = (nint)width - 4;
-                var sum00 = F128.Zero;
-                ref float dzT = ref dz;
-                ref float scaleT = ref scale;
-                for (int t = 0; t < steps; t++)
-                {
-                    var d0 = V128.LoadUnsafe(ref U.Add(ref dzT, start));
-                    var u0 = V128.Create(scaleT);
-                    sum00 = MultiplyAdd(d0, u0, sum00);
-                    scaleT = ref U.Add(ref scaleT, scaleStride);
-                    dzT = ref U.Add(ref dzT, dzStride);
-                }
-                V128.StoreUnsafe(V128.LoadUnsafe(ref U.Add(ref gradient, start)) + (sum00 & keep), ref U.Add(ref gradient, start));
-                c = width;
-            }
-        }
-
-        /// <summary>
-        /// gradient[c] += Σ_t dz_t[c] for c &lt; width (a bias): dz_t is dzStride floats after dz_{t-1}.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void GradientRows0x128(ref float gradient, nuint width, ref float dz, nuint dzStride, ref float scale, nuint scaleStride, int steps)
-        {
-            nuint c = 0;
-            for (; c + 12 <= width; c += 12)
-            {
-                var sum00 = F128.Zero;
-                var sum01 = F128.Zero;
-                var sum02 = F128.Zero;
-                ref float dzT = ref dz;
-                ref float scaleT = ref scale;
-                for (int t = 0; t < steps; t++)
-                {
-                    var d0 = V128.LoadUnsafe(ref dzT, c);
-                    var d1 = V128.LoadUnsafe(ref dzT, c + 4);
-                    var d2 = V128.LoadUnsafe(ref dzT, c + 8);
-                    sum00 += d0;
-                    sum01 += d1;
-                    sum02 += d2;
-                    dzT = ref U.Add(ref dzT, dzStride);
-                }
-                V128.StoreUnsafe(V128.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
-                V128.StoreUnsafe(V128.LoadUnsafe(ref gradient, c + 4) + sum01, ref gradient, c + 4);
-                V128.StoreUnsafe(V128.LoadUnsafe(ref gradient, c + 8) + sum02, ref gradient, c + 8);
-            }
-            for (; c + 4 <= width; c += 4)
-            {
-                var sum00 = F128.Zero;
-                ref float dzT = ref dz;
-                ref float scaleT = ref scale;
-                for (int t = 0; t < steps; t++)
-                {
-                    var d0 = V128.LoadUnsafe(ref dzT, c);
-                    sum00 += d0;
-                    dzT = ref U.Add(ref dzT, dzStride);
-                }
-                V128.StoreUnsafe(V128.LoadUnsafe(ref gradient, c) + sum00, ref gradient, c);
-            }
-            if (c < width)
-            {
-                // The last vector ends at the row's end and overlaps the previous one: only its last width - c lanes are added. In a
-                // panel narrower than a vector it starts before the row (in the previous panel's columns): those lanes add zero.
-                var keep = LanesFrom128((int)(4 - (width - c)));
-                nint start = (nint)width - 4;
-                var sum00 = F128.Zero;
-                ref float dzT = ref dz;
-                ref float scaleT = ref scale;
-                for (int t = 0; t < steps; t++)
-                {
-                    var d0 = V128.LoadUnsafe(ref U.Add(ref dzT, start));
-                    sum00 += d0;
-                    dzT = ref U.Add(ref dzT, dzStride);
-                }
-                V128.StoreUnsafe(V128.LoadUnsafe(ref U.Add(ref gradient, start)) + (sum00 & keep), ref U.Add(ref gradient, start));
-                c = width;
             }
         }
 
