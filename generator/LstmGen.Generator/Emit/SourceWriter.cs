@@ -9,7 +9,8 @@ namespace LstmGen.Generator;
 /// </summary>
 internal sealed class SourceWriter
 {
-    private const string IndentUnit = "    ";
+    // One tab per level: a quarter of the bytes of four spaces in files whose code is nested seven levels deep.
+    private const string IndentUnit = "\t";
     private readonly StringBuilder _builder = new();
     private int _indent;
 

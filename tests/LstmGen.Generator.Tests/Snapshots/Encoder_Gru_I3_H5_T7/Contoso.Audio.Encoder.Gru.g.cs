@@ -4,480 +4,480 @@
 
 namespace Contoso.Audio
 {
-    /// <remarks>
-    /// <para>LstmGen: a one-layer GRU with <c>InputSize = 3</c>, <c>HiddenSize = 5</c> and sequences of up to
-    /// <c>SequenceLength = 7</c> steps, with PyTorch <c>nn.GRU</c> semantics (gate order r, z, n):
-    /// <c>r = σ(W_ir x + b_ir + W_hr h + b_hr)</c>, <c>z = σ(W_iz x + b_iz + W_hz h + b_hz)</c>,
-    /// <c>n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))</c>, <c>h' = (1 − z) ⊙ n + z ⊙ h</c>.</para>
-    /// <para>Parameters: <c>ParameterCount = 150</c> floats in one 64-byte-aligned buffer, in panels a step reads front to
-    /// back: the hidden units form groups of 4 (2 group(s), the last of 1); a group's columns are its units'
-    /// pre-activations gate by gate; 4 groups form a panel (1 panel(s)). Per panel, W_ih's 3 rows then W_hh's 5 rows
-    /// restricted to the panel's columns; then b_ih and b_hh (15 floats each, same column order) at 120 and 135.
-    /// <see cref="ImportPyTorch"/>/<see cref="ExportPyTorch"/> convert from/to PyTorch's tensors; <see cref="Gradients"/> has the same layout,
-    /// so optimizers can treat both as flat vectors.</para>
-    /// <para>Kernels (<c>LstmGen.Generated.Gru_I3_H5</c>, shared by every type of this cell and sizes), chosen when the JIT compiles a call:
-    /// <list type="bullet">
-    /// <item><description>512-bit vectors (AVX-512): 4-float vectors, 2 vector column(s) (the last shifted back to end at the last unit) in 1 pass(es) of up to 8 accumulators</description></item>
-    /// <item><description>256-bit vectors (AVX2): 4-float vectors, 2 vector column(s) (the last shifted back to end at the last unit) in 1 pass(es) of up to 8 accumulators</description></item>
-    /// <item><description>128-bit vectors (SSE, AdvSimd): 4-float vectors, 2 vector column(s) (the last shifted back to end at the last unit) in 1 pass(es) of up to 8 accumulators</description></item>
-    /// <item><description>scalar code: scalar loops</description></item>
-    /// </list></para>
-    /// <para>Training: a tape holds 35 floats per step; <c>Backward</c> keeps its workspace on the stack for up to
-    /// 7 steps and rents a pooled array beyond. Nothing is allocated on the heap after construction and the
-    /// first use of <see cref="Gradients"/>.</para>
-    /// </remarks>
-    [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
-    partial class Encoder : global::LstmGen.IGru
-    {
-        /// <summary>Input features per time step (PyTorch <c>input_size</c>).</summary>
-        public const int InputSize = 3;
+	/// <remarks>
+	/// <para>LstmGen: a one-layer GRU with <c>InputSize = 3</c>, <c>HiddenSize = 5</c> and sequences of up to
+	/// <c>SequenceLength = 7</c> steps, with PyTorch <c>nn.GRU</c> semantics (gate order r, z, n):
+	/// <c>r = σ(W_ir x + b_ir + W_hr h + b_hr)</c>, <c>z = σ(W_iz x + b_iz + W_hz h + b_hz)</c>,
+	/// <c>n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))</c>, <c>h' = (1 − z) ⊙ n + z ⊙ h</c>.</para>
+	/// <para>Parameters: <c>ParameterCount = 150</c> floats in one 64-byte-aligned buffer, in panels a step reads front to
+	/// back: the hidden units form groups of 4 (2 group(s), the last of 1); a group's columns are its units'
+	/// pre-activations gate by gate; 4 groups form a panel (1 panel(s)). Per panel, W_ih's 3 rows then W_hh's 5 rows
+	/// restricted to the panel's columns; then b_ih and b_hh (15 floats each, same column order) at 120 and 135.
+	/// <see cref="ImportPyTorch"/>/<see cref="ExportPyTorch"/> convert from/to PyTorch's tensors; <see cref="Gradients"/> has the same layout,
+	/// so optimizers can treat both as flat vectors.</para>
+	/// <para>Kernels (<c>LstmGen.Generated.Gru_I3_H5</c>, shared by every type of this cell and sizes), chosen when the JIT compiles a call:
+	/// <list type="bullet">
+	/// <item><description>512-bit vectors (AVX-512): 4-float vectors, 2 vector column(s) (the last shifted back to end at the last unit) in 1 pass(es) of up to 8 accumulators</description></item>
+	/// <item><description>256-bit vectors (AVX2): 4-float vectors, 2 vector column(s) (the last shifted back to end at the last unit) in 1 pass(es) of up to 8 accumulators</description></item>
+	/// <item><description>128-bit vectors (SSE, AdvSimd): 4-float vectors, 2 vector column(s) (the last shifted back to end at the last unit) in 1 pass(es) of up to 8 accumulators</description></item>
+	/// <item><description>scalar code: scalar loops</description></item>
+	/// </list></para>
+	/// <para>Training: a tape holds 35 floats per step; <c>Backward</c> keeps its workspace on the stack for up to
+	/// 7 steps and rents a pooled array beyond. Nothing is allocated on the heap after construction and the
+	/// first use of <see cref="Gradients"/>.</para>
+	/// </remarks>
+	[global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+	partial class Encoder : global::LstmGen.IGru
+	{
+		/// <summary>Input features per time step (PyTorch <c>input_size</c>).</summary>
+		public const int InputSize = 3;
 
-        /// <summary>Hidden units (PyTorch <c>hidden_size</c>); also the length of the hidden state.</summary>
-        public const int HiddenSize = 5;
+		/// <summary>Hidden units (PyTorch <c>hidden_size</c>); also the length of the hidden state.</summary>
+		public const int HiddenSize = 5;
 
-        /// <summary>The most time steps <c>Forward</c> and <c>Backward</c> accept in one call.</summary>
-        public const int SequenceLength = 7;
+		/// <summary>The most time steps <c>Forward</c> and <c>Backward</c> accept in one call.</summary>
+		public const int SequenceLength = 7;
 
-        /// <summary>Number of trainable values: <c>3·HiddenSize·InputSize + 3·HiddenSize·HiddenSize + 6·HiddenSize</c>.</summary>
-        public const int ParameterCount = 150;
+		/// <summary>Number of trainable values: <c>3·HiddenSize·InputSize + 3·HiddenSize·HiddenSize + 6·HiddenSize</c>.</summary>
+		public const int ParameterCount = 150;
 
-        /// <summary>Floats a tape needs for <see cref="SequenceLength"/> steps: a 16-float header, then 35 floats per step plus one row for the initial state.</summary>
-        public const int TapeLength = 296;
+		/// <summary>Floats a tape needs for <see cref="SequenceLength"/> steps: a 16-float header, then 35 floats per step plus one row for the initial state.</summary>
+		public const int TapeLength = 296;
 
-        /// <summary>Floats the workspace overload of <c>Backward</c> needs: a tape plus 5 floats for the gradients flowing back through the state.</summary>
-        public const int BackwardWorkspaceLength = 301;
+		/// <summary>Floats the workspace overload of <c>Backward</c> needs: a tape plus 5 floats for the gradients flowing back through the state.</summary>
+		public const int BackwardWorkspaceLength = 301;
 
-        /// <summary>Steps up to which <c>Backward</c> without a workspace keeps its workspace on the stack (256 KiB at most); longer calls rent it from <see cref="global::System.Buffers.ArrayPool{T}.Shared"/>.</summary>
-        public const int BackwardStackSteps = 7;
+		/// <summary>Steps up to which <c>Backward</c> without a workspace keeps its workspace on the stack (256 KiB at most); longer calls rent it from <see cref="global::System.Buffers.ArrayPool{T}.Shared"/>.</summary>
+		public const int BackwardStackSteps = 7;
 
-        /// <summary>
-        /// Floats a batch tape (<c>ForwardBatch(…, tape)</c>) needs for <paramref name="sequences"/> sequences of <see cref="SequenceLength"/> steps:
-        /// the header, then per sequence <c>SequenceLength + 1</c> rows of 35 floats and its inputs.
-        /// </summary>
-        /// <param name="sequences">Sequences in the batch, at least 1.</param>
-        /// <returns>The length.</returns>
-        /// <exception cref="global::System.ArgumentOutOfRangeException">Fewer than 1 sequence, or more floats than a span can hold.</exception>
-        public static int BatchTapeLength(int sequences) => global::LstmGen.Kernels.TapeHeader.BatchLength(sequences, SequenceLength, LstmGenTapeStride, InputSize);
+		/// <summary>
+		/// Floats a batch tape (<c>ForwardBatch(…, tape)</c>) needs for <paramref name="sequences"/> sequences of <see cref="SequenceLength"/> steps:
+		/// the header, then per sequence <c>SequenceLength + 1</c> rows of 35 floats and its inputs.
+		/// </summary>
+		/// <param name="sequences">Sequences in the batch, at least 1.</param>
+		/// <returns>The length.</returns>
+		/// <exception cref="global::System.ArgumentOutOfRangeException">Fewer than 1 sequence, or more floats than a span can hold.</exception>
+		public static int BatchTapeLength(int sequences) => global::LstmGen.Kernels.TapeHeader.BatchLength(sequences, SequenceLength, LstmGenTapeStride, InputSize);
 
-        private const int LstmGenTapeStride = 35;
-        private const int LstmGenScratchFloats = 5;
+		private const int LstmGenTapeStride = 35;
+		private const int LstmGenScratchFloats = 5;
 
-        // The parameter layout the kernels are specialized for (see the remarks on the type).
-        private static readonly global::LstmGen.Kernels.PackedLayout LstmGenLayout = new global::LstmGen.Kernels.PackedLayout(3, 3, 5, 4, 4);
+		// The parameter layout the kernels are specialized for (see the remarks on the type).
+		private static readonly global::LstmGen.Kernels.PackedLayout LstmGenLayout = new global::LstmGen.Kernels.PackedLayout(3, 3, 5, 4, 4);
 
-        // Allocated once per instance, zeroed, 64-byte aligned and never moved by the GC.
-        private readonly global::LstmGen.Kernels.AlignedBuffer _lstmGenParameters = new global::LstmGen.Kernels.AlignedBuffer(ParameterCount);
+		// Allocated once per instance, zeroed, 64-byte aligned and never moved by the GC.
+		private readonly global::LstmGen.Kernels.AlignedBuffer _lstmGenParameters = new global::LstmGen.Kernels.AlignedBuffer(ParameterCount);
 
-        // Created on first use (thread-safely): inference-only code never pays for gradient storage.
-        private global::LstmGen.Kernels.AlignedBuffer? _lstmGenGradients;
+		// Created on first use (thread-safely): inference-only code never pays for gradient storage.
+		private global::LstmGen.Kernels.AlignedBuffer? _lstmGenGradients;
 
-        // Identifies this instance in the tapes it records, so another instance's tape is refused.
-        private readonly int _lstmGenInstance = global::LstmGen.Kernels.TapeHeader.NextInstance();
+		// Identifies this instance in the tapes it records, so another instance's tape is refused.
+		private readonly int _lstmGenInstance = global::LstmGen.Kernels.TapeHeader.NextInstance();
 
-        /// <summary>
-        /// All <see cref="ParameterCount"/> trainable values in this model's panel layout (see the remarks on the type). Read
-        /// and write it for optimizers or checkpoints of this model; use <see cref="ImportPyTorch"/>/<see cref="ExportPyTorch"/> to
-        /// exchange weights with PyTorch or with models of other sizes.
-        /// </summary>
-        public global::System.Span<float> Parameters => _lstmGenParameters.Span;
+		/// <summary>
+		/// All <see cref="ParameterCount"/> trainable values in this model's panel layout (see the remarks on the type). Read
+		/// and write it for optimizers or checkpoints of this model; use <see cref="ImportPyTorch"/>/<see cref="ExportPyTorch"/> to
+		/// exchange weights with PyTorch or with models of other sizes.
+		/// </summary>
+		public global::System.Span<float> Parameters => _lstmGenParameters.Span;
 
-        /// <summary>
-        /// The accumulated gradient of the loss with respect to every parameter: same length and layout as <see cref="Parameters"/>.
-        /// <c>Backward</c> adds to it (like PyTorch's <c>.grad</c>); <see cref="ZeroGradients"/> resets it. Created on first use.
-        /// </summary>
-        public global::System.Span<float> Gradients => (_lstmGenGradients ?? LstmGenCreateGradients()).Span;
+		/// <summary>
+		/// The accumulated gradient of the loss with respect to every parameter: same length and layout as <see cref="Parameters"/>.
+		/// <c>Backward</c> adds to it (like PyTorch's <c>.grad</c>); <see cref="ZeroGradients"/> resets it. Created on first use.
+		/// </summary>
+		public global::System.Span<float> Gradients => (_lstmGenGradients ?? LstmGenCreateGradients()).Span;
 
-        // One buffer even when several threads get here first: the loser's is dropped before anyone writes to it.
-        private global::LstmGen.Kernels.AlignedBuffer LstmGenCreateGradients()
-        {
-            global::System.Threading.Interlocked.CompareExchange(ref _lstmGenGradients, new global::LstmGen.Kernels.AlignedBuffer(ParameterCount), null);
-            return _lstmGenGradients!;
-        }
+		// One buffer even when several threads get here first: the loser's is dropped before anyone writes to it.
+		private global::LstmGen.Kernels.AlignedBuffer LstmGenCreateGradients()
+		{
+			global::System.Threading.Interlocked.CompareExchange(ref _lstmGenGradients, new global::LstmGen.Kernels.AlignedBuffer(ParameterCount), null);
+			return _lstmGenGradients!;
+		}
 
-        /// <summary>Sets every accumulated gradient to zero.</summary>
-        public void ZeroGradients() => _lstmGenGradients?.Span.Clear();
+		/// <summary>Sets every accumulated gradient to zero.</summary>
+		public void ZeroGradients() => _lstmGenGradients?.Span.Clear();
 
-        /// <summary>
-        /// Sets every weight and bias as PyTorch's <c>nn.GRU</c> does by default: uniform in <c>[−1/√HiddenSize, 1/√HiddenSize]</c>,
-        /// drawn in PyTorch's tensor order, so the values depend only on <paramref name="seed"/>. Allocates one temporary array.
-        /// </summary>
-        /// <param name="seed">Any value; the same seed gives the same parameters on every machine.</param>
-        public void InitializeParameters(int seed) => LstmGenLayout.InitializeUniform(_lstmGenParameters.Span, seed);
+		/// <summary>
+		/// Sets every weight and bias as PyTorch's <c>nn.GRU</c> does by default: uniform in <c>[−1/√HiddenSize, 1/√HiddenSize]</c>,
+		/// drawn in PyTorch's tensor order, so the values depend only on <paramref name="seed"/>. Allocates one temporary array.
+		/// </summary>
+		/// <param name="seed">Any value; the same seed gives the same parameters on every machine.</param>
+		public void InitializeParameters(int seed) => LstmGenLayout.InitializeUniform(_lstmGenParameters.Span, seed);
 
-        /// <summary>Loads weights in PyTorch <c>nn.GRU</c> layout (one layer, gate order r, z, n).</summary>
-        /// <param name="weightIh"><c>weight_ih_l0</c>: <c>[3·HiddenSize, InputSize]</c> = 45 floats, row-major.</param>
-        /// <param name="weightHh"><c>weight_hh_l0</c>: <c>[3·HiddenSize, HiddenSize]</c> = 75 floats, row-major.</param>
-        /// <param name="biasIh"><c>bias_ih_l0</c>: 15 floats.</param>
-        /// <param name="biasHh"><c>bias_hh_l0</c>: 15 floats.</param>
-        /// <exception cref="global::System.ArgumentException">A span's length does not match its shape (the message names it and both lengths), or spans overlap.</exception>
-        public void ImportPyTorch(global::System.ReadOnlySpan<float> weightIh, global::System.ReadOnlySpan<float> weightHh, global::System.ReadOnlySpan<float> biasIh, global::System.ReadOnlySpan<float> biasHh) => LstmGenLayout.Import(_lstmGenParameters.Span, weightIh, weightHh, biasIh, biasHh);
+		/// <summary>Loads weights in PyTorch <c>nn.GRU</c> layout (one layer, gate order r, z, n).</summary>
+		/// <param name="weightIh"><c>weight_ih_l0</c>: <c>[3·HiddenSize, InputSize]</c> = 45 floats, row-major.</param>
+		/// <param name="weightHh"><c>weight_hh_l0</c>: <c>[3·HiddenSize, HiddenSize]</c> = 75 floats, row-major.</param>
+		/// <param name="biasIh"><c>bias_ih_l0</c>: 15 floats.</param>
+		/// <param name="biasHh"><c>bias_hh_l0</c>: 15 floats.</param>
+		/// <exception cref="global::System.ArgumentException">A span's length does not match its shape (the message names it and both lengths), or spans overlap.</exception>
+		public void ImportPyTorch(global::System.ReadOnlySpan<float> weightIh, global::System.ReadOnlySpan<float> weightHh, global::System.ReadOnlySpan<float> biasIh, global::System.ReadOnlySpan<float> biasHh) => LstmGenLayout.Import(_lstmGenParameters.Span, weightIh, weightHh, biasIh, biasHh);
 
-        /// <summary>Writes the weights in PyTorch <c>nn.GRU</c> layout; the exact inverse of <see cref="ImportPyTorch"/>.</summary>
-        /// <param name="weightIh">Receives <c>weight_ih_l0</c>: <c>[3·HiddenSize, InputSize]</c> = 45 floats, row-major.</param>
-        /// <param name="weightHh">Receives <c>weight_hh_l0</c>: <c>[3·HiddenSize, HiddenSize]</c> = 75 floats, row-major.</param>
-        /// <param name="biasIh">Receives <c>bias_ih_l0</c>: 15 floats.</param>
-        /// <param name="biasHh">Receives <c>bias_hh_l0</c>: 15 floats.</param>
-        /// <exception cref="global::System.ArgumentException">A span's length does not match its shape (the message names it and both lengths), or spans overlap.</exception>
-        public void ExportPyTorch(global::System.Span<float> weightIh, global::System.Span<float> weightHh, global::System.Span<float> biasIh, global::System.Span<float> biasHh) => LstmGenLayout.Export(_lstmGenParameters.Span, weightIh, weightHh, biasIh, biasHh);
+		/// <summary>Writes the weights in PyTorch <c>nn.GRU</c> layout; the exact inverse of <see cref="ImportPyTorch"/>.</summary>
+		/// <param name="weightIh">Receives <c>weight_ih_l0</c>: <c>[3·HiddenSize, InputSize]</c> = 45 floats, row-major.</param>
+		/// <param name="weightHh">Receives <c>weight_hh_l0</c>: <c>[3·HiddenSize, HiddenSize]</c> = 75 floats, row-major.</param>
+		/// <param name="biasIh">Receives <c>bias_ih_l0</c>: 15 floats.</param>
+		/// <param name="biasHh">Receives <c>bias_hh_l0</c>: 15 floats.</param>
+		/// <exception cref="global::System.ArgumentException">A span's length does not match its shape (the message names it and both lengths), or spans overlap.</exception>
+		public void ExportPyTorch(global::System.Span<float> weightIh, global::System.Span<float> weightHh, global::System.Span<float> biasIh, global::System.Span<float> biasHh) => LstmGenLayout.Export(_lstmGenParameters.Span, weightIh, weightHh, biasIh, biasHh);
 
-        /// <summary>Writes the accumulated gradients in PyTorch <c>nn.GRU</c> layout (the shapes of <see cref="ExportPyTorch"/>).</summary>
-        /// <param name="weightIh">Receives ∂L/∂<c>weight_ih_l0</c>: 45 floats.</param>
-        /// <param name="weightHh">Receives ∂L/∂<c>weight_hh_l0</c>: 75 floats.</param>
-        /// <param name="biasIh">Receives ∂L/∂<c>bias_ih_l0</c>: 15 floats.</param>
-        /// <param name="biasHh">Receives ∂L/∂<c>bias_hh_l0</c>: 15 floats.</param>
-        /// <exception cref="global::System.ArgumentException">A span's length does not match its shape, or spans overlap.</exception>
-        public void ExportGradientsPyTorch(global::System.Span<float> weightIh, global::System.Span<float> weightHh, global::System.Span<float> biasIh, global::System.Span<float> biasHh) => LstmGenLayout.Export(Gradients, weightIh, weightHh, biasIh, biasHh);
+		/// <summary>Writes the accumulated gradients in PyTorch <c>nn.GRU</c> layout (the shapes of <see cref="ExportPyTorch"/>).</summary>
+		/// <param name="weightIh">Receives ∂L/∂<c>weight_ih_l0</c>: 45 floats.</param>
+		/// <param name="weightHh">Receives ∂L/∂<c>weight_hh_l0</c>: 75 floats.</param>
+		/// <param name="biasIh">Receives ∂L/∂<c>bias_ih_l0</c>: 15 floats.</param>
+		/// <param name="biasHh">Receives ∂L/∂<c>bias_hh_l0</c>: 15 floats.</param>
+		/// <exception cref="global::System.ArgumentException">A span's length does not match its shape, or spans overlap.</exception>
+		public void ExportGradientsPyTorch(global::System.Span<float> weightIh, global::System.Span<float> weightHh, global::System.Span<float> biasIh, global::System.Span<float> biasHh) => LstmGenLayout.Export(Gradients, weightIh, weightHh, biasIh, biasHh);
 
-        /// <summary>
-        /// Advances the GRU by one time step: reads h_{t-1} from <paramref name="hidden"/>
-        /// and overwrites it with h_t. Allocation-free, and safe to call from several threads at once on one instance
-        /// (it only reads the parameters). <paramref name="input"/> may share memory with the state (e.g. feeding h back as the
-        /// next input): it is then copied before the state is written.
-        /// </summary>
-        /// <param name="input">The input x_t: <see cref="InputSize"/> floats.</param>
-        /// <param name="hidden">In: h_{t-1}; out: h_t. <see cref="HiddenSize"/> floats.</param>
-        /// <exception cref="global::System.ArgumentException">A span's length is wrong (the message names it and both lengths), or the state spans overlap.</exception>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public void Step(global::System.ReadOnlySpan<float> input, global::System.Span<float> hidden)
-        {
-            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(input), input.Length, InputSize, "InputSize");
-            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(hidden), hidden.Length, HiddenSize, "HiddenSize");
+		/// <summary>
+		/// Advances the GRU by one time step: reads h_{t-1} from <paramref name="hidden"/>
+		/// and overwrites it with h_t. Allocation-free, and safe to call from several threads at once on one instance
+		/// (it only reads the parameters). <paramref name="input"/> may share memory with the state (e.g. feeding h back as the
+		/// next input): it is then copied before the state is written.
+		/// </summary>
+		/// <param name="input">The input x_t: <see cref="InputSize"/> floats.</param>
+		/// <param name="hidden">In: h_{t-1}; out: h_t. <see cref="HiddenSize"/> floats.</param>
+		/// <exception cref="global::System.ArgumentException">A span's length is wrong (the message names it and both lengths), or the state spans overlap.</exception>
+		[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+		public void Step(global::System.ReadOnlySpan<float> input, global::System.Span<float> hidden)
+		{
+			global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(input), input.Length, InputSize, "InputSize");
+			global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(hidden), hidden.Length, HiddenSize, "HiddenSize");
 
-            if (global::System.MemoryExtensions.Overlaps(input, hidden))
-            {
-                // h fed back as x: the kernels write the state while they still read x, so x is read from a copy.
-                LstmGenStepFromCopy(input, hidden);
-                return;
-            }
+			if (global::System.MemoryExtensions.Overlaps(input, hidden))
+			{
+				// h fed back as x: the kernels write the state while they still read x, so x is read from a copy.
+				LstmGenStepFromCopy(input, hidden);
+				return;
+			}
 
-            global::LstmGen.Generated.Gru_I3_H5.Step(ref _lstmGenParameters.Reference, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hidden));
-        }
+			global::LstmGen.Generated.Gru_I3_H5.Step(ref _lstmGenParameters.Reference, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hidden));
+		}
 
-        // Step with the input copied first (it shares memory with the state); kept out of Step so Step stays small.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-        private void LstmGenStepFromCopy(global::System.ReadOnlySpan<float> input, global::System.Span<float> hidden)
-        {
-            global::System.Span<float> copy = stackalloc float[InputSize];
-            input.CopyTo(copy);
-            global::LstmGen.Generated.Gru_I3_H5.Step(ref _lstmGenParameters.Reference, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(copy), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hidden));
-        }
+		// Step with the input copied first (it shares memory with the state); kept out of Step so Step stays small.
+		[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+		private void LstmGenStepFromCopy(global::System.ReadOnlySpan<float> input, global::System.Span<float> hidden)
+		{
+			global::System.Span<float> copy = stackalloc float[InputSize];
+			input.CopyTo(copy);
+			global::LstmGen.Generated.Gru_I3_H5.Step(ref _lstmGenParameters.Reference, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(copy), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hidden));
+		}
 
-        /// <summary>
-        /// Runs the GRU over <c>steps = input.Length / InputSize</c> time steps from the state in <paramref name="hidden"/>.
-        /// Allocation-free, and safe to call from several threads at once on one instance. No two spans may overlap.
-        /// </summary>
-        /// <param name="input">Time-major inputs: <c>input[t·InputSize + k]</c> is feature k of step t; 1 ≤ steps ≤ <see cref="SequenceLength"/>.</param>
-        /// <param name="output">Receives h_t of every step: <c>steps·HiddenSize</c> floats, <c>output[t·HiddenSize + j]</c>.</param>
-        /// <param name="hidden">In: the initial hidden state h_0; out: the final one. <see cref="HiddenSize"/> floats.</param>
-        /// <exception cref="global::System.ArgumentException">A span's length is wrong (the message names it and both lengths), or two spans overlap.</exception>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> hidden)
-        {
-            int steps = global::LstmGen.Kernels.LstmThrow.StepsOf(nameof(input), input.Length, InputSize, SequenceLength);
-            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(output), output.Length, steps * HiddenSize, "steps · HiddenSize");
-            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(hidden), hidden.Length, HiddenSize, "HiddenSize");
-            global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(output), output, "input, hidden", input, hidden);
-            global::LstmGen.Kernels.LstmThrow.IfOverlapping(nameof(hidden), hidden, nameof(input), input);
-            global::LstmGen.Generated.Gru_I3_H5.Forward(ref _lstmGenParameters.Reference, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), steps, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hidden));
-        }
+		/// <summary>
+		/// Runs the GRU over <c>steps = input.Length / InputSize</c> time steps from the state in <paramref name="hidden"/>.
+		/// Allocation-free, and safe to call from several threads at once on one instance. No two spans may overlap.
+		/// </summary>
+		/// <param name="input">Time-major inputs: <c>input[t·InputSize + k]</c> is feature k of step t; 1 ≤ steps ≤ <see cref="SequenceLength"/>.</param>
+		/// <param name="output">Receives h_t of every step: <c>steps·HiddenSize</c> floats, <c>output[t·HiddenSize + j]</c>.</param>
+		/// <param name="hidden">In: the initial hidden state h_0; out: the final one. <see cref="HiddenSize"/> floats.</param>
+		/// <exception cref="global::System.ArgumentException">A span's length is wrong (the message names it and both lengths), or two spans overlap.</exception>
+		[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+		public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> hidden)
+		{
+			int steps = global::LstmGen.Kernels.LstmThrow.StepsOf(nameof(input), input.Length, InputSize, SequenceLength);
+			global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(output), output.Length, steps * HiddenSize, "steps · HiddenSize");
+			global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(hidden), hidden.Length, HiddenSize, "HiddenSize");
+			global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(output), output, "input, hidden", input, hidden);
+			global::LstmGen.Kernels.LstmThrow.IfOverlapping(nameof(hidden), hidden, nameof(input), input);
+			global::LstmGen.Generated.Gru_I3_H5.Forward(ref _lstmGenParameters.Reference, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), steps, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hidden));
+		}
 
-        /// <summary>
-        /// <c>Forward</c> that also records, in <paramref name="tape"/>, the activations the backward pass needs, so a training step
-        /// runs the forward once: call this, compute the loss gradient from <paramref name="output"/>, then <see cref="BackwardFromTape"/>
-        /// with the same input. Outputs are identical to <c>Forward</c> without a tape. The tape remembers this instance and a
-        /// fingerprint of the input. No two spans may overlap.
-        /// </summary>
-        /// <param name="input">Time-major inputs: <c>input[t·InputSize + k]</c> is feature k of step t; 1 ≤ steps ≤ <see cref="SequenceLength"/>.</param>
-        /// <param name="output">Receives h_t of every step: <c>steps·HiddenSize</c> floats, <c>output[t·HiddenSize + j]</c>.</param>
-        /// <param name="hidden">In: the initial hidden state h_0; out: the final one. <see cref="HiddenSize"/> floats.</param>
-        /// <param name="tape">Receives the recording: at least <see cref="TapeLength"/> floats.</param>
-        /// <exception cref="global::System.ArgumentException">A span's length is wrong (the message names it and both lengths), or two spans overlap.</exception>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> hidden, global::System.Span<float> tape)
-        {
-            int steps = global::LstmGen.Kernels.LstmThrow.StepsOf(nameof(input), input.Length, InputSize, SequenceLength);
-            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(output), output.Length, steps * HiddenSize, "steps · HiddenSize");
-            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(hidden), hidden.Length, HiddenSize, "HiddenSize");
-            global::LstmGen.Kernels.LstmThrow.IfShorterThan(nameof(tape), tape.Length, TapeLength, "TapeLength");
-            global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(output), output, "input, hidden, tape", input, hidden, tape);
-            global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(hidden), hidden, "input, tape", input, tape);
-            global::LstmGen.Kernels.LstmThrow.IfOverlapping(nameof(tape), tape, nameof(input), input);
+		/// <summary>
+		/// <c>Forward</c> that also records, in <paramref name="tape"/>, the activations the backward pass needs, so a training step
+		/// runs the forward once: call this, compute the loss gradient from <paramref name="output"/>, then <see cref="BackwardFromTape"/>
+		/// with the same input. Outputs are identical to <c>Forward</c> without a tape. The tape remembers this instance and a
+		/// fingerprint of the input. No two spans may overlap.
+		/// </summary>
+		/// <param name="input">Time-major inputs: <c>input[t·InputSize + k]</c> is feature k of step t; 1 ≤ steps ≤ <see cref="SequenceLength"/>.</param>
+		/// <param name="output">Receives h_t of every step: <c>steps·HiddenSize</c> floats, <c>output[t·HiddenSize + j]</c>.</param>
+		/// <param name="hidden">In: the initial hidden state h_0; out: the final one. <see cref="HiddenSize"/> floats.</param>
+		/// <param name="tape">Receives the recording: at least <see cref="TapeLength"/> floats.</param>
+		/// <exception cref="global::System.ArgumentException">A span's length is wrong (the message names it and both lengths), or two spans overlap.</exception>
+		[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+		public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> hidden, global::System.Span<float> tape)
+		{
+			int steps = global::LstmGen.Kernels.LstmThrow.StepsOf(nameof(input), input.Length, InputSize, SequenceLength);
+			global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(output), output.Length, steps * HiddenSize, "steps · HiddenSize");
+			global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(hidden), hidden.Length, HiddenSize, "HiddenSize");
+			global::LstmGen.Kernels.LstmThrow.IfShorterThan(nameof(tape), tape.Length, TapeLength, "TapeLength");
+			global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(output), output, "input, hidden, tape", input, hidden, tape);
+			global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(hidden), hidden, "input, tape", input, tape);
+			global::LstmGen.Kernels.LstmThrow.IfOverlapping(nameof(tape), tape, nameof(input), input);
 
-            LstmGenRecord(input, steps, hidden, tape);
+			LstmGenRecord(input, steps, hidden, tape);
 
-            // Hand out what the tape holds: h_t of every step, and the final state.
-            int first = global::LstmGen.Kernels.TapeHeader.Length + LstmGenTapeStride;
-            for (int s = 0; s < steps; s++)
-            {
-                tape.Slice(first + s * LstmGenTapeStride + 30, HiddenSize).CopyTo(output.Slice(s * HiddenSize, HiddenSize));
-            }
-            output.Slice((steps - 1) * HiddenSize, HiddenSize).CopyTo(hidden);
-        }
+			// Hand out what the tape holds: h_t of every step, and the final state.
+			int first = global::LstmGen.Kernels.TapeHeader.Length + LstmGenTapeStride;
+			for (int s = 0; s < steps; s++)
+			{
+				tape.Slice(first + s * LstmGenTapeStride + 30, HiddenSize).CopyTo(output.Slice(s * HiddenSize, HiddenSize));
+			}
+			output.Slice((steps - 1) * HiddenSize, HiddenSize).CopyTo(hidden);
+		}
 
-        /// <summary>
-        /// The backward pass from a tape recorded by <c>Forward(input, output, hidden, tape)</c> of this instance on the same input: writes
-        /// ∂L/∂input, ∂L/∂h_0 and adds ∂L/∂parameters to <see cref="Gradients"/>. The tape is consumed (its gate rows are
-        /// reused for the gate gradients), so record again before the next call. Allocation-free once <see cref="Gradients"/> exists
-        /// (the first call creates it). If the parameters change between recording and this call (an optimizer step), the
-        /// gradients mix old activations with new weights: record after the step. Not safe to call concurrently on one instance.
-        /// </summary>
-        /// <param name="input">The input the tape was recorded with: <c>steps·InputSize</c> floats.</param>
-        /// <param name="tape">The recording; at least <see cref="TapeLength"/> floats.</param>
-        /// <param name="outputGradient">∂L/∂output: <c>steps·HiddenSize</c> floats, time-major like <c>Forward</c>'s output.</param>
-        /// <param name="finalHiddenGradient">∂L/∂h_N, for a loss that uses the final hidden state (zeros if it does not): <see cref="HiddenSize"/> floats.</param>
-        /// <param name="inputGradient">Receives ∂L/∂input: <c>steps·InputSize</c> floats.</param>
-        /// <param name="initialHiddenGradient">Receives ∂L/∂h_0: <see cref="HiddenSize"/> floats.</param>
-        /// <exception cref="global::System.ArgumentException">A span's length is wrong, two spans overlap, or the tape was not recorded by this instance for this input (or was already consumed).</exception>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public void BackwardFromTape(global::System.ReadOnlySpan<float> input, global::System.Span<float> tape, global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> finalHiddenGradient, global::System.Span<float> inputGradient, global::System.Span<float> initialHiddenGradient)
-        {
-            int steps = global::LstmGen.Kernels.LstmThrow.StepsOf(nameof(input), input.Length, InputSize, SequenceLength);
-            global::LstmGen.Kernels.LstmThrow.IfShorterThan(nameof(tape), tape.Length, TapeLength, "TapeLength");
-            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(outputGradient), outputGradient.Length, steps * HiddenSize, "steps · HiddenSize");
-            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(finalHiddenGradient), finalHiddenGradient.Length, HiddenSize, "HiddenSize");
-            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(inputGradient), inputGradient.Length, steps * InputSize, "steps · InputSize");
-            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(initialHiddenGradient), initialHiddenGradient.Length, HiddenSize, "HiddenSize");
-            global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(tape), tape, "input, outputGradient, finalHiddenGradient, inputGradient, initialHiddenGradient", input, outputGradient, finalHiddenGradient, inputGradient, initialHiddenGradient);
-            global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(inputGradient), inputGradient, "input, outputGradient, finalHiddenGradient, initialHiddenGradient", input, outputGradient, finalHiddenGradient, initialHiddenGradient);
-            global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(initialHiddenGradient), initialHiddenGradient, "input, outputGradient, finalHiddenGradient", input, outputGradient, finalHiddenGradient);
-            global::LstmGen.Kernels.LstmThrow.IfTapeDoesNotMatch(nameof(tape), tape, InputSize, HiddenSize, steps, _lstmGenInstance, global::LstmGen.Kernels.TapeHeader.Fingerprint(input), "Forward(input, output, hidden, tape)");
+		/// <summary>
+		/// The backward pass from a tape recorded by <c>Forward(input, output, hidden, tape)</c> of this instance on the same input: writes
+		/// ∂L/∂input, ∂L/∂h_0 and adds ∂L/∂parameters to <see cref="Gradients"/>. The tape is consumed (its gate rows are
+		/// reused for the gate gradients), so record again before the next call. Allocation-free once <see cref="Gradients"/> exists
+		/// (the first call creates it). If the parameters change between recording and this call (an optimizer step), the
+		/// gradients mix old activations with new weights: record after the step. Not safe to call concurrently on one instance.
+		/// </summary>
+		/// <param name="input">The input the tape was recorded with: <c>steps·InputSize</c> floats.</param>
+		/// <param name="tape">The recording; at least <see cref="TapeLength"/> floats.</param>
+		/// <param name="outputGradient">∂L/∂output: <c>steps·HiddenSize</c> floats, time-major like <c>Forward</c>'s output.</param>
+		/// <param name="finalHiddenGradient">∂L/∂h_N, for a loss that uses the final hidden state (zeros if it does not): <see cref="HiddenSize"/> floats.</param>
+		/// <param name="inputGradient">Receives ∂L/∂input: <c>steps·InputSize</c> floats.</param>
+		/// <param name="initialHiddenGradient">Receives ∂L/∂h_0: <see cref="HiddenSize"/> floats.</param>
+		/// <exception cref="global::System.ArgumentException">A span's length is wrong, two spans overlap, or the tape was not recorded by this instance for this input (or was already consumed).</exception>
+		[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+		public void BackwardFromTape(global::System.ReadOnlySpan<float> input, global::System.Span<float> tape, global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> finalHiddenGradient, global::System.Span<float> inputGradient, global::System.Span<float> initialHiddenGradient)
+		{
+			int steps = global::LstmGen.Kernels.LstmThrow.StepsOf(nameof(input), input.Length, InputSize, SequenceLength);
+			global::LstmGen.Kernels.LstmThrow.IfShorterThan(nameof(tape), tape.Length, TapeLength, "TapeLength");
+			global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(outputGradient), outputGradient.Length, steps * HiddenSize, "steps · HiddenSize");
+			global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(finalHiddenGradient), finalHiddenGradient.Length, HiddenSize, "HiddenSize");
+			global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(inputGradient), inputGradient.Length, steps * InputSize, "steps · InputSize");
+			global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(initialHiddenGradient), initialHiddenGradient.Length, HiddenSize, "HiddenSize");
+			global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(tape), tape, "input, outputGradient, finalHiddenGradient, inputGradient, initialHiddenGradient", input, outputGradient, finalHiddenGradient, inputGradient, initialHiddenGradient);
+			global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(inputGradient), inputGradient, "input, outputGradient, finalHiddenGradient, initialHiddenGradient", input, outputGradient, finalHiddenGradient, initialHiddenGradient);
+			global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(initialHiddenGradient), initialHiddenGradient, "input, outputGradient, finalHiddenGradient", input, outputGradient, finalHiddenGradient);
+			global::LstmGen.Kernels.LstmThrow.IfTapeDoesNotMatch(nameof(tape), tape, InputSize, HiddenSize, steps, _lstmGenInstance, global::LstmGen.Kernels.TapeHeader.Fingerprint(input), "Forward(input, output, hidden, tape)");
 
-            // A consumed tape must not be used again: its gate rows now hold gate gradients.
-            global::LstmGen.Kernels.TapeHeader.MarkConsumed(tape);
-            global::System.Span<float> scratch = stackalloc float[LstmGenScratchFloats];
-            LstmGenBackwardCore(input, steps, tape, scratch, outputGradient, finalHiddenGradient, inputGradient, initialHiddenGradient);
-        }
+			// A consumed tape must not be used again: its gate rows now hold gate gradients.
+			global::LstmGen.Kernels.TapeHeader.MarkConsumed(tape);
+			global::System.Span<float> scratch = stackalloc float[LstmGenScratchFloats];
+			LstmGenBackwardCore(input, steps, tape, scratch, outputGradient, finalHiddenGradient, inputGradient, initialHiddenGradient);
+		}
 
-        /// <summary>
-        /// Backpropagation through time for the loss L of <c>Forward(input, output, h)</c> started from <paramref name="initialHidden"/>:
-        /// writes ∂L/∂input, ∂L/∂h_0 and adds ∂L/∂parameters to <see cref="Gradients"/> (like PyTorch's <c>.grad</c>). It recomputes
-        /// the forward activations itself, on the stack up to <see cref="BackwardStackSteps"/> steps and in a pooled array beyond
-        /// (no garbage either way). Not safe to call concurrently on one instance.
-        /// </summary>
-        /// <param name="input">Time-major inputs: <c>steps·InputSize</c> floats, 1 ≤ steps ≤ <see cref="SequenceLength"/>.</param>
-        /// <param name="initialHidden">h_0 of the forward pass: <see cref="HiddenSize"/> floats.</param>
-        /// <param name="outputGradient">∂L/∂output: <c>steps·HiddenSize</c> floats, time-major like <c>Forward</c>'s output.</param>
-        /// <param name="finalHiddenGradient">∂L/∂h_N, for a loss that uses the final hidden state (zeros if it does not): <see cref="HiddenSize"/> floats.</param>
-        /// <param name="inputGradient">Receives ∂L/∂input: <c>steps·InputSize</c> floats.</param>
-        /// <param name="initialHiddenGradient">Receives ∂L/∂h_0: <see cref="HiddenSize"/> floats.</param>
-        /// <exception cref="global::System.ArgumentException">A span's length is wrong (the message names it and both lengths), or two spans overlap.</exception>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> initialHidden, global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> finalHiddenGradient, global::System.Span<float> inputGradient, global::System.Span<float> initialHiddenGradient)
-        {
-            int steps = global::LstmGen.Kernels.LstmThrow.StepsOf(nameof(input), input.Length, InputSize, SequenceLength);
-            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(initialHidden), initialHidden.Length, HiddenSize, "HiddenSize");
-            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(outputGradient), outputGradient.Length, steps * HiddenSize, "steps · HiddenSize");
-            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(finalHiddenGradient), finalHiddenGradient.Length, HiddenSize, "HiddenSize");
-            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(inputGradient), inputGradient.Length, steps * InputSize, "steps · InputSize");
-            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(initialHiddenGradient), initialHiddenGradient.Length, HiddenSize, "HiddenSize");
-            global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(inputGradient), inputGradient, "input, initialHidden, outputGradient, finalHiddenGradient, initialHiddenGradient", input, initialHidden, outputGradient, finalHiddenGradient, initialHiddenGradient);
-            global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(initialHiddenGradient), initialHiddenGradient, "input, initialHidden, outputGradient, finalHiddenGradient", input, initialHidden, outputGradient, finalHiddenGradient);
+		/// <summary>
+		/// Backpropagation through time for the loss L of <c>Forward(input, output, h)</c> started from <paramref name="initialHidden"/>:
+		/// writes ∂L/∂input, ∂L/∂h_0 and adds ∂L/∂parameters to <see cref="Gradients"/> (like PyTorch's <c>.grad</c>). It recomputes
+		/// the forward activations itself, on the stack up to <see cref="BackwardStackSteps"/> steps and in a pooled array beyond
+		/// (no garbage either way). Not safe to call concurrently on one instance.
+		/// </summary>
+		/// <param name="input">Time-major inputs: <c>steps·InputSize</c> floats, 1 ≤ steps ≤ <see cref="SequenceLength"/>.</param>
+		/// <param name="initialHidden">h_0 of the forward pass: <see cref="HiddenSize"/> floats.</param>
+		/// <param name="outputGradient">∂L/∂output: <c>steps·HiddenSize</c> floats, time-major like <c>Forward</c>'s output.</param>
+		/// <param name="finalHiddenGradient">∂L/∂h_N, for a loss that uses the final hidden state (zeros if it does not): <see cref="HiddenSize"/> floats.</param>
+		/// <param name="inputGradient">Receives ∂L/∂input: <c>steps·InputSize</c> floats.</param>
+		/// <param name="initialHiddenGradient">Receives ∂L/∂h_0: <see cref="HiddenSize"/> floats.</param>
+		/// <exception cref="global::System.ArgumentException">A span's length is wrong (the message names it and both lengths), or two spans overlap.</exception>
+		[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+		public void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> initialHidden, global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> finalHiddenGradient, global::System.Span<float> inputGradient, global::System.Span<float> initialHiddenGradient)
+		{
+			int steps = global::LstmGen.Kernels.LstmThrow.StepsOf(nameof(input), input.Length, InputSize, SequenceLength);
+			global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(initialHidden), initialHidden.Length, HiddenSize, "HiddenSize");
+			global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(outputGradient), outputGradient.Length, steps * HiddenSize, "steps · HiddenSize");
+			global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(finalHiddenGradient), finalHiddenGradient.Length, HiddenSize, "HiddenSize");
+			global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(inputGradient), inputGradient.Length, steps * InputSize, "steps · InputSize");
+			global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(initialHiddenGradient), initialHiddenGradient.Length, HiddenSize, "HiddenSize");
+			global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(inputGradient), inputGradient, "input, initialHidden, outputGradient, finalHiddenGradient, initialHiddenGradient", input, initialHidden, outputGradient, finalHiddenGradient, initialHiddenGradient);
+			global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(initialHiddenGradient), initialHiddenGradient, "input, initialHidden, outputGradient, finalHiddenGradient", input, initialHidden, outputGradient, finalHiddenGradient);
 
-            // This call's tape (steps + 1 rows, not SequenceLength + 1) plus the state gradients: on the stack up to
-            // BackwardStackSteps steps, from the shared pool beyond.
-            int tapeLength = global::LstmGen.Kernels.TapeHeader.Length + (steps + 1) * LstmGenTapeStride;
-            float[]? rented = null;
-            global::System.Span<float> workspace = steps <= BackwardStackSteps
-                ? stackalloc float[tapeLength + LstmGenScratchFloats]
-                : (rented = global::System.Buffers.ArrayPool<float>.Shared.Rent(tapeLength + LstmGenScratchFloats));
-            try
-            {
-                LstmGenRecord(input, steps, initialHidden, workspace.Slice(0, tapeLength));
-                LstmGenBackwardCore(input, steps, workspace.Slice(0, tapeLength), workspace.Slice(tapeLength, LstmGenScratchFloats), outputGradient, finalHiddenGradient, inputGradient, initialHiddenGradient);
-            }
-            finally
-            {
-                if (rented is not null)
-                {
-                    global::System.Buffers.ArrayPool<float>.Shared.Return(rented);
-                }
-            }
-        }
+			// This call's tape (steps + 1 rows, not SequenceLength + 1) plus the state gradients: on the stack up to
+			// BackwardStackSteps steps, from the shared pool beyond.
+			int tapeLength = global::LstmGen.Kernels.TapeHeader.Length + (steps + 1) * LstmGenTapeStride;
+			float[]? rented = null;
+			global::System.Span<float> workspace = steps <= BackwardStackSteps
+			    ? stackalloc float[tapeLength + LstmGenScratchFloats]
+			    : (rented = global::System.Buffers.ArrayPool<float>.Shared.Rent(tapeLength + LstmGenScratchFloats));
+			try
+			{
+				LstmGenRecord(input, steps, initialHidden, workspace.Slice(0, tapeLength));
+				LstmGenBackwardCore(input, steps, workspace.Slice(0, tapeLength), workspace.Slice(tapeLength, LstmGenScratchFloats), outputGradient, finalHiddenGradient, inputGradient, initialHiddenGradient);
+			}
+			finally
+			{
+				if (rented is not null)
+				{
+					global::System.Buffers.ArrayPool<float>.Shared.Return(rented);
+				}
+			}
+		}
 
-        /// <summary>
-        /// <c>Backward</c> with a caller-provided workspace instead of stack memory: for long sequences, or to keep the stack
-        /// small on threads with little of it. Same results as the overload without a workspace.
-        /// </summary>
-        /// <param name="input">Time-major inputs: <c>steps·InputSize</c> floats, 1 ≤ steps ≤ <see cref="SequenceLength"/>.</param>
-        /// <param name="initialHidden">h_0 of the forward pass: <see cref="HiddenSize"/> floats.</param>
-        /// <param name="outputGradient">∂L/∂output: <c>steps·HiddenSize</c> floats, time-major like <c>Forward</c>'s output.</param>
-        /// <param name="finalHiddenGradient">∂L/∂h_N, for a loss that uses the final hidden state (zeros if it does not): <see cref="HiddenSize"/> floats.</param>
-        /// <param name="inputGradient">Receives ∂L/∂input: <c>steps·InputSize</c> floats.</param>
-        /// <param name="initialHiddenGradient">Receives ∂L/∂h_0: <see cref="HiddenSize"/> floats.</param>
-        /// <param name="workspace">Scratch memory: at least <see cref="BackwardWorkspaceLength"/> floats; its contents are overwritten.</param>
-        /// <exception cref="global::System.ArgumentException">A span's length is wrong (the message names it and both lengths), or two spans overlap.</exception>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> initialHidden, global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> finalHiddenGradient, global::System.Span<float> inputGradient, global::System.Span<float> initialHiddenGradient, global::System.Span<float> workspace)
-        {
-            int steps = global::LstmGen.Kernels.LstmThrow.StepsOf(nameof(input), input.Length, InputSize, SequenceLength);
-            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(initialHidden), initialHidden.Length, HiddenSize, "HiddenSize");
-            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(outputGradient), outputGradient.Length, steps * HiddenSize, "steps · HiddenSize");
-            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(finalHiddenGradient), finalHiddenGradient.Length, HiddenSize, "HiddenSize");
-            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(inputGradient), inputGradient.Length, steps * InputSize, "steps · InputSize");
-            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(initialHiddenGradient), initialHiddenGradient.Length, HiddenSize, "HiddenSize");
-            global::LstmGen.Kernels.LstmThrow.IfShorterThan(nameof(workspace), workspace.Length, BackwardWorkspaceLength, "BackwardWorkspaceLength");
-            global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(inputGradient), inputGradient, "input, initialHidden, outputGradient, finalHiddenGradient, initialHiddenGradient, workspace", input, initialHidden, outputGradient, finalHiddenGradient, initialHiddenGradient, workspace);
-            global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(initialHiddenGradient), initialHiddenGradient, "input, initialHidden, outputGradient, finalHiddenGradient, workspace", input, initialHidden, outputGradient, finalHiddenGradient, workspace);
-            global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(workspace), workspace, "input, initialHidden, outputGradient, finalHiddenGradient", input, initialHidden, outputGradient, finalHiddenGradient);
+		/// <summary>
+		/// <c>Backward</c> with a caller-provided workspace instead of stack memory: for long sequences, or to keep the stack
+		/// small on threads with little of it. Same results as the overload without a workspace.
+		/// </summary>
+		/// <param name="input">Time-major inputs: <c>steps·InputSize</c> floats, 1 ≤ steps ≤ <see cref="SequenceLength"/>.</param>
+		/// <param name="initialHidden">h_0 of the forward pass: <see cref="HiddenSize"/> floats.</param>
+		/// <param name="outputGradient">∂L/∂output: <c>steps·HiddenSize</c> floats, time-major like <c>Forward</c>'s output.</param>
+		/// <param name="finalHiddenGradient">∂L/∂h_N, for a loss that uses the final hidden state (zeros if it does not): <see cref="HiddenSize"/> floats.</param>
+		/// <param name="inputGradient">Receives ∂L/∂input: <c>steps·InputSize</c> floats.</param>
+		/// <param name="initialHiddenGradient">Receives ∂L/∂h_0: <see cref="HiddenSize"/> floats.</param>
+		/// <param name="workspace">Scratch memory: at least <see cref="BackwardWorkspaceLength"/> floats; its contents are overwritten.</param>
+		/// <exception cref="global::System.ArgumentException">A span's length is wrong (the message names it and both lengths), or two spans overlap.</exception>
+		[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+		public void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> initialHidden, global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> finalHiddenGradient, global::System.Span<float> inputGradient, global::System.Span<float> initialHiddenGradient, global::System.Span<float> workspace)
+		{
+			int steps = global::LstmGen.Kernels.LstmThrow.StepsOf(nameof(input), input.Length, InputSize, SequenceLength);
+			global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(initialHidden), initialHidden.Length, HiddenSize, "HiddenSize");
+			global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(outputGradient), outputGradient.Length, steps * HiddenSize, "steps · HiddenSize");
+			global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(finalHiddenGradient), finalHiddenGradient.Length, HiddenSize, "HiddenSize");
+			global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(inputGradient), inputGradient.Length, steps * InputSize, "steps · InputSize");
+			global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(initialHiddenGradient), initialHiddenGradient.Length, HiddenSize, "HiddenSize");
+			global::LstmGen.Kernels.LstmThrow.IfShorterThan(nameof(workspace), workspace.Length, BackwardWorkspaceLength, "BackwardWorkspaceLength");
+			global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(inputGradient), inputGradient, "input, initialHidden, outputGradient, finalHiddenGradient, initialHiddenGradient, workspace", input, initialHidden, outputGradient, finalHiddenGradient, initialHiddenGradient, workspace);
+			global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(initialHiddenGradient), initialHiddenGradient, "input, initialHidden, outputGradient, finalHiddenGradient, workspace", input, initialHidden, outputGradient, finalHiddenGradient, workspace);
+			global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(workspace), workspace, "input, initialHidden, outputGradient, finalHiddenGradient", input, initialHidden, outputGradient, finalHiddenGradient);
 
-            int tapeLength = global::LstmGen.Kernels.TapeHeader.Length + (steps + 1) * LstmGenTapeStride;
-            LstmGenRecord(input, steps, initialHidden, workspace.Slice(0, tapeLength));
-            LstmGenBackwardCore(input, steps, workspace.Slice(0, tapeLength), workspace.Slice(tapeLength, LstmGenScratchFloats), outputGradient, finalHiddenGradient, inputGradient, initialHiddenGradient);
-        }
+			int tapeLength = global::LstmGen.Kernels.TapeHeader.Length + (steps + 1) * LstmGenTapeStride;
+			LstmGenRecord(input, steps, initialHidden, workspace.Slice(0, tapeLength));
+			LstmGenBackwardCore(input, steps, workspace.Slice(0, tapeLength), workspace.Slice(tapeLength, LstmGenScratchFloats), outputGradient, finalHiddenGradient, inputGradient, initialHiddenGradient);
+		}
 
-        // Writes the header and row -1 (the initial state), then records every step.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void LstmGenRecord(global::System.ReadOnlySpan<float> input, int steps, global::System.ReadOnlySpan<float> initialHidden, global::System.Span<float> tape)
-        {
-            global::LstmGen.Kernels.TapeHeader.Write(tape, InputSize, HiddenSize, steps, _lstmGenInstance, input);
-            initialHidden.CopyTo(tape.Slice(global::LstmGen.Kernels.TapeHeader.Length + 30, HiddenSize));
-            global::LstmGen.Generated.Gru_I3_H5.Record(ref _lstmGenParameters.Reference, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), steps, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tape));
-        }
+		// Writes the header and row -1 (the initial state), then records every step.
+		[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+		private void LstmGenRecord(global::System.ReadOnlySpan<float> input, int steps, global::System.ReadOnlySpan<float> initialHidden, global::System.Span<float> tape)
+		{
+			global::LstmGen.Kernels.TapeHeader.Write(tape, InputSize, HiddenSize, steps, _lstmGenInstance, input);
+			initialHidden.CopyTo(tape.Slice(global::LstmGen.Kernels.TapeHeader.Length + 30, HiddenSize));
+			global::LstmGen.Generated.Gru_I3_H5.Record(ref _lstmGenParameters.Reference, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), steps, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tape));
+		}
 
-        // Runs the backward kernels once the spans are validated; scratch carries ∂L/∂h back through time.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void LstmGenBackwardCore(global::System.ReadOnlySpan<float> input, int steps, global::System.Span<float> tape, global::System.Span<float> scratch, global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> finalHiddenGradient, global::System.Span<float> inputGradient, global::System.Span<float> initialHiddenGradient)
-        {
-            finalHiddenGradient.CopyTo(scratch);
-            ref float gradients = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(Gradients);
-            global::LstmGen.Generated.Gru_I3_H5.Backward(ref _lstmGenParameters.Reference, ref gradients, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), steps, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tape),
-                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputGradient), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputGradient), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
-            scratch.Slice(0, HiddenSize).CopyTo(initialHiddenGradient);
-        }
+		// Runs the backward kernels once the spans are validated; scratch carries ∂L/∂h back through time.
+		[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+		private void LstmGenBackwardCore(global::System.ReadOnlySpan<float> input, int steps, global::System.Span<float> tape, global::System.Span<float> scratch, global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> finalHiddenGradient, global::System.Span<float> inputGradient, global::System.Span<float> initialHiddenGradient)
+		{
+			finalHiddenGradient.CopyTo(scratch);
+			ref float gradients = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(Gradients);
+			global::LstmGen.Generated.Gru_I3_H5.Backward(ref _lstmGenParameters.Reference, ref gradients, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), steps, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tape),
+			    ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputGradient), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputGradient), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
+			scratch.Slice(0, HiddenSize).CopyTo(initialHiddenGradient);
+		}
 
-        /// <summary>
-        /// Advances <c>B = input.Length / InputSize</c> independent states by one step each (voices, agents, the rows of a
-        /// minibatch): row b of <paramref name="input"/>, <paramref name="hidden"/> is state b, advanced exactly as <see cref="Step"/> would
-        /// (to within rounding). Each weight loaded serves several states, so the per-state cost falls well below a <c>Step</c>.
-        /// Allocation-free; safe to call from several threads at once on one instance. No two spans may overlap.
-        /// </summary>
-        /// <param name="input">[B, InputSize]: B ≥ 1 inputs.</param>
-        /// <param name="hidden">[B, HiddenSize]: in h_{t-1}, out h_t.</param>
-        /// <exception cref="global::System.ArgumentException">A length is wrong (the message names it and both lengths), or two spans overlap.</exception>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public void StepBatch(global::System.ReadOnlySpan<float> input, global::System.Span<float> hidden)
-        {
-            int states = global::LstmGen.Kernels.LstmThrow.CountOf(nameof(input), input.Length, InputSize, "states");
-            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(hidden), hidden.Length, states * HiddenSize, "states · HiddenSize");
-            global::LstmGen.Kernels.LstmThrow.IfOverlapping(nameof(hidden), hidden, nameof(input), input);
-            global::LstmGen.Generated.Gru_I3_H5.StepBatch(ref _lstmGenParameters.Reference, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hidden), states);
-        }
+		/// <summary>
+		/// Advances <c>B = input.Length / InputSize</c> independent states by one step each (voices, agents, the rows of a
+		/// minibatch): row b of <paramref name="input"/>, <paramref name="hidden"/> is state b, advanced exactly as <see cref="Step"/> would
+		/// (to within rounding). Each weight loaded serves several states, so the per-state cost falls well below a <c>Step</c>.
+		/// Allocation-free; safe to call from several threads at once on one instance. No two spans may overlap.
+		/// </summary>
+		/// <param name="input">[B, InputSize]: B ≥ 1 inputs.</param>
+		/// <param name="hidden">[B, HiddenSize]: in h_{t-1}, out h_t.</param>
+		/// <exception cref="global::System.ArgumentException">A length is wrong (the message names it and both lengths), or two spans overlap.</exception>
+		[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+		public void StepBatch(global::System.ReadOnlySpan<float> input, global::System.Span<float> hidden)
+		{
+			int states = global::LstmGen.Kernels.LstmThrow.CountOf(nameof(input), input.Length, InputSize, "states");
+			global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(hidden), hidden.Length, states * HiddenSize, "states · HiddenSize");
+			global::LstmGen.Kernels.LstmThrow.IfOverlapping(nameof(hidden), hidden, nameof(input), input);
+			global::LstmGen.Generated.Gru_I3_H5.StepBatch(ref _lstmGenParameters.Reference, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hidden), states);
+		}
 
-        /// <summary>
-        /// Runs <c>B = hidden.Length / HiddenSize</c> sequences of the same length at once (a minibatch, offline scoring): sequence b's
-        /// inputs are row b of <paramref name="input"/> <c>[B, steps, InputSize]</c>, its outputs row b of <paramref name="output"/>
-        /// <c>[B, steps, HiddenSize]</c>; each weight loaded serves several sequences. Allocation-free. No two spans may overlap.
-        /// </summary>
-        /// <param name="input">[B, steps, InputSize], 1 ≤ steps ≤ <see cref="SequenceLength"/>.</param>
-        /// <param name="output">Receives [B, steps, HiddenSize].</param>
-        /// <param name="hidden">[B, HiddenSize]: in the initial states, out the final ones.</param>
-        /// <exception cref="global::System.ArgumentException">A length is wrong (the message names it and both lengths), or two spans overlap.</exception>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public void ForwardBatch(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> hidden)
-        {
-            int sequences = global::LstmGen.Kernels.LstmThrow.CountOf(nameof(hidden), hidden.Length, HiddenSize, "states");
-            int steps = global::LstmGen.Kernels.LstmThrow.StepsOfBatch(nameof(input), input.Length, sequences, InputSize, SequenceLength);
-            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(output), output.Length, (long)sequences * steps * HiddenSize, "sequences · steps · HiddenSize");
-            global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(output), output, "input, hidden", input, hidden);
-            global::LstmGen.Kernels.LstmThrow.IfOverlapping(nameof(hidden), hidden, nameof(input), input);
-            global::LstmGen.Generated.Gru_I3_H5.ForwardBatch(ref _lstmGenParameters.Reference, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), steps, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hidden), sequences);
-        }
-        /// <summary>
-        /// Runs <c>B = hidden.Length / HiddenSize</c> sequences of the same length at once (a minibatch, offline scoring): sequence b's
-        /// inputs are row b of <paramref name="input"/> <c>[B, steps, InputSize]</c>, its outputs row b of <paramref name="output"/>
-        /// <c>[B, steps, HiddenSize]</c>; each weight loaded serves several sequences. Also records a batch tape for
-        /// <see cref="BackwardBatchFromTape"/>: at least <c>BatchTapeLength(B)</c> floats; it remembers this instance and the input.
-        /// </summary>
-        /// <param name="input">[B, steps, InputSize], 1 ≤ steps ≤ <see cref="SequenceLength"/>.</param>
-        /// <param name="output">Receives [B, steps, HiddenSize].</param>
-        /// <param name="hidden">[B, HiddenSize]: in the initial states, out the final ones.</param>
-        /// <param name="tape">Receives the recording: at least <c>BatchTapeLength(B)</c> floats.</param>
-        /// <exception cref="global::System.ArgumentException">A length is wrong (the message names it and both lengths), or two spans overlap.</exception>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public void ForwardBatch(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> hidden, global::System.Span<float> tape)
-        {
-            int sequences = global::LstmGen.Kernels.LstmThrow.CountOf(nameof(hidden), hidden.Length, HiddenSize, "states");
-            int steps = global::LstmGen.Kernels.LstmThrow.StepsOfBatch(nameof(input), input.Length, sequences, InputSize, SequenceLength);
-            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(output), output.Length, (long)sequences * steps * HiddenSize, "sequences · steps · HiddenSize");
-            global::LstmGen.Kernels.LstmThrow.IfShorterThan(nameof(tape), tape.Length, global::LstmGen.Kernels.TapeHeader.Length + (long)sequences * ((steps + 1) * LstmGenTapeStride + steps * InputSize), "16 + sequences · ((steps + 1) · TapeStride + steps · InputSize)");
-            global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(output), output, "input, hidden, tape", input, hidden, tape);
-            global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(hidden), hidden, "input, tape", input, tape);
-            global::LstmGen.Kernels.LstmThrow.IfOverlapping(nameof(tape), tape, nameof(input), input);
-            global::LstmGen.Kernels.TapeHeader.Write(tape, InputSize, HiddenSize, steps, _lstmGenInstance, input, sequences);
-            // Rows interleaved by time: row (t, b) at TapeHeader.Length + ((t + 1)·B + b)·TapeStride; rows (-1, b) hold the initial states.
-            int first = global::LstmGen.Kernels.TapeHeader.Length;
-            for (int b = 0; b < sequences; b++)
-            {
-                hidden.Slice(b * HiddenSize, HiddenSize).CopyTo(tape.Slice(first + b * LstmGenTapeStride + 30, HiddenSize));
-            }
-            // Then the inputs, time-major ([steps, B, InputSize]), so that the parameter gradients take every row in one pass.
-            int inputs = first + (steps + 1) * sequences * LstmGenTapeStride;
-            for (int b = 0; b < sequences; b++)
-            {
-                for (int s = 0; s < steps; s++)
-                {
-                    input.Slice((b * steps + s) * InputSize, InputSize).CopyTo(tape.Slice(inputs + (s * sequences + b) * InputSize, InputSize));
-                }
-            }
-            global::LstmGen.Generated.Gru_I3_H5.RecordBatch(ref _lstmGenParameters.Reference, steps, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tape), sequences);
-            for (int b = 0; b < sequences; b++)
-            {
-                for (int s = 0; s < steps; s++)
-                {
-                    tape.Slice(first + ((s + 1) * sequences + b) * LstmGenTapeStride + 30, HiddenSize).CopyTo(output.Slice((b * steps + s) * HiddenSize, HiddenSize));
-                }
-                output.Slice((b * steps + steps - 1) * HiddenSize, HiddenSize).CopyTo(hidden.Slice(b * HiddenSize, HiddenSize));
-            }
-        }
+		/// <summary>
+		/// Runs <c>B = hidden.Length / HiddenSize</c> sequences of the same length at once (a minibatch, offline scoring): sequence b's
+		/// inputs are row b of <paramref name="input"/> <c>[B, steps, InputSize]</c>, its outputs row b of <paramref name="output"/>
+		/// <c>[B, steps, HiddenSize]</c>; each weight loaded serves several sequences. Allocation-free. No two spans may overlap.
+		/// </summary>
+		/// <param name="input">[B, steps, InputSize], 1 ≤ steps ≤ <see cref="SequenceLength"/>.</param>
+		/// <param name="output">Receives [B, steps, HiddenSize].</param>
+		/// <param name="hidden">[B, HiddenSize]: in the initial states, out the final ones.</param>
+		/// <exception cref="global::System.ArgumentException">A length is wrong (the message names it and both lengths), or two spans overlap.</exception>
+		[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+		public void ForwardBatch(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> hidden)
+		{
+			int sequences = global::LstmGen.Kernels.LstmThrow.CountOf(nameof(hidden), hidden.Length, HiddenSize, "states");
+			int steps = global::LstmGen.Kernels.LstmThrow.StepsOfBatch(nameof(input), input.Length, sequences, InputSize, SequenceLength);
+			global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(output), output.Length, (long)sequences * steps * HiddenSize, "sequences · steps · HiddenSize");
+			global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(output), output, "input, hidden", input, hidden);
+			global::LstmGen.Kernels.LstmThrow.IfOverlapping(nameof(hidden), hidden, nameof(input), input);
+			global::LstmGen.Generated.Gru_I3_H5.ForwardBatch(ref _lstmGenParameters.Reference, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), steps, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hidden), sequences);
+		}
+		/// <summary>
+		/// Runs <c>B = hidden.Length / HiddenSize</c> sequences of the same length at once (a minibatch, offline scoring): sequence b's
+		/// inputs are row b of <paramref name="input"/> <c>[B, steps, InputSize]</c>, its outputs row b of <paramref name="output"/>
+		/// <c>[B, steps, HiddenSize]</c>; each weight loaded serves several sequences. Also records a batch tape for
+		/// <see cref="BackwardBatchFromTape"/>: at least <c>BatchTapeLength(B)</c> floats; it remembers this instance and the input.
+		/// </summary>
+		/// <param name="input">[B, steps, InputSize], 1 ≤ steps ≤ <see cref="SequenceLength"/>.</param>
+		/// <param name="output">Receives [B, steps, HiddenSize].</param>
+		/// <param name="hidden">[B, HiddenSize]: in the initial states, out the final ones.</param>
+		/// <param name="tape">Receives the recording: at least <c>BatchTapeLength(B)</c> floats.</param>
+		/// <exception cref="global::System.ArgumentException">A length is wrong (the message names it and both lengths), or two spans overlap.</exception>
+		[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+		public void ForwardBatch(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> hidden, global::System.Span<float> tape)
+		{
+			int sequences = global::LstmGen.Kernels.LstmThrow.CountOf(nameof(hidden), hidden.Length, HiddenSize, "states");
+			int steps = global::LstmGen.Kernels.LstmThrow.StepsOfBatch(nameof(input), input.Length, sequences, InputSize, SequenceLength);
+			global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(output), output.Length, (long)sequences * steps * HiddenSize, "sequences · steps · HiddenSize");
+			global::LstmGen.Kernels.LstmThrow.IfShorterThan(nameof(tape), tape.Length, global::LstmGen.Kernels.TapeHeader.Length + (long)sequences * ((steps + 1) * LstmGenTapeStride + steps * InputSize), "16 + sequences · ((steps + 1) · TapeStride + steps · InputSize)");
+			global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(output), output, "input, hidden, tape", input, hidden, tape);
+			global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(hidden), hidden, "input, tape", input, tape);
+			global::LstmGen.Kernels.LstmThrow.IfOverlapping(nameof(tape), tape, nameof(input), input);
+			global::LstmGen.Kernels.TapeHeader.Write(tape, InputSize, HiddenSize, steps, _lstmGenInstance, input, sequences);
+			// Rows interleaved by time: row (t, b) at TapeHeader.Length + ((t + 1)·B + b)·TapeStride; rows (-1, b) hold the initial states.
+			int first = global::LstmGen.Kernels.TapeHeader.Length;
+			for (int b = 0; b < sequences; b++)
+			{
+				hidden.Slice(b * HiddenSize, HiddenSize).CopyTo(tape.Slice(first + b * LstmGenTapeStride + 30, HiddenSize));
+			}
+			// Then the inputs, time-major ([steps, B, InputSize]), so that the parameter gradients take every row in one pass.
+			int inputs = first + (steps + 1) * sequences * LstmGenTapeStride;
+			for (int b = 0; b < sequences; b++)
+			{
+				for (int s = 0; s < steps; s++)
+				{
+					input.Slice((b * steps + s) * InputSize, InputSize).CopyTo(tape.Slice(inputs + (s * sequences + b) * InputSize, InputSize));
+				}
+			}
+			global::LstmGen.Generated.Gru_I3_H5.RecordBatch(ref _lstmGenParameters.Reference, steps, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tape), sequences);
+			for (int b = 0; b < sequences; b++)
+			{
+				for (int s = 0; s < steps; s++)
+				{
+					tape.Slice(first + ((s + 1) * sequences + b) * LstmGenTapeStride + 30, HiddenSize).CopyTo(output.Slice((b * steps + s) * HiddenSize, HiddenSize));
+				}
+				output.Slice((b * steps + steps - 1) * HiddenSize, HiddenSize).CopyTo(hidden.Slice(b * HiddenSize, HiddenSize));
+			}
+		}
 
-        /// <summary>
-        /// The backward pass of a batch recorded by <c>ForwardBatch(…, tape)</c> of this instance on the same input: writes each
-        /// sequence's ∂L/∂input and ∂L/∂h_0, and adds the parameter gradients of all sequences (their sum) to
-        /// <see cref="Gradients"/>. The tape is consumed. Per step, each block of W_hh's rows serves every sequence while it is in L1.
-        /// </summary>
-        /// <param name="input">The recorded input, [B, steps, InputSize].</param>
-        /// <param name="tape">The batch tape.</param>
-        /// <param name="outputGradient">∂L/∂output, [B, steps, HiddenSize].</param>
-        /// <param name="finalHiddenGradient">∂L/∂h_N, [B, HiddenSize].</param>
-        /// <param name="inputGradient">Receives ∂L/∂input, [B, steps, InputSize].</param>
-        /// <param name="initialHiddenGradient">Receives ∂L/∂h_0, [B, HiddenSize].</param>
-        /// <exception cref="global::System.ArgumentException">A length is wrong, two spans overlap, or the tape was not recorded by this instance for this input (or was already consumed).</exception>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public void BackwardBatchFromTape(global::System.ReadOnlySpan<float> input, global::System.Span<float> tape, global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> finalHiddenGradient, global::System.Span<float> inputGradient, global::System.Span<float> initialHiddenGradient)
-        {
-            int sequences = global::LstmGen.Kernels.LstmThrow.CountOf(nameof(finalHiddenGradient), finalHiddenGradient.Length, HiddenSize, "states");
-            int steps = global::LstmGen.Kernels.LstmThrow.StepsOfBatch(nameof(input), input.Length, sequences, InputSize, SequenceLength);
-            global::LstmGen.Kernels.LstmThrow.IfShorterThan(nameof(tape), tape.Length, global::LstmGen.Kernels.TapeHeader.Length + (long)sequences * ((steps + 1) * LstmGenTapeStride + steps * InputSize), "16 + sequences · ((steps + 1) · TapeStride + steps · InputSize)");
-            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(outputGradient), outputGradient.Length, (long)sequences * steps * HiddenSize, "sequences · steps · HiddenSize");
-            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(inputGradient), inputGradient.Length, (long)sequences * steps * InputSize, "sequences · steps · InputSize");
-            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(initialHiddenGradient), initialHiddenGradient.Length, (long)sequences * HiddenSize, "sequences · HiddenSize");
-            global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(tape), tape, "input, outputGradient, finalHiddenGradient, inputGradient, initialHiddenGradient", input, outputGradient, finalHiddenGradient, inputGradient, initialHiddenGradient);
-            global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(inputGradient), inputGradient, "input, outputGradient, finalHiddenGradient, initialHiddenGradient", input, outputGradient, finalHiddenGradient, initialHiddenGradient);
-            global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(initialHiddenGradient), initialHiddenGradient, "input, outputGradient, finalHiddenGradient", input, outputGradient, finalHiddenGradient);
-            global::LstmGen.Kernels.LstmThrow.IfTapeDoesNotMatch(nameof(tape), tape, InputSize, HiddenSize, steps, _lstmGenInstance, global::LstmGen.Kernels.TapeHeader.Fingerprint(input), "ForwardBatch(…, tape)", sequences);
-            global::LstmGen.Kernels.TapeHeader.MarkConsumed(tape);
-            // The gradients flowing back through the state start from the final ones and end as those of the initial state.
-            finalHiddenGradient.CopyTo(initialHiddenGradient);
-            ref float gradients = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(Gradients);
-            global::LstmGen.Generated.Gru_I3_H5.BackwardBatch(ref _lstmGenParameters.Reference, ref gradients, steps, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tape), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputGradient), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(initialHiddenGradient), sequences);
-            // ∂L/∂x came back time-major in the tape's input block.
-            int inputs = global::LstmGen.Kernels.TapeHeader.Length + (steps + 1) * sequences * LstmGenTapeStride;
-            for (int b = 0; b < sequences; b++)
-            {
-                for (int s = 0; s < steps; s++)
-                {
-                    tape.Slice(inputs + (s * sequences + b) * InputSize, InputSize).CopyTo(inputGradient.Slice((b * steps + s) * InputSize, InputSize));
-                }
-            }
-        }
+		/// <summary>
+		/// The backward pass of a batch recorded by <c>ForwardBatch(…, tape)</c> of this instance on the same input: writes each
+		/// sequence's ∂L/∂input and ∂L/∂h_0, and adds the parameter gradients of all sequences (their sum) to
+		/// <see cref="Gradients"/>. The tape is consumed. Per step, each block of W_hh's rows serves every sequence while it is in L1.
+		/// </summary>
+		/// <param name="input">The recorded input, [B, steps, InputSize].</param>
+		/// <param name="tape">The batch tape.</param>
+		/// <param name="outputGradient">∂L/∂output, [B, steps, HiddenSize].</param>
+		/// <param name="finalHiddenGradient">∂L/∂h_N, [B, HiddenSize].</param>
+		/// <param name="inputGradient">Receives ∂L/∂input, [B, steps, InputSize].</param>
+		/// <param name="initialHiddenGradient">Receives ∂L/∂h_0, [B, HiddenSize].</param>
+		/// <exception cref="global::System.ArgumentException">A length is wrong, two spans overlap, or the tape was not recorded by this instance for this input (or was already consumed).</exception>
+		[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+		public void BackwardBatchFromTape(global::System.ReadOnlySpan<float> input, global::System.Span<float> tape, global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> finalHiddenGradient, global::System.Span<float> inputGradient, global::System.Span<float> initialHiddenGradient)
+		{
+			int sequences = global::LstmGen.Kernels.LstmThrow.CountOf(nameof(finalHiddenGradient), finalHiddenGradient.Length, HiddenSize, "states");
+			int steps = global::LstmGen.Kernels.LstmThrow.StepsOfBatch(nameof(input), input.Length, sequences, InputSize, SequenceLength);
+			global::LstmGen.Kernels.LstmThrow.IfShorterThan(nameof(tape), tape.Length, global::LstmGen.Kernels.TapeHeader.Length + (long)sequences * ((steps + 1) * LstmGenTapeStride + steps * InputSize), "16 + sequences · ((steps + 1) · TapeStride + steps · InputSize)");
+			global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(outputGradient), outputGradient.Length, (long)sequences * steps * HiddenSize, "sequences · steps · HiddenSize");
+			global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(inputGradient), inputGradient.Length, (long)sequences * steps * InputSize, "sequences · steps · InputSize");
+			global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(initialHiddenGradient), initialHiddenGradient.Length, (long)sequences * HiddenSize, "sequences · HiddenSize");
+			global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(tape), tape, "input, outputGradient, finalHiddenGradient, inputGradient, initialHiddenGradient", input, outputGradient, finalHiddenGradient, inputGradient, initialHiddenGradient);
+			global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(inputGradient), inputGradient, "input, outputGradient, finalHiddenGradient, initialHiddenGradient", input, outputGradient, finalHiddenGradient, initialHiddenGradient);
+			global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(initialHiddenGradient), initialHiddenGradient, "input, outputGradient, finalHiddenGradient", input, outputGradient, finalHiddenGradient);
+			global::LstmGen.Kernels.LstmThrow.IfTapeDoesNotMatch(nameof(tape), tape, InputSize, HiddenSize, steps, _lstmGenInstance, global::LstmGen.Kernels.TapeHeader.Fingerprint(input), "ForwardBatch(…, tape)", sequences);
+			global::LstmGen.Kernels.TapeHeader.MarkConsumed(tape);
+			// The gradients flowing back through the state start from the final ones and end as those of the initial state.
+			finalHiddenGradient.CopyTo(initialHiddenGradient);
+			ref float gradients = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(Gradients);
+			global::LstmGen.Generated.Gru_I3_H5.BackwardBatch(ref _lstmGenParameters.Reference, ref gradients, steps, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tape), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputGradient), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(initialHiddenGradient), sequences);
+			// ∂L/∂x came back time-major in the tape's input block.
+			int inputs = global::LstmGen.Kernels.TapeHeader.Length + (steps + 1) * sequences * LstmGenTapeStride;
+			for (int b = 0; b < sequences; b++)
+			{
+				for (int s = 0; s < steps; s++)
+				{
+					tape.Slice(inputs + (s * sequences + b) * InputSize, InputSize).CopyTo(inputGradient.Slice((b * steps + s) * InputSize, InputSize));
+				}
+			}
+		}
 
-        // IGru exposes the constants as properties, for code that handles models of several sizes.
-        int global::LstmGen.IGru.InputSize => InputSize;
-        int global::LstmGen.IGru.HiddenSize => HiddenSize;
-        int global::LstmGen.IGru.SequenceLength => SequenceLength;
-        int global::LstmGen.IGru.ParameterCount => ParameterCount;
-        int global::LstmGen.IGru.TapeLength => TapeLength;
-        int global::LstmGen.IGru.BackwardWorkspaceLength => BackwardWorkspaceLength;
-        int global::LstmGen.IGru.BatchTapeLength(int sequences) => BatchTapeLength(sequences);
-    }
+		// IGru exposes the constants as properties, for code that handles models of several sizes.
+		int global::LstmGen.IGru.InputSize => InputSize;
+		int global::LstmGen.IGru.HiddenSize => HiddenSize;
+		int global::LstmGen.IGru.SequenceLength => SequenceLength;
+		int global::LstmGen.IGru.ParameterCount => ParameterCount;
+		int global::LstmGen.IGru.TapeLength => TapeLength;
+		int global::LstmGen.IGru.BackwardWorkspaceLength => BackwardWorkspaceLength;
+		int global::LstmGen.IGru.BatchTapeLength(int sequences) => BatchTapeLength(sequences);
+	}
 }

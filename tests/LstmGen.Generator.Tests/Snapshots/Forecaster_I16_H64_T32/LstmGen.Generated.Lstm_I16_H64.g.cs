@@ -4,3039 +4,3039 @@
 
 namespace LstmGen.Generated
 {
-    using U = global::System.Runtime.CompilerServices.Unsafe;
-    using MM = global::System.Runtime.InteropServices.MemoryMarshal;
-    using V512 = global::System.Runtime.Intrinsics.Vector512;
-    using V256 = global::System.Runtime.Intrinsics.Vector256;
-    using V128 = global::System.Runtime.Intrinsics.Vector128;
-    using F512 = global::System.Runtime.Intrinsics.Vector512<float>;
-    using F256 = global::System.Runtime.Intrinsics.Vector256<float>;
-    using F128 = global::System.Runtime.Intrinsics.Vector128<float>;
-    using static global::LstmGen.Kernels.Activation;
-    using static global::LstmGen.Kernels.Simd;
-    using static global::LstmGen.Kernels.GradientKernels;
-    using MethodImpl = global::System.Runtime.CompilerServices.MethodImplAttribute;
-    using MethodImplOptions = global::System.Runtime.CompilerServices.MethodImplOptions;
-    using SkipLocalsInit = global::System.Runtime.CompilerServices.SkipLocalsInitAttribute;
-
-    /// <summary>
-    /// LSTM kernels for <c>InputSize = 16</c>, <c>HiddenSize = 64</c>: sizes are constants, loops have constant
-    /// bounds, refs replace bounds checks (the public members validate every span first). Weights are in the panel layout
-    /// described on the generated types: groups of 16 units, 4 groups per panel, W_ih then W_hh rows per panel, then both biases.
-    /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
-    internal static class Lstm_I16_H64
-    {
-        public const int InputSize = 16;
-        public const int HiddenSize = 64;
-        // 4·HiddenSize gate pre-activations per step: the packed columns.
-        public const int Columns = 256;
-        public const int BiasIhOffset = 20480;
-        public const int BiasHhOffset = 20736;
-        public const int TapeHeaderLength = 16;
-        public const int TapeStride = 448;
-        // Tape rows the gradients after the time loop take at a time: their dz stays in L1 while every weight row block uses it.
-        public const int GradientChunkRows = 32;
-
-        // Scalar code finds (gate, unit) in the packed column order: group (unit / 16) starts at column 4·16·group,
-        // and its gates are the group's width apart (the last group may be narrower).
-        private static nuint ColumnOf(nuint unit) => unit / 16 * 64 + unit % 16;
-        private static nuint GateStrideOf(nuint unit) => 16;
-
-        /// <summary>One step in place: reads h_{t-1} and c_{t-1} and overwrites them with h_t and c_t.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void Step(ref float weights, ref float input, ref float hidden, ref float cell)
-        {
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                Step512<global::LstmGen.Kernels.NoTape>(ref weights, ref input, ref hidden, ref hidden, ref cell, ref cell, ref hidden);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                // 1 passes: later passes still read h_{t-1} after earlier ones wrote h_t, so h_{t-1} is copied first.
-                global::System.Span<float> previousHidden = stackalloc float[HiddenSize];
-                MM.CreateReadOnlySpan(ref hidden, HiddenSize).CopyTo(previousHidden);
-                ref float previous = ref MM.GetReference(previousHidden);
-                Step256<global::LstmGen.Kernels.NoTape>(ref weights, ref input, ref previous, ref hidden, ref cell, ref cell, ref hidden);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
-            {
-                // 1 passes: later passes still read h_{t-1} after earlier ones wrote h_t, so h_{t-1} is copied first.
-                global::System.Span<float> previousHidden = stackalloc float[HiddenSize];
-                MM.CreateReadOnlySpan(ref hidden, HiddenSize).CopyTo(previousHidden);
-                ref float previous = ref MM.GetReference(previousHidden);
-                Step128<global::LstmGen.Kernels.NoTape>(ref weights, ref input, ref previous, ref hidden, ref cell, ref cell, ref hidden);
-            }
-            else
-            {
-                StepScalar<global::LstmGen.Kernels.NoTape>(ref weights, ref input, ref hidden, ref hidden, ref cell, ref cell, ref hidden);
-            }
-        }
-
-        /// <summary>Runs <paramref name="steps"/> steps from the state in <paramref name="hidden"/>, h_t into row t of <paramref name="output"/>.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void Forward(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell)
-        {
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                Forward512(ref weights, ref input, steps, ref output, ref hidden, ref cell);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                Forward256(ref weights, ref input, steps, ref output, ref hidden, ref cell);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
-            {
-                Forward128(ref weights, ref input, steps, ref output, ref hidden, ref cell);
-            }
-            else
-            {
-                ForwardScalar(ref weights, ref input, steps, ref output, ref hidden, ref cell);
-            }
-        }
-
-        /// <summary>Records <paramref name="steps"/> steps into <paramref name="tape"/> (row -1 must hold the initial state).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void Record(ref float weights, ref float input, int steps, ref float tape)
-        {
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                RecordSequence512(ref weights, ref input, steps, ref tape);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                RecordSequence256(ref weights, ref input, steps, ref tape);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
-            {
-                RecordSequence128(ref weights, ref input, steps, ref tape);
-            }
-            else
-            {
-                RecordSequenceScalar(ref weights, ref input, steps, ref tape);
-            }
-        }
-
-        /// <summary>One step of <paramref name="states"/> independent states in place (hidden, cell [states, H]), a chunk of states at a time.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void StepBatch(ref float weights, ref float input, ref float hidden, ref float cell, int states)
-        {
-            if (states == 1)
-            {
-                // One state: exactly Step (no copy of the state, no batched kernel).
-                Step(ref weights, ref input, ref hidden, ref cell);
-                return;
-            }
-            // h_{t-1} is read by every vector column, h_t written column by column: a chunk of up to 128 state(s) is copied first
-            // (sized to the call: without [SkipLocalsInit] the runtime zeroes what is allocated).
-            global::System.Span<float> previousHidden = stackalloc float[global::System.Math.Min(states, 128) * HiddenSize];
-            ref float previous = ref MM.GetReference(previousHidden);
-            for (int first = 0; first < states; first += 128)
-            {
-                int count = global::System.Math.Min(128, states - first);
-                nuint at = (nuint)first * HiddenSize;
-                MM.CreateReadOnlySpan(ref U.Add(ref hidden, at), count * HiddenSize).CopyTo(previousHidden);
-                ref float x = ref U.Add(ref input, (nuint)first * InputSize);
-                ref float h = ref U.Add(ref hidden, at);
-                ref float c = ref U.Add(ref cell, at);
-                if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-                {
-                    StepBatch512<global::LstmGen.Kernels.NoTape>(ref weights, ref x, InputSize, ref previous, HiddenSize, ref h, HiddenSize, ref c, ref c, HiddenSize, ref h, 0, count);
-                }
-                else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-                {
-                    StepBatch256<global::LstmGen.Kernels.NoTape>(ref weights, ref x, InputSize, ref previous, HiddenSize, ref h, HiddenSize, ref c, ref c, HiddenSize, ref h, 0, count);
-                }
-                else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
-                {
-                    StepBatch128<global::LstmGen.Kernels.NoTape>(ref weights, ref x, InputSize, ref previous, HiddenSize, ref h, HiddenSize, ref c, ref c, HiddenSize, ref h, 0, count);
-                }
-                else
-                {
-                    StepBatchScalar<global::LstmGen.Kernels.NoTape>(ref weights, ref x, InputSize, ref previous, HiddenSize, ref h, HiddenSize, ref c, ref c, HiddenSize, ref h, 0, count);
-                }
-            }
-        }
-
-        /// <summary>Runs <paramref name="sequences"/> sequences of <paramref name="steps"/> steps, batched.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void ForwardBatch(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell, int sequences)
-        {
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                ForwardBatch512(ref weights, ref input, steps, ref output, ref hidden, ref cell, sequences);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                ForwardBatch256(ref weights, ref input, steps, ref output, ref hidden, ref cell, sequences);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
-            {
-                ForwardBatch128(ref weights, ref input, steps, ref output, ref hidden, ref cell, sequences);
-            }
-            else
-            {
-                ForwardBatchScalar(ref weights, ref input, steps, ref output, ref hidden, ref cell, sequences);
-            }
-        }
-
-        /// <summary>Records <paramref name="sequences"/> sequences into a batch tape (each sequence's row -1 must hold its initial state).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void RecordBatch(ref float weights, int steps, ref float tape, int sequences)
-        {
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                RecordBatch512(ref weights, steps, ref tape, sequences);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                RecordBatch256(ref weights, steps, ref tape, sequences);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
-            {
-                RecordBatch128(ref weights, steps, ref tape, sequences);
-            }
-            else
-            {
-                RecordBatchScalar(ref weights, steps, ref tape, sequences);
-            }
-        }
-
-        /// <summary>Backpropagation through time over a batch tape; the parameter gradients of all sequences are summed.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void BackwardBatch(ref float weights, ref float gradients, int steps, ref float tape, ref float outputGradient, ref float hiddenGradient, ref float cellGradient, int sequences)
-        {
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                BackwardBatch512(ref weights, ref gradients, steps, ref tape, ref outputGradient, ref hiddenGradient, ref cellGradient, sequences);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                BackwardBatch256(ref weights, ref gradients, steps, ref tape, ref outputGradient, ref hiddenGradient, ref cellGradient, sequences);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
-            {
-                BackwardBatch128(ref weights, ref gradients, steps, ref tape, ref outputGradient, ref hiddenGradient, ref cellGradient, sequences);
-            }
-            else
-            {
-                BackwardBatchScalar(ref weights, ref gradients, steps, ref tape, ref outputGradient, ref hiddenGradient, ref cellGradient, sequences);
-            }
-        }
-
-        /// <summary>Backpropagation through time over a recorded tape; ∂L/∂h and ∂L/∂c flow through the given buffers.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void Backward(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient, ref float cellGradient)
-        {
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                BackwardSequence512(ref weights, ref gradients, ref input, steps, ref tape, ref outputGradient, ref inputGradient, ref hiddenGradient, ref cellGradient);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                BackwardSequence256(ref weights, ref gradients, ref input, steps, ref tape, ref outputGradient, ref inputGradient, ref hiddenGradient, ref cellGradient);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
-            {
-                BackwardSequence128(ref weights, ref gradients, ref input, steps, ref tape, ref outputGradient, ref inputGradient, ref hiddenGradient, ref cellGradient);
-            }
-            else
-            {
-                BackwardSequenceScalar(ref weights, ref gradients, ref input, steps, ref tape, ref outputGradient, ref inputGradient, ref hiddenGradient, ref cellGradient);
-            }
-        }
-
-        // ---- 512-bit vectors (AVX-512) ----
-
-        /// <summary>
-        /// One time step with 16-float vectors: z = b + W_ih·x_t + W_hh·h_{t-1}, then the LSTM update.
-        /// Each pass keeps its units' slot accumulators (i, f, g, o) in registers while its panel's rows stream past once.
-        /// With <c>WithTape</c> it also records the activations in <paramref name="row"/>.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // a kernel: inlined into a loop, its own activations would exceed the JIT's inlining budget
-        [SkipLocalsInit]
-        public static void Step512<TTape>(ref float weights, ref float input, ref float hiddenIn, ref float hiddenOut, ref float cellIn, ref float cellOut, ref float row)
-            where TTape : struct
-        {
-            ref float biasIh = ref U.Add(ref weights, BiasIhOffset);
-            ref float biasHh = ref U.Add(ref weights, BiasHhOffset);
-
-            // Panel 0: units 0..63.
-            {
-                ref float panelWeights = ref U.Add(ref weights, 0);
-                // Units 0..63: 4 vector column(s); z{column}{slot} accumulates one slot's pre-activations.
-                {
-                    var z0i = V512.LoadUnsafe(ref biasIh) + V512.LoadUnsafe(ref biasHh);
-                    var z0f = V512.LoadUnsafe(ref biasIh, 16) + V512.LoadUnsafe(ref biasHh, 16);
-                    var z0g = V512.LoadUnsafe(ref biasIh, 32) + V512.LoadUnsafe(ref biasHh, 32);
-                    var z0o = V512.LoadUnsafe(ref biasIh, 48) + V512.LoadUnsafe(ref biasHh, 48);
-                    var z1i = V512.LoadUnsafe(ref biasIh, 64) + V512.LoadUnsafe(ref biasHh, 64);
-                    var z1f = V512.LoadUnsafe(ref biasIh, 80) + V512.LoadUnsafe(ref biasHh, 80);
-                    var z1g = V512.LoadUnsafe(ref biasIh, 96) + V512.LoadUnsafe(ref biasHh, 96);
-                    var z1o = V512.LoadUnsafe(ref biasIh, 112) + V512.LoadUnsafe(ref biasHh, 112);
-                    var z2i = V512.LoadUnsafe(ref biasIh, 128) + V512.LoadUnsafe(ref biasHh, 128);
-                    var z2f = V512.LoadUnsafe(ref biasIh, 144) + V512.LoadUnsafe(ref biasHh, 144);
-                    var z2g = V512.LoadUnsafe(ref biasIh, 160) + V512.LoadUnsafe(ref biasHh, 160);
-                    var z2o = V512.LoadUnsafe(ref biasIh, 176) + V512.LoadUnsafe(ref biasHh, 176);
-                    var z3i = V512.LoadUnsafe(ref biasIh, 192) + V512.LoadUnsafe(ref biasHh, 192);
-                    var z3f = V512.LoadUnsafe(ref biasIh, 208) + V512.LoadUnsafe(ref biasHh, 208);
-                    var z3g = V512.LoadUnsafe(ref biasIh, 224) + V512.LoadUnsafe(ref biasHh, 224);
-                    var z3o = V512.LoadUnsafe(ref biasIh, 240) + V512.LoadUnsafe(ref biasHh, 240);
-
-                    // z += W_ih·x_t: x_k broadcast over row k of the panel's W_ih rows (256 floats).
-                    ref float w = ref panelWeights;
-                    for (nuint k = 0; k < InputSize; k++)
-                    {
-                        var scale = V512.Create(U.Add(ref input, k));
-                        z0i = MultiplyAdd(V512.LoadUnsafe(ref w), scale, z0i);
-                        z0f = MultiplyAdd(V512.LoadUnsafe(ref w, 16), scale, z0f);
-                        z0g = MultiplyAdd(V512.LoadUnsafe(ref w, 32), scale, z0g);
-                        z0o = MultiplyAdd(V512.LoadUnsafe(ref w, 48), scale, z0o);
-                        z1i = MultiplyAdd(V512.LoadUnsafe(ref w, 64), scale, z1i);
-                        z1f = MultiplyAdd(V512.LoadUnsafe(ref w, 80), scale, z1f);
-                        z1g = MultiplyAdd(V512.LoadUnsafe(ref w, 96), scale, z1g);
-                        z1o = MultiplyAdd(V512.LoadUnsafe(ref w, 112), scale, z1o);
-                        z2i = MultiplyAdd(V512.LoadUnsafe(ref w, 128), scale, z2i);
-                        z2f = MultiplyAdd(V512.LoadUnsafe(ref w, 144), scale, z2f);
-                        z2g = MultiplyAdd(V512.LoadUnsafe(ref w, 160), scale, z2g);
-                        z2o = MultiplyAdd(V512.LoadUnsafe(ref w, 176), scale, z2o);
-                        z3i = MultiplyAdd(V512.LoadUnsafe(ref w, 192), scale, z3i);
-                        z3f = MultiplyAdd(V512.LoadUnsafe(ref w, 208), scale, z3f);
-                        z3g = MultiplyAdd(V512.LoadUnsafe(ref w, 224), scale, z3g);
-                        z3o = MultiplyAdd(V512.LoadUnsafe(ref w, 240), scale, z3o);
-                        w = ref U.Add(ref w, 256);
-                    }
-
-                    // z += W_hh·h_{t-1}: the panel's W_hh rows follow its W_ih rows.
-                    for (nuint j = 0; j < HiddenSize; j++)
-                    {
-                        var scale = V512.Create(U.Add(ref hiddenIn, j));
-                        z0i = MultiplyAdd(V512.LoadUnsafe(ref w), scale, z0i);
-                        z0f = MultiplyAdd(V512.LoadUnsafe(ref w, 16), scale, z0f);
-                        z0g = MultiplyAdd(V512.LoadUnsafe(ref w, 32), scale, z0g);
-                        z0o = MultiplyAdd(V512.LoadUnsafe(ref w, 48), scale, z0o);
-                        z1i = MultiplyAdd(V512.LoadUnsafe(ref w, 64), scale, z1i);
-                        z1f = MultiplyAdd(V512.LoadUnsafe(ref w, 80), scale, z1f);
-                        z1g = MultiplyAdd(V512.LoadUnsafe(ref w, 96), scale, z1g);
-                        z1o = MultiplyAdd(V512.LoadUnsafe(ref w, 112), scale, z1o);
-                        z2i = MultiplyAdd(V512.LoadUnsafe(ref w, 128), scale, z2i);
-                        z2f = MultiplyAdd(V512.LoadUnsafe(ref w, 144), scale, z2f);
-                        z2g = MultiplyAdd(V512.LoadUnsafe(ref w, 160), scale, z2g);
-                        z2o = MultiplyAdd(V512.LoadUnsafe(ref w, 176), scale, z2o);
-                        z3i = MultiplyAdd(V512.LoadUnsafe(ref w, 192), scale, z3i);
-                        z3f = MultiplyAdd(V512.LoadUnsafe(ref w, 208), scale, z3f);
-                        z3g = MultiplyAdd(V512.LoadUnsafe(ref w, 224), scale, z3g);
-                        z3o = MultiplyAdd(V512.LoadUnsafe(ref w, 240), scale, z3o);
-                        w = ref U.Add(ref w, 256);
-                    }
-
-                    // The LSTM update of each vector column, straight from the registers (the update methods inline here).
-                    if (typeof(TTape) == typeof(global::LstmGen.Kernels.WithTape))
-                    {
-                        CellRecord512(z0i, z0f, z0g, z0o, 0, 0, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut, ref row);
-                        CellRecord512(z1i, z1f, z1g, z1o, 16, 64, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut, ref row);
-                        CellRecord512(z2i, z2f, z2g, z2o, 32, 128, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut, ref row);
-                        CellRecord512(z3i, z3f, z3g, z3o, 48, 192, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut, ref row);
-                    }
-                    else
-                    {
-                        CellStep512(z0i, z0f, z0g, z0o, 0, 0, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut);
-                        CellStep512(z1i, z1f, z1g, z1o, 16, 64, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut);
-                        CellStep512(z2i, z2f, z2g, z2o, 32, 128, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut);
-                        CellStep512(z3i, z3f, z3g, z3o, 48, 192, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut);
-                    }
-                }
-            }
-        }
-
-        /// <summary>
-        /// The LSTM update of the 16 units from <paramref name="unit"/>, from their slot pre-activations
-        /// (i, f, g, o).
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void CellStep512(F512 iPre, F512 fPre, F512 gPre, F512 oPre, nuint unit, nuint column, nuint gateStride, ref float hiddenIn, ref float hiddenOut, ref float cellIn, ref float cellOut)
-        {
-            // i, f, o = σ(z); g = tanh(z)
-            var i = Sigmoid(iPre);
-            var f = Sigmoid(fPre);
-            var g = Tanh(gPre);
-            var o = Sigmoid(oPre);
-            // c' = f ⊙ c + i ⊙ g
-            var c = MultiplyAdd(f, V512.LoadUnsafe(ref cellIn, unit), i * g);
-            V512.StoreUnsafe(c, ref cellOut, unit);
-            // h' = o ⊙ tanh(c')
-            var tanhC = Tanh(c);
-            V512.StoreUnsafe(o * tanhC, ref hiddenOut, unit);
-        }
-
-        /// <summary>
-        /// The LSTM update of the 16 units from <paramref name="unit"/>, from their slot pre-activations
-        /// (i, f, g, o); records the activations in the tape row.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void CellRecord512(F512 iPre, F512 fPre, F512 gPre, F512 oPre, nuint unit, nuint column, nuint gateStride, ref float hiddenIn, ref float hiddenOut, ref float cellIn, ref float cellOut, ref float row)
-        {
-            ref float tanhCell = ref U.Add(ref row, 320);
-            // i, f, o = σ(z); g = tanh(z)
-            var i = Sigmoid(iPre);
-            var f = Sigmoid(fPre);
-            var g = Tanh(gPre);
-            var o = Sigmoid(oPre);
-            // c' = f ⊙ c + i ⊙ g
-            var c = MultiplyAdd(f, V512.LoadUnsafe(ref cellIn, unit), i * g);
-            V512.StoreUnsafe(c, ref cellOut, unit);
-            // h' = o ⊙ tanh(c')
-            var tanhC = Tanh(c);
-            V512.StoreUnsafe(o * tanhC, ref hiddenOut, unit);
-            // Recorded for the backward pass: the activated gates and tanh(c').
-            V512.StoreUnsafe(tanhC, ref tanhCell, unit);
-            V512.StoreUnsafe(i, ref row, column);
-            V512.StoreUnsafe(f, ref row, column + gateStride);
-            V512.StoreUnsafe(g, ref row, column + 2 * gateStride);
-            V512.StoreUnsafe(o, ref row, column + 3 * gateStride);
-        }
-
-        /// <summary>
-        /// One step of <paramref name="states"/> independent states (state s: x at s·inputStride, h_{t-1} at s·hiddenInStride, h_t at
-        /// s·hiddenOutStride, c at s·cellStride, tape row at s·rowStride). For each vector column, 4 states at a time share every
-        /// loaded weight vector; h_{t-1} must not share memory with h_t. With <c>WithTape</c> it records each state's row.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // a kernel
-        [SkipLocalsInit]
-        public static void StepBatch512<TTape>(ref float weights, ref float input, nuint inputStride, ref float hiddenIn, nuint hiddenInStride, ref float hiddenOut, nuint hiddenOutStride, ref float cellIn, ref float cellOut, nuint cellStride, ref float row, nuint rowStride, int states)
-            where TTape : struct
-        {
-            ref float biasIh = ref U.Add(ref weights, BiasIhOffset);
-            ref float biasHh = ref U.Add(ref weights, BiasHhOffset);
-            // The states beyond the last full block of 4 run the step kernel one at a time (its passes have accumulators
-            // enough to hide the multiply-add latency; a block of one state would not).
-            int blocked = states / 4 * 4;
-            for (int s = blocked; s < states; s++)
-            {
-                nuint at = (nuint)s;
-                Step512<TTape>(ref weights, ref U.Add(ref input, at * inputStride), ref U.Add(ref hiddenIn, at * hiddenInStride), ref U.Add(ref hiddenOut, at * hiddenOutStride), ref U.Add(ref cellIn, at * cellStride), ref U.Add(ref cellOut, at * cellStride), ref U.Add(ref row, at * rowStride));
-            }
-
-            // Panel 0: units 0..63.
-            {
-                ref float panelWeights = ref U.Add(ref weights, 0);
-                // 4 columns alike, 16 units apart.
-                for (nuint c = 0; c < 4; c++)
-                {
-                    nuint unitC = 0 + c * 16;
-                    nuint columnC = 0 + c * 64;
-                    nuint imageC = 0 + c * 0;
-                    ref float columnWeights = ref U.Add(ref panelWeights, 0 + c * 64);
-                    // Units unitC..unitC + 15: 4 states at a time.
-                    {
-                        var biasi = V512.LoadUnsafe(ref biasIh, columnC) + V512.LoadUnsafe(ref biasHh, columnC);
-                        var biasf = V512.LoadUnsafe(ref biasIh, columnC + 16) + V512.LoadUnsafe(ref biasHh, columnC + 16);
-                        var biasg = V512.LoadUnsafe(ref biasIh, columnC + 32) + V512.LoadUnsafe(ref biasHh, columnC + 32);
-                        var biaso = V512.LoadUnsafe(ref biasIh, columnC + 48) + V512.LoadUnsafe(ref biasHh, columnC + 48);
-                        for (int s = 0; s + 4 <= states; s += 4)
-                        {
-                            // State s + n: x at x{n}, h_{t-1} at hIn{n}, h_t at hOut{n}, c at cIn{n} and cOut{n}, its tape row at row{n}.
-                            ref float x0 = ref U.Add(ref input, (nuint)s * inputStride);
-                            ref float hIn0 = ref U.Add(ref hiddenIn, (nuint)s * hiddenInStride);
-                            ref float hOut0 = ref U.Add(ref hiddenOut, (nuint)s * hiddenOutStride);
-                            ref float cIn0 = ref U.Add(ref cellIn, (nuint)s * cellStride);
-                            ref float cOut0 = ref U.Add(ref cellOut, (nuint)s * cellStride);
-                            ref float row0 = ref U.Add(ref row, (nuint)s * rowStride);
-                            var a0i = biasi;
-                            var a0f = biasf;
-                            var a0g = biasg;
-                            var a0o = biaso;
-                            ref float x1 = ref U.Add(ref input, (nuint)(s + 1) * inputStride);
-                            ref float hIn1 = ref U.Add(ref hiddenIn, (nuint)(s + 1) * hiddenInStride);
-                            ref float hOut1 = ref U.Add(ref hiddenOut, (nuint)(s + 1) * hiddenOutStride);
-                            ref float cIn1 = ref U.Add(ref cellIn, (nuint)(s + 1) * cellStride);
-                            ref float cOut1 = ref U.Add(ref cellOut, (nuint)(s + 1) * cellStride);
-                            ref float row1 = ref U.Add(ref row, (nuint)(s + 1) * rowStride);
-                            var a1i = biasi;
-                            var a1f = biasf;
-                            var a1g = biasg;
-                            var a1o = biaso;
-                            ref float x2 = ref U.Add(ref input, (nuint)(s + 2) * inputStride);
-                            ref float hIn2 = ref U.Add(ref hiddenIn, (nuint)(s + 2) * hiddenInStride);
-                            ref float hOut2 = ref U.Add(ref hiddenOut, (nuint)(s + 2) * hiddenOutStride);
-                            ref float cIn2 = ref U.Add(ref cellIn, (nuint)(s + 2) * cellStride);
-                            ref float cOut2 = ref U.Add(ref cellOut, (nuint)(s + 2) * cellStride);
-                            ref float row2 = ref U.Add(ref row, (nuint)(s + 2) * rowStride);
-                            var a2i = biasi;
-                            var a2f = biasf;
-                            var a2g = biasg;
-                            var a2o = biaso;
-                            ref float x3 = ref U.Add(ref input, (nuint)(s + 3) * inputStride);
-                            ref float hIn3 = ref U.Add(ref hiddenIn, (nuint)(s + 3) * hiddenInStride);
-                            ref float hOut3 = ref U.Add(ref hiddenOut, (nuint)(s + 3) * hiddenOutStride);
-                            ref float cIn3 = ref U.Add(ref cellIn, (nuint)(s + 3) * cellStride);
-                            ref float cOut3 = ref U.Add(ref cellOut, (nuint)(s + 3) * cellStride);
-                            ref float row3 = ref U.Add(ref row, (nuint)(s + 3) * rowStride);
-                            var a3i = biasi;
-                            var a3f = biasf;
-                            var a3g = biasg;
-                            var a3o = biaso;
-                            ref float w = ref columnWeights;
-                            // z += W_ih·x_t for each state.
-                            for (nuint k = 0; k < InputSize; k++)
-                            {
-                                var wi = V512.LoadUnsafe(ref w);
-                                var wf = V512.LoadUnsafe(ref w, 16);
-                                var wg = V512.LoadUnsafe(ref w, 32);
-                                var wo = V512.LoadUnsafe(ref w, 48);
-                                var u0 = V512.Create(U.Add(ref x0, k));
-                                a0i = MultiplyAdd(wi, u0, a0i);
-                                a0f = MultiplyAdd(wf, u0, a0f);
-                                a0g = MultiplyAdd(wg, u0, a0g);
-                                a0o = MultiplyAdd(wo, u0, a0o);
-                                var u1 = V512.Create(U.Add(ref x1, k));
-                                a1i = MultiplyAdd(wi, u1, a1i);
-                                a1f = MultiplyAdd(wf, u1, a1f);
-                                a1g = MultiplyAdd(wg, u1, a1g);
-                                a1o = MultiplyAdd(wo, u1, a1o);
-                                var u2 = V512.Create(U.Add(ref x2, k));
-                                a2i = MultiplyAdd(wi, u2, a2i);
-                                a2f = MultiplyAdd(wf, u2, a2f);
-                                a2g = MultiplyAdd(wg, u2, a2g);
-                                a2o = MultiplyAdd(wo, u2, a2o);
-                                var u3 = V512.Create(U.Add(ref x3, k));
-                                a3i = MultiplyAdd(wi, u3, a3i);
-                                a3f = MultiplyAdd(wf, u3, a3f);
-                                a3g = MultiplyAdd(wg, u3, a3g);
-                                a3o = MultiplyAdd(wo, u3, a3o);
-                                w = ref U.Add(ref w, 256);
-                            }
-                            // z += W_hh·h_{t-1} for each state (the panel's W_hh rows follow its W_ih rows).
-                            for (nuint k = 0; k < HiddenSize; k++)
-                            {
-                                var wi = V512.LoadUnsafe(ref w);
-                                var wf = V512.LoadUnsafe(ref w, 16);
-                                var wg = V512.LoadUnsafe(ref w, 32);
-                                var wo = V512.LoadUnsafe(ref w, 48);
-                                var u0 = V512.Create(U.Add(ref hIn0, k));
-                                a0i = MultiplyAdd(wi, u0, a0i);
-                                a0f = MultiplyAdd(wf, u0, a0f);
-                                a0g = MultiplyAdd(wg, u0, a0g);
-                                a0o = MultiplyAdd(wo, u0, a0o);
-                                var u1 = V512.Create(U.Add(ref hIn1, k));
-                                a1i = MultiplyAdd(wi, u1, a1i);
-                                a1f = MultiplyAdd(wf, u1, a1f);
-                                a1g = MultiplyAdd(wg, u1, a1g);
-                                a1o = MultiplyAdd(wo, u1, a1o);
-                                var u2 = V512.Create(U.Add(ref hIn2, k));
-                                a2i = MultiplyAdd(wi, u2, a2i);
-                                a2f = MultiplyAdd(wf, u2, a2f);
-                                a2g = MultiplyAdd(wg, u2, a2g);
-                                a2o = MultiplyAdd(wo, u2, a2o);
-                                var u3 = V512.Create(U.Add(ref hIn3, k));
-                                a3i = MultiplyAdd(wi, u3, a3i);
-                                a3f = MultiplyAdd(wf, u3, a3f);
-                                a3g = MultiplyAdd(wg, u3, a3g);
-                                a3o = MultiplyAdd(wo, u3, a3o);
-                                w = ref U.Add(ref w, 256);
-                            }
-                            if (typeof(TTape) == typeof(global::LstmGen.Kernels.WithTape))
-                            {
-                                CellRecord512(a0i, a0f, a0g, a0o, unitC, columnC, 16, ref hIn0, ref hOut0, ref cIn0, ref cOut0, ref row0);
-                                CellRecord512(a1i, a1f, a1g, a1o, unitC, columnC, 16, ref hIn1, ref hOut1, ref cIn1, ref cOut1, ref row1);
-                                CellRecord512(a2i, a2f, a2g, a2o, unitC, columnC, 16, ref hIn2, ref hOut2, ref cIn2, ref cOut2, ref row2);
-                                CellRecord512(a3i, a3f, a3g, a3o, unitC, columnC, 16, ref hIn3, ref hOut3, ref cIn3, ref cOut3, ref row3);
-                            }
-                            else
-                            {
-                                CellStep512(a0i, a0f, a0g, a0o, unitC, columnC, 16, ref hIn0, ref hOut0, ref cIn0, ref cOut0);
-                                CellStep512(a1i, a1f, a1g, a1o, unitC, columnC, 16, ref hIn1, ref hOut1, ref cIn1, ref cOut1);
-                                CellStep512(a2i, a2f, a2g, a2o, unitC, columnC, 16, ref hIn2, ref hOut2, ref cIn2, ref cOut2);
-                                CellStep512(a3i, a3f, a3g, a3o, unitC, columnC, 16, ref hIn3, ref hOut3, ref cIn3, ref cOut3);
-                            }
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>
-        /// The input part of <paramref name="steps"/> steps before their recurrence: for every vector column and W_ih-fed slot,
-        /// b + W_ih·x_s into row s of <paramref name="projected"/> (256 floats per step, the layout the recurrent kernel loads).
-        /// 4 steps at a time share every loaded weight vector.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void Project512(ref float weights, ref float input, int steps, ref float projected)
-        {
-            ref float biasIh = ref U.Add(ref weights, BiasIhOffset);
-            ref float biasHh = ref U.Add(ref weights, BiasHhOffset);
-
-            // Panel 0: units 0..63.
-            {
-                ref float panelWeights = ref U.Add(ref weights, 0);
-                // 4 columns alike, 16 units apart.
-                for (nuint c = 0; c < 4; c++)
-                {
-                    nuint unitC = 0 + c * 16;
-                    nuint columnC = 0 + c * 64;
-                    nuint imageC = 0 + c * 64;
-                    ref float columnWeights = ref U.Add(ref panelWeights, 0 + c * 64);
-
-                    // Units unitC..unitC + 15.
-                    {
-                        var biasi = V512.LoadUnsafe(ref biasIh, columnC) + V512.LoadUnsafe(ref biasHh, columnC);
-                        var biasf = V512.LoadUnsafe(ref biasIh, columnC + 16) + V512.LoadUnsafe(ref biasHh, columnC + 16);
-                        var biasg = V512.LoadUnsafe(ref biasIh, columnC + 32) + V512.LoadUnsafe(ref biasHh, columnC + 32);
-                        var biaso = V512.LoadUnsafe(ref biasIh, columnC + 48) + V512.LoadUnsafe(ref biasHh, columnC + 48);
-                        int s = 0;
-                        for (; s + 4 <= steps; s += 4)
-                        {
-                            var a0i = biasi;
-                            var a0f = biasf;
-                            var a0g = biasg;
-                            var a0o = biaso;
-                            var a1i = biasi;
-                            var a1f = biasf;
-                            var a1g = biasg;
-                            var a1o = biaso;
-                            var a2i = biasi;
-                            var a2f = biasf;
-                            var a2g = biasg;
-                            var a2o = biaso;
-                            var a3i = biasi;
-                            var a3f = biasf;
-                            var a3g = biasg;
-                            var a3o = biaso;
-                            ref float x = ref U.Add(ref input, (nuint)s * InputSize);
-                            ref float w = ref columnWeights;
-                            for (nuint k = 0; k < InputSize; k++)
-                            {
-                                var wi = V512.LoadUnsafe(ref w);
-                                var wf = V512.LoadUnsafe(ref w, 16);
-                                var wg = V512.LoadUnsafe(ref w, 32);
-                                var wo = V512.LoadUnsafe(ref w, 48);
-                                var x0 = V512.Create(U.Add(ref x, k));
-                                a0i = MultiplyAdd(wi, x0, a0i);
-                                a0f = MultiplyAdd(wf, x0, a0f);
-                                a0g = MultiplyAdd(wg, x0, a0g);
-                                a0o = MultiplyAdd(wo, x0, a0o);
-                                var x1 = V512.Create(U.Add(ref x, 1 * InputSize + k));
-                                a1i = MultiplyAdd(wi, x1, a1i);
-                                a1f = MultiplyAdd(wf, x1, a1f);
-                                a1g = MultiplyAdd(wg, x1, a1g);
-                                a1o = MultiplyAdd(wo, x1, a1o);
-                                var x2 = V512.Create(U.Add(ref x, 2 * InputSize + k));
-                                a2i = MultiplyAdd(wi, x2, a2i);
-                                a2f = MultiplyAdd(wf, x2, a2f);
-                                a2g = MultiplyAdd(wg, x2, a2g);
-                                a2o = MultiplyAdd(wo, x2, a2o);
-                                var x3 = V512.Create(U.Add(ref x, 3 * InputSize + k));
-                                a3i = MultiplyAdd(wi, x3, a3i);
-                                a3f = MultiplyAdd(wf, x3, a3f);
-                                a3g = MultiplyAdd(wg, x3, a3g);
-                                a3o = MultiplyAdd(wo, x3, a3o);
-                                w = ref U.Add(ref w, 256);
-                            }
-                            ref float out0 = ref U.Add(ref projected, (nuint)s * 256);
-                            V512.StoreUnsafe(a0i, ref out0, imageC);
-                            V512.StoreUnsafe(a0f, ref out0, imageC + 16);
-                            V512.StoreUnsafe(a0g, ref out0, imageC + 32);
-                            V512.StoreUnsafe(a0o, ref out0, imageC + 48);
-                            ref float out1 = ref U.Add(ref projected, (nuint)(s + 1) * 256);
-                            V512.StoreUnsafe(a1i, ref out1, imageC);
-                            V512.StoreUnsafe(a1f, ref out1, imageC + 16);
-                            V512.StoreUnsafe(a1g, ref out1, imageC + 32);
-                            V512.StoreUnsafe(a1o, ref out1, imageC + 48);
-                            ref float out2 = ref U.Add(ref projected, (nuint)(s + 2) * 256);
-                            V512.StoreUnsafe(a2i, ref out2, imageC);
-                            V512.StoreUnsafe(a2f, ref out2, imageC + 16);
-                            V512.StoreUnsafe(a2g, ref out2, imageC + 32);
-                            V512.StoreUnsafe(a2o, ref out2, imageC + 48);
-                            ref float out3 = ref U.Add(ref projected, (nuint)(s + 3) * 256);
-                            V512.StoreUnsafe(a3i, ref out3, imageC);
-                            V512.StoreUnsafe(a3f, ref out3, imageC + 16);
-                            V512.StoreUnsafe(a3g, ref out3, imageC + 32);
-                            V512.StoreUnsafe(a3o, ref out3, imageC + 48);
-                        }
-                        for (; s < steps; s++)
-                        {
-                            var a0i = biasi;
-                            var a0f = biasf;
-                            var a0g = biasg;
-                            var a0o = biaso;
-                            ref float x = ref U.Add(ref input, (nuint)s * InputSize);
-                            ref float w = ref columnWeights;
-                            for (nuint k = 0; k < InputSize; k++)
-                            {
-                                var wi = V512.LoadUnsafe(ref w);
-                                var wf = V512.LoadUnsafe(ref w, 16);
-                                var wg = V512.LoadUnsafe(ref w, 32);
-                                var wo = V512.LoadUnsafe(ref w, 48);
-                                var x0 = V512.Create(U.Add(ref x, k));
-                                a0i = MultiplyAdd(wi, x0, a0i);
-                                a0f = MultiplyAdd(wf, x0, a0f);
-                                a0g = MultiplyAdd(wg, x0, a0g);
-                                a0o = MultiplyAdd(wo, x0, a0o);
-                                w = ref U.Add(ref w, 256);
-                            }
-                            ref float out0 = ref U.Add(ref projected, (nuint)s * 256);
-                            V512.StoreUnsafe(a0i, ref out0, imageC);
-                            V512.StoreUnsafe(a0f, ref out0, imageC + 16);
-                            V512.StoreUnsafe(a0g, ref out0, imageC + 32);
-                            V512.StoreUnsafe(a0o, ref out0, imageC + 48);
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>
-        /// One time step with 16-float vectors: z = (the projected W_ih·x_t + b) + W_hh·h_{t-1}, then the LSTM update.
-        /// Each pass keeps its units' slot accumulators (i, f, g, o) in registers while its panel's rows stream past once.
-        /// With <c>WithTape</c> it also records the activations in <paramref name="row"/>.
-        /// With <c>RowsReversed</c> it reads the passes and W_hh's rows last to first: run on alternate steps, each step starts
-        /// with the weights the previous step read last, still in the L1 cache.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // a kernel: inlined into a loop, its own activations would exceed the JIT's inlining budget
-        [SkipLocalsInit]
-        public static void StepRecurrent512<TTape, TOrder>(ref float weights, ref float projected, ref float hiddenIn, ref float hiddenOut, ref float cellIn, ref float cellOut, ref float row)
-            where TTape : struct where TOrder : struct
-        {
-            bool reversed = typeof(TOrder) == typeof(global::LstmGen.Kernels.RowsReversed);
-
-            // Panel 0: units 0..63.
-            {
-                ref float panelWeights = ref U.Add(ref weights, 0);
-                // Units 0..63: 4 vector column(s); z{column}{slot} accumulates one slot's pre-activations.
-                {
-                    var z0i = V512.LoadUnsafe(ref projected);
-                    var z0f = V512.LoadUnsafe(ref projected, 16);
-                    var z0g = V512.LoadUnsafe(ref projected, 32);
-                    var z0o = V512.LoadUnsafe(ref projected, 48);
-                    var z1i = V512.LoadUnsafe(ref projected, 64);
-                    var z1f = V512.LoadUnsafe(ref projected, 80);
-                    var z1g = V512.LoadUnsafe(ref projected, 96);
-                    var z1o = V512.LoadUnsafe(ref projected, 112);
-                    var z2i = V512.LoadUnsafe(ref projected, 128);
-                    var z2f = V512.LoadUnsafe(ref projected, 144);
-                    var z2g = V512.LoadUnsafe(ref projected, 160);
-                    var z2o = V512.LoadUnsafe(ref projected, 176);
-                    var z3i = V512.LoadUnsafe(ref projected, 192);
-                    var z3f = V512.LoadUnsafe(ref projected, 208);
-                    var z3g = V512.LoadUnsafe(ref projected, 224);
-                    var z3o = V512.LoadUnsafe(ref projected, 240);
-
-                    // z += W_hh·h_{t-1}: h_j broadcast over row j of the panel's W_hh rows (256 floats), last row first when reversed.
-                    ref float hiddenRows = ref U.Add(ref panelWeights, 4096);
-                    for (nuint n = 0; n < HiddenSize; n++)
-                    {
-                        nuint j = reversed ? HiddenSize - 1 - n : n;
-                        ref float w = ref U.Add(ref hiddenRows, j * 256);
-                        var scale = V512.Create(U.Add(ref hiddenIn, j));
-                        z0i = MultiplyAdd(V512.LoadUnsafe(ref w), scale, z0i);
-                        z0f = MultiplyAdd(V512.LoadUnsafe(ref w, 16), scale, z0f);
-                        z0g = MultiplyAdd(V512.LoadUnsafe(ref w, 32), scale, z0g);
-                        z0o = MultiplyAdd(V512.LoadUnsafe(ref w, 48), scale, z0o);
-                        z1i = MultiplyAdd(V512.LoadUnsafe(ref w, 64), scale, z1i);
-                        z1f = MultiplyAdd(V512.LoadUnsafe(ref w, 80), scale, z1f);
-                        z1g = MultiplyAdd(V512.LoadUnsafe(ref w, 96), scale, z1g);
-                        z1o = MultiplyAdd(V512.LoadUnsafe(ref w, 112), scale, z1o);
-                        z2i = MultiplyAdd(V512.LoadUnsafe(ref w, 128), scale, z2i);
-                        z2f = MultiplyAdd(V512.LoadUnsafe(ref w, 144), scale, z2f);
-                        z2g = MultiplyAdd(V512.LoadUnsafe(ref w, 160), scale, z2g);
-                        z2o = MultiplyAdd(V512.LoadUnsafe(ref w, 176), scale, z2o);
-                        z3i = MultiplyAdd(V512.LoadUnsafe(ref w, 192), scale, z3i);
-                        z3f = MultiplyAdd(V512.LoadUnsafe(ref w, 208), scale, z3f);
-                        z3g = MultiplyAdd(V512.LoadUnsafe(ref w, 224), scale, z3g);
-                        z3o = MultiplyAdd(V512.LoadUnsafe(ref w, 240), scale, z3o);
-                    }
-
-                    // The LSTM update of each vector column, straight from the registers (the update methods inline here).
-                    if (typeof(TTape) == typeof(global::LstmGen.Kernels.WithTape))
-                    {
-                        CellRecord512(z0i, z0f, z0g, z0o, 0, 0, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut, ref row);
-                        CellRecord512(z1i, z1f, z1g, z1o, 16, 64, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut, ref row);
-                        CellRecord512(z2i, z2f, z2g, z2o, 32, 128, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut, ref row);
-                        CellRecord512(z3i, z3f, z3g, z3o, 48, 192, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut, ref row);
-                    }
-                    else
-                    {
-                        CellStep512(z0i, z0f, z0g, z0o, 0, 0, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut);
-                        CellStep512(z1i, z1f, z1g, z1o, 16, 64, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut);
-                        CellStep512(z2i, z2f, z2g, z2o, 32, 128, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut);
-                        CellStep512(z3i, z3f, z3g, z3o, 48, 192, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut);
-                    }
-                }
-            }
-        }
-
-        /// <summary>
-        /// The cell's backward pass for one step. In: ∂L/∂y_t, ∂L/∂h_t from step t+1, ∂L/∂c_t, the tape rows t and t−1.
-        /// Out: dz over the gate area (it is both sides' pre-activation gradient) and ∂L/∂c_{t-1} over ∂L/∂c_t.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // a kernel called once per step
-        [SkipLocalsInit]
-        public static void CellBackward512(ref float row, ref float previousRow, ref float outputGradient, ref float hiddenGradient, ref float cellGradient)
-        {
-            ref float gates = ref row;
-            ref float tanhCell = ref U.Add(ref row, 320);
-            ref float previousCell = ref U.Add(ref previousRow, 256);
-
-            // Panel 0: units 0..63.
-            {
-                // 4 columns alike, 16 units apart.
-                for (nuint c = 0; c < 4; c++)
-                {
-                    nuint unitC = 0 + c * 16;
-                    nuint columnC = 0 + c * 64;
-                    nuint imageC = 0 + c * 0;
-                    // Units unitC..unitC + 15.
-                    {
-                        // dh = ∂L/∂h_t: this step's output gradient plus what flows back from step t+1.
-                        var dh = V512.LoadUnsafe(ref outputGradient, unitC) + V512.LoadUnsafe(ref hiddenGradient, unitC);
-                        var i = V512.LoadUnsafe(ref gates, columnC);
-                        var f = V512.LoadUnsafe(ref gates, columnC + 16);
-                        var g = V512.LoadUnsafe(ref gates, columnC + 32);
-                        var o = V512.LoadUnsafe(ref gates, columnC + 48);
-                        var tanhC = V512.LoadUnsafe(ref tanhCell, unitC);
-                        var previousC = V512.LoadUnsafe(ref previousCell, unitC);
-                        // dc = dc_next + dh ⊙ o ⊙ (1 − tanh²(c))
-                        var dc = MultiplyAdd(dh * o, V512.Create(1f) - tanhC * tanhC, V512.LoadUnsafe(ref cellGradient, unitC));
-                        // σ' = σ(1 − σ), tanh' = 1 − tanh²:
-                        // dz_i = dc ⊙ g ⊙ i(1 − i), dz_f = dc ⊙ c_{t-1} ⊙ f(1 − f), dz_g = dc ⊙ i ⊙ (1 − g²), dz_o = dh ⊙ tanh(c) ⊙ o(1 − o)
-                        var dzi = dc * g * i * (V512.Create(1f) - i);
-                        var dzf = dc * previousC * f * (V512.Create(1f) - f);
-                        var dzg = dc * i * (V512.Create(1f) - g * g);
-                        var dzo = dh * tanhC * o * (V512.Create(1f) - o);
-                        // dc_{t-1} = dc ⊙ f
-                        var previousDc = dc * f;
-                        V512.StoreUnsafe(dzi, ref gates, columnC);
-                        V512.StoreUnsafe(dzf, ref gates, columnC + 16);
-                        V512.StoreUnsafe(dzg, ref gates, columnC + 32);
-                        V512.StoreUnsafe(dzo, ref gates, columnC + 48);
-                        V512.StoreUnsafe(previousDc, ref cellGradient, unitC);
-                    }
-                }
-            }
-        }
-
-        /// <summary>
-        /// ∂L/∂h_{t-1} = W_hhᵀ·dz for <paramref name="sequences"/> sequences (dz <paramref name="dzStride"/> floats apart, ∂L/∂h HiddenSize apart): dot products of W_hh's rows (all panels) with dz.
-        /// 16 rows at a time share every dz load; one shuffle tree turns their 16 partial sums into 16 results. Each block of rows
-        /// serves every sequence while it is in L1. With <paramref name="reverse"/> the row blocks run last to first (alternate steps reuse what is in L1).
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void HiddenGradientBatch512(ref float weights, ref float dz, nuint dzStride, ref float hiddenGradient, int sequences, bool reverse)
-        {
-            for (nuint b = 0; b < 4; b++)
-            {
-                nuint j = (reverse ? 3 - b : b) * 16;
-                for (int s = 0; s < sequences; s++)
-                {
-                    ref float dzS = ref U.Add(ref dz, (nuint)s * dzStride);
-                    ref float gradientS = ref U.Add(ref hiddenGradient, (nuint)s * HiddenSize);
-                    var sum0 = F512.Zero;
-                    var sum1 = F512.Zero;
-                    var sum2 = F512.Zero;
-                    var sum3 = F512.Zero;
-                    var sum4 = F512.Zero;
-                    var sum5 = F512.Zero;
-                    var sum6 = F512.Zero;
-                    var sum7 = F512.Zero;
-                    var sum8 = F512.Zero;
-                    var sum9 = F512.Zero;
-                    var sum10 = F512.Zero;
-                    var sum11 = F512.Zero;
-                    var sum12 = F512.Zero;
-                    var sum13 = F512.Zero;
-                    var sum14 = F512.Zero;
-                    var sum15 = F512.Zero;
-                    {
-                        ref float panelRows = ref U.Add(ref weights, 0 + (16 + j) * 256);
-                        ref float panelDz = ref U.Add(ref dzS, 0);
-                        for (nuint c = 0; c < 256; c += 16)
-                        {
-                            var d = V512.LoadUnsafe(ref panelDz, c);
-                            sum0 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, c), d, sum0);
-                            sum1 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 256 + c), d, sum1);
-                            sum2 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 512 + c), d, sum2);
-                            sum3 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 768 + c), d, sum3);
-                            sum4 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1024 + c), d, sum4);
-                            sum5 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1280 + c), d, sum5);
-                            sum6 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1536 + c), d, sum6);
-                            sum7 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1792 + c), d, sum7);
-                            sum8 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 2048 + c), d, sum8);
-                            sum9 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 2304 + c), d, sum9);
-                            sum10 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 2560 + c), d, sum10);
-                            sum11 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 2816 + c), d, sum11);
-                            sum12 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 3072 + c), d, sum12);
-                            sum13 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 3328 + c), d, sum13);
-                            sum14 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 3584 + c), d, sum14);
-                            sum15 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 3840 + c), d, sum15);
-                        }
-                    }
-                    V512.StoreUnsafe(SumEach(sum0, sum1, sum2, sum3, sum4, sum5, sum6, sum7, sum8, sum9, sum10, sum11, sum12, sum13, sum14, sum15), ref gradientS, j);
-                }
-            }
-        }
-
-        /// <summary>One sequence of <see cref="HiddenGradientBatch512"/>.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void HiddenGradient512(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)
-            => HiddenGradientBatch512(ref weights, ref dz, 0, ref hiddenGradient, 1, reverse);
-
-        /// <summary>
-        /// ∂L/∂x_t = W_ihᵀ·dz_t for every step (dz_t <paramref name="dzStride"/> floats after dz_{t-1}), after the time loop, in chunks of
-        /// GradientChunkRows steps: a chunk's dz stays in the L1 cache while each block of 16 rows of W_ih passes over it.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void InputGradients512(ref float weights, ref float firstDz, nuint dzStride, int steps, ref float inputGradient)
-        {
-            for (int start = 0; start < steps; start += GradientChunkRows)
-            {
-                int end = global::System.Math.Min(steps, start + GradientChunkRows);
-                for (nuint k = 0; k < 16; k += 16)
-                {
-                    ref float dz = ref U.Add(ref firstDz, (nuint)start * dzStride);
-                    for (int t = start; t < end; t++)
-                    {
-                        var sum0 = F512.Zero;
-                        var sum1 = F512.Zero;
-                        var sum2 = F512.Zero;
-                        var sum3 = F512.Zero;
-                        var sum4 = F512.Zero;
-                        var sum5 = F512.Zero;
-                        var sum6 = F512.Zero;
-                        var sum7 = F512.Zero;
-                        var sum8 = F512.Zero;
-                        var sum9 = F512.Zero;
-                        var sum10 = F512.Zero;
-                        var sum11 = F512.Zero;
-                        var sum12 = F512.Zero;
-                        var sum13 = F512.Zero;
-                        var sum14 = F512.Zero;
-                        var sum15 = F512.Zero;
-                        {
-                            ref float panelRows = ref U.Add(ref weights, 0 + (k) * 256);
-                            ref float panelDz = ref U.Add(ref dz, 0);
-                            for (nuint c = 0; c < 256; c += 16)
-                            {
-                                var d = V512.LoadUnsafe(ref panelDz, c);
-                                sum0 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, c), d, sum0);
-                                sum1 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 256 + c), d, sum1);
-                                sum2 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 512 + c), d, sum2);
-                                sum3 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 768 + c), d, sum3);
-                                sum4 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1024 + c), d, sum4);
-                                sum5 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1280 + c), d, sum5);
-                                sum6 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1536 + c), d, sum6);
-                                sum7 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1792 + c), d, sum7);
-                                sum8 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 2048 + c), d, sum8);
-                                sum9 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 2304 + c), d, sum9);
-                                sum10 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 2560 + c), d, sum10);
-                                sum11 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 2816 + c), d, sum11);
-                                sum12 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 3072 + c), d, sum12);
-                                sum13 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 3328 + c), d, sum13);
-                                sum14 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 3584 + c), d, sum14);
-                                sum15 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 3840 + c), d, sum15);
-                            }
-                        }
-                        V512.StoreUnsafe(SumEach(sum0, sum1, sum2, sum3, sum4, sum5, sum6, sum7, sum8, sum9, sum10, sum11, sum12, sum13, sum14, sum15), ref inputGradient, (nuint)t * InputSize + k);
-                        dz = ref U.Add(ref dz, dzStride);
-                    }
-                }
-            }
-        }
-
-        /// <summary>
-        /// Parameter gradients after the time loop: ∂L/∂W_ih[k] += Σ_t x_t[k]·dz_t, ∂L/∂W_hh[j] += Σ_t h_{t-1}[j]·dz_t,
-        /// ∂L/∂b_ih += Σ_t dz_t (W_ih side), ∂L/∂b_hh += Σ_t dz_t (W_hh side), in the parameters' panel layout (row blocks: LstmGen.Kernels.GradientKernels).
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void ParameterGradients512(ref float gradients, ref float input, int rows, int sequences, ref float tape)
-        {
-            // Rows are interleaved by time: row n = (t, b) of sequence b at step t is at TapeHeaderLength + (sequences + n)·TapeStride,
-            // its input x_n at input + n·InputSize (time-major), and row n - sequences (row -1 for t = 0) holds its h_{t-1}: every
-            // gradient row sums over all rows of all sequences, GradientChunkRows rows at a time so that their dz stays in L1.
-            for (int start = 0; start < rows; start += GradientChunkRows)
-            {
-                int count = global::System.Math.Min(GradientChunkRows, rows - start);
-                ref float firstRow = ref U.Add(ref tape, TapeHeaderLength + (nuint)(sequences + start) * TapeStride);
-                ref float previousHidden = ref U.Add(ref tape, TapeHeaderLength + (nuint)start * TapeStride + 384);
-                ref float chunkInput = ref U.Add(ref input, (nuint)start * InputSize);
-                {
-                    // W_ih rows: row k is scaled by x[k].
-                    for (nuint r = 0; r < InputSize;)
-                    {
-                        ref float gradient = ref U.Add(ref gradients, 0 + (r) * 256);
-                        if (r + 4 <= InputSize)
-                        {
-                            GradientRows4x512(ref gradient, 256, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref chunkInput, r), InputSize, count);
-                            r += 4;
-                        }
-                        else
-                        {
-                            GradientRows1x512(ref gradient, 256, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref chunkInput, r), InputSize, count);
-                            r++;
-                        }
-                    }
-                    // W_hh rows: row j is scaled by h_{t-1}[j].
-                    for (nuint r = 0; r < HiddenSize;)
-                    {
-                        ref float gradient = ref U.Add(ref gradients, 0 + (InputSize + r) * 256);
-                        if (r + 4 <= HiddenSize)
-                        {
-                            GradientRows4x512(ref gradient, 256, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref previousHidden, r), TapeStride, count);
-                            r += 4;
-                        }
-                        else
-                        {
-                            GradientRows1x512(ref gradient, 256, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref previousHidden, r), TapeStride, count);
-                            r++;
-                        }
-                    }
-                }
-                // Biases: ∂L/∂b_ih += Σ dz of the W_ih side, ∂L/∂b_hh += Σ dz of the W_hh side (the same for the LSTM), over every row.
-                GradientRows0x512(ref U.Add(ref gradients, BiasIhOffset), Columns, ref U.Add(ref firstRow, 0), TapeStride, ref firstRow, 0, count);
-                GradientRows0x512(ref U.Add(ref gradients, BiasHhOffset), Columns, ref U.Add(ref firstRow, 0), TapeStride, ref firstRow, 0, count);
-            }
-        }
-
-        /// <summary>Runs the sequence in blocks of up to 8 steps: the block's input projection, then the recurrent kernel per step (alternate steps read W_hh backwards).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void Forward512(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell)
-        {
-            // h_{t-1} is the previous output row (the initial state for t = 0): h is never copied between steps.
-            ref float hiddenIn = ref hidden;
-            global::System.Span<float> projections = stackalloc float[2048];
-            ref float projected = ref MM.GetReference(projections);
-            for (int first = 0; first < steps; first += 8)
-            {
-                int count = global::System.Math.Min(8, steps - first);
-                Project512(ref weights, ref U.Add(ref input, (nuint)first * InputSize), count, ref projected);
-                for (int s = 0; s < count; s++)
-                {
-                    ref float hiddenOut = ref U.Add(ref output, (nuint)(first + s) * HiddenSize);
-                    ref float step = ref U.Add(ref projected, (nuint)s * 256);
-                    // Odd steps read W_hh last row first: each step starts with the rows the previous one left in L1.
-                    if (((first + s) & 1) == 0)
-                    {
-                        StepRecurrent512<global::LstmGen.Kernels.NoTape, global::LstmGen.Kernels.RowsInOrder>(ref weights, ref step, ref hiddenIn, ref hiddenOut, ref cell, ref cell, ref hiddenOut);
-                    }
-                    else
-                    {
-                        StepRecurrent512<global::LstmGen.Kernels.NoTape, global::LstmGen.Kernels.RowsReversed>(ref weights, ref step, ref hiddenIn, ref hiddenOut, ref cell, ref cell, ref hiddenOut);
-                    }
-                    hiddenIn = ref hiddenOut;
-                }
-            }
-            MM.CreateReadOnlySpan(ref hiddenIn, HiddenSize).CopyTo(MM.CreateSpan(ref hidden, HiddenSize));
-        }
-
-        /// <summary>Records <paramref name="steps"/> steps into the tape (bit for bit the same as <c>Forward</c>); row -1 already holds the initial state.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void RecordSequence512(ref float weights, ref float input, int steps, ref float tape)
-        {
-            ref float previous = ref U.Add(ref tape, TapeHeaderLength);
-            global::System.Span<float> projections = stackalloc float[2048];
-            ref float projected = ref MM.GetReference(projections);
-            for (int first = 0; first < steps; first += 8)
-            {
-                int count = global::System.Math.Min(8, steps - first);
-                Project512(ref weights, ref U.Add(ref input, (nuint)first * InputSize), count, ref projected);
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref U.Add(ref previous, TapeStride);
-                    ref float step = ref U.Add(ref projected, (nuint)s * 256);
-                    // Odd steps read W_hh last row first: each step starts with the rows the previous one left in L1.
-                    if (((first + s) & 1) == 0)
-                    {
-                        StepRecurrent512<global::LstmGen.Kernels.WithTape, global::LstmGen.Kernels.RowsInOrder>(ref weights, ref step, ref U.Add(ref previous, 384), ref U.Add(ref row, 384), ref U.Add(ref previous, 256), ref U.Add(ref row, 256), ref row);
-                    }
-                    else
-                    {
-                        StepRecurrent512<global::LstmGen.Kernels.WithTape, global::LstmGen.Kernels.RowsReversed>(ref weights, ref step, ref U.Add(ref previous, 384), ref U.Add(ref row, 384), ref U.Add(ref previous, 256), ref U.Add(ref row, 256), ref row);
-                    }
-                    previous = ref row;
-                }
-            }
-        }
-
-        /// <summary>
-        /// Backpropagation through time over a recorded tape, last step first. Per step: the cell's backward pass turns
-        /// ∂L/∂h_t and ∂L/∂c_t into dz (stored over the gates in the tape row); W_hhᵀ·dz gives ∂L/∂h_{t-1}.
-        /// After the loop: ∂L/∂x for every step and the parameter gradients, from all steps' dz at once.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void BackwardSequence512(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient, ref float cellGradient)
-        {
-            for (int t = steps - 1; t >= 0; t--)
-            {
-                ref float row = ref U.Add(ref tape, (nuint)(TapeHeaderLength + (t + 1) * TapeStride));
-                CellBackward512(ref row, ref U.Subtract(ref row, TapeStride), ref U.Add(ref outputGradient, (nuint)t * HiddenSize), ref hiddenGradient, ref cellGradient);
-                HiddenGradient512(ref weights, ref row, ref hiddenGradient, (t & 1) == 1);
-            }
-            InputGradients512(ref weights, ref U.Add(ref tape, TapeHeaderLength + TapeStride + 0), TapeStride, steps, ref inputGradient);
-            ParameterGradients512(ref gradients, ref input, steps, 1, ref tape);
-        }
-
-        /// <summary>B sequences of <paramref name="steps"/> steps: input [B, steps, I], output [B, steps, H], hidden (and cell) [B, H] in and out.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void ForwardBatch512(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell, int sequences)
-        {
-            nuint inputStride = (nuint)steps * InputSize, outputStride = (nuint)steps * HiddenSize;
-            for (int t = 0; t < steps; t++)
-            {
-                // h_{t-1}: the initial state for t = 0 (rows HiddenSize apart), then the previous output rows.
-                ref float hiddenIn = ref t == 0 ? ref hidden : ref U.Add(ref output, (nuint)(t - 1) * HiddenSize);
-                nuint hiddenInStride = t == 0 ? HiddenSize : outputStride;
-                ref float hiddenOut = ref U.Add(ref output, (nuint)t * HiddenSize);
-                StepBatch512<global::LstmGen.Kernels.NoTape>(ref weights, ref U.Add(ref input, (nuint)t * InputSize), inputStride, ref hiddenIn, hiddenInStride, ref hiddenOut, outputStride, ref cell, ref cell, HiddenSize, ref hiddenOut, 0, sequences);
-            }
-            for (int b = 0; b < sequences; b++)
-            {
-                MM.CreateReadOnlySpan(ref U.Add(ref output, (nuint)b * outputStride + (nuint)(steps - 1) * HiddenSize), HiddenSize).CopyTo(MM.CreateSpan(ref U.Add(ref hidden, (nuint)b * HiddenSize), HiddenSize));
-            }
-        }
-
-        /// <summary>
-        /// Records B sequences into the batch tape, rows interleaved by time: row (t, b) at TapeHeaderLength + ((t + 1)·B + b)·TapeStride
-        /// (rows (-1, b) already hold the initial states); the inputs, time-major ([steps, B, InputSize]), follow the rows.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void RecordBatch512(ref float weights, int steps, ref float tape, int sequences)
-        {
-            nuint sequenceRows = (nuint)sequences * TapeStride;
-            ref float input = ref U.Add(ref tape, TapeHeaderLength + (nuint)(steps + 1) * sequenceRows);
-            for (int t = 0; t < steps; t++)
-            {
-                ref float previous = ref U.Add(ref tape, TapeHeaderLength + (nuint)t * sequenceRows);
-                ref float row = ref U.Add(ref previous, sequenceRows);
-                StepBatch512<global::LstmGen.Kernels.WithTape>(ref weights, ref U.Add(ref input, (nuint)t * (nuint)sequences * InputSize), InputSize, ref U.Add(ref previous, 384), TapeStride, ref U.Add(ref row, 384), TapeStride, ref U.Add(ref previous, 256), ref U.Add(ref row, 256), TapeStride, ref row, TapeStride, sequences);
-            }
-        }
-
-        /// <summary>Backpropagation through time over a batch tape; ∂L/∂h and ∂L/∂c [B, H] flow through the given buffers, parameter gradients are summed.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void BackwardBatch512(ref float weights, ref float gradients, int steps, ref float tape, ref float outputGradient, ref float hiddenGradient, ref float cellGradient, int sequences)
-        {
-            nuint sequenceRows = (nuint)sequences * TapeStride;
-            for (int t = steps - 1; t >= 0; t--)
-            {
-                ref float rows = ref U.Add(ref tape, TapeHeaderLength + (nuint)(t + 1) * sequenceRows);
-                for (int b = 0; b < sequences; b++)
-                {
-                    nuint bb = (nuint)b;
-                    ref float row = ref U.Add(ref rows, bb * TapeStride);
-                    CellBackward512(ref row, ref U.Subtract(ref row, sequenceRows), ref U.Add(ref outputGradient, (bb * (nuint)steps + (nuint)t) * HiddenSize), ref U.Add(ref hiddenGradient, bb * HiddenSize), ref U.Add(ref cellGradient, bb * HiddenSize));
-                }
-                HiddenGradientBatch512(ref weights, ref rows, TapeStride, ref hiddenGradient, sequences, (t & 1) == 1);
-            }
-            // All rows at once: the parameter gradients from the time-major inputs after the rows, then ∂L/∂x over those inputs.
-            ref float inputs = ref U.Add(ref tape, TapeHeaderLength + (nuint)(steps + 1) * sequenceRows);
-            ParameterGradients512(ref gradients, ref inputs, steps * sequences, sequences, ref tape);
-            InputGradients512(ref weights, ref U.Add(ref tape, TapeHeaderLength + sequenceRows + 0), TapeStride, steps * sequences, ref inputs);
-        }
-
-        // ---- 256-bit vectors (AVX2) ----
-
-        /// <summary>
-        /// One time step with 8-float vectors: z = b + W_ih·x_t + W_hh·h_{t-1}, then the LSTM update.
-        /// Each pass keeps its units' slot accumulators (i, f, g, o) in registers while its panel's rows stream past once.
-        /// With <c>WithTape</c> it also records the activations in <paramref name="row"/>.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // a kernel: inlined into a loop, its own activations would exceed the JIT's inlining budget
-        [SkipLocalsInit]
-        public static void Step256<TTape>(ref float weights, ref float input, ref float hiddenIn, ref float hiddenOut, ref float cellIn, ref float cellOut, ref float row)
-            where TTape : struct
-        {
-            ref float biasIh = ref U.Add(ref weights, BiasIhOffset);
-            ref float biasHh = ref U.Add(ref weights, BiasHhOffset);
-
-            // 4 identical passes over groups 0..3: `unit`, `column` and `image` are a pass's first unit, packed column and projected offset.
-            for (nuint pass = 0; pass < 4; pass++)
-            {
-                nuint group = pass;
-                nuint unit = group * 16;
-                nuint column = group * 64;
-                nuint image = pass * 64;
-                ref float panelWeights = ref U.Add(ref weights, group / 4 * 20480 + group % 4 * 64);
-                // Units unit..unit + 15: 2 vector column(s); z{column}{slot} accumulates one slot's pre-activations.
-                {
-                    var z0i = V256.LoadUnsafe(ref biasIh, column) + V256.LoadUnsafe(ref biasHh, column);
-                    var z0f = V256.LoadUnsafe(ref biasIh, column + 16) + V256.LoadUnsafe(ref biasHh, column + 16);
-                    var z0g = V256.LoadUnsafe(ref biasIh, column + 32) + V256.LoadUnsafe(ref biasHh, column + 32);
-                    var z0o = V256.LoadUnsafe(ref biasIh, column + 48) + V256.LoadUnsafe(ref biasHh, column + 48);
-                    var z1i = V256.LoadUnsafe(ref biasIh, column + 8) + V256.LoadUnsafe(ref biasHh, column + 8);
-                    var z1f = V256.LoadUnsafe(ref biasIh, column + 24) + V256.LoadUnsafe(ref biasHh, column + 24);
-                    var z1g = V256.LoadUnsafe(ref biasIh, column + 40) + V256.LoadUnsafe(ref biasHh, column + 40);
-                    var z1o = V256.LoadUnsafe(ref biasIh, column + 56) + V256.LoadUnsafe(ref biasHh, column + 56);
-
-                    // z += W_ih·x_t: x_k broadcast over row k of the panel's W_ih rows (256 floats).
-                    ref float w = ref panelWeights;
-                    for (nuint k = 0; k < InputSize; k++)
-                    {
-                        var scale = V256.Create(U.Add(ref input, k));
-                        z0i = MultiplyAdd(V256.LoadUnsafe(ref w), scale, z0i);
-                        z0f = MultiplyAdd(V256.LoadUnsafe(ref w, 16), scale, z0f);
-                        z0g = MultiplyAdd(V256.LoadUnsafe(ref w, 32), scale, z0g);
-                        z0o = MultiplyAdd(V256.LoadUnsafe(ref w, 48), scale, z0o);
-                        z1i = MultiplyAdd(V256.LoadUnsafe(ref w, 8), scale, z1i);
-                        z1f = MultiplyAdd(V256.LoadUnsafe(ref w, 24), scale, z1f);
-                        z1g = MultiplyAdd(V256.LoadUnsafe(ref w, 40), scale, z1g);
-                        z1o = MultiplyAdd(V256.LoadUnsafe(ref w, 56), scale, z1o);
-                        w = ref U.Add(ref w, 256);
-                    }
-
-                    // z += W_hh·h_{t-1}: the panel's W_hh rows follow its W_ih rows.
-                    for (nuint j = 0; j < HiddenSize; j++)
-                    {
-                        var scale = V256.Create(U.Add(ref hiddenIn, j));
-                        z0i = MultiplyAdd(V256.LoadUnsafe(ref w), scale, z0i);
-                        z0f = MultiplyAdd(V256.LoadUnsafe(ref w, 16), scale, z0f);
-                        z0g = MultiplyAdd(V256.LoadUnsafe(ref w, 32), scale, z0g);
-                        z0o = MultiplyAdd(V256.LoadUnsafe(ref w, 48), scale, z0o);
-                        z1i = MultiplyAdd(V256.LoadUnsafe(ref w, 8), scale, z1i);
-                        z1f = MultiplyAdd(V256.LoadUnsafe(ref w, 24), scale, z1f);
-                        z1g = MultiplyAdd(V256.LoadUnsafe(ref w, 40), scale, z1g);
-                        z1o = MultiplyAdd(V256.LoadUnsafe(ref w, 56), scale, z1o);
-                        w = ref U.Add(ref w, 256);
-                    }
-
-                    // The LSTM update of each vector column, straight from the registers (the update methods inline here).
-                    if (typeof(TTape) == typeof(global::LstmGen.Kernels.WithTape))
-                    {
-                        CellRecord256(z0i, z0f, z0g, z0o, unit, column, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut, ref row);
-                        CellRecord256(z1i, z1f, z1g, z1o, unit + 8, column + 8, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut, ref row);
-                    }
-                    else
-                    {
-                        CellStep256(z0i, z0f, z0g, z0o, unit, column, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut);
-                        CellStep256(z1i, z1f, z1g, z1o, unit + 8, column + 8, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut);
-                    }
-                }
-            }
-        }
-
-        /// <summary>
-        /// The LSTM update of the 8 units from <paramref name="unit"/>, from their slot pre-activations
-        /// (i, f, g, o).
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void CellStep256(F256 iPre, F256 fPre, F256 gPre, F256 oPre, nuint unit, nuint column, nuint gateStride, ref float hiddenIn, ref float hiddenOut, ref float cellIn, ref float cellOut)
-        {
-            // i, f, o = σ(z); g = tanh(z)
-            var i = Sigmoid(iPre);
-            var f = Sigmoid(fPre);
-            var g = Tanh(gPre);
-            var o = Sigmoid(oPre);
-            // c' = f ⊙ c + i ⊙ g
-            var c = MultiplyAdd(f, V256.LoadUnsafe(ref cellIn, unit), i * g);
-            V256.StoreUnsafe(c, ref cellOut, unit);
-            // h' = o ⊙ tanh(c')
-            var tanhC = Tanh(c);
-            V256.StoreUnsafe(o * tanhC, ref hiddenOut, unit);
-        }
-
-        /// <summary>
-        /// The LSTM update of the 8 units from <paramref name="unit"/>, from their slot pre-activations
-        /// (i, f, g, o); records the activations in the tape row.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void CellRecord256(F256 iPre, F256 fPre, F256 gPre, F256 oPre, nuint unit, nuint column, nuint gateStride, ref float hiddenIn, ref float hiddenOut, ref float cellIn, ref float cellOut, ref float row)
-        {
-            ref float tanhCell = ref U.Add(ref row, 320);
-            // i, f, o = σ(z); g = tanh(z)
-            var i = Sigmoid(iPre);
-            var f = Sigmoid(fPre);
-            var g = Tanh(gPre);
-            var o = Sigmoid(oPre);
-            // c' = f ⊙ c + i ⊙ g
-            var c = MultiplyAdd(f, V256.LoadUnsafe(ref cellIn, unit), i * g);
-            V256.StoreUnsafe(c, ref cellOut, unit);
-            // h' = o ⊙ tanh(c')
-            var tanhC = Tanh(c);
-            V256.StoreUnsafe(o * tanhC, ref hiddenOut, unit);
-            // Recorded for the backward pass: the activated gates and tanh(c').
-            V256.StoreUnsafe(tanhC, ref tanhCell, unit);
-            V256.StoreUnsafe(i, ref row, column);
-            V256.StoreUnsafe(f, ref row, column + gateStride);
-            V256.StoreUnsafe(g, ref row, column + 2 * gateStride);
-            V256.StoreUnsafe(o, ref row, column + 3 * gateStride);
-        }
-
-        /// <summary>
-        /// One step of <paramref name="states"/> independent states (state s: x at s·inputStride, h_{t-1} at s·hiddenInStride, h_t at
-        /// s·hiddenOutStride, c at s·cellStride, tape row at s·rowStride). For each vector column, 2 states at a time share every
-        /// loaded weight vector; h_{t-1} must not share memory with h_t. With <c>WithTape</c> it records each state's row.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // a kernel
-        [SkipLocalsInit]
-        public static void StepBatch256<TTape>(ref float weights, ref float input, nuint inputStride, ref float hiddenIn, nuint hiddenInStride, ref float hiddenOut, nuint hiddenOutStride, ref float cellIn, ref float cellOut, nuint cellStride, ref float row, nuint rowStride, int states)
-            where TTape : struct
-        {
-            ref float biasIh = ref U.Add(ref weights, BiasIhOffset);
-            ref float biasHh = ref U.Add(ref weights, BiasHhOffset);
-            // The states beyond the last full block of 2 run the step kernel one at a time (its passes have accumulators
-            // enough to hide the multiply-add latency; a block of one state would not).
-            int blocked = states / 2 * 2;
-            for (int s = blocked; s < states; s++)
-            {
-                nuint at = (nuint)s;
-                Step256<TTape>(ref weights, ref U.Add(ref input, at * inputStride), ref U.Add(ref hiddenIn, at * hiddenInStride), ref U.Add(ref hiddenOut, at * hiddenOutStride), ref U.Add(ref cellIn, at * cellStride), ref U.Add(ref cellOut, at * cellStride), ref U.Add(ref row, at * rowStride));
-            }
-
-            // 4 identical passes over groups 0..3: `unit`, `column` and `image` are a pass's first unit, packed column and projected offset.
-            for (nuint pass = 0; pass < 4; pass++)
-            {
-                nuint group = pass;
-                nuint unit = group * 16;
-                nuint column = group * 64;
-                nuint image = pass * 64;
-                ref float panelWeights = ref U.Add(ref weights, group / 4 * 20480 + group % 4 * 64);
-                // 2 columns alike, 8 units apart.
-                for (nuint c = 0; c < 2; c++)
-                {
-                    nuint unitC = unit + c * 8;
-                    nuint columnC = column + c * 8;
-                    nuint imageC = image + c * 0;
-                    ref float columnWeights = ref U.Add(ref panelWeights, 0 + c * 8);
-                    // Units unitC..unitC + 7: 2 states at a time.
-                    {
-                        var biasi = V256.LoadUnsafe(ref biasIh, columnC) + V256.LoadUnsafe(ref biasHh, columnC);
-                        var biasf = V256.LoadUnsafe(ref biasIh, columnC + 16) + V256.LoadUnsafe(ref biasHh, columnC + 16);
-                        var biasg = V256.LoadUnsafe(ref biasIh, columnC + 32) + V256.LoadUnsafe(ref biasHh, columnC + 32);
-                        var biaso = V256.LoadUnsafe(ref biasIh, columnC + 48) + V256.LoadUnsafe(ref biasHh, columnC + 48);
-                        for (int s = 0; s + 2 <= states; s += 2)
-                        {
-                            // State s + n: x at x{n}, h_{t-1} at hIn{n}, h_t at hOut{n}, c at cIn{n} and cOut{n}, its tape row at row{n}.
-                            ref float x0 = ref U.Add(ref input, (nuint)s * inputStride);
-                            ref float hIn0 = ref U.Add(ref hiddenIn, (nuint)s * hiddenInStride);
-                            ref float hOut0 = ref U.Add(ref hiddenOut, (nuint)s * hiddenOutStride);
-                            ref float cIn0 = ref U.Add(ref cellIn, (nuint)s * cellStride);
-                            ref float cOut0 = ref U.Add(ref cellOut, (nuint)s * cellStride);
-                            ref float row0 = ref U.Add(ref row, (nuint)s * rowStride);
-                            var a0i = biasi;
-                            var a0f = biasf;
-                            var a0g = biasg;
-                            var a0o = biaso;
-                            ref float x1 = ref U.Add(ref input, (nuint)(s + 1) * inputStride);
-                            ref float hIn1 = ref U.Add(ref hiddenIn, (nuint)(s + 1) * hiddenInStride);
-                            ref float hOut1 = ref U.Add(ref hiddenOut, (nuint)(s + 1) * hiddenOutStride);
-                            ref float cIn1 = ref U.Add(ref cellIn, (nuint)(s + 1) * cellStride);
-                            ref float cOut1 = ref U.Add(ref cellOut, (nuint)(s + 1) * cellStride);
-                            ref float row1 = ref U.Add(ref row, (nuint)(s + 1) * rowStride);
-                            var a1i = biasi;
-                            var a1f = biasf;
-                            var a1g = biasg;
-                            var a1o = biaso;
-                            ref float w = ref columnWeights;
-                            // z += W_ih·x_t for each state.
-                            for (nuint k = 0; k < InputSize; k++)
-                            {
-                                var wi = V256.LoadUnsafe(ref w);
-                                var wf = V256.LoadUnsafe(ref w, 16);
-                                var wg = V256.LoadUnsafe(ref w, 32);
-                                var wo = V256.LoadUnsafe(ref w, 48);
-                                var u0 = V256.Create(U.Add(ref x0, k));
-                                a0i = MultiplyAdd(wi, u0, a0i);
-                                a0f = MultiplyAdd(wf, u0, a0f);
-                                a0g = MultiplyAdd(wg, u0, a0g);
-                                a0o = MultiplyAdd(wo, u0, a0o);
-                                var u1 = V256.Create(U.Add(ref x1, k));
-                                a1i = MultiplyAdd(wi, u1, a1i);
-                                a1f = MultiplyAdd(wf, u1, a1f);
-                                a1g = MultiplyAdd(wg, u1, a1g);
-                                a1o = MultiplyAdd(wo, u1, a1o);
-                                w = ref U.Add(ref w, 256);
-                            }
-                            // z += W_hh·h_{t-1} for each state (the panel's W_hh rows follow its W_ih rows).
-                            for (nuint k = 0; k < HiddenSize; k++)
-                            {
-                                var wi = V256.LoadUnsafe(ref w);
-                                var wf = V256.LoadUnsafe(ref w, 16);
-                                var wg = V256.LoadUnsafe(ref w, 32);
-                                var wo = V256.LoadUnsafe(ref w, 48);
-                                var u0 = V256.Create(U.Add(ref hIn0, k));
-                                a0i = MultiplyAdd(wi, u0, a0i);
-                                a0f = MultiplyAdd(wf, u0, a0f);
-                                a0g = MultiplyAdd(wg, u0, a0g);
-                                a0o = MultiplyAdd(wo, u0, a0o);
-                                var u1 = V256.Create(U.Add(ref hIn1, k));
-                                a1i = MultiplyAdd(wi, u1, a1i);
-                                a1f = MultiplyAdd(wf, u1, a1f);
-                                a1g = MultiplyAdd(wg, u1, a1g);
-                                a1o = MultiplyAdd(wo, u1, a1o);
-                                w = ref U.Add(ref w, 256);
-                            }
-                            if (typeof(TTape) == typeof(global::LstmGen.Kernels.WithTape))
-                            {
-                                CellRecord256(a0i, a0f, a0g, a0o, unitC, columnC, 16, ref hIn0, ref hOut0, ref cIn0, ref cOut0, ref row0);
-                                CellRecord256(a1i, a1f, a1g, a1o, unitC, columnC, 16, ref hIn1, ref hOut1, ref cIn1, ref cOut1, ref row1);
-                            }
-                            else
-                            {
-                                CellStep256(a0i, a0f, a0g, a0o, unitC, columnC, 16, ref hIn0, ref hOut0, ref cIn0, ref cOut0);
-                                CellStep256(a1i, a1f, a1g, a1o, unitC, columnC, 16, ref hIn1, ref hOut1, ref cIn1, ref cOut1);
-                            }
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>
-        /// The input part of <paramref name="steps"/> steps before their recurrence: for every vector column and W_ih-fed slot,
-        /// b + W_ih·x_s into row s of <paramref name="projected"/> (256 floats per step, the layout the recurrent kernel loads).
-        /// 2 steps at a time share every loaded weight vector.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void Project256(ref float weights, ref float input, int steps, ref float projected)
-        {
-            ref float biasIh = ref U.Add(ref weights, BiasIhOffset);
-            ref float biasHh = ref U.Add(ref weights, BiasHhOffset);
-
-            // 4 identical passes over groups 0..3: `unit`, `column` and `image` are a pass's first unit, packed column and projected offset.
-            for (nuint pass = 0; pass < 4; pass++)
-            {
-                nuint group = pass;
-                nuint unit = group * 16;
-                nuint column = group * 64;
-                nuint image = pass * 64;
-                ref float panelWeights = ref U.Add(ref weights, group / 4 * 20480 + group % 4 * 64);
-                // 2 columns alike, 8 units apart.
-                for (nuint c = 0; c < 2; c++)
-                {
-                    nuint unitC = unit + c * 8;
-                    nuint columnC = column + c * 8;
-                    nuint imageC = image + c * 32;
-                    ref float columnWeights = ref U.Add(ref panelWeights, 0 + c * 8);
-
-                    // Units unitC..unitC + 7.
-                    {
-                        var biasi = V256.LoadUnsafe(ref biasIh, columnC) + V256.LoadUnsafe(ref biasHh, columnC);
-                        var biasf = V256.LoadUnsafe(ref biasIh, columnC + 16) + V256.LoadUnsafe(ref biasHh, columnC + 16);
-                        var biasg = V256.LoadUnsafe(ref biasIh, columnC + 32) + V256.LoadUnsafe(ref biasHh, columnC + 32);
-                        var biaso = V256.LoadUnsafe(ref biasIh, columnC + 48) + V256.LoadUnsafe(ref biasHh, columnC + 48);
-                        int s = 0;
-                        for (; s + 2 <= steps; s += 2)
-                        {
-                            var a0i = biasi;
-                            var a0f = biasf;
-                            var a0g = biasg;
-                            var a0o = biaso;
-                            var a1i = biasi;
-                            var a1f = biasf;
-                            var a1g = biasg;
-                            var a1o = biaso;
-                            ref float x = ref U.Add(ref input, (nuint)s * InputSize);
-                            ref float w = ref columnWeights;
-                            for (nuint k = 0; k < InputSize; k++)
-                            {
-                                var wi = V256.LoadUnsafe(ref w);
-                                var wf = V256.LoadUnsafe(ref w, 16);
-                                var wg = V256.LoadUnsafe(ref w, 32);
-                                var wo = V256.LoadUnsafe(ref w, 48);
-                                var x0 = V256.Create(U.Add(ref x, k));
-                                a0i = MultiplyAdd(wi, x0, a0i);
-                                a0f = MultiplyAdd(wf, x0, a0f);
-                                a0g = MultiplyAdd(wg, x0, a0g);
-                                a0o = MultiplyAdd(wo, x0, a0o);
-                                var x1 = V256.Create(U.Add(ref x, 1 * InputSize + k));
-                                a1i = MultiplyAdd(wi, x1, a1i);
-                                a1f = MultiplyAdd(wf, x1, a1f);
-                                a1g = MultiplyAdd(wg, x1, a1g);
-                                a1o = MultiplyAdd(wo, x1, a1o);
-                                w = ref U.Add(ref w, 256);
-                            }
-                            ref float out0 = ref U.Add(ref projected, (nuint)s * 256);
-                            V256.StoreUnsafe(a0i, ref out0, imageC);
-                            V256.StoreUnsafe(a0f, ref out0, imageC + 8);
-                            V256.StoreUnsafe(a0g, ref out0, imageC + 16);
-                            V256.StoreUnsafe(a0o, ref out0, imageC + 24);
-                            ref float out1 = ref U.Add(ref projected, (nuint)(s + 1) * 256);
-                            V256.StoreUnsafe(a1i, ref out1, imageC);
-                            V256.StoreUnsafe(a1f, ref out1, imageC + 8);
-                            V256.StoreUnsafe(a1g, ref out1, imageC + 16);
-                            V256.StoreUnsafe(a1o, ref out1, imageC + 24);
-                        }
-                        for (; s < steps; s++)
-                        {
-                            var a0i = biasi;
-                            var a0f = biasf;
-                            var a0g = biasg;
-                            var a0o = biaso;
-                            ref float x = ref U.Add(ref input, (nuint)s * InputSize);
-                            ref float w = ref columnWeights;
-                            for (nuint k = 0; k < InputSize; k++)
-                            {
-                                var wi = V256.LoadUnsafe(ref w);
-                                var wf = V256.LoadUnsafe(ref w, 16);
-                                var wg = V256.LoadUnsafe(ref w, 32);
-                                var wo = V256.LoadUnsafe(ref w, 48);
-                                var x0 = V256.Create(U.Add(ref x, k));
-                                a0i = MultiplyAdd(wi, x0, a0i);
-                                a0f = MultiplyAdd(wf, x0, a0f);
-                                a0g = MultiplyAdd(wg, x0, a0g);
-                                a0o = MultiplyAdd(wo, x0, a0o);
-                                w = ref U.Add(ref w, 256);
-                            }
-                            ref float out0 = ref U.Add(ref projected, (nuint)s * 256);
-                            V256.StoreUnsafe(a0i, ref out0, imageC);
-                            V256.StoreUnsafe(a0f, ref out0, imageC + 8);
-                            V256.StoreUnsafe(a0g, ref out0, imageC + 16);
-                            V256.StoreUnsafe(a0o, ref out0, imageC + 24);
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>
-        /// One time step with 8-float vectors: z = (the projected W_ih·x_t + b) + W_hh·h_{t-1}, then the LSTM update.
-        /// Each pass keeps its units' slot accumulators (i, f, g, o) in registers while its panel's rows stream past once.
-        /// With <c>WithTape</c> it also records the activations in <paramref name="row"/>.
-        /// With <c>RowsReversed</c> it reads the passes and W_hh's rows last to first: run on alternate steps, each step starts
-        /// with the weights the previous step read last, still in the L1 cache.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // a kernel: inlined into a loop, its own activations would exceed the JIT's inlining budget
-        [SkipLocalsInit]
-        public static void StepRecurrent256<TTape, TOrder>(ref float weights, ref float projected, ref float hiddenIn, ref float hiddenOut, ref float cellIn, ref float cellOut, ref float row)
-            where TTape : struct where TOrder : struct
-        {
-            bool reversed = typeof(TOrder) == typeof(global::LstmGen.Kernels.RowsReversed);
-
-            // 4 identical passes over groups 0..3 (last first when reversed): `unit`, `column` and `image` are a pass's first unit, packed column and projected offset.
-            for (nuint iteration = 0; iteration < 4; iteration++)
-            {
-                nuint pass = reversed ? 3 - iteration : iteration;
-                nuint group = pass;
-                nuint unit = group * 16;
-                nuint column = group * 64;
-                nuint image = pass * 64;
-                ref float panelWeights = ref U.Add(ref weights, group / 4 * 20480 + group % 4 * 64);
-                // Units unit..unit + 15: 2 vector column(s); z{column}{slot} accumulates one slot's pre-activations.
-                {
-                    var z0i = V256.LoadUnsafe(ref projected, image);
-                    var z0f = V256.LoadUnsafe(ref projected, image + 8);
-                    var z0g = V256.LoadUnsafe(ref projected, image + 16);
-                    var z0o = V256.LoadUnsafe(ref projected, image + 24);
-                    var z1i = V256.LoadUnsafe(ref projected, image + 32);
-                    var z1f = V256.LoadUnsafe(ref projected, image + 40);
-                    var z1g = V256.LoadUnsafe(ref projected, image + 48);
-                    var z1o = V256.LoadUnsafe(ref projected, image + 56);
-
-                    // z += W_hh·h_{t-1}: h_j broadcast over row j of the panel's W_hh rows (256 floats), last row first when reversed.
-                    ref float hiddenRows = ref U.Add(ref panelWeights, 4096);
-                    for (nuint n = 0; n < HiddenSize; n++)
-                    {
-                        nuint j = reversed ? HiddenSize - 1 - n : n;
-                        ref float w = ref U.Add(ref hiddenRows, j * 256);
-                        var scale = V256.Create(U.Add(ref hiddenIn, j));
-                        z0i = MultiplyAdd(V256.LoadUnsafe(ref w), scale, z0i);
-                        z0f = MultiplyAdd(V256.LoadUnsafe(ref w, 16), scale, z0f);
-                        z0g = MultiplyAdd(V256.LoadUnsafe(ref w, 32), scale, z0g);
-                        z0o = MultiplyAdd(V256.LoadUnsafe(ref w, 48), scale, z0o);
-                        z1i = MultiplyAdd(V256.LoadUnsafe(ref w, 8), scale, z1i);
-                        z1f = MultiplyAdd(V256.LoadUnsafe(ref w, 24), scale, z1f);
-                        z1g = MultiplyAdd(V256.LoadUnsafe(ref w, 40), scale, z1g);
-                        z1o = MultiplyAdd(V256.LoadUnsafe(ref w, 56), scale, z1o);
-                    }
-
-                    // The LSTM update of each vector column, straight from the registers (the update methods inline here).
-                    if (typeof(TTape) == typeof(global::LstmGen.Kernels.WithTape))
-                    {
-                        CellRecord256(z0i, z0f, z0g, z0o, unit, column, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut, ref row);
-                        CellRecord256(z1i, z1f, z1g, z1o, unit + 8, column + 8, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut, ref row);
-                    }
-                    else
-                    {
-                        CellStep256(z0i, z0f, z0g, z0o, unit, column, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut);
-                        CellStep256(z1i, z1f, z1g, z1o, unit + 8, column + 8, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut);
-                    }
-                }
-            }
-        }
-
-        /// <summary>
-        /// The cell's backward pass for one step. In: ∂L/∂y_t, ∂L/∂h_t from step t+1, ∂L/∂c_t, the tape rows t and t−1.
-        /// Out: dz over the gate area (it is both sides' pre-activation gradient) and ∂L/∂c_{t-1} over ∂L/∂c_t.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // a kernel called once per step
-        [SkipLocalsInit]
-        public static void CellBackward256(ref float row, ref float previousRow, ref float outputGradient, ref float hiddenGradient, ref float cellGradient)
-        {
-            ref float gates = ref row;
-            ref float tanhCell = ref U.Add(ref row, 320);
-            ref float previousCell = ref U.Add(ref previousRow, 256);
-
-            // 4 identical passes over groups 0..3: `unit`, `column` and `image` are a pass's first unit, packed column and projected offset.
-            for (nuint pass = 0; pass < 4; pass++)
-            {
-                nuint group = pass;
-                nuint unit = group * 16;
-                nuint column = group * 64;
-                nuint image = pass * 64;
-                // 2 columns alike, 8 units apart.
-                for (nuint c = 0; c < 2; c++)
-                {
-                    nuint unitC = unit + c * 8;
-                    nuint columnC = column + c * 8;
-                    nuint imageC = image + c * 0;
-                    // Units unitC..unitC + 7.
-                    {
-                        // dh = ∂L/∂h_t: this step's output gradient plus what flows back from step t+1.
-                        var dh = V256.LoadUnsafe(ref outputGradient, unitC) + V256.LoadUnsafe(ref hiddenGradient, unitC);
-                        var i = V256.LoadUnsafe(ref gates, columnC);
-                        var f = V256.LoadUnsafe(ref gates, columnC + 16);
-                        var g = V256.LoadUnsafe(ref gates, columnC + 32);
-                        var o = V256.LoadUnsafe(ref gates, columnC + 48);
-                        var tanhC = V256.LoadUnsafe(ref tanhCell, unitC);
-                        var previousC = V256.LoadUnsafe(ref previousCell, unitC);
-                        // dc = dc_next + dh ⊙ o ⊙ (1 − tanh²(c))
-                        var dc = MultiplyAdd(dh * o, V256.Create(1f) - tanhC * tanhC, V256.LoadUnsafe(ref cellGradient, unitC));
-                        // σ' = σ(1 − σ), tanh' = 1 − tanh²:
-                        // dz_i = dc ⊙ g ⊙ i(1 − i), dz_f = dc ⊙ c_{t-1} ⊙ f(1 − f), dz_g = dc ⊙ i ⊙ (1 − g²), dz_o = dh ⊙ tanh(c) ⊙ o(1 − o)
-                        var dzi = dc * g * i * (V256.Create(1f) - i);
-                        var dzf = dc * previousC * f * (V256.Create(1f) - f);
-                        var dzg = dc * i * (V256.Create(1f) - g * g);
-                        var dzo = dh * tanhC * o * (V256.Create(1f) - o);
-                        // dc_{t-1} = dc ⊙ f
-                        var previousDc = dc * f;
-                        V256.StoreUnsafe(dzi, ref gates, columnC);
-                        V256.StoreUnsafe(dzf, ref gates, columnC + 16);
-                        V256.StoreUnsafe(dzg, ref gates, columnC + 32);
-                        V256.StoreUnsafe(dzo, ref gates, columnC + 48);
-                        V256.StoreUnsafe(previousDc, ref cellGradient, unitC);
-                    }
-                }
-            }
-        }
-
-        /// <summary>
-        /// ∂L/∂h_{t-1} = W_hhᵀ·dz for <paramref name="sequences"/> sequences (dz <paramref name="dzStride"/> floats apart, ∂L/∂h HiddenSize apart): dot products of W_hh's rows (all panels) with dz.
-        /// 8 rows at a time share every dz load; one shuffle tree turns their 8 partial sums into 8 results. Each block of rows
-        /// serves every sequence while it is in L1. With <paramref name="reverse"/> the row blocks run last to first (alternate steps reuse what is in L1).
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void HiddenGradientBatch256(ref float weights, ref float dz, nuint dzStride, ref float hiddenGradient, int sequences, bool reverse)
-        {
-            for (nuint b = 0; b < 8; b++)
-            {
-                nuint j = (reverse ? 7 - b : b) * 8;
-                for (int s = 0; s < sequences; s++)
-                {
-                    ref float dzS = ref U.Add(ref dz, (nuint)s * dzStride);
-                    ref float gradientS = ref U.Add(ref hiddenGradient, (nuint)s * HiddenSize);
-                    var sum0 = F256.Zero;
-                    var sum1 = F256.Zero;
-                    var sum2 = F256.Zero;
-                    var sum3 = F256.Zero;
-                    var sum4 = F256.Zero;
-                    var sum5 = F256.Zero;
-                    var sum6 = F256.Zero;
-                    var sum7 = F256.Zero;
-                    {
-                        ref float panelRows = ref U.Add(ref weights, 0 + (16 + j) * 256);
-                        ref float panelDz = ref U.Add(ref dzS, 0);
-                        for (nuint c = 0; c < 256; c += 8)
-                        {
-                            var d = V256.LoadUnsafe(ref panelDz, c);
-                            sum0 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, c), d, sum0);
-                            sum1 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 256 + c), d, sum1);
-                            sum2 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 512 + c), d, sum2);
-                            sum3 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 768 + c), d, sum3);
-                            sum4 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 1024 + c), d, sum4);
-                            sum5 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 1280 + c), d, sum5);
-                            sum6 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 1536 + c), d, sum6);
-                            sum7 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 1792 + c), d, sum7);
-                        }
-                    }
-                    V256.StoreUnsafe(SumEach(sum0, sum1, sum2, sum3, sum4, sum5, sum6, sum7), ref gradientS, j);
-                }
-            }
-        }
-
-        /// <summary>One sequence of <see cref="HiddenGradientBatch256"/>.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void HiddenGradient256(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)
-            => HiddenGradientBatch256(ref weights, ref dz, 0, ref hiddenGradient, 1, reverse);
-
-        /// <summary>
-        /// ∂L/∂x_t = W_ihᵀ·dz_t for every step (dz_t <paramref name="dzStride"/> floats after dz_{t-1}), after the time loop, in chunks of
-        /// GradientChunkRows steps: a chunk's dz stays in the L1 cache while each block of 8 rows of W_ih passes over it.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void InputGradients256(ref float weights, ref float firstDz, nuint dzStride, int steps, ref float inputGradient)
-        {
-            for (int start = 0; start < steps; start += GradientChunkRows)
-            {
-                int end = global::System.Math.Min(steps, start + GradientChunkRows);
-                for (nuint k = 0; k < 16; k += 8)
-                {
-                    ref float dz = ref U.Add(ref firstDz, (nuint)start * dzStride);
-                    for (int t = start; t < end; t++)
-                    {
-                        var sum0 = F256.Zero;
-                        var sum1 = F256.Zero;
-                        var sum2 = F256.Zero;
-                        var sum3 = F256.Zero;
-                        var sum4 = F256.Zero;
-                        var sum5 = F256.Zero;
-                        var sum6 = F256.Zero;
-                        var sum7 = F256.Zero;
-                        {
-                            ref float panelRows = ref U.Add(ref weights, 0 + (k) * 256);
-                            ref float panelDz = ref U.Add(ref dz, 0);
-                            for (nuint c = 0; c < 256; c += 8)
-                            {
-                                var d = V256.LoadUnsafe(ref panelDz, c);
-                                sum0 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, c), d, sum0);
-                                sum1 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 256 + c), d, sum1);
-                                sum2 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 512 + c), d, sum2);
-                                sum3 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 768 + c), d, sum3);
-                                sum4 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 1024 + c), d, sum4);
-                                sum5 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 1280 + c), d, sum5);
-                                sum6 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 1536 + c), d, sum6);
-                                sum7 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 1792 + c), d, sum7);
-                            }
-                        }
-                        V256.StoreUnsafe(SumEach(sum0, sum1, sum2, sum3, sum4, sum5, sum6, sum7), ref inputGradient, (nuint)t * InputSize + k);
-                        dz = ref U.Add(ref dz, dzStride);
-                    }
-                }
-            }
-        }
-
-        /// <summary>
-        /// Parameter gradients after the time loop: ∂L/∂W_ih[k] += Σ_t x_t[k]·dz_t, ∂L/∂W_hh[j] += Σ_t h_{t-1}[j]·dz_t,
-        /// ∂L/∂b_ih += Σ_t dz_t (W_ih side), ∂L/∂b_hh += Σ_t dz_t (W_hh side), in the parameters' panel layout (row blocks: LstmGen.Kernels.GradientKernels).
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void ParameterGradients256(ref float gradients, ref float input, int rows, int sequences, ref float tape)
-        {
-            // Rows are interleaved by time: row n = (t, b) of sequence b at step t is at TapeHeaderLength + (sequences + n)·TapeStride,
-            // its input x_n at input + n·InputSize (time-major), and row n - sequences (row -1 for t = 0) holds its h_{t-1}: every
-            // gradient row sums over all rows of all sequences, GradientChunkRows rows at a time so that their dz stays in L1.
-            for (int start = 0; start < rows; start += GradientChunkRows)
-            {
-                int count = global::System.Math.Min(GradientChunkRows, rows - start);
-                ref float firstRow = ref U.Add(ref tape, TapeHeaderLength + (nuint)(sequences + start) * TapeStride);
-                ref float previousHidden = ref U.Add(ref tape, TapeHeaderLength + (nuint)start * TapeStride + 384);
-                ref float chunkInput = ref U.Add(ref input, (nuint)start * InputSize);
-                {
-                    // W_ih rows: row k is scaled by x[k].
-                    for (nuint r = 0; r < InputSize;)
-                    {
-                        ref float gradient = ref U.Add(ref gradients, 0 + (r) * 256);
-                        if (r + 2 <= InputSize)
-                        {
-                            GradientRows2x256(ref gradient, 256, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref chunkInput, r), InputSize, count);
-                            r += 2;
-                        }
-                        else
-                        {
-                            GradientRows1x256(ref gradient, 256, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref chunkInput, r), InputSize, count);
-                            r++;
-                        }
-                    }
-                    // W_hh rows: row j is scaled by h_{t-1}[j].
-                    for (nuint r = 0; r < HiddenSize;)
-                    {
-                        ref float gradient = ref U.Add(ref gradients, 0 + (InputSize + r) * 256);
-                        if (r + 2 <= HiddenSize)
-                        {
-                            GradientRows2x256(ref gradient, 256, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref previousHidden, r), TapeStride, count);
-                            r += 2;
-                        }
-                        else
-                        {
-                            GradientRows1x256(ref gradient, 256, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref previousHidden, r), TapeStride, count);
-                            r++;
-                        }
-                    }
-                }
-                // Biases: ∂L/∂b_ih += Σ dz of the W_ih side, ∂L/∂b_hh += Σ dz of the W_hh side (the same for the LSTM), over every row.
-                GradientRows0x256(ref U.Add(ref gradients, BiasIhOffset), Columns, ref U.Add(ref firstRow, 0), TapeStride, ref firstRow, 0, count);
-                GradientRows0x256(ref U.Add(ref gradients, BiasHhOffset), Columns, ref U.Add(ref firstRow, 0), TapeStride, ref firstRow, 0, count);
-            }
-        }
-
-        /// <summary>Runs the sequence in blocks of up to 8 steps: the block's input projection, then the recurrent kernel per step (alternate steps read W_hh backwards).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void Forward256(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell)
-        {
-            // h_{t-1} is the previous output row (the initial state for t = 0): h is never copied between steps.
-            ref float hiddenIn = ref hidden;
-            global::System.Span<float> projections = stackalloc float[2048];
-            ref float projected = ref MM.GetReference(projections);
-            for (int first = 0; first < steps; first += 8)
-            {
-                int count = global::System.Math.Min(8, steps - first);
-                Project256(ref weights, ref U.Add(ref input, (nuint)first * InputSize), count, ref projected);
-                for (int s = 0; s < count; s++)
-                {
-                    ref float hiddenOut = ref U.Add(ref output, (nuint)(first + s) * HiddenSize);
-                    ref float step = ref U.Add(ref projected, (nuint)s * 256);
-                    // Odd steps read W_hh last row first: each step starts with the rows the previous one left in L1.
-                    if (((first + s) & 1) == 0)
-                    {
-                        StepRecurrent256<global::LstmGen.Kernels.NoTape, global::LstmGen.Kernels.RowsInOrder>(ref weights, ref step, ref hiddenIn, ref hiddenOut, ref cell, ref cell, ref hiddenOut);
-                    }
-                    else
-                    {
-                        StepRecurrent256<global::LstmGen.Kernels.NoTape, global::LstmGen.Kernels.RowsReversed>(ref weights, ref step, ref hiddenIn, ref hiddenOut, ref cell, ref cell, ref hiddenOut);
-                    }
-                    hiddenIn = ref hiddenOut;
-                }
-            }
-            MM.CreateReadOnlySpan(ref hiddenIn, HiddenSize).CopyTo(MM.CreateSpan(ref hidden, HiddenSize));
-        }
-
-        /// <summary>Records <paramref name="steps"/> steps into the tape (bit for bit the same as <c>Forward</c>); row -1 already holds the initial state.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void RecordSequence256(ref float weights, ref float input, int steps, ref float tape)
-        {
-            ref float previous = ref U.Add(ref tape, TapeHeaderLength);
-            global::System.Span<float> projections = stackalloc float[2048];
-            ref float projected = ref MM.GetReference(projections);
-            for (int first = 0; first < steps; first += 8)
-            {
-                int count = global::System.Math.Min(8, steps - first);
-                Project256(ref weights, ref U.Add(ref input, (nuint)first * InputSize), count, ref projected);
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref U.Add(ref previous, TapeStride);
-                    ref float step = ref U.Add(ref projected, (nuint)s * 256);
-                    // Odd steps read W_hh last row first: each step starts with the rows the previous one left in L1.
-                    if (((first + s) & 1) == 0)
-                    {
-                        StepRecurrent256<global::LstmGen.Kernels.WithTape, global::LstmGen.Kernels.RowsInOrder>(ref weights, ref step, ref U.Add(ref previous, 384), ref U.Add(ref row, 384), ref U.Add(ref previous, 256), ref U.Add(ref row, 256), ref row);
-                    }
-                    else
-                    {
-                        StepRecurrent256<global::LstmGen.Kernels.WithTape, global::LstmGen.Kernels.RowsReversed>(ref weights, ref step, ref U.Add(ref previous, 384), ref U.Add(ref row, 384), ref U.Add(ref previous, 256), ref U.Add(ref row, 256), ref row);
-                    }
-                    previous = ref row;
-                }
-            }
-        }
-
-        /// <summary>
-        /// Backpropagation through time over a recorded tape, last step first. Per step: the cell's backward pass turns
-        /// ∂L/∂h_t and ∂L/∂c_t into dz (stored over the gates in the tape row); W_hhᵀ·dz gives ∂L/∂h_{t-1}.
-        /// After the loop: ∂L/∂x for every step and the parameter gradients, from all steps' dz at once.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void BackwardSequence256(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient, ref float cellGradient)
-        {
-            for (int t = steps - 1; t >= 0; t--)
-            {
-                ref float row = ref U.Add(ref tape, (nuint)(TapeHeaderLength + (t + 1) * TapeStride));
-                CellBackward256(ref row, ref U.Subtract(ref row, TapeStride), ref U.Add(ref outputGradient, (nuint)t * HiddenSize), ref hiddenGradient, ref cellGradient);
-                HiddenGradient256(ref weights, ref row, ref hiddenGradient, (t & 1) == 1);
-            }
-            InputGradients256(ref weights, ref U.Add(ref tape, TapeHeaderLength + TapeStride + 0), TapeStride, steps, ref inputGradient);
-            ParameterGradients256(ref gradients, ref input, steps, 1, ref tape);
-        }
-
-        /// <summary>B sequences of <paramref name="steps"/> steps: input [B, steps, I], output [B, steps, H], hidden (and cell) [B, H] in and out.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void ForwardBatch256(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell, int sequences)
-        {
-            nuint inputStride = (nuint)steps * InputSize, outputStride = (nuint)steps * HiddenSize;
-            for (int t = 0; t < steps; t++)
-            {
-                // h_{t-1}: the initial state for t = 0 (rows HiddenSize apart), then the previous output rows.
-                ref float hiddenIn = ref t == 0 ? ref hidden : ref U.Add(ref output, (nuint)(t - 1) * HiddenSize);
-                nuint hiddenInStride = t == 0 ? HiddenSize : outputStride;
-                ref float hiddenOut = ref U.Add(ref output, (nuint)t * HiddenSize);
-                StepBatch256<global::LstmGen.Kernels.NoTape>(ref weights, ref U.Add(ref input, (nuint)t * InputSize), inputStride, ref hiddenIn, hiddenInStride, ref hiddenOut, outputStride, ref cell, ref cell, HiddenSize, ref hiddenOut, 0, sequences);
-            }
-            for (int b = 0; b < sequences; b++)
-            {
-                MM.CreateReadOnlySpan(ref U.Add(ref output, (nuint)b * outputStride + (nuint)(steps - 1) * HiddenSize), HiddenSize).CopyTo(MM.CreateSpan(ref U.Add(ref hidden, (nuint)b * HiddenSize), HiddenSize));
-            }
-        }
-
-        /// <summary>
-        /// Records B sequences into the batch tape, rows interleaved by time: row (t, b) at TapeHeaderLength + ((t + 1)·B + b)·TapeStride
-        /// (rows (-1, b) already hold the initial states); the inputs, time-major ([steps, B, InputSize]), follow the rows.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void RecordBatch256(ref float weights, int steps, ref float tape, int sequences)
-        {
-            nuint sequenceRows = (nuint)sequences * TapeStride;
-            ref float input = ref U.Add(ref tape, TapeHeaderLength + (nuint)(steps + 1) * sequenceRows);
-            for (int t = 0; t < steps; t++)
-            {
-                ref float previous = ref U.Add(ref tape, TapeHeaderLength + (nuint)t * sequenceRows);
-                ref float row = ref U.Add(ref previous, sequenceRows);
-                StepBatch256<global::LstmGen.Kernels.WithTape>(ref weights, ref U.Add(ref input, (nuint)t * (nuint)sequences * InputSize), InputSize, ref U.Add(ref previous, 384), TapeStride, ref U.Add(ref row, 384), TapeStride, ref U.Add(ref previous, 256), ref U.Add(ref row, 256), TapeStride, ref row, TapeStride, sequences);
-            }
-        }
-
-        /// <summary>Backpropagation through time over a batch tape; ∂L/∂h and ∂L/∂c [B, H] flow through the given buffers, parameter gradients are summed.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void BackwardBatch256(ref float weights, ref float gradients, int steps, ref float tape, ref float outputGradient, ref float hiddenGradient, ref float cellGradient, int sequences)
-        {
-            nuint sequenceRows = (nuint)sequences * TapeStride;
-            for (int t = steps - 1; t >= 0; t--)
-            {
-                ref float rows = ref U.Add(ref tape, TapeHeaderLength + (nuint)(t + 1) * sequenceRows);
-                for (int b = 0; b < sequences; b++)
-                {
-                    nuint bb = (nuint)b;
-                    ref float row = ref U.Add(ref rows, bb * TapeStride);
-                    CellBackward256(ref row, ref U.Subtract(ref row, sequenceRows), ref U.Add(ref outputGradient, (bb * (nuint)steps + (nuint)t) * HiddenSize), ref U.Add(ref hiddenGradient, bb * HiddenSize), ref U.Add(ref cellGradient, bb * HiddenSize));
-                }
-                HiddenGradientBatch256(ref weights, ref rows, TapeStride, ref hiddenGradient, sequences, (t & 1) == 1);
-            }
-            // All rows at once: the parameter gradients from the time-major inputs after the rows, then ∂L/∂x over those inputs.
-            ref float inputs = ref U.Add(ref tape, TapeHeaderLength + (nuint)(steps + 1) * sequenceRows);
-            ParameterGradients256(ref gradients, ref inputs, steps * sequences, sequences, ref tape);
-            InputGradients256(ref weights, ref U.Add(ref tape, TapeHeaderLength + sequenceRows + 0), TapeStride, steps * sequences, ref inputs);
-        }
-
-        // ---- 128-bit vectors (SSE, AdvSimd) ----
-
-        /// <summary>
-        /// One time step with 4-float vectors: z = b + W_ih·x_t + W_hh·h_{t-1}, then the LSTM update.
-        /// Each pass keeps its units' slot accumulators (i, f, g, o) in registers while its panel's rows stream past once.
-        /// With <c>WithTape</c> it also records the activations in <paramref name="row"/>.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // a kernel: inlined into a loop, its own activations would exceed the JIT's inlining budget
-        [SkipLocalsInit]
-        public static void Step128<TTape>(ref float weights, ref float input, ref float hiddenIn, ref float hiddenOut, ref float cellIn, ref float cellOut, ref float row)
-            where TTape : struct
-        {
-            ref float biasIh = ref U.Add(ref weights, BiasIhOffset);
-            ref float biasHh = ref U.Add(ref weights, BiasHhOffset);
-
-            // 8 identical passes over groups 0..3: `unit`, `column` and `image` are a pass's first unit, packed column and projected offset.
-            for (nuint pass = 0; pass < 8; pass++)
-            {
-                nuint group = pass / 2;
-                nuint sub = pass % 2 * 8;
-                nuint unit = group * 16 + sub;
-                nuint column = group * 64 + sub;
-                nuint image = pass * 32;
-                ref float panelWeights = ref U.Add(ref weights, group / 4 * 20480 + group % 4 * 64 + sub);
-                // Units unit..unit + 7: 2 vector column(s); z{column}{slot} accumulates one slot's pre-activations.
-                {
-                    var z0i = V128.LoadUnsafe(ref biasIh, column) + V128.LoadUnsafe(ref biasHh, column);
-                    var z0f = V128.LoadUnsafe(ref biasIh, column + 16) + V128.LoadUnsafe(ref biasHh, column + 16);
-                    var z0g = V128.LoadUnsafe(ref biasIh, column + 32) + V128.LoadUnsafe(ref biasHh, column + 32);
-                    var z0o = V128.LoadUnsafe(ref biasIh, column + 48) + V128.LoadUnsafe(ref biasHh, column + 48);
-                    var z1i = V128.LoadUnsafe(ref biasIh, column + 4) + V128.LoadUnsafe(ref biasHh, column + 4);
-                    var z1f = V128.LoadUnsafe(ref biasIh, column + 20) + V128.LoadUnsafe(ref biasHh, column + 20);
-                    var z1g = V128.LoadUnsafe(ref biasIh, column + 36) + V128.LoadUnsafe(ref biasHh, column + 36);
-                    var z1o = V128.LoadUnsafe(ref biasIh, column + 52) + V128.LoadUnsafe(ref biasHh, column + 52);
-
-                    // z += W_ih·x_t: x_k broadcast over row k of the panel's W_ih rows (256 floats).
-                    ref float w = ref panelWeights;
-                    for (nuint k = 0; k < InputSize; k++)
-                    {
-                        var scale = V128.Create(U.Add(ref input, k));
-                        z0i = MultiplyAdd(V128.LoadUnsafe(ref w), scale, z0i);
-                        z0f = MultiplyAdd(V128.LoadUnsafe(ref w, 16), scale, z0f);
-                        z0g = MultiplyAdd(V128.LoadUnsafe(ref w, 32), scale, z0g);
-                        z0o = MultiplyAdd(V128.LoadUnsafe(ref w, 48), scale, z0o);
-                        z1i = MultiplyAdd(V128.LoadUnsafe(ref w, 4), scale, z1i);
-                        z1f = MultiplyAdd(V128.LoadUnsafe(ref w, 20), scale, z1f);
-                        z1g = MultiplyAdd(V128.LoadUnsafe(ref w, 36), scale, z1g);
-                        z1o = MultiplyAdd(V128.LoadUnsafe(ref w, 52), scale, z1o);
-                        w = ref U.Add(ref w, 256);
-                    }
-
-                    // z += W_hh·h_{t-1}: the panel's W_hh rows follow its W_ih rows.
-                    for (nuint j = 0; j < HiddenSize; j++)
-                    {
-                        var scale = V128.Create(U.Add(ref hiddenIn, j));
-                        z0i = MultiplyAdd(V128.LoadUnsafe(ref w), scale, z0i);
-                        z0f = MultiplyAdd(V128.LoadUnsafe(ref w, 16), scale, z0f);
-                        z0g = MultiplyAdd(V128.LoadUnsafe(ref w, 32), scale, z0g);
-                        z0o = MultiplyAdd(V128.LoadUnsafe(ref w, 48), scale, z0o);
-                        z1i = MultiplyAdd(V128.LoadUnsafe(ref w, 4), scale, z1i);
-                        z1f = MultiplyAdd(V128.LoadUnsafe(ref w, 20), scale, z1f);
-                        z1g = MultiplyAdd(V128.LoadUnsafe(ref w, 36), scale, z1g);
-                        z1o = MultiplyAdd(V128.LoadUnsafe(ref w, 52), scale, z1o);
-                        w = ref U.Add(ref w, 256);
-                    }
-
-                    // The LSTM update of each vector column, straight from the registers (the update methods inline here).
-                    if (typeof(TTape) == typeof(global::LstmGen.Kernels.WithTape))
-                    {
-                        CellRecord128(z0i, z0f, z0g, z0o, unit, column, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut, ref row);
-                        CellRecord128(z1i, z1f, z1g, z1o, unit + 4, column + 4, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut, ref row);
-                    }
-                    else
-                    {
-                        CellStep128(z0i, z0f, z0g, z0o, unit, column, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut);
-                        CellStep128(z1i, z1f, z1g, z1o, unit + 4, column + 4, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut);
-                    }
-                }
-            }
-        }
-
-        /// <summary>
-        /// The LSTM update of the 4 units from <paramref name="unit"/>, from their slot pre-activations
-        /// (i, f, g, o).
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void CellStep128(F128 iPre, F128 fPre, F128 gPre, F128 oPre, nuint unit, nuint column, nuint gateStride, ref float hiddenIn, ref float hiddenOut, ref float cellIn, ref float cellOut)
-        {
-            // i, f, o = σ(z); g = tanh(z)
-            var i = Sigmoid(iPre);
-            var f = Sigmoid(fPre);
-            var g = Tanh(gPre);
-            var o = Sigmoid(oPre);
-            // c' = f ⊙ c + i ⊙ g
-            var c = MultiplyAdd(f, V128.LoadUnsafe(ref cellIn, unit), i * g);
-            V128.StoreUnsafe(c, ref cellOut, unit);
-            // h' = o ⊙ tanh(c')
-            var tanhC = Tanh(c);
-            V128.StoreUnsafe(o * tanhC, ref hiddenOut, unit);
-        }
-
-        /// <summary>
-        /// The LSTM update of the 4 units from <paramref name="unit"/>, from their slot pre-activations
-        /// (i, f, g, o); records the activations in the tape row.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void CellRecord128(F128 iPre, F128 fPre, F128 gPre, F128 oPre, nuint unit, nuint column, nuint gateStride, ref float hiddenIn, ref float hiddenOut, ref float cellIn, ref float cellOut, ref float row)
-        {
-            ref float tanhCell = ref U.Add(ref row, 320);
-            // i, f, o = σ(z); g = tanh(z)
-            var i = Sigmoid(iPre);
-            var f = Sigmoid(fPre);
-            var g = Tanh(gPre);
-            var o = Sigmoid(oPre);
-            // c' = f ⊙ c + i ⊙ g
-            var c = MultiplyAdd(f, V128.LoadUnsafe(ref cellIn, unit), i * g);
-            V128.StoreUnsafe(c, ref cellOut, unit);
-            // h' = o ⊙ tanh(c')
-            var tanhC = Tanh(c);
-            V128.StoreUnsafe(o * tanhC, ref hiddenOut, unit);
-            // Recorded for the backward pass: the activated gates and tanh(c').
-            V128.StoreUnsafe(tanhC, ref tanhCell, unit);
-            V128.StoreUnsafe(i, ref row, column);
-            V128.StoreUnsafe(f, ref row, column + gateStride);
-            V128.StoreUnsafe(g, ref row, column + 2 * gateStride);
-            V128.StoreUnsafe(o, ref row, column + 3 * gateStride);
-        }
-
-        /// <summary>
-        /// One step of <paramref name="states"/> independent states (state s: x at s·inputStride, h_{t-1} at s·hiddenInStride, h_t at
-        /// s·hiddenOutStride, c at s·cellStride, tape row at s·rowStride). For each vector column, 2 states at a time share every
-        /// loaded weight vector; h_{t-1} must not share memory with h_t. With <c>WithTape</c> it records each state's row.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // a kernel
-        [SkipLocalsInit]
-        public static void StepBatch128<TTape>(ref float weights, ref float input, nuint inputStride, ref float hiddenIn, nuint hiddenInStride, ref float hiddenOut, nuint hiddenOutStride, ref float cellIn, ref float cellOut, nuint cellStride, ref float row, nuint rowStride, int states)
-            where TTape : struct
-        {
-            ref float biasIh = ref U.Add(ref weights, BiasIhOffset);
-            ref float biasHh = ref U.Add(ref weights, BiasHhOffset);
-            // The states beyond the last full block of 2 run the step kernel one at a time (its passes have accumulators
-            // enough to hide the multiply-add latency; a block of one state would not).
-            int blocked = states / 2 * 2;
-            for (int s = blocked; s < states; s++)
-            {
-                nuint at = (nuint)s;
-                Step128<TTape>(ref weights, ref U.Add(ref input, at * inputStride), ref U.Add(ref hiddenIn, at * hiddenInStride), ref U.Add(ref hiddenOut, at * hiddenOutStride), ref U.Add(ref cellIn, at * cellStride), ref U.Add(ref cellOut, at * cellStride), ref U.Add(ref row, at * rowStride));
-            }
-
-            // 8 identical passes over groups 0..3: `unit`, `column` and `image` are a pass's first unit, packed column and projected offset.
-            for (nuint pass = 0; pass < 8; pass++)
-            {
-                nuint group = pass / 2;
-                nuint sub = pass % 2 * 8;
-                nuint unit = group * 16 + sub;
-                nuint column = group * 64 + sub;
-                nuint image = pass * 32;
-                ref float panelWeights = ref U.Add(ref weights, group / 4 * 20480 + group % 4 * 64 + sub);
-                // 2 columns alike, 4 units apart.
-                for (nuint c = 0; c < 2; c++)
-                {
-                    nuint unitC = unit + c * 4;
-                    nuint columnC = column + c * 4;
-                    nuint imageC = image + c * 0;
-                    ref float columnWeights = ref U.Add(ref panelWeights, 0 + c * 4);
-                    // Units unitC..unitC + 3: 2 states at a time.
-                    {
-                        var biasi = V128.LoadUnsafe(ref biasIh, columnC) + V128.LoadUnsafe(ref biasHh, columnC);
-                        var biasf = V128.LoadUnsafe(ref biasIh, columnC + 16) + V128.LoadUnsafe(ref biasHh, columnC + 16);
-                        var biasg = V128.LoadUnsafe(ref biasIh, columnC + 32) + V128.LoadUnsafe(ref biasHh, columnC + 32);
-                        var biaso = V128.LoadUnsafe(ref biasIh, columnC + 48) + V128.LoadUnsafe(ref biasHh, columnC + 48);
-                        for (int s = 0; s + 2 <= states; s += 2)
-                        {
-                            // State s + n: x at x{n}, h_{t-1} at hIn{n}, h_t at hOut{n}, c at cIn{n} and cOut{n}, its tape row at row{n}.
-                            ref float x0 = ref U.Add(ref input, (nuint)s * inputStride);
-                            ref float hIn0 = ref U.Add(ref hiddenIn, (nuint)s * hiddenInStride);
-                            ref float hOut0 = ref U.Add(ref hiddenOut, (nuint)s * hiddenOutStride);
-                            ref float cIn0 = ref U.Add(ref cellIn, (nuint)s * cellStride);
-                            ref float cOut0 = ref U.Add(ref cellOut, (nuint)s * cellStride);
-                            ref float row0 = ref U.Add(ref row, (nuint)s * rowStride);
-                            var a0i = biasi;
-                            var a0f = biasf;
-                            var a0g = biasg;
-                            var a0o = biaso;
-                            ref float x1 = ref U.Add(ref input, (nuint)(s + 1) * inputStride);
-                            ref float hIn1 = ref U.Add(ref hiddenIn, (nuint)(s + 1) * hiddenInStride);
-                            ref float hOut1 = ref U.Add(ref hiddenOut, (nuint)(s + 1) * hiddenOutStride);
-                            ref float cIn1 = ref U.Add(ref cellIn, (nuint)(s + 1) * cellStride);
-                            ref float cOut1 = ref U.Add(ref cellOut, (nuint)(s + 1) * cellStride);
-                            ref float row1 = ref U.Add(ref row, (nuint)(s + 1) * rowStride);
-                            var a1i = biasi;
-                            var a1f = biasf;
-                            var a1g = biasg;
-                            var a1o = biaso;
-                            ref float w = ref columnWeights;
-                            // z += W_ih·x_t for each state.
-                            for (nuint k = 0; k < InputSize; k++)
-                            {
-                                var wi = V128.LoadUnsafe(ref w);
-                                var wf = V128.LoadUnsafe(ref w, 16);
-                                var wg = V128.LoadUnsafe(ref w, 32);
-                                var wo = V128.LoadUnsafe(ref w, 48);
-                                var u0 = V128.Create(U.Add(ref x0, k));
-                                a0i = MultiplyAdd(wi, u0, a0i);
-                                a0f = MultiplyAdd(wf, u0, a0f);
-                                a0g = MultiplyAdd(wg, u0, a0g);
-                                a0o = MultiplyAdd(wo, u0, a0o);
-                                var u1 = V128.Create(U.Add(ref x1, k));
-                                a1i = MultiplyAdd(wi, u1, a1i);
-                                a1f = MultiplyAdd(wf, u1, a1f);
-                                a1g = MultiplyAdd(wg, u1, a1g);
-                                a1o = MultiplyAdd(wo, u1, a1o);
-                                w = ref U.Add(ref w, 256);
-                            }
-                            // z += W_hh·h_{t-1} for each state (the panel's W_hh rows follow its W_ih rows).
-                            for (nuint k = 0; k < HiddenSize; k++)
-                            {
-                                var wi = V128.LoadUnsafe(ref w);
-                                var wf = V128.LoadUnsafe(ref w, 16);
-                                var wg = V128.LoadUnsafe(ref w, 32);
-                                var wo = V128.LoadUnsafe(ref w, 48);
-                                var u0 = V128.Create(U.Add(ref hIn0, k));
-                                a0i = MultiplyAdd(wi, u0, a0i);
-                                a0f = MultiplyAdd(wf, u0, a0f);
-                                a0g = MultiplyAdd(wg, u0, a0g);
-                                a0o = MultiplyAdd(wo, u0, a0o);
-                                var u1 = V128.Create(U.Add(ref hIn1, k));
-                                a1i = MultiplyAdd(wi, u1, a1i);
-                                a1f = MultiplyAdd(wf, u1, a1f);
-                                a1g = MultiplyAdd(wg, u1, a1g);
-                                a1o = MultiplyAdd(wo, u1, a1o);
-                                w = ref U.Add(ref w, 256);
-                            }
-                            if (typeof(TTape) == typeof(global::LstmGen.Kernels.WithTape))
-                            {
-                                CellRecord128(a0i, a0f, a0g, a0o, unitC, columnC, 16, ref hIn0, ref hOut0, ref cIn0, ref cOut0, ref row0);
-                                CellRecord128(a1i, a1f, a1g, a1o, unitC, columnC, 16, ref hIn1, ref hOut1, ref cIn1, ref cOut1, ref row1);
-                            }
-                            else
-                            {
-                                CellStep128(a0i, a0f, a0g, a0o, unitC, columnC, 16, ref hIn0, ref hOut0, ref cIn0, ref cOut0);
-                                CellStep128(a1i, a1f, a1g, a1o, unitC, columnC, 16, ref hIn1, ref hOut1, ref cIn1, ref cOut1);
-                            }
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>
-        /// The input part of <paramref name="steps"/> steps before their recurrence: for every vector column and W_ih-fed slot,
-        /// b + W_ih·x_s into row s of <paramref name="projected"/> (256 floats per step, the layout the recurrent kernel loads).
-        /// 2 steps at a time share every loaded weight vector.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void Project128(ref float weights, ref float input, int steps, ref float projected)
-        {
-            ref float biasIh = ref U.Add(ref weights, BiasIhOffset);
-            ref float biasHh = ref U.Add(ref weights, BiasHhOffset);
-
-            // 8 identical passes over groups 0..3: `unit`, `column` and `image` are a pass's first unit, packed column and projected offset.
-            for (nuint pass = 0; pass < 8; pass++)
-            {
-                nuint group = pass / 2;
-                nuint sub = pass % 2 * 8;
-                nuint unit = group * 16 + sub;
-                nuint column = group * 64 + sub;
-                nuint image = pass * 32;
-                ref float panelWeights = ref U.Add(ref weights, group / 4 * 20480 + group % 4 * 64 + sub);
-                // 2 columns alike, 4 units apart.
-                for (nuint c = 0; c < 2; c++)
-                {
-                    nuint unitC = unit + c * 4;
-                    nuint columnC = column + c * 4;
-                    nuint imageC = image + c * 16;
-                    ref float columnWeights = ref U.Add(ref panelWeights, 0 + c * 4);
-
-                    // Units unitC..unitC + 3.
-                    {
-                        var biasi = V128.LoadUnsafe(ref biasIh, columnC) + V128.LoadUnsafe(ref biasHh, columnC);
-                        var biasf = V128.LoadUnsafe(ref biasIh, columnC + 16) + V128.LoadUnsafe(ref biasHh, columnC + 16);
-                        var biasg = V128.LoadUnsafe(ref biasIh, columnC + 32) + V128.LoadUnsafe(ref biasHh, columnC + 32);
-                        var biaso = V128.LoadUnsafe(ref biasIh, columnC + 48) + V128.LoadUnsafe(ref biasHh, columnC + 48);
-                        int s = 0;
-                        for (; s + 2 <= steps; s += 2)
-                        {
-                            var a0i = biasi;
-                            var a0f = biasf;
-                            var a0g = biasg;
-                            var a0o = biaso;
-                            var a1i = biasi;
-                            var a1f = biasf;
-                            var a1g = biasg;
-                            var a1o = biaso;
-                            ref float x = ref U.Add(ref input, (nuint)s * InputSize);
-                            ref float w = ref columnWeights;
-                            for (nuint k = 0; k < InputSize; k++)
-                            {
-                                var wi = V128.LoadUnsafe(ref w);
-                                var wf = V128.LoadUnsafe(ref w, 16);
-                                var wg = V128.LoadUnsafe(ref w, 32);
-                                var wo = V128.LoadUnsafe(ref w, 48);
-                                var x0 = V128.Create(U.Add(ref x, k));
-                                a0i = MultiplyAdd(wi, x0, a0i);
-                                a0f = MultiplyAdd(wf, x0, a0f);
-                                a0g = MultiplyAdd(wg, x0, a0g);
-                                a0o = MultiplyAdd(wo, x0, a0o);
-                                var x1 = V128.Create(U.Add(ref x, 1 * InputSize + k));
-                                a1i = MultiplyAdd(wi, x1, a1i);
-                                a1f = MultiplyAdd(wf, x1, a1f);
-                                a1g = MultiplyAdd(wg, x1, a1g);
-                                a1o = MultiplyAdd(wo, x1, a1o);
-                                w = ref U.Add(ref w, 256);
-                            }
-                            ref float out0 = ref U.Add(ref projected, (nuint)s * 256);
-                            V128.StoreUnsafe(a0i, ref out0, imageC);
-                            V128.StoreUnsafe(a0f, ref out0, imageC + 4);
-                            V128.StoreUnsafe(a0g, ref out0, imageC + 8);
-                            V128.StoreUnsafe(a0o, ref out0, imageC + 12);
-                            ref float out1 = ref U.Add(ref projected, (nuint)(s + 1) * 256);
-                            V128.StoreUnsafe(a1i, ref out1, imageC);
-                            V128.StoreUnsafe(a1f, ref out1, imageC + 4);
-                            V128.StoreUnsafe(a1g, ref out1, imageC + 8);
-                            V128.StoreUnsafe(a1o, ref out1, imageC + 12);
-                        }
-                        for (; s < steps; s++)
-                        {
-                            var a0i = biasi;
-                            var a0f = biasf;
-                            var a0g = biasg;
-                            var a0o = biaso;
-                            ref float x = ref U.Add(ref input, (nuint)s * InputSize);
-                            ref float w = ref columnWeights;
-                            for (nuint k = 0; k < InputSize; k++)
-                            {
-                                var wi = V128.LoadUnsafe(ref w);
-                                var wf = V128.LoadUnsafe(ref w, 16);
-                                var wg = V128.LoadUnsafe(ref w, 32);
-                                var wo = V128.LoadUnsafe(ref w, 48);
-                                var x0 = V128.Create(U.Add(ref x, k));
-                                a0i = MultiplyAdd(wi, x0, a0i);
-                                a0f = MultiplyAdd(wf, x0, a0f);
-                                a0g = MultiplyAdd(wg, x0, a0g);
-                                a0o = MultiplyAdd(wo, x0, a0o);
-                                w = ref U.Add(ref w, 256);
-                            }
-                            ref float out0 = ref U.Add(ref projected, (nuint)s * 256);
-                            V128.StoreUnsafe(a0i, ref out0, imageC);
-                            V128.StoreUnsafe(a0f, ref out0, imageC + 4);
-                            V128.StoreUnsafe(a0g, ref out0, imageC + 8);
-                            V128.StoreUnsafe(a0o, ref out0, imageC + 12);
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>
-        /// One time step with 4-float vectors: z = (the projected W_ih·x_t + b) + W_hh·h_{t-1}, then the LSTM update.
-        /// Each pass keeps its units' slot accumulators (i, f, g, o) in registers while its panel's rows stream past once.
-        /// With <c>WithTape</c> it also records the activations in <paramref name="row"/>.
-        /// With <c>RowsReversed</c> it reads the passes and W_hh's rows last to first: run on alternate steps, each step starts
-        /// with the weights the previous step read last, still in the L1 cache.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // a kernel: inlined into a loop, its own activations would exceed the JIT's inlining budget
-        [SkipLocalsInit]
-        public static void StepRecurrent128<TTape, TOrder>(ref float weights, ref float projected, ref float hiddenIn, ref float hiddenOut, ref float cellIn, ref float cellOut, ref float row)
-            where TTape : struct where TOrder : struct
-        {
-            bool reversed = typeof(TOrder) == typeof(global::LstmGen.Kernels.RowsReversed);
-
-            // 8 identical passes over groups 0..3 (last first when reversed): `unit`, `column` and `image` are a pass's first unit, packed column and projected offset.
-            for (nuint iteration = 0; iteration < 8; iteration++)
-            {
-                nuint pass = reversed ? 7 - iteration : iteration;
-                nuint group = pass / 2;
-                nuint sub = pass % 2 * 8;
-                nuint unit = group * 16 + sub;
-                nuint column = group * 64 + sub;
-                nuint image = pass * 32;
-                ref float panelWeights = ref U.Add(ref weights, group / 4 * 20480 + group % 4 * 64 + sub);
-                // Units unit..unit + 7: 2 vector column(s); z{column}{slot} accumulates one slot's pre-activations.
-                {
-                    var z0i = V128.LoadUnsafe(ref projected, image);
-                    var z0f = V128.LoadUnsafe(ref projected, image + 4);
-                    var z0g = V128.LoadUnsafe(ref projected, image + 8);
-                    var z0o = V128.LoadUnsafe(ref projected, image + 12);
-                    var z1i = V128.LoadUnsafe(ref projected, image + 16);
-                    var z1f = V128.LoadUnsafe(ref projected, image + 20);
-                    var z1g = V128.LoadUnsafe(ref projected, image + 24);
-                    var z1o = V128.LoadUnsafe(ref projected, image + 28);
-
-                    // z += W_hh·h_{t-1}: h_j broadcast over row j of the panel's W_hh rows (256 floats), last row first when reversed.
-                    ref float hiddenRows = ref U.Add(ref panelWeights, 4096);
-                    for (nuint n = 0; n < HiddenSize; n++)
-                    {
-                        nuint j = reversed ? HiddenSize - 1 - n : n;
-                        ref float w = ref U.Add(ref hiddenRows, j * 256);
-                        var scale = V128.Create(U.Add(ref hiddenIn, j));
-                        z0i = MultiplyAdd(V128.LoadUnsafe(ref w), scale, z0i);
-                        z0f = MultiplyAdd(V128.LoadUnsafe(ref w, 16), scale, z0f);
-                        z0g = MultiplyAdd(V128.LoadUnsafe(ref w, 32), scale, z0g);
-                        z0o = MultiplyAdd(V128.LoadUnsafe(ref w, 48), scale, z0o);
-                        z1i = MultiplyAdd(V128.LoadUnsafe(ref w, 4), scale, z1i);
-                        z1f = MultiplyAdd(V128.LoadUnsafe(ref w, 20), scale, z1f);
-                        z1g = MultiplyAdd(V128.LoadUnsafe(ref w, 36), scale, z1g);
-                        z1o = MultiplyAdd(V128.LoadUnsafe(ref w, 52), scale, z1o);
-                    }
-
-                    // The LSTM update of each vector column, straight from the registers (the update methods inline here).
-                    if (typeof(TTape) == typeof(global::LstmGen.Kernels.WithTape))
-                    {
-                        CellRecord128(z0i, z0f, z0g, z0o, unit, column, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut, ref row);
-                        CellRecord128(z1i, z1f, z1g, z1o, unit + 4, column + 4, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut, ref row);
-                    }
-                    else
-                    {
-                        CellStep128(z0i, z0f, z0g, z0o, unit, column, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut);
-                        CellStep128(z1i, z1f, z1g, z1o, unit + 4, column + 4, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut);
-                    }
-                }
-            }
-        }
-
-        /// <summary>
-        /// The cell's backward pass for one step. In: ∂L/∂y_t, ∂L/∂h_t from step t+1, ∂L/∂c_t, the tape rows t and t−1.
-        /// Out: dz over the gate area (it is both sides' pre-activation gradient) and ∂L/∂c_{t-1} over ∂L/∂c_t.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // a kernel called once per step
-        [SkipLocalsInit]
-        public static void CellBackward128(ref float row, ref float previousRow, ref float outputGradient, ref float hiddenGradient, ref float cellGradient)
-        {
-            ref float gates = ref row;
-            ref float tanhCell = ref U.Add(ref row, 320);
-            ref float previousCell = ref U.Add(ref previousRow, 256);
-
-            // 8 identical passes over groups 0..3: `unit`, `column` and `image` are a pass's first unit, packed column and projected offset.
-            for (nuint pass = 0; pass < 8; pass++)
-            {
-                nuint group = pass / 2;
-                nuint sub = pass % 2 * 8;
-                nuint unit = group * 16 + sub;
-                nuint column = group * 64 + sub;
-                nuint image = pass * 32;
-                // 2 columns alike, 4 units apart.
-                for (nuint c = 0; c < 2; c++)
-                {
-                    nuint unitC = unit + c * 4;
-                    nuint columnC = column + c * 4;
-                    nuint imageC = image + c * 0;
-                    // Units unitC..unitC + 3.
-                    {
-                        // dh = ∂L/∂h_t: this step's output gradient plus what flows back from step t+1.
-                        var dh = V128.LoadUnsafe(ref outputGradient, unitC) + V128.LoadUnsafe(ref hiddenGradient, unitC);
-                        var i = V128.LoadUnsafe(ref gates, columnC);
-                        var f = V128.LoadUnsafe(ref gates, columnC + 16);
-                        var g = V128.LoadUnsafe(ref gates, columnC + 32);
-                        var o = V128.LoadUnsafe(ref gates, columnC + 48);
-                        var tanhC = V128.LoadUnsafe(ref tanhCell, unitC);
-                        var previousC = V128.LoadUnsafe(ref previousCell, unitC);
-                        // dc = dc_next + dh ⊙ o ⊙ (1 − tanh²(c))
-                        var dc = MultiplyAdd(dh * o, V128.Create(1f) - tanhC * tanhC, V128.LoadUnsafe(ref cellGradient, unitC));
-                        // σ' = σ(1 − σ), tanh' = 1 − tanh²:
-                        // dz_i = dc ⊙ g ⊙ i(1 − i), dz_f = dc ⊙ c_{t-1} ⊙ f(1 − f), dz_g = dc ⊙ i ⊙ (1 − g²), dz_o = dh ⊙ tanh(c) ⊙ o(1 − o)
-                        var dzi = dc * g * i * (V128.Create(1f) - i);
-                        var dzf = dc * previousC * f * (V128.Create(1f) - f);
-                        var dzg = dc * i * (V128.Create(1f) - g * g);
-                        var dzo = dh * tanhC * o * (V128.Create(1f) - o);
-                        // dc_{t-1} = dc ⊙ f
-                        var previousDc = dc * f;
-                        V128.StoreUnsafe(dzi, ref gates, columnC);
-                        V128.StoreUnsafe(dzf, ref gates, columnC + 16);
-                        V128.StoreUnsafe(dzg, ref gates, columnC + 32);
-                        V128.StoreUnsafe(dzo, ref gates, columnC + 48);
-                        V128.StoreUnsafe(previousDc, ref cellGradient, unitC);
-                    }
-                }
-            }
-        }
-
-        /// <summary>
-        /// ∂L/∂h_{t-1} = W_hhᵀ·dz for <paramref name="sequences"/> sequences (dz <paramref name="dzStride"/> floats apart, ∂L/∂h HiddenSize apart): dot products of W_hh's rows (all panels) with dz.
-        /// 4 rows at a time share every dz load; one shuffle tree turns their 4 partial sums into 4 results. Each block of rows
-        /// serves every sequence while it is in L1. With <paramref name="reverse"/> the row blocks run last to first (alternate steps reuse what is in L1).
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void HiddenGradientBatch128(ref float weights, ref float dz, nuint dzStride, ref float hiddenGradient, int sequences, bool reverse)
-        {
-            for (nuint b = 0; b < 16; b++)
-            {
-                nuint j = (reverse ? 15 - b : b) * 4;
-                for (int s = 0; s < sequences; s++)
-                {
-                    ref float dzS = ref U.Add(ref dz, (nuint)s * dzStride);
-                    ref float gradientS = ref U.Add(ref hiddenGradient, (nuint)s * HiddenSize);
-                    var sum0 = F128.Zero;
-                    var sum1 = F128.Zero;
-                    var sum2 = F128.Zero;
-                    var sum3 = F128.Zero;
-                    {
-                        ref float panelRows = ref U.Add(ref weights, 0 + (16 + j) * 256);
-                        ref float panelDz = ref U.Add(ref dzS, 0);
-                        for (nuint c = 0; c < 256; c += 4)
-                        {
-                            var d = V128.LoadUnsafe(ref panelDz, c);
-                            sum0 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, c), d, sum0);
-                            sum1 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, 256 + c), d, sum1);
-                            sum2 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, 512 + c), d, sum2);
-                            sum3 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, 768 + c), d, sum3);
-                        }
-                    }
-                    V128.StoreUnsafe(SumEach(sum0, sum1, sum2, sum3), ref gradientS, j);
-                }
-            }
-        }
-
-        /// <summary>One sequence of <see cref="HiddenGradientBatch128"/>.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void HiddenGradient128(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)
-            => HiddenGradientBatch128(ref weights, ref dz, 0, ref hiddenGradient, 1, reverse);
-
-        /// <summary>
-        /// ∂L/∂x_t = W_ihᵀ·dz_t for every step (dz_t <paramref name="dzStride"/> floats after dz_{t-1}), after the time loop, in chunks of
-        /// GradientChunkRows steps: a chunk's dz stays in the L1 cache while each block of 4 rows of W_ih passes over it.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void InputGradients128(ref float weights, ref float firstDz, nuint dzStride, int steps, ref float inputGradient)
-        {
-            for (int start = 0; start < steps; start += GradientChunkRows)
-            {
-                int end = global::System.Math.Min(steps, start + GradientChunkRows);
-                for (nuint k = 0; k < 16; k += 4)
-                {
-                    ref float dz = ref U.Add(ref firstDz, (nuint)start * dzStride);
-                    for (int t = start; t < end; t++)
-                    {
-                        var sum0 = F128.Zero;
-                        var sum1 = F128.Zero;
-                        var sum2 = F128.Zero;
-                        var sum3 = F128.Zero;
-                        {
-                            ref float panelRows = ref U.Add(ref weights, 0 + (k) * 256);
-                            ref float panelDz = ref U.Add(ref dz, 0);
-                            for (nuint c = 0; c < 256; c += 4)
-                            {
-                                var d = V128.LoadUnsafe(ref panelDz, c);
-                                sum0 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, c), d, sum0);
-                                sum1 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, 256 + c), d, sum1);
-                                sum2 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, 512 + c), d, sum2);
-                                sum3 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, 768 + c), d, sum3);
-                            }
-                        }
-                        V128.StoreUnsafe(SumEach(sum0, sum1, sum2, sum3), ref inputGradient, (nuint)t * InputSize + k);
-                        dz = ref U.Add(ref dz, dzStride);
-                    }
-                }
-            }
-        }
-
-        /// <summary>
-        /// Parameter gradients after the time loop: ∂L/∂W_ih[k] += Σ_t x_t[k]·dz_t, ∂L/∂W_hh[j] += Σ_t h_{t-1}[j]·dz_t,
-        /// ∂L/∂b_ih += Σ_t dz_t (W_ih side), ∂L/∂b_hh += Σ_t dz_t (W_hh side), in the parameters' panel layout (row blocks: LstmGen.Kernels.GradientKernels).
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void ParameterGradients128(ref float gradients, ref float input, int rows, int sequences, ref float tape)
-        {
-            // Rows are interleaved by time: row n = (t, b) of sequence b at step t is at TapeHeaderLength + (sequences + n)·TapeStride,
-            // its input x_n at input + n·InputSize (time-major), and row n - sequences (row -1 for t = 0) holds its h_{t-1}: every
-            // gradient row sums over all rows of all sequences, GradientChunkRows rows at a time so that their dz stays in L1.
-            for (int start = 0; start < rows; start += GradientChunkRows)
-            {
-                int count = global::System.Math.Min(GradientChunkRows, rows - start);
-                ref float firstRow = ref U.Add(ref tape, TapeHeaderLength + (nuint)(sequences + start) * TapeStride);
-                ref float previousHidden = ref U.Add(ref tape, TapeHeaderLength + (nuint)start * TapeStride + 384);
-                ref float chunkInput = ref U.Add(ref input, (nuint)start * InputSize);
-                {
-                    // W_ih rows: row k is scaled by x[k].
-                    for (nuint r = 0; r < InputSize;)
-                    {
-                        ref float gradient = ref U.Add(ref gradients, 0 + (r) * 256);
-                        if (r + 2 <= InputSize)
-                        {
-                            GradientRows2x128(ref gradient, 256, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref chunkInput, r), InputSize, count);
-                            r += 2;
-                        }
-                        else
-                        {
-                            GradientRows1x128(ref gradient, 256, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref chunkInput, r), InputSize, count);
-                            r++;
-                        }
-                    }
-                    // W_hh rows: row j is scaled by h_{t-1}[j].
-                    for (nuint r = 0; r < HiddenSize;)
-                    {
-                        ref float gradient = ref U.Add(ref gradients, 0 + (InputSize + r) * 256);
-                        if (r + 2 <= HiddenSize)
-                        {
-                            GradientRows2x128(ref gradient, 256, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref previousHidden, r), TapeStride, count);
-                            r += 2;
-                        }
-                        else
-                        {
-                            GradientRows1x128(ref gradient, 256, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref previousHidden, r), TapeStride, count);
-                            r++;
-                        }
-                    }
-                }
-                // Biases: ∂L/∂b_ih += Σ dz of the W_ih side, ∂L/∂b_hh += Σ dz of the W_hh side (the same for the LSTM), over every row.
-                GradientRows0x128(ref U.Add(ref gradients, BiasIhOffset), Columns, ref U.Add(ref firstRow, 0), TapeStride, ref firstRow, 0, count);
-                GradientRows0x128(ref U.Add(ref gradients, BiasHhOffset), Columns, ref U.Add(ref firstRow, 0), TapeStride, ref firstRow, 0, count);
-            }
-        }
-
-        /// <summary>Runs the sequence in blocks of up to 8 steps: the block's input projection, then the recurrent kernel per step (alternate steps read W_hh backwards).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void Forward128(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell)
-        {
-            // h_{t-1} is the previous output row (the initial state for t = 0): h is never copied between steps.
-            ref float hiddenIn = ref hidden;
-            global::System.Span<float> projections = stackalloc float[2048];
-            ref float projected = ref MM.GetReference(projections);
-            for (int first = 0; first < steps; first += 8)
-            {
-                int count = global::System.Math.Min(8, steps - first);
-                Project128(ref weights, ref U.Add(ref input, (nuint)first * InputSize), count, ref projected);
-                for (int s = 0; s < count; s++)
-                {
-                    ref float hiddenOut = ref U.Add(ref output, (nuint)(first + s) * HiddenSize);
-                    ref float step = ref U.Add(ref projected, (nuint)s * 256);
-                    // Odd steps read W_hh last row first: each step starts with the rows the previous one left in L1.
-                    if (((first + s) & 1) == 0)
-                    {
-                        StepRecurrent128<global::LstmGen.Kernels.NoTape, global::LstmGen.Kernels.RowsInOrder>(ref weights, ref step, ref hiddenIn, ref hiddenOut, ref cell, ref cell, ref hiddenOut);
-                    }
-                    else
-                    {
-                        StepRecurrent128<global::LstmGen.Kernels.NoTape, global::LstmGen.Kernels.RowsReversed>(ref weights, ref step, ref hiddenIn, ref hiddenOut, ref cell, ref cell, ref hiddenOut);
-                    }
-                    hiddenIn = ref hiddenOut;
-                }
-            }
-            MM.CreateReadOnlySpan(ref hiddenIn, HiddenSize).CopyTo(MM.CreateSpan(ref hidden, HiddenSize));
-        }
-
-        /// <summary>Records <paramref name="steps"/> steps into the tape (bit for bit the same as <c>Forward</c>); row -1 already holds the initial state.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void RecordSequence128(ref float weights, ref float input, int steps, ref float tape)
-        {
-            ref float previous = ref U.Add(ref tape, TapeHeaderLength);
-            global::System.Span<float> projections = stackalloc float[2048];
-            ref float projected = ref MM.GetReference(projections);
-            for (int first = 0; first < steps; first += 8)
-            {
-                int count = global::System.Math.Min(8, steps - first);
-                Project128(ref weights, ref U.Add(ref input, (nuint)first * InputSize), count, ref projected);
-                for (int s = 0; s < count; s++)
-                {
-                    ref float row = ref U.Add(ref previous, TapeStride);
-                    ref float step = ref U.Add(ref projected, (nuint)s * 256);
-                    // Odd steps read W_hh last row first: each step starts with the rows the previous one left in L1.
-                    if (((first + s) & 1) == 0)
-                    {
-                        StepRecurrent128<global::LstmGen.Kernels.WithTape, global::LstmGen.Kernels.RowsInOrder>(ref weights, ref step, ref U.Add(ref previous, 384), ref U.Add(ref row, 384), ref U.Add(ref previous, 256), ref U.Add(ref row, 256), ref row);
-                    }
-                    else
-                    {
-                        StepRecurrent128<global::LstmGen.Kernels.WithTape, global::LstmGen.Kernels.RowsReversed>(ref weights, ref step, ref U.Add(ref previous, 384), ref U.Add(ref row, 384), ref U.Add(ref previous, 256), ref U.Add(ref row, 256), ref row);
-                    }
-                    previous = ref row;
-                }
-            }
-        }
-
-        /// <summary>
-        /// Backpropagation through time over a recorded tape, last step first. Per step: the cell's backward pass turns
-        /// ∂L/∂h_t and ∂L/∂c_t into dz (stored over the gates in the tape row); W_hhᵀ·dz gives ∂L/∂h_{t-1}.
-        /// After the loop: ∂L/∂x for every step and the parameter gradients, from all steps' dz at once.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void BackwardSequence128(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient, ref float cellGradient)
-        {
-            for (int t = steps - 1; t >= 0; t--)
-            {
-                ref float row = ref U.Add(ref tape, (nuint)(TapeHeaderLength + (t + 1) * TapeStride));
-                CellBackward128(ref row, ref U.Subtract(ref row, TapeStride), ref U.Add(ref outputGradient, (nuint)t * HiddenSize), ref hiddenGradient, ref cellGradient);
-                HiddenGradient128(ref weights, ref row, ref hiddenGradient, (t & 1) == 1);
-            }
-            InputGradients128(ref weights, ref U.Add(ref tape, TapeHeaderLength + TapeStride + 0), TapeStride, steps, ref inputGradient);
-            ParameterGradients128(ref gradients, ref input, steps, 1, ref tape);
-        }
-
-        /// <summary>B sequences of <paramref name="steps"/> steps: input [B, steps, I], output [B, steps, H], hidden (and cell) [B, H] in and out.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void ForwardBatch128(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell, int sequences)
-        {
-            nuint inputStride = (nuint)steps * InputSize, outputStride = (nuint)steps * HiddenSize;
-            for (int t = 0; t < steps; t++)
-            {
-                // h_{t-1}: the initial state for t = 0 (rows HiddenSize apart), then the previous output rows.
-                ref float hiddenIn = ref t == 0 ? ref hidden : ref U.Add(ref output, (nuint)(t - 1) * HiddenSize);
-                nuint hiddenInStride = t == 0 ? HiddenSize : outputStride;
-                ref float hiddenOut = ref U.Add(ref output, (nuint)t * HiddenSize);
-                StepBatch128<global::LstmGen.Kernels.NoTape>(ref weights, ref U.Add(ref input, (nuint)t * InputSize), inputStride, ref hiddenIn, hiddenInStride, ref hiddenOut, outputStride, ref cell, ref cell, HiddenSize, ref hiddenOut, 0, sequences);
-            }
-            for (int b = 0; b < sequences; b++)
-            {
-                MM.CreateReadOnlySpan(ref U.Add(ref output, (nuint)b * outputStride + (nuint)(steps - 1) * HiddenSize), HiddenSize).CopyTo(MM.CreateSpan(ref U.Add(ref hidden, (nuint)b * HiddenSize), HiddenSize));
-            }
-        }
-
-        /// <summary>
-        /// Records B sequences into the batch tape, rows interleaved by time: row (t, b) at TapeHeaderLength + ((t + 1)·B + b)·TapeStride
-        /// (rows (-1, b) already hold the initial states); the inputs, time-major ([steps, B, InputSize]), follow the rows.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void RecordBatch128(ref float weights, int steps, ref float tape, int sequences)
-        {
-            nuint sequenceRows = (nuint)sequences * TapeStride;
-            ref float input = ref U.Add(ref tape, TapeHeaderLength + (nuint)(steps + 1) * sequenceRows);
-            for (int t = 0; t < steps; t++)
-            {
-                ref float previous = ref U.Add(ref tape, TapeHeaderLength + (nuint)t * sequenceRows);
-                ref float row = ref U.Add(ref previous, sequenceRows);
-                StepBatch128<global::LstmGen.Kernels.WithTape>(ref weights, ref U.Add(ref input, (nuint)t * (nuint)sequences * InputSize), InputSize, ref U.Add(ref previous, 384), TapeStride, ref U.Add(ref row, 384), TapeStride, ref U.Add(ref previous, 256), ref U.Add(ref row, 256), TapeStride, ref row, TapeStride, sequences);
-            }
-        }
-
-        /// <summary>Backpropagation through time over a batch tape; ∂L/∂h and ∂L/∂c [B, H] flow through the given buffers, parameter gradients are summed.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void BackwardBatch128(ref float weights, ref float gradients, int steps, ref float tape, ref float outputGradient, ref float hiddenGradient, ref float cellGradient, int sequences)
-        {
-            nuint sequenceRows = (nuint)sequences * TapeStride;
-            for (int t = steps - 1; t >= 0; t--)
-            {
-                ref float rows = ref U.Add(ref tape, TapeHeaderLength + (nuint)(t + 1) * sequenceRows);
-                for (int b = 0; b < sequences; b++)
-                {
-                    nuint bb = (nuint)b;
-                    ref float row = ref U.Add(ref rows, bb * TapeStride);
-                    CellBackward128(ref row, ref U.Subtract(ref row, sequenceRows), ref U.Add(ref outputGradient, (bb * (nuint)steps + (nuint)t) * HiddenSize), ref U.Add(ref hiddenGradient, bb * HiddenSize), ref U.Add(ref cellGradient, bb * HiddenSize));
-                }
-                HiddenGradientBatch128(ref weights, ref rows, TapeStride, ref hiddenGradient, sequences, (t & 1) == 1);
-            }
-            // All rows at once: the parameter gradients from the time-major inputs after the rows, then ∂L/∂x over those inputs.
-            ref float inputs = ref U.Add(ref tape, TapeHeaderLength + (nuint)(steps + 1) * sequenceRows);
-            ParameterGradients128(ref gradients, ref inputs, steps * sequences, sequences, ref tape);
-            InputGradients128(ref weights, ref U.Add(ref tape, TapeHeaderLength + sequenceRows + 0), TapeStride, steps * sequences, ref inputs);
-        }
-
-        // ---- scalar code ----
-
-        /// <summary>One step in scalar code: z_x = b_ih + W_ih·x and z_h = b_hh + W_hh·h over every packed column, then the update per unit (with <c>WithTape</c>, recorded in <paramref name="row"/>).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void StepScalar<TTape>(ref float weights, ref float input, ref float hiddenIn, ref float hiddenOut, ref float cellIn, ref float cellOut, ref float row)
-            where TTape : struct
-        {
-            global::System.Span<float> preActivations = stackalloc float[2 * Columns];
-            ref float zx = ref MM.GetReference(preActivations);
-            ref float zh = ref U.Add(ref zx, Columns);
-            ref float biasIh = ref U.Add(ref weights, BiasIhOffset);
-            ref float biasHh = ref U.Add(ref weights, BiasHhOffset);
-            {
-                ref float px = ref U.Add(ref zx, 0);
-                ref float ph = ref U.Add(ref zh, 0);
-                for (nuint c = 0; c < 256; c++)
-                {
-                    U.Add(ref px, c) = U.Add(ref biasIh, 0 + c);
-                    U.Add(ref ph, c) = U.Add(ref biasHh, 0 + c);
-                }
-                ref float w = ref U.Add(ref weights, 0);
-                for (nuint k = 0; k < InputSize; k++)
-                {
-                    float scale = U.Add(ref input, k);
-                    for (nuint c = 0; c < 256; c++)
-                    {
-                        U.Add(ref px, c) += U.Add(ref w, c) * scale;
-                    }
-                    w = ref U.Add(ref w, 256);
-                }
-                for (nuint k = 0; k < HiddenSize; k++)
-                {
-                    float scale = U.Add(ref hiddenIn, k);
-                    for (nuint c = 0; c < 256; c++)
-                    {
-                        U.Add(ref ph, c) += U.Add(ref w, c) * scale;
-                    }
-                    w = ref U.Add(ref w, 256);
-                }
-            }
-            ref float tanhCell = ref U.Add(ref row, 320);
-            // Per unit, after every column is summed (so h may be updated in place).
-            for (nuint unit = 0; unit < HiddenSize; unit++)
-            {
-                nuint column = ColumnOf(unit);
-                nuint stride = GateStrideOf(unit);
-                if (typeof(TTape) == typeof(global::LstmGen.Kernels.WithTape))
-                {
-                    // i, f, o = σ(z); g = tanh(z)
-                    var i = Sigmoid(U.Add(ref zx, column) + U.Add(ref zh, column));
-                    var f = Sigmoid(U.Add(ref zx, column + stride) + U.Add(ref zh, column + stride));
-                    var g = Tanh(U.Add(ref zx, column + 2 * stride) + U.Add(ref zh, column + 2 * stride));
-                    var o = Sigmoid(U.Add(ref zx, column + 3 * stride) + U.Add(ref zh, column + 3 * stride));
-                    // c' = f ⊙ c + i ⊙ g
-                    var c = MultiplyAdd(f, U.Add(ref cellIn, unit), i * g);
-                    U.Add(ref cellOut, unit) = c;
-                    // h' = o ⊙ tanh(c')
-                    var tanhC = Tanh(c);
-                    U.Add(ref hiddenOut, unit) = o * tanhC;
-                    // Recorded for the backward pass: the activated gates and tanh(c').
-                    U.Add(ref tanhCell, unit) = tanhC;
-                    U.Add(ref row, column) = i;
-                    U.Add(ref row, column + stride) = f;
-                    U.Add(ref row, column + 2 * stride) = g;
-                    U.Add(ref row, column + 3 * stride) = o;
-                }
-                else
-                {
-                    // i, f, o = σ(z); g = tanh(z)
-                    var i = Sigmoid(U.Add(ref zx, column) + U.Add(ref zh, column));
-                    var f = Sigmoid(U.Add(ref zx, column + stride) + U.Add(ref zh, column + stride));
-                    var g = Tanh(U.Add(ref zx, column + 2 * stride) + U.Add(ref zh, column + 2 * stride));
-                    var o = Sigmoid(U.Add(ref zx, column + 3 * stride) + U.Add(ref zh, column + 3 * stride));
-                    // c' = f ⊙ c + i ⊙ g
-                    var c = MultiplyAdd(f, U.Add(ref cellIn, unit), i * g);
-                    U.Add(ref cellOut, unit) = c;
-                    // h' = o ⊙ tanh(c')
-                    var tanhC = Tanh(c);
-                    U.Add(ref hiddenOut, unit) = o * tanhC;
-                }
-            }
-        }
-
-        /// <summary>One step of <paramref name="states"/> independent states in scalar code (see the vector paths' <c>StepBatch</c> for the strides).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void StepBatchScalar<TTape>(ref float weights, ref float input, nuint inputStride, ref float hiddenIn, nuint hiddenInStride, ref float hiddenOut, nuint hiddenOutStride, ref float cellIn, ref float cellOut, nuint cellStride, ref float row, nuint rowStride, int states)
-            where TTape : struct
-        {
-            for (int state = 0; state < states; state++)
-            {
-                nuint s = (nuint)state;
-                StepScalar<TTape>(ref weights, ref U.Add(ref input, s * inputStride), ref U.Add(ref hiddenIn, s * hiddenInStride), ref U.Add(ref hiddenOut, s * hiddenOutStride), ref U.Add(ref cellIn, s * cellStride), ref U.Add(ref cellOut, s * cellStride), ref U.Add(ref row, s * rowStride));
-            }
-        }
-
-        /// <summary>
-        /// The cell's backward pass for one step. In: ∂L/∂y_t, ∂L/∂h_t from step t+1, ∂L/∂c_t, the tape rows t and t−1.
-        /// Out: dz over the gate area (it is both sides' pre-activation gradient) and ∂L/∂c_{t-1} over ∂L/∂c_t.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // a kernel called once per step
-        [SkipLocalsInit]
-        public static void CellBackwardScalar(ref float row, ref float previousRow, ref float outputGradient, ref float hiddenGradient, ref float cellGradient)
-        {
-            ref float gates = ref row;
-            ref float tanhCell = ref U.Add(ref row, 320);
-            ref float previousCell = ref U.Add(ref previousRow, 256);
-            for (nuint unit = 0; unit < HiddenSize; unit++)
-            {
-                nuint column = ColumnOf(unit);
-                nuint stride = GateStrideOf(unit);
-                // dh = ∂L/∂h_t: this step's output gradient plus what flows back from step t+1.
-                var dh = U.Add(ref outputGradient, unit) + U.Add(ref hiddenGradient, unit);
-                var i = U.Add(ref gates, column);
-                var f = U.Add(ref gates, column + stride);
-                var g = U.Add(ref gates, column + 2 * stride);
-                var o = U.Add(ref gates, column + 3 * stride);
-                var tanhC = U.Add(ref tanhCell, unit);
-                var previousC = U.Add(ref previousCell, unit);
-                // dc = dc_next + dh ⊙ o ⊙ (1 − tanh²(c))
-                var dc = MultiplyAdd(dh * o, 1f - tanhC * tanhC, U.Add(ref cellGradient, unit));
-                // σ' = σ(1 − σ), tanh' = 1 − tanh²:
-                // dz_i = dc ⊙ g ⊙ i(1 − i), dz_f = dc ⊙ c_{t-1} ⊙ f(1 − f), dz_g = dc ⊙ i ⊙ (1 − g²), dz_o = dh ⊙ tanh(c) ⊙ o(1 − o)
-                var dzi = dc * g * i * (1f - i);
-                var dzf = dc * previousC * f * (1f - f);
-                var dzg = dc * i * (1f - g * g);
-                var dzo = dh * tanhC * o * (1f - o);
-                // dc_{t-1} = dc ⊙ f
-                var previousDc = dc * f;
-                U.Add(ref gates, column) = dzi;
-                U.Add(ref gates, column + stride) = dzf;
-                U.Add(ref gates, column + 2 * stride) = dzg;
-                U.Add(ref gates, column + 3 * stride) = dzo;
-                U.Add(ref cellGradient, unit) = previousDc;
-            }
-        }
-
-        /// <summary>∂L/∂h_{t-1} = W_hhᵀ·dz in scalar code for <paramref name="sequences"/> sequences: one dot product per row of W_hh (all panels).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void HiddenGradientBatchScalar(ref float weights, ref float dz, nuint dzStride, ref float hiddenGradient, int sequences, bool reverse)
-        {
-            for (int s = 0; s < sequences; s++)
-            {
-                ref float dzS = ref U.Add(ref dz, (nuint)s * dzStride);
-                ref float gradientS = ref U.Add(ref hiddenGradient, (nuint)s * HiddenSize);
-                for (nuint j = 0; j < HiddenSize; j++)
-                {
-                    float sum = 0;
-                    {
-                        ref float weightRow = ref U.Add(ref weights, 0 + (InputSize + j) * 256);
-                        ref float panelDz = ref U.Add(ref dzS, 0);
-                        for (nuint c = 0; c < 256; c++)
-                        {
-                            sum += U.Add(ref weightRow, c) * U.Add(ref panelDz, c);
-                        }
-                    }
-                    U.Add(ref gradientS, j) = sum;
-                }
-            }
-        }
-
-        /// <summary>One sequence of <see cref="HiddenGradientBatchScalar"/>.</summary>
-        public static void HiddenGradientScalar(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)
-            => HiddenGradientBatchScalar(ref weights, ref dz, 0, ref hiddenGradient, 1, reverse);
-
-        /// <summary>∂L/∂x_t = W_ihᵀ·dz_t for every step, in scalar code.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void InputGradientsScalar(ref float weights, ref float firstDz, nuint dzStride, int steps, ref float inputGradient)
-        {
-            for (int t = 0; t < steps; t++)
-            {
-                ref float dz = ref U.Add(ref firstDz, (nuint)t * dzStride);
-                for (nuint k = 0; k < InputSize; k++)
-                {
-                    float sum = 0;
-                    {
-                        ref float weightRow = ref U.Add(ref weights, 0 + (k) * 256);
-                        ref float panelDz = ref U.Add(ref dz, 0);
-                        for (nuint c = 0; c < 256; c++)
-                        {
-                            sum += U.Add(ref weightRow, c) * U.Add(ref panelDz, c);
-                        }
-                    }
-                    U.Add(ref inputGradient, (nuint)t * InputSize + k) = sum;
-                }
-            }
-        }
-
-        /// <summary>Parameter gradients in scalar code: each element's sum over the steps is formed from zero, then added.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void ParameterGradientsScalar(ref float gradients, ref float input, int rows, int sequences, ref float tape)
-        {
-            // Row n (interleaved by time) at TapeHeaderLength + (sequences + n)·TapeStride, its input at input + n·InputSize,
-            // its h_{t-1} in row n - sequences.
-            nuint sequenceRows = (nuint)sequences * TapeStride;
-            ref float firstRow = ref U.Add(ref tape, TapeHeaderLength + sequenceRows);
-            {
-                for (nuint r = 0; r < InputSize; r++)
-                {
-                    ref float gradient = ref U.Add(ref gradients, 0 + (0 + r) * 256);
-                    for (nuint c = 0; c < 256; c++)
-                    {
-                        float sum = 0;
-                        for (nuint n = 0; n < (nuint)rows; n++)
-                        {
-                            ref float tapeRow = ref U.Add(ref firstRow, n * TapeStride);
-                            sum += U.Add(ref input, n * InputSize + r) * U.Add(ref tapeRow, 0 + 0 + c);
-                        }
-                        U.Add(ref gradient, c) += sum;
-                    }
-                }
-                for (nuint r = 0; r < HiddenSize; r++)
-                {
-                    ref float gradient = ref U.Add(ref gradients, 0 + (InputSize + r) * 256);
-                    for (nuint c = 0; c < 256; c++)
-                    {
-                        float sum = 0;
-                        for (nuint n = 0; n < (nuint)rows; n++)
-                        {
-                            ref float tapeRow = ref U.Add(ref firstRow, n * TapeStride);
-                            sum += U.Add(ref U.Subtract(ref tapeRow, sequenceRows - 384), r) * U.Add(ref tapeRow, 0 + 0 + c);
-                        }
-                        U.Add(ref gradient, c) += sum;
-                    }
-                }
-            }
-            for (nuint c = 0; c < Columns; c++)
-            {
-                float sum = 0;
-                for (nuint n = 0; n < (nuint)rows; n++)
-                {
-                    sum += U.Add(ref firstRow, n * TapeStride + 0 + c);
-                }
-                U.Add(ref gradients, BiasIhOffset + c) += sum;
-            }
-            for (nuint c = 0; c < Columns; c++)
-            {
-                float sum = 0;
-                for (nuint n = 0; n < (nuint)rows; n++)
-                {
-                    sum += U.Add(ref firstRow, n * TapeStride + 0 + c);
-                }
-                U.Add(ref gradients, BiasHhOffset + c) += sum;
-            }
-        }
-
-        /// <summary>Runs <see cref="StepScalar"/> over <paramref name="steps"/> steps; h_t goes into row t of <paramref name="output"/>.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void ForwardScalar(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell)
-        {
-            // h_{t-1} is the previous output row (the initial state for t = 0): h is never copied between steps.
-            ref float hiddenIn = ref hidden;
-            for (int t = 0; t < steps; t++)
-            {
-                ref float hiddenOut = ref U.Add(ref output, (nuint)t * HiddenSize);
-                StepScalar<global::LstmGen.Kernels.NoTape>(ref weights, ref U.Add(ref input, (nuint)t * InputSize), ref hiddenIn, ref hiddenOut, ref cell, ref cell, ref hiddenOut);
-                hiddenIn = ref hiddenOut;
-            }
-            MM.CreateReadOnlySpan(ref hiddenIn, HiddenSize).CopyTo(MM.CreateSpan(ref hidden, HiddenSize));
-        }
-
-        /// <summary>Records <paramref name="steps"/> steps into the tape (bit for bit the same as <c>Forward</c>); row -1 already holds the initial state.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void RecordSequenceScalar(ref float weights, ref float input, int steps, ref float tape)
-        {
-            ref float previous = ref U.Add(ref tape, TapeHeaderLength);
-            for (int t = 0; t < steps; t++)
-            {
-                ref float row = ref U.Add(ref previous, TapeStride);
-                StepScalar<global::LstmGen.Kernels.WithTape>(ref weights, ref U.Add(ref input, (nuint)t * InputSize), ref U.Add(ref previous, 384), ref U.Add(ref row, 384), ref U.Add(ref previous, 256), ref U.Add(ref row, 256), ref row);
-                previous = ref row;
-            }
-        }
-
-        /// <summary>
-        /// Backpropagation through time over a recorded tape, last step first. Per step: the cell's backward pass turns
-        /// ∂L/∂h_t and ∂L/∂c_t into dz (stored over the gates in the tape row); W_hhᵀ·dz gives ∂L/∂h_{t-1}.
-        /// After the loop: ∂L/∂x for every step and the parameter gradients, from all steps' dz at once.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void BackwardSequenceScalar(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient, ref float cellGradient)
-        {
-            for (int t = steps - 1; t >= 0; t--)
-            {
-                ref float row = ref U.Add(ref tape, (nuint)(TapeHeaderLength + (t + 1) * TapeStride));
-                CellBackwardScalar(ref row, ref U.Subtract(ref row, TapeStride), ref U.Add(ref outputGradient, (nuint)t * HiddenSize), ref hiddenGradient, ref cellGradient);
-                HiddenGradientScalar(ref weights, ref row, ref hiddenGradient, false);
-            }
-            InputGradientsScalar(ref weights, ref U.Add(ref tape, TapeHeaderLength + TapeStride + 0), TapeStride, steps, ref inputGradient);
-            ParameterGradientsScalar(ref gradients, ref input, steps, 1, ref tape);
-        }
-
-        /// <summary>B sequences of <paramref name="steps"/> steps: input [B, steps, I], output [B, steps, H], hidden (and cell) [B, H] in and out.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void ForwardBatchScalar(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell, int sequences)
-        {
-            nuint inputStride = (nuint)steps * InputSize, outputStride = (nuint)steps * HiddenSize;
-            for (int t = 0; t < steps; t++)
-            {
-                // h_{t-1}: the initial state for t = 0 (rows HiddenSize apart), then the previous output rows.
-                ref float hiddenIn = ref t == 0 ? ref hidden : ref U.Add(ref output, (nuint)(t - 1) * HiddenSize);
-                nuint hiddenInStride = t == 0 ? HiddenSize : outputStride;
-                ref float hiddenOut = ref U.Add(ref output, (nuint)t * HiddenSize);
-                StepBatchScalar<global::LstmGen.Kernels.NoTape>(ref weights, ref U.Add(ref input, (nuint)t * InputSize), inputStride, ref hiddenIn, hiddenInStride, ref hiddenOut, outputStride, ref cell, ref cell, HiddenSize, ref hiddenOut, 0, sequences);
-            }
-            for (int b = 0; b < sequences; b++)
-            {
-                MM.CreateReadOnlySpan(ref U.Add(ref output, (nuint)b * outputStride + (nuint)(steps - 1) * HiddenSize), HiddenSize).CopyTo(MM.CreateSpan(ref U.Add(ref hidden, (nuint)b * HiddenSize), HiddenSize));
-            }
-        }
-
-        /// <summary>
-        /// Records B sequences into the batch tape, rows interleaved by time: row (t, b) at TapeHeaderLength + ((t + 1)·B + b)·TapeStride
-        /// (rows (-1, b) already hold the initial states); the inputs, time-major ([steps, B, InputSize]), follow the rows.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void RecordBatchScalar(ref float weights, int steps, ref float tape, int sequences)
-        {
-            nuint sequenceRows = (nuint)sequences * TapeStride;
-            ref float input = ref U.Add(ref tape, TapeHeaderLength + (nuint)(steps + 1) * sequenceRows);
-            for (int t = 0; t < steps; t++)
-            {
-                ref float previous = ref U.Add(ref tape, TapeHeaderLength + (nuint)t * sequenceRows);
-                ref float row = ref U.Add(ref previous, sequenceRows);
-                StepBatchScalar<global::LstmGen.Kernels.WithTape>(ref weights, ref U.Add(ref input, (nuint)t * (nuint)sequences * InputSize), InputSize, ref U.Add(ref previous, 384), TapeStride, ref U.Add(ref row, 384), TapeStride, ref U.Add(ref previous, 256), ref U.Add(ref row, 256), TapeStride, ref row, TapeStride, sequences);
-            }
-        }
-
-        /// <summary>Backpropagation through time over a batch tape; ∂L/∂h and ∂L/∂c [B, H] flow through the given buffers, parameter gradients are summed.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        [SkipLocalsInit]
-        public static void BackwardBatchScalar(ref float weights, ref float gradients, int steps, ref float tape, ref float outputGradient, ref float hiddenGradient, ref float cellGradient, int sequences)
-        {
-            nuint sequenceRows = (nuint)sequences * TapeStride;
-            for (int t = steps - 1; t >= 0; t--)
-            {
-                ref float rows = ref U.Add(ref tape, TapeHeaderLength + (nuint)(t + 1) * sequenceRows);
-                for (int b = 0; b < sequences; b++)
-                {
-                    nuint bb = (nuint)b;
-                    ref float row = ref U.Add(ref rows, bb * TapeStride);
-                    CellBackwardScalar(ref row, ref U.Subtract(ref row, sequenceRows), ref U.Add(ref outputGradient, (bb * (nuint)steps + (nuint)t) * HiddenSize), ref U.Add(ref hiddenGradient, bb * HiddenSize), ref U.Add(ref cellGradient, bb * HiddenSize));
-                }
-                HiddenGradientBatchScalar(ref weights, ref rows, TapeStride, ref hiddenGradient, sequences, false);
-            }
-            // All rows at once: the parameter gradients from the time-major inputs after the rows, then ∂L/∂x over those inputs.
-            ref float inputs = ref U.Add(ref tape, TapeHeaderLength + (nuint)(steps + 1) * sequenceRows);
-            ParameterGradientsScalar(ref gradients, ref inputs, steps * sequences, sequences, ref tape);
-            InputGradientsScalar(ref weights, ref U.Add(ref tape, TapeHeaderLength + sequenceRows + 0), TapeStride, steps * sequences, ref inputs);
-        }
-    }
+	using U = global::System.Runtime.CompilerServices.Unsafe;
+	using MM = global::System.Runtime.InteropServices.MemoryMarshal;
+	using V512 = global::System.Runtime.Intrinsics.Vector512;
+	using V256 = global::System.Runtime.Intrinsics.Vector256;
+	using V128 = global::System.Runtime.Intrinsics.Vector128;
+	using F512 = global::System.Runtime.Intrinsics.Vector512<float>;
+	using F256 = global::System.Runtime.Intrinsics.Vector256<float>;
+	using F128 = global::System.Runtime.Intrinsics.Vector128<float>;
+	using static global::LstmGen.Kernels.Activation;
+	using static global::LstmGen.Kernels.Simd;
+	using static global::LstmGen.Kernels.GradientKernels;
+	using MethodImpl = global::System.Runtime.CompilerServices.MethodImplAttribute;
+	using MethodImplOptions = global::System.Runtime.CompilerServices.MethodImplOptions;
+	using SkipLocalsInit = global::System.Runtime.CompilerServices.SkipLocalsInitAttribute;
+
+	/// <summary>
+	/// LSTM kernels for <c>InputSize = 16</c>, <c>HiddenSize = 64</c>: sizes are constants, loops have constant
+	/// bounds, refs replace bounds checks (the public members validate every span first). Weights are in the panel layout
+	/// described on the generated types: groups of 16 units, 4 groups per panel, W_ih then W_hh rows per panel, then both biases.
+	/// </summary>
+	[global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+	internal static class Lstm_I16_H64
+	{
+		public const int InputSize = 16;
+		public const int HiddenSize = 64;
+		// 4·HiddenSize gate pre-activations per step: the packed columns.
+		public const int Columns = 256;
+		public const int BiasIhOffset = 20480;
+		public const int BiasHhOffset = 20736;
+		public const int TapeHeaderLength = 16;
+		public const int TapeStride = 448;
+		// Tape rows the gradients after the time loop take at a time: their dz stays in L1 while every weight row block uses it.
+		public const int GradientChunkRows = 32;
+
+		// Scalar code finds (gate, unit) in the packed column order: group (unit / 16) starts at column 4·16·group,
+		// and its gates are the group's width apart (the last group may be narrower).
+		private static nuint ColumnOf(nuint unit) => unit / 16 * 64 + unit % 16;
+		private static nuint GateStrideOf(nuint unit) => 16;
+
+		/// <summary>One step in place: reads h_{t-1} and c_{t-1} and overwrites them with h_t and c_t.</summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void Step(ref float weights, ref float input, ref float hidden, ref float cell)
+		{
+			if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+			{
+				Step512<global::LstmGen.Kernels.NoTape>(ref weights, ref input, ref hidden, ref hidden, ref cell, ref cell, ref hidden);
+			}
+			else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+			{
+				// 1 passes: later passes still read h_{t-1} after earlier ones wrote h_t, so h_{t-1} is copied first.
+				global::System.Span<float> previousHidden = stackalloc float[HiddenSize];
+				MM.CreateReadOnlySpan(ref hidden, HiddenSize).CopyTo(previousHidden);
+				ref float previous = ref MM.GetReference(previousHidden);
+				Step256<global::LstmGen.Kernels.NoTape>(ref weights, ref input, ref previous, ref hidden, ref cell, ref cell, ref hidden);
+			}
+			else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
+			{
+				// 1 passes: later passes still read h_{t-1} after earlier ones wrote h_t, so h_{t-1} is copied first.
+				global::System.Span<float> previousHidden = stackalloc float[HiddenSize];
+				MM.CreateReadOnlySpan(ref hidden, HiddenSize).CopyTo(previousHidden);
+				ref float previous = ref MM.GetReference(previousHidden);
+				Step128<global::LstmGen.Kernels.NoTape>(ref weights, ref input, ref previous, ref hidden, ref cell, ref cell, ref hidden);
+			}
+			else
+			{
+				StepScalar<global::LstmGen.Kernels.NoTape>(ref weights, ref input, ref hidden, ref hidden, ref cell, ref cell, ref hidden);
+			}
+		}
+
+		/// <summary>Runs <paramref name="steps"/> steps from the state in <paramref name="hidden"/>, h_t into row t of <paramref name="output"/>.</summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void Forward(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell)
+		{
+			if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+			{
+				Forward512(ref weights, ref input, steps, ref output, ref hidden, ref cell);
+			}
+			else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+			{
+				Forward256(ref weights, ref input, steps, ref output, ref hidden, ref cell);
+			}
+			else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
+			{
+				Forward128(ref weights, ref input, steps, ref output, ref hidden, ref cell);
+			}
+			else
+			{
+				ForwardScalar(ref weights, ref input, steps, ref output, ref hidden, ref cell);
+			}
+		}
+
+		/// <summary>Records <paramref name="steps"/> steps into <paramref name="tape"/> (row -1 must hold the initial state).</summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void Record(ref float weights, ref float input, int steps, ref float tape)
+		{
+			if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+			{
+				RecordSequence512(ref weights, ref input, steps, ref tape);
+			}
+			else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+			{
+				RecordSequence256(ref weights, ref input, steps, ref tape);
+			}
+			else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
+			{
+				RecordSequence128(ref weights, ref input, steps, ref tape);
+			}
+			else
+			{
+				RecordSequenceScalar(ref weights, ref input, steps, ref tape);
+			}
+		}
+
+		/// <summary>One step of <paramref name="states"/> independent states in place (hidden, cell [states, H]), a chunk of states at a time.</summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void StepBatch(ref float weights, ref float input, ref float hidden, ref float cell, int states)
+		{
+			if (states == 1)
+			{
+				// One state: exactly Step (no copy of the state, no batched kernel).
+				Step(ref weights, ref input, ref hidden, ref cell);
+				return;
+			}
+			// h_{t-1} is read by every vector column, h_t written column by column: a chunk of up to 128 state(s) is copied first
+			// (sized to the call: without [SkipLocalsInit] the runtime zeroes what is allocated).
+			global::System.Span<float> previousHidden = stackalloc float[global::System.Math.Min(states, 128) * HiddenSize];
+			ref float previous = ref MM.GetReference(previousHidden);
+			for (int first = 0; first < states; first += 128)
+			{
+				int count = global::System.Math.Min(128, states - first);
+				nuint at = (nuint)first * HiddenSize;
+				MM.CreateReadOnlySpan(ref U.Add(ref hidden, at), count * HiddenSize).CopyTo(previousHidden);
+				ref float x = ref U.Add(ref input, (nuint)first * InputSize);
+				ref float h = ref U.Add(ref hidden, at);
+				ref float c = ref U.Add(ref cell, at);
+				if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+				{
+					StepBatch512<global::LstmGen.Kernels.NoTape>(ref weights, ref x, InputSize, ref previous, HiddenSize, ref h, HiddenSize, ref c, ref c, HiddenSize, ref h, 0, count);
+				}
+				else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+				{
+					StepBatch256<global::LstmGen.Kernels.NoTape>(ref weights, ref x, InputSize, ref previous, HiddenSize, ref h, HiddenSize, ref c, ref c, HiddenSize, ref h, 0, count);
+				}
+				else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
+				{
+					StepBatch128<global::LstmGen.Kernels.NoTape>(ref weights, ref x, InputSize, ref previous, HiddenSize, ref h, HiddenSize, ref c, ref c, HiddenSize, ref h, 0, count);
+				}
+				else
+				{
+					StepBatchScalar<global::LstmGen.Kernels.NoTape>(ref weights, ref x, InputSize, ref previous, HiddenSize, ref h, HiddenSize, ref c, ref c, HiddenSize, ref h, 0, count);
+				}
+			}
+		}
+
+		/// <summary>Runs <paramref name="sequences"/> sequences of <paramref name="steps"/> steps, batched.</summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void ForwardBatch(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell, int sequences)
+		{
+			if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+			{
+				ForwardBatch512(ref weights, ref input, steps, ref output, ref hidden, ref cell, sequences);
+			}
+			else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+			{
+				ForwardBatch256(ref weights, ref input, steps, ref output, ref hidden, ref cell, sequences);
+			}
+			else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
+			{
+				ForwardBatch128(ref weights, ref input, steps, ref output, ref hidden, ref cell, sequences);
+			}
+			else
+			{
+				ForwardBatchScalar(ref weights, ref input, steps, ref output, ref hidden, ref cell, sequences);
+			}
+		}
+
+		/// <summary>Records <paramref name="sequences"/> sequences into a batch tape (each sequence's row -1 must hold its initial state).</summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void RecordBatch(ref float weights, int steps, ref float tape, int sequences)
+		{
+			if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+			{
+				RecordBatch512(ref weights, steps, ref tape, sequences);
+			}
+			else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+			{
+				RecordBatch256(ref weights, steps, ref tape, sequences);
+			}
+			else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
+			{
+				RecordBatch128(ref weights, steps, ref tape, sequences);
+			}
+			else
+			{
+				RecordBatchScalar(ref weights, steps, ref tape, sequences);
+			}
+		}
+
+		/// <summary>Backpropagation through time over a batch tape; the parameter gradients of all sequences are summed.</summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void BackwardBatch(ref float weights, ref float gradients, int steps, ref float tape, ref float outputGradient, ref float hiddenGradient, ref float cellGradient, int sequences)
+		{
+			if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+			{
+				BackwardBatch512(ref weights, ref gradients, steps, ref tape, ref outputGradient, ref hiddenGradient, ref cellGradient, sequences);
+			}
+			else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+			{
+				BackwardBatch256(ref weights, ref gradients, steps, ref tape, ref outputGradient, ref hiddenGradient, ref cellGradient, sequences);
+			}
+			else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
+			{
+				BackwardBatch128(ref weights, ref gradients, steps, ref tape, ref outputGradient, ref hiddenGradient, ref cellGradient, sequences);
+			}
+			else
+			{
+				BackwardBatchScalar(ref weights, ref gradients, steps, ref tape, ref outputGradient, ref hiddenGradient, ref cellGradient, sequences);
+			}
+		}
+
+		/// <summary>Backpropagation through time over a recorded tape; ∂L/∂h and ∂L/∂c flow through the given buffers.</summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void Backward(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient, ref float cellGradient)
+		{
+			if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+			{
+				BackwardSequence512(ref weights, ref gradients, ref input, steps, ref tape, ref outputGradient, ref inputGradient, ref hiddenGradient, ref cellGradient);
+			}
+			else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+			{
+				BackwardSequence256(ref weights, ref gradients, ref input, steps, ref tape, ref outputGradient, ref inputGradient, ref hiddenGradient, ref cellGradient);
+			}
+			else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
+			{
+				BackwardSequence128(ref weights, ref gradients, ref input, steps, ref tape, ref outputGradient, ref inputGradient, ref hiddenGradient, ref cellGradient);
+			}
+			else
+			{
+				BackwardSequenceScalar(ref weights, ref gradients, ref input, steps, ref tape, ref outputGradient, ref inputGradient, ref hiddenGradient, ref cellGradient);
+			}
+		}
+
+		// ---- 512-bit vectors (AVX-512) ----
+
+		/// <summary>
+		/// One time step with 16-float vectors: z = b + W_ih·x_t + W_hh·h_{t-1}, then the LSTM update.
+		/// Each pass keeps its units' slot accumulators (i, f, g, o) in registers while its panel's rows stream past once.
+		/// With <c>WithTape</c> it also records the activations in <paramref name="row"/>.
+		/// </summary>
+		[MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // a kernel: inlined into a loop, its own activations would exceed the JIT's inlining budget
+		[SkipLocalsInit]
+		public static void Step512<TTape>(ref float weights, ref float input, ref float hiddenIn, ref float hiddenOut, ref float cellIn, ref float cellOut, ref float row)
+		    where TTape : struct
+		{
+			ref float biasIh = ref U.Add(ref weights, BiasIhOffset);
+			ref float biasHh = ref U.Add(ref weights, BiasHhOffset);
+
+			// Panel 0: units 0..63.
+			{
+				ref float panelWeights = ref U.Add(ref weights, 0);
+				// Units 0..63: 4 vector column(s); z{column}{slot} accumulates one slot's pre-activations.
+				{
+					var z0i = V512.LoadUnsafe(ref biasIh) + V512.LoadUnsafe(ref biasHh);
+					var z0f = V512.LoadUnsafe(ref biasIh, 16) + V512.LoadUnsafe(ref biasHh, 16);
+					var z0g = V512.LoadUnsafe(ref biasIh, 32) + V512.LoadUnsafe(ref biasHh, 32);
+					var z0o = V512.LoadUnsafe(ref biasIh, 48) + V512.LoadUnsafe(ref biasHh, 48);
+					var z1i = V512.LoadUnsafe(ref biasIh, 64) + V512.LoadUnsafe(ref biasHh, 64);
+					var z1f = V512.LoadUnsafe(ref biasIh, 80) + V512.LoadUnsafe(ref biasHh, 80);
+					var z1g = V512.LoadUnsafe(ref biasIh, 96) + V512.LoadUnsafe(ref biasHh, 96);
+					var z1o = V512.LoadUnsafe(ref biasIh, 112) + V512.LoadUnsafe(ref biasHh, 112);
+					var z2i = V512.LoadUnsafe(ref biasIh, 128) + V512.LoadUnsafe(ref biasHh, 128);
+					var z2f = V512.LoadUnsafe(ref biasIh, 144) + V512.LoadUnsafe(ref biasHh, 144);
+					var z2g = V512.LoadUnsafe(ref biasIh, 160) + V512.LoadUnsafe(ref biasHh, 160);
+					var z2o = V512.LoadUnsafe(ref biasIh, 176) + V512.LoadUnsafe(ref biasHh, 176);
+					var z3i = V512.LoadUnsafe(ref biasIh, 192) + V512.LoadUnsafe(ref biasHh, 192);
+					var z3f = V512.LoadUnsafe(ref biasIh, 208) + V512.LoadUnsafe(ref biasHh, 208);
+					var z3g = V512.LoadUnsafe(ref biasIh, 224) + V512.LoadUnsafe(ref biasHh, 224);
+					var z3o = V512.LoadUnsafe(ref biasIh, 240) + V512.LoadUnsafe(ref biasHh, 240);
+
+					// z += W_ih·x_t: x_k broadcast over row k of the panel's W_ih rows (256 floats).
+					ref float w = ref panelWeights;
+					for (nuint k = 0; k < InputSize; k++)
+					{
+						var scale = V512.Create(U.Add(ref input, k));
+						z0i = MultiplyAdd(V512.LoadUnsafe(ref w), scale, z0i);
+						z0f = MultiplyAdd(V512.LoadUnsafe(ref w, 16), scale, z0f);
+						z0g = MultiplyAdd(V512.LoadUnsafe(ref w, 32), scale, z0g);
+						z0o = MultiplyAdd(V512.LoadUnsafe(ref w, 48), scale, z0o);
+						z1i = MultiplyAdd(V512.LoadUnsafe(ref w, 64), scale, z1i);
+						z1f = MultiplyAdd(V512.LoadUnsafe(ref w, 80), scale, z1f);
+						z1g = MultiplyAdd(V512.LoadUnsafe(ref w, 96), scale, z1g);
+						z1o = MultiplyAdd(V512.LoadUnsafe(ref w, 112), scale, z1o);
+						z2i = MultiplyAdd(V512.LoadUnsafe(ref w, 128), scale, z2i);
+						z2f = MultiplyAdd(V512.LoadUnsafe(ref w, 144), scale, z2f);
+						z2g = MultiplyAdd(V512.LoadUnsafe(ref w, 160), scale, z2g);
+						z2o = MultiplyAdd(V512.LoadUnsafe(ref w, 176), scale, z2o);
+						z3i = MultiplyAdd(V512.LoadUnsafe(ref w, 192), scale, z3i);
+						z3f = MultiplyAdd(V512.LoadUnsafe(ref w, 208), scale, z3f);
+						z3g = MultiplyAdd(V512.LoadUnsafe(ref w, 224), scale, z3g);
+						z3o = MultiplyAdd(V512.LoadUnsafe(ref w, 240), scale, z3o);
+						w = ref U.Add(ref w, 256);
+					}
+
+					// z += W_hh·h_{t-1}: the panel's W_hh rows follow its W_ih rows.
+					for (nuint j = 0; j < HiddenSize; j++)
+					{
+						var scale = V512.Create(U.Add(ref hiddenIn, j));
+						z0i = MultiplyAdd(V512.LoadUnsafe(ref w), scale, z0i);
+						z0f = MultiplyAdd(V512.LoadUnsafe(ref w, 16), scale, z0f);
+						z0g = MultiplyAdd(V512.LoadUnsafe(ref w, 32), scale, z0g);
+						z0o = MultiplyAdd(V512.LoadUnsafe(ref w, 48), scale, z0o);
+						z1i = MultiplyAdd(V512.LoadUnsafe(ref w, 64), scale, z1i);
+						z1f = MultiplyAdd(V512.LoadUnsafe(ref w, 80), scale, z1f);
+						z1g = MultiplyAdd(V512.LoadUnsafe(ref w, 96), scale, z1g);
+						z1o = MultiplyAdd(V512.LoadUnsafe(ref w, 112), scale, z1o);
+						z2i = MultiplyAdd(V512.LoadUnsafe(ref w, 128), scale, z2i);
+						z2f = MultiplyAdd(V512.LoadUnsafe(ref w, 144), scale, z2f);
+						z2g = MultiplyAdd(V512.LoadUnsafe(ref w, 160), scale, z2g);
+						z2o = MultiplyAdd(V512.LoadUnsafe(ref w, 176), scale, z2o);
+						z3i = MultiplyAdd(V512.LoadUnsafe(ref w, 192), scale, z3i);
+						z3f = MultiplyAdd(V512.LoadUnsafe(ref w, 208), scale, z3f);
+						z3g = MultiplyAdd(V512.LoadUnsafe(ref w, 224), scale, z3g);
+						z3o = MultiplyAdd(V512.LoadUnsafe(ref w, 240), scale, z3o);
+						w = ref U.Add(ref w, 256);
+					}
+
+					// The LSTM update of each vector column, straight from the registers (the update methods inline here).
+					if (typeof(TTape) == typeof(global::LstmGen.Kernels.WithTape))
+					{
+						CellRecord512(z0i, z0f, z0g, z0o, 0, 0, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut, ref row);
+						CellRecord512(z1i, z1f, z1g, z1o, 16, 64, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut, ref row);
+						CellRecord512(z2i, z2f, z2g, z2o, 32, 128, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut, ref row);
+						CellRecord512(z3i, z3f, z3g, z3o, 48, 192, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut, ref row);
+					}
+					else
+					{
+						CellStep512(z0i, z0f, z0g, z0o, 0, 0, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut);
+						CellStep512(z1i, z1f, z1g, z1o, 16, 64, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut);
+						CellStep512(z2i, z2f, z2g, z2o, 32, 128, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut);
+						CellStep512(z3i, z3f, z3g, z3o, 48, 192, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut);
+					}
+				}
+			}
+		}
+
+		/// <summary>
+		/// The LSTM update of the 16 units from <paramref name="unit"/>, from their slot pre-activations
+		/// (i, f, g, o).
+		/// </summary>
+		[MethodImpl(MethodImplOptions.AggressiveInlining)]
+		public static void CellStep512(F512 iPre, F512 fPre, F512 gPre, F512 oPre, nuint unit, nuint column, nuint gateStride, ref float hiddenIn, ref float hiddenOut, ref float cellIn, ref float cellOut)
+		{
+			// i, f, o = σ(z); g = tanh(z)
+			var i = Sigmoid(iPre);
+			var f = Sigmoid(fPre);
+			var g = Tanh(gPre);
+			var o = Sigmoid(oPre);
+			// c' = f ⊙ c + i ⊙ g
+			var c = MultiplyAdd(f, V512.LoadUnsafe(ref cellIn, unit), i * g);
+			V512.StoreUnsafe(c, ref cellOut, unit);
+			// h' = o ⊙ tanh(c')
+			var tanhC = Tanh(c);
+			V512.StoreUnsafe(o * tanhC, ref hiddenOut, unit);
+		}
+
+		/// <summary>
+		/// The LSTM update of the 16 units from <paramref name="unit"/>, from their slot pre-activations
+		/// (i, f, g, o); records the activations in the tape row.
+		/// </summary>
+		[MethodImpl(MethodImplOptions.AggressiveInlining)]
+		public static void CellRecord512(F512 iPre, F512 fPre, F512 gPre, F512 oPre, nuint unit, nuint column, nuint gateStride, ref float hiddenIn, ref float hiddenOut, ref float cellIn, ref float cellOut, ref float row)
+		{
+			ref float tanhCell = ref U.Add(ref row, 320);
+			// i, f, o = σ(z); g = tanh(z)
+			var i = Sigmoid(iPre);
+			var f = Sigmoid(fPre);
+			var g = Tanh(gPre);
+			var o = Sigmoid(oPre);
+			// c' = f ⊙ c + i ⊙ g
+			var c = MultiplyAdd(f, V512.LoadUnsafe(ref cellIn, unit), i * g);
+			V512.StoreUnsafe(c, ref cellOut, unit);
+			// h' = o ⊙ tanh(c')
+			var tanhC = Tanh(c);
+			V512.StoreUnsafe(o * tanhC, ref hiddenOut, unit);
+			// Recorded for the backward pass: the activated gates and tanh(c').
+			V512.StoreUnsafe(tanhC, ref tanhCell, unit);
+			V512.StoreUnsafe(i, ref row, column);
+			V512.StoreUnsafe(f, ref row, column + gateStride);
+			V512.StoreUnsafe(g, ref row, column + 2 * gateStride);
+			V512.StoreUnsafe(o, ref row, column + 3 * gateStride);
+		}
+
+		/// <summary>
+		/// One step of <paramref name="states"/> independent states (state s: x at s·inputStride, h_{t-1} at s·hiddenInStride, h_t at
+		/// s·hiddenOutStride, c at s·cellStride, tape row at s·rowStride). For each vector column, 4 states at a time share every
+		/// loaded weight vector; h_{t-1} must not share memory with h_t. With <c>WithTape</c> it records each state's row.
+		/// </summary>
+		[MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // a kernel
+		[SkipLocalsInit]
+		public static void StepBatch512<TTape>(ref float weights, ref float input, nuint inputStride, ref float hiddenIn, nuint hiddenInStride, ref float hiddenOut, nuint hiddenOutStride, ref float cellIn, ref float cellOut, nuint cellStride, ref float row, nuint rowStride, int states)
+		    where TTape : struct
+		{
+			ref float biasIh = ref U.Add(ref weights, BiasIhOffset);
+			ref float biasHh = ref U.Add(ref weights, BiasHhOffset);
+			// The states beyond the last full block of 4 run the step kernel one at a time (its passes have accumulators
+			// enough to hide the multiply-add latency; a block of one state would not).
+			int blocked = states / 4 * 4;
+			for (int s = blocked; s < states; s++)
+			{
+				nuint at = (nuint)s;
+				Step512<TTape>(ref weights, ref U.Add(ref input, at * inputStride), ref U.Add(ref hiddenIn, at * hiddenInStride), ref U.Add(ref hiddenOut, at * hiddenOutStride), ref U.Add(ref cellIn, at * cellStride), ref U.Add(ref cellOut, at * cellStride), ref U.Add(ref row, at * rowStride));
+			}
+
+			// Panel 0: units 0..63.
+			{
+				ref float panelWeights = ref U.Add(ref weights, 0);
+				// 4 columns alike, 16 units apart.
+				for (nuint c = 0; c < 4; c++)
+				{
+					nuint unitC = 0 + c * 16;
+					nuint columnC = 0 + c * 64;
+					nuint imageC = 0 + c * 0;
+					ref float columnWeights = ref U.Add(ref panelWeights, 0 + c * 64);
+					// Units unitC..unitC + 15: 4 states at a time.
+					{
+						var biasi = V512.LoadUnsafe(ref biasIh, columnC) + V512.LoadUnsafe(ref biasHh, columnC);
+						var biasf = V512.LoadUnsafe(ref biasIh, columnC + 16) + V512.LoadUnsafe(ref biasHh, columnC + 16);
+						var biasg = V512.LoadUnsafe(ref biasIh, columnC + 32) + V512.LoadUnsafe(ref biasHh, columnC + 32);
+						var biaso = V512.LoadUnsafe(ref biasIh, columnC + 48) + V512.LoadUnsafe(ref biasHh, columnC + 48);
+						for (int s = 0; s + 4 <= states; s += 4)
+						{
+							// State s + n: x at x{n}, h_{t-1} at hIn{n}, h_t at hOut{n}, c at cIn{n} and cOut{n}, its tape row at row{n}.
+							ref float x0 = ref U.Add(ref input, (nuint)s * inputStride);
+							ref float hIn0 = ref U.Add(ref hiddenIn, (nuint)s * hiddenInStride);
+							ref float hOut0 = ref U.Add(ref hiddenOut, (nuint)s * hiddenOutStride);
+							ref float cIn0 = ref U.Add(ref cellIn, (nuint)s * cellStride);
+							ref float cOut0 = ref U.Add(ref cellOut, (nuint)s * cellStride);
+							ref float row0 = ref U.Add(ref row, (nuint)s * rowStride);
+							var a0i = biasi;
+							var a0f = biasf;
+							var a0g = biasg;
+							var a0o = biaso;
+							ref float x1 = ref U.Add(ref input, (nuint)(s + 1) * inputStride);
+							ref float hIn1 = ref U.Add(ref hiddenIn, (nuint)(s + 1) * hiddenInStride);
+							ref float hOut1 = ref U.Add(ref hiddenOut, (nuint)(s + 1) * hiddenOutStride);
+							ref float cIn1 = ref U.Add(ref cellIn, (nuint)(s + 1) * cellStride);
+							ref float cOut1 = ref U.Add(ref cellOut, (nuint)(s + 1) * cellStride);
+							ref float row1 = ref U.Add(ref row, (nuint)(s + 1) * rowStride);
+							var a1i = biasi;
+							var a1f = biasf;
+							var a1g = biasg;
+							var a1o = biaso;
+							ref float x2 = ref U.Add(ref input, (nuint)(s + 2) * inputStride);
+							ref float hIn2 = ref U.Add(ref hiddenIn, (nuint)(s + 2) * hiddenInStride);
+							ref float hOut2 = ref U.Add(ref hiddenOut, (nuint)(s + 2) * hiddenOutStride);
+							ref float cIn2 = ref U.Add(ref cellIn, (nuint)(s + 2) * cellStride);
+							ref float cOut2 = ref U.Add(ref cellOut, (nuint)(s + 2) * cellStride);
+							ref float row2 = ref U.Add(ref row, (nuint)(s + 2) * rowStride);
+							var a2i = biasi;
+							var a2f = biasf;
+							var a2g = biasg;
+							var a2o = biaso;
+							ref float x3 = ref U.Add(ref input, (nuint)(s + 3) * inputStride);
+							ref float hIn3 = ref U.Add(ref hiddenIn, (nuint)(s + 3) * hiddenInStride);
+							ref float hOut3 = ref U.Add(ref hiddenOut, (nuint)(s + 3) * hiddenOutStride);
+							ref float cIn3 = ref U.Add(ref cellIn, (nuint)(s + 3) * cellStride);
+							ref float cOut3 = ref U.Add(ref cellOut, (nuint)(s + 3) * cellStride);
+							ref float row3 = ref U.Add(ref row, (nuint)(s + 3) * rowStride);
+							var a3i = biasi;
+							var a3f = biasf;
+							var a3g = biasg;
+							var a3o = biaso;
+							ref float w = ref columnWeights;
+							// z += W_ih·x_t for each state.
+							for (nuint k = 0; k < InputSize; k++)
+							{
+								var wi = V512.LoadUnsafe(ref w);
+								var wf = V512.LoadUnsafe(ref w, 16);
+								var wg = V512.LoadUnsafe(ref w, 32);
+								var wo = V512.LoadUnsafe(ref w, 48);
+								var u0 = V512.Create(U.Add(ref x0, k));
+								a0i = MultiplyAdd(wi, u0, a0i);
+								a0f = MultiplyAdd(wf, u0, a0f);
+								a0g = MultiplyAdd(wg, u0, a0g);
+								a0o = MultiplyAdd(wo, u0, a0o);
+								var u1 = V512.Create(U.Add(ref x1, k));
+								a1i = MultiplyAdd(wi, u1, a1i);
+								a1f = MultiplyAdd(wf, u1, a1f);
+								a1g = MultiplyAdd(wg, u1, a1g);
+								a1o = MultiplyAdd(wo, u1, a1o);
+								var u2 = V512.Create(U.Add(ref x2, k));
+								a2i = MultiplyAdd(wi, u2, a2i);
+								a2f = MultiplyAdd(wf, u2, a2f);
+								a2g = MultiplyAdd(wg, u2, a2g);
+								a2o = MultiplyAdd(wo, u2, a2o);
+								var u3 = V512.Create(U.Add(ref x3, k));
+								a3i = MultiplyAdd(wi, u3, a3i);
+								a3f = MultiplyAdd(wf, u3, a3f);
+								a3g = MultiplyAdd(wg, u3, a3g);
+								a3o = MultiplyAdd(wo, u3, a3o);
+								w = ref U.Add(ref w, 256);
+							}
+							// z += W_hh·h_{t-1} for each state (the panel's W_hh rows follow its W_ih rows).
+							for (nuint k = 0; k < HiddenSize; k++)
+							{
+								var wi = V512.LoadUnsafe(ref w);
+								var wf = V512.LoadUnsafe(ref w, 16);
+								var wg = V512.LoadUnsafe(ref w, 32);
+								var wo = V512.LoadUnsafe(ref w, 48);
+								var u0 = V512.Create(U.Add(ref hIn0, k));
+								a0i = MultiplyAdd(wi, u0, a0i);
+								a0f = MultiplyAdd(wf, u0, a0f);
+								a0g = MultiplyAdd(wg, u0, a0g);
+								a0o = MultiplyAdd(wo, u0, a0o);
+								var u1 = V512.Create(U.Add(ref hIn1, k));
+								a1i = MultiplyAdd(wi, u1, a1i);
+								a1f = MultiplyAdd(wf, u1, a1f);
+								a1g = MultiplyAdd(wg, u1, a1g);
+								a1o = MultiplyAdd(wo, u1, a1o);
+								var u2 = V512.Create(U.Add(ref hIn2, k));
+								a2i = MultiplyAdd(wi, u2, a2i);
+								a2f = MultiplyAdd(wf, u2, a2f);
+								a2g = MultiplyAdd(wg, u2, a2g);
+								a2o = MultiplyAdd(wo, u2, a2o);
+								var u3 = V512.Create(U.Add(ref hIn3, k));
+								a3i = MultiplyAdd(wi, u3, a3i);
+								a3f = MultiplyAdd(wf, u3, a3f);
+								a3g = MultiplyAdd(wg, u3, a3g);
+								a3o = MultiplyAdd(wo, u3, a3o);
+								w = ref U.Add(ref w, 256);
+							}
+							if (typeof(TTape) == typeof(global::LstmGen.Kernels.WithTape))
+							{
+								CellRecord512(a0i, a0f, a0g, a0o, unitC, columnC, 16, ref hIn0, ref hOut0, ref cIn0, ref cOut0, ref row0);
+								CellRecord512(a1i, a1f, a1g, a1o, unitC, columnC, 16, ref hIn1, ref hOut1, ref cIn1, ref cOut1, ref row1);
+								CellRecord512(a2i, a2f, a2g, a2o, unitC, columnC, 16, ref hIn2, ref hOut2, ref cIn2, ref cOut2, ref row2);
+								CellRecord512(a3i, a3f, a3g, a3o, unitC, columnC, 16, ref hIn3, ref hOut3, ref cIn3, ref cOut3, ref row3);
+							}
+							else
+							{
+								CellStep512(a0i, a0f, a0g, a0o, unitC, columnC, 16, ref hIn0, ref hOut0, ref cIn0, ref cOut0);
+								CellStep512(a1i, a1f, a1g, a1o, unitC, columnC, 16, ref hIn1, ref hOut1, ref cIn1, ref cOut1);
+								CellStep512(a2i, a2f, a2g, a2o, unitC, columnC, 16, ref hIn2, ref hOut2, ref cIn2, ref cOut2);
+								CellStep512(a3i, a3f, a3g, a3o, unitC, columnC, 16, ref hIn3, ref hOut3, ref cIn3, ref cOut3);
+							}
+						}
+					}
+				}
+			}
+		}
+
+		/// <summary>
+		/// The input part of <paramref name="steps"/> steps before their recurrence: for every vector column and W_ih-fed slot,
+		/// b + W_ih·x_s into row s of <paramref name="projected"/> (256 floats per step, the layout the recurrent kernel loads).
+		/// 4 steps at a time share every loaded weight vector.
+		/// </summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void Project512(ref float weights, ref float input, int steps, ref float projected)
+		{
+			ref float biasIh = ref U.Add(ref weights, BiasIhOffset);
+			ref float biasHh = ref U.Add(ref weights, BiasHhOffset);
+
+			// Panel 0: units 0..63.
+			{
+				ref float panelWeights = ref U.Add(ref weights, 0);
+				// 4 columns alike, 16 units apart.
+				for (nuint c = 0; c < 4; c++)
+				{
+					nuint unitC = 0 + c * 16;
+					nuint columnC = 0 + c * 64;
+					nuint imageC = 0 + c * 64;
+					ref float columnWeights = ref U.Add(ref panelWeights, 0 + c * 64);
+
+					// Units unitC..unitC + 15.
+					{
+						var biasi = V512.LoadUnsafe(ref biasIh, columnC) + V512.LoadUnsafe(ref biasHh, columnC);
+						var biasf = V512.LoadUnsafe(ref biasIh, columnC + 16) + V512.LoadUnsafe(ref biasHh, columnC + 16);
+						var biasg = V512.LoadUnsafe(ref biasIh, columnC + 32) + V512.LoadUnsafe(ref biasHh, columnC + 32);
+						var biaso = V512.LoadUnsafe(ref biasIh, columnC + 48) + V512.LoadUnsafe(ref biasHh, columnC + 48);
+						int s = 0;
+						for (; s + 4 <= steps; s += 4)
+						{
+							var a0i = biasi;
+							var a0f = biasf;
+							var a0g = biasg;
+							var a0o = biaso;
+							var a1i = biasi;
+							var a1f = biasf;
+							var a1g = biasg;
+							var a1o = biaso;
+							var a2i = biasi;
+							var a2f = biasf;
+							var a2g = biasg;
+							var a2o = biaso;
+							var a3i = biasi;
+							var a3f = biasf;
+							var a3g = biasg;
+							var a3o = biaso;
+							ref float x = ref U.Add(ref input, (nuint)s * InputSize);
+							ref float w = ref columnWeights;
+							for (nuint k = 0; k < InputSize; k++)
+							{
+								var wi = V512.LoadUnsafe(ref w);
+								var wf = V512.LoadUnsafe(ref w, 16);
+								var wg = V512.LoadUnsafe(ref w, 32);
+								var wo = V512.LoadUnsafe(ref w, 48);
+								var x0 = V512.Create(U.Add(ref x, k));
+								a0i = MultiplyAdd(wi, x0, a0i);
+								a0f = MultiplyAdd(wf, x0, a0f);
+								a0g = MultiplyAdd(wg, x0, a0g);
+								a0o = MultiplyAdd(wo, x0, a0o);
+								var x1 = V512.Create(U.Add(ref x, 1 * InputSize + k));
+								a1i = MultiplyAdd(wi, x1, a1i);
+								a1f = MultiplyAdd(wf, x1, a1f);
+								a1g = MultiplyAdd(wg, x1, a1g);
+								a1o = MultiplyAdd(wo, x1, a1o);
+								var x2 = V512.Create(U.Add(ref x, 2 * InputSize + k));
+								a2i = MultiplyAdd(wi, x2, a2i);
+								a2f = MultiplyAdd(wf, x2, a2f);
+								a2g = MultiplyAdd(wg, x2, a2g);
+								a2o = MultiplyAdd(wo, x2, a2o);
+								var x3 = V512.Create(U.Add(ref x, 3 * InputSize + k));
+								a3i = MultiplyAdd(wi, x3, a3i);
+								a3f = MultiplyAdd(wf, x3, a3f);
+								a3g = MultiplyAdd(wg, x3, a3g);
+								a3o = MultiplyAdd(wo, x3, a3o);
+								w = ref U.Add(ref w, 256);
+							}
+							ref float out0 = ref U.Add(ref projected, (nuint)s * 256);
+							V512.StoreUnsafe(a0i, ref out0, imageC);
+							V512.StoreUnsafe(a0f, ref out0, imageC + 16);
+							V512.StoreUnsafe(a0g, ref out0, imageC + 32);
+							V512.StoreUnsafe(a0o, ref out0, imageC + 48);
+							ref float out1 = ref U.Add(ref projected, (nuint)(s + 1) * 256);
+							V512.StoreUnsafe(a1i, ref out1, imageC);
+							V512.StoreUnsafe(a1f, ref out1, imageC + 16);
+							V512.StoreUnsafe(a1g, ref out1, imageC + 32);
+							V512.StoreUnsafe(a1o, ref out1, imageC + 48);
+							ref float out2 = ref U.Add(ref projected, (nuint)(s + 2) * 256);
+							V512.StoreUnsafe(a2i, ref out2, imageC);
+							V512.StoreUnsafe(a2f, ref out2, imageC + 16);
+							V512.StoreUnsafe(a2g, ref out2, imageC + 32);
+							V512.StoreUnsafe(a2o, ref out2, imageC + 48);
+							ref float out3 = ref U.Add(ref projected, (nuint)(s + 3) * 256);
+							V512.StoreUnsafe(a3i, ref out3, imageC);
+							V512.StoreUnsafe(a3f, ref out3, imageC + 16);
+							V512.StoreUnsafe(a3g, ref out3, imageC + 32);
+							V512.StoreUnsafe(a3o, ref out3, imageC + 48);
+						}
+						for (; s < steps; s++)
+						{
+							var a0i = biasi;
+							var a0f = biasf;
+							var a0g = biasg;
+							var a0o = biaso;
+							ref float x = ref U.Add(ref input, (nuint)s * InputSize);
+							ref float w = ref columnWeights;
+							for (nuint k = 0; k < InputSize; k++)
+							{
+								var wi = V512.LoadUnsafe(ref w);
+								var wf = V512.LoadUnsafe(ref w, 16);
+								var wg = V512.LoadUnsafe(ref w, 32);
+								var wo = V512.LoadUnsafe(ref w, 48);
+								var x0 = V512.Create(U.Add(ref x, k));
+								a0i = MultiplyAdd(wi, x0, a0i);
+								a0f = MultiplyAdd(wf, x0, a0f);
+								a0g = MultiplyAdd(wg, x0, a0g);
+								a0o = MultiplyAdd(wo, x0, a0o);
+								w = ref U.Add(ref w, 256);
+							}
+							ref float out0 = ref U.Add(ref projected, (nuint)s * 256);
+							V512.StoreUnsafe(a0i, ref out0, imageC);
+							V512.StoreUnsafe(a0f, ref out0, imageC + 16);
+							V512.StoreUnsafe(a0g, ref out0, imageC + 32);
+							V512.StoreUnsafe(a0o, ref out0, imageC + 48);
+						}
+					}
+				}
+			}
+		}
+
+		/// <summary>
+		/// One time step with 16-float vectors: z = (the projected W_ih·x_t + b) + W_hh·h_{t-1}, then the LSTM update.
+		/// Each pass keeps its units' slot accumulators (i, f, g, o) in registers while its panel's rows stream past once.
+		/// With <c>WithTape</c> it also records the activations in <paramref name="row"/>.
+		/// With <c>RowsReversed</c> it reads the passes and W_hh's rows last to first: run on alternate steps, each step starts
+		/// with the weights the previous step read last, still in the L1 cache.
+		/// </summary>
+		[MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // a kernel: inlined into a loop, its own activations would exceed the JIT's inlining budget
+		[SkipLocalsInit]
+		public static void StepRecurrent512<TTape, TOrder>(ref float weights, ref float projected, ref float hiddenIn, ref float hiddenOut, ref float cellIn, ref float cellOut, ref float row)
+		    where TTape : struct where TOrder : struct
+		{
+			bool reversed = typeof(TOrder) == typeof(global::LstmGen.Kernels.RowsReversed);
+
+			// Panel 0: units 0..63.
+			{
+				ref float panelWeights = ref U.Add(ref weights, 0);
+				// Units 0..63: 4 vector column(s); z{column}{slot} accumulates one slot's pre-activations.
+				{
+					var z0i = V512.LoadUnsafe(ref projected);
+					var z0f = V512.LoadUnsafe(ref projected, 16);
+					var z0g = V512.LoadUnsafe(ref projected, 32);
+					var z0o = V512.LoadUnsafe(ref projected, 48);
+					var z1i = V512.LoadUnsafe(ref projected, 64);
+					var z1f = V512.LoadUnsafe(ref projected, 80);
+					var z1g = V512.LoadUnsafe(ref projected, 96);
+					var z1o = V512.LoadUnsafe(ref projected, 112);
+					var z2i = V512.LoadUnsafe(ref projected, 128);
+					var z2f = V512.LoadUnsafe(ref projected, 144);
+					var z2g = V512.LoadUnsafe(ref projected, 160);
+					var z2o = V512.LoadUnsafe(ref projected, 176);
+					var z3i = V512.LoadUnsafe(ref projected, 192);
+					var z3f = V512.LoadUnsafe(ref projected, 208);
+					var z3g = V512.LoadUnsafe(ref projected, 224);
+					var z3o = V512.LoadUnsafe(ref projected, 240);
+
+					// z += W_hh·h_{t-1}: h_j broadcast over row j of the panel's W_hh rows (256 floats), last row first when reversed.
+					ref float hiddenRows = ref U.Add(ref panelWeights, 4096);
+					for (nuint n = 0; n < HiddenSize; n++)
+					{
+						nuint j = reversed ? HiddenSize - 1 - n : n;
+						ref float w = ref U.Add(ref hiddenRows, j * 256);
+						var scale = V512.Create(U.Add(ref hiddenIn, j));
+						z0i = MultiplyAdd(V512.LoadUnsafe(ref w), scale, z0i);
+						z0f = MultiplyAdd(V512.LoadUnsafe(ref w, 16), scale, z0f);
+						z0g = MultiplyAdd(V512.LoadUnsafe(ref w, 32), scale, z0g);
+						z0o = MultiplyAdd(V512.LoadUnsafe(ref w, 48), scale, z0o);
+						z1i = MultiplyAdd(V512.LoadUnsafe(ref w, 64), scale, z1i);
+						z1f = MultiplyAdd(V512.LoadUnsafe(ref w, 80), scale, z1f);
+						z1g = MultiplyAdd(V512.LoadUnsafe(ref w, 96), scale, z1g);
+						z1o = MultiplyAdd(V512.LoadUnsafe(ref w, 112), scale, z1o);
+						z2i = MultiplyAdd(V512.LoadUnsafe(ref w, 128), scale, z2i);
+						z2f = MultiplyAdd(V512.LoadUnsafe(ref w, 144), scale, z2f);
+						z2g = MultiplyAdd(V512.LoadUnsafe(ref w, 160), scale, z2g);
+						z2o = MultiplyAdd(V512.LoadUnsafe(ref w, 176), scale, z2o);
+						z3i = MultiplyAdd(V512.LoadUnsafe(ref w, 192), scale, z3i);
+						z3f = MultiplyAdd(V512.LoadUnsafe(ref w, 208), scale, z3f);
+						z3g = MultiplyAdd(V512.LoadUnsafe(ref w, 224), scale, z3g);
+						z3o = MultiplyAdd(V512.LoadUnsafe(ref w, 240), scale, z3o);
+					}
+
+					// The LSTM update of each vector column, straight from the registers (the update methods inline here).
+					if (typeof(TTape) == typeof(global::LstmGen.Kernels.WithTape))
+					{
+						CellRecord512(z0i, z0f, z0g, z0o, 0, 0, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut, ref row);
+						CellRecord512(z1i, z1f, z1g, z1o, 16, 64, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut, ref row);
+						CellRecord512(z2i, z2f, z2g, z2o, 32, 128, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut, ref row);
+						CellRecord512(z3i, z3f, z3g, z3o, 48, 192, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut, ref row);
+					}
+					else
+					{
+						CellStep512(z0i, z0f, z0g, z0o, 0, 0, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut);
+						CellStep512(z1i, z1f, z1g, z1o, 16, 64, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut);
+						CellStep512(z2i, z2f, z2g, z2o, 32, 128, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut);
+						CellStep512(z3i, z3f, z3g, z3o, 48, 192, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut);
+					}
+				}
+			}
+		}
+
+		/// <summary>
+		/// The cell's backward pass for one step. In: ∂L/∂y_t, ∂L/∂h_t from step t+1, ∂L/∂c_t, the tape rows t and t−1.
+		/// Out: dz over the gate area (it is both sides' pre-activation gradient) and ∂L/∂c_{t-1} over ∂L/∂c_t.
+		/// </summary>
+		[MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // a kernel called once per step
+		[SkipLocalsInit]
+		public static void CellBackward512(ref float row, ref float previousRow, ref float outputGradient, ref float hiddenGradient, ref float cellGradient)
+		{
+			ref float gates = ref row;
+			ref float tanhCell = ref U.Add(ref row, 320);
+			ref float previousCell = ref U.Add(ref previousRow, 256);
+
+			// Panel 0: units 0..63.
+			{
+				// 4 columns alike, 16 units apart.
+				for (nuint c = 0; c < 4; c++)
+				{
+					nuint unitC = 0 + c * 16;
+					nuint columnC = 0 + c * 64;
+					nuint imageC = 0 + c * 0;
+					// Units unitC..unitC + 15.
+					{
+						// dh = ∂L/∂h_t: this step's output gradient plus what flows back from step t+1.
+						var dh = V512.LoadUnsafe(ref outputGradient, unitC) + V512.LoadUnsafe(ref hiddenGradient, unitC);
+						var i = V512.LoadUnsafe(ref gates, columnC);
+						var f = V512.LoadUnsafe(ref gates, columnC + 16);
+						var g = V512.LoadUnsafe(ref gates, columnC + 32);
+						var o = V512.LoadUnsafe(ref gates, columnC + 48);
+						var tanhC = V512.LoadUnsafe(ref tanhCell, unitC);
+						var previousC = V512.LoadUnsafe(ref previousCell, unitC);
+						// dc = dc_next + dh ⊙ o ⊙ (1 − tanh²(c))
+						var dc = MultiplyAdd(dh * o, V512.Create(1f) - tanhC * tanhC, V512.LoadUnsafe(ref cellGradient, unitC));
+						// σ' = σ(1 − σ), tanh' = 1 − tanh²:
+						// dz_i = dc ⊙ g ⊙ i(1 − i), dz_f = dc ⊙ c_{t-1} ⊙ f(1 − f), dz_g = dc ⊙ i ⊙ (1 − g²), dz_o = dh ⊙ tanh(c) ⊙ o(1 − o)
+						var dzi = dc * g * i * (V512.Create(1f) - i);
+						var dzf = dc * previousC * f * (V512.Create(1f) - f);
+						var dzg = dc * i * (V512.Create(1f) - g * g);
+						var dzo = dh * tanhC * o * (V512.Create(1f) - o);
+						// dc_{t-1} = dc ⊙ f
+						var previousDc = dc * f;
+						V512.StoreUnsafe(dzi, ref gates, columnC);
+						V512.StoreUnsafe(dzf, ref gates, columnC + 16);
+						V512.StoreUnsafe(dzg, ref gates, columnC + 32);
+						V512.StoreUnsafe(dzo, ref gates, columnC + 48);
+						V512.StoreUnsafe(previousDc, ref cellGradient, unitC);
+					}
+				}
+			}
+		}
+
+		/// <summary>
+		/// ∂L/∂h_{t-1} = W_hhᵀ·dz for <paramref name="sequences"/> sequences (dz <paramref name="dzStride"/> floats apart, ∂L/∂h HiddenSize apart): dot products of W_hh's rows (all panels) with dz.
+		/// 16 rows at a time share every dz load; one shuffle tree turns their 16 partial sums into 16 results. Each block of rows
+		/// serves every sequence while it is in L1. With <paramref name="reverse"/> the row blocks run last to first (alternate steps reuse what is in L1).
+		/// </summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void HiddenGradientBatch512(ref float weights, ref float dz, nuint dzStride, ref float hiddenGradient, int sequences, bool reverse)
+		{
+			for (nuint b = 0; b < 4; b++)
+			{
+				nuint j = (reverse ? 3 - b : b) * 16;
+				for (int s = 0; s < sequences; s++)
+				{
+					ref float dzS = ref U.Add(ref dz, (nuint)s * dzStride);
+					ref float gradientS = ref U.Add(ref hiddenGradient, (nuint)s * HiddenSize);
+					var sum0 = F512.Zero;
+					var sum1 = F512.Zero;
+					var sum2 = F512.Zero;
+					var sum3 = F512.Zero;
+					var sum4 = F512.Zero;
+					var sum5 = F512.Zero;
+					var sum6 = F512.Zero;
+					var sum7 = F512.Zero;
+					var sum8 = F512.Zero;
+					var sum9 = F512.Zero;
+					var sum10 = F512.Zero;
+					var sum11 = F512.Zero;
+					var sum12 = F512.Zero;
+					var sum13 = F512.Zero;
+					var sum14 = F512.Zero;
+					var sum15 = F512.Zero;
+					{
+						ref float panelRows = ref U.Add(ref weights, 0 + (16 + j) * 256);
+						ref float panelDz = ref U.Add(ref dzS, 0);
+						for (nuint c = 0; c < 256; c += 16)
+						{
+							var d = V512.LoadUnsafe(ref panelDz, c);
+							sum0 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, c), d, sum0);
+							sum1 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 256 + c), d, sum1);
+							sum2 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 512 + c), d, sum2);
+							sum3 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 768 + c), d, sum3);
+							sum4 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1024 + c), d, sum4);
+							sum5 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1280 + c), d, sum5);
+							sum6 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1536 + c), d, sum6);
+							sum7 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1792 + c), d, sum7);
+							sum8 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 2048 + c), d, sum8);
+							sum9 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 2304 + c), d, sum9);
+							sum10 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 2560 + c), d, sum10);
+							sum11 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 2816 + c), d, sum11);
+							sum12 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 3072 + c), d, sum12);
+							sum13 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 3328 + c), d, sum13);
+							sum14 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 3584 + c), d, sum14);
+							sum15 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 3840 + c), d, sum15);
+						}
+					}
+					V512.StoreUnsafe(SumEach(sum0, sum1, sum2, sum3, sum4, sum5, sum6, sum7, sum8, sum9, sum10, sum11, sum12, sum13, sum14, sum15), ref gradientS, j);
+				}
+			}
+		}
+
+		/// <summary>One sequence of <see cref="HiddenGradientBatch512"/>.</summary>
+		[MethodImpl(MethodImplOptions.AggressiveInlining)]
+		public static void HiddenGradient512(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)
+		    => HiddenGradientBatch512(ref weights, ref dz, 0, ref hiddenGradient, 1, reverse);
+
+		/// <summary>
+		/// ∂L/∂x_t = W_ihᵀ·dz_t for every step (dz_t <paramref name="dzStride"/> floats after dz_{t-1}), after the time loop, in chunks of
+		/// GradientChunkRows steps: a chunk's dz stays in the L1 cache while each block of 16 rows of W_ih passes over it.
+		/// </summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void InputGradients512(ref float weights, ref float firstDz, nuint dzStride, int steps, ref float inputGradient)
+		{
+			for (int start = 0; start < steps; start += GradientChunkRows)
+			{
+				int end = global::System.Math.Min(steps, start + GradientChunkRows);
+				for (nuint k = 0; k < 16; k += 16)
+				{
+					ref float dz = ref U.Add(ref firstDz, (nuint)start * dzStride);
+					for (int t = start; t < end; t++)
+					{
+						var sum0 = F512.Zero;
+						var sum1 = F512.Zero;
+						var sum2 = F512.Zero;
+						var sum3 = F512.Zero;
+						var sum4 = F512.Zero;
+						var sum5 = F512.Zero;
+						var sum6 = F512.Zero;
+						var sum7 = F512.Zero;
+						var sum8 = F512.Zero;
+						var sum9 = F512.Zero;
+						var sum10 = F512.Zero;
+						var sum11 = F512.Zero;
+						var sum12 = F512.Zero;
+						var sum13 = F512.Zero;
+						var sum14 = F512.Zero;
+						var sum15 = F512.Zero;
+						{
+							ref float panelRows = ref U.Add(ref weights, 0 + (k) * 256);
+							ref float panelDz = ref U.Add(ref dz, 0);
+							for (nuint c = 0; c < 256; c += 16)
+							{
+								var d = V512.LoadUnsafe(ref panelDz, c);
+								sum0 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, c), d, sum0);
+								sum1 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 256 + c), d, sum1);
+								sum2 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 512 + c), d, sum2);
+								sum3 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 768 + c), d, sum3);
+								sum4 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1024 + c), d, sum4);
+								sum5 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1280 + c), d, sum5);
+								sum6 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1536 + c), d, sum6);
+								sum7 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1792 + c), d, sum7);
+								sum8 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 2048 + c), d, sum8);
+								sum9 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 2304 + c), d, sum9);
+								sum10 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 2560 + c), d, sum10);
+								sum11 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 2816 + c), d, sum11);
+								sum12 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 3072 + c), d, sum12);
+								sum13 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 3328 + c), d, sum13);
+								sum14 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 3584 + c), d, sum14);
+								sum15 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 3840 + c), d, sum15);
+							}
+						}
+						V512.StoreUnsafe(SumEach(sum0, sum1, sum2, sum3, sum4, sum5, sum6, sum7, sum8, sum9, sum10, sum11, sum12, sum13, sum14, sum15), ref inputGradient, (nuint)t * InputSize + k);
+						dz = ref U.Add(ref dz, dzStride);
+					}
+				}
+			}
+		}
+
+		/// <summary>
+		/// Parameter gradients after the time loop: ∂L/∂W_ih[k] += Σ_t x_t[k]·dz_t, ∂L/∂W_hh[j] += Σ_t h_{t-1}[j]·dz_t,
+		/// ∂L/∂b_ih += Σ_t dz_t (W_ih side), ∂L/∂b_hh += Σ_t dz_t (W_hh side), in the parameters' panel layout (row blocks: LstmGen.Kernels.GradientKernels).
+		/// </summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void ParameterGradients512(ref float gradients, ref float input, int rows, int sequences, ref float tape)
+		{
+			// Rows are interleaved by time: row n = (t, b) of sequence b at step t is at TapeHeaderLength + (sequences + n)·TapeStride,
+			// its input x_n at input + n·InputSize (time-major), and row n - sequences (row -1 for t = 0) holds its h_{t-1}: every
+			// gradient row sums over all rows of all sequences, GradientChunkRows rows at a time so that their dz stays in L1.
+			for (int start = 0; start < rows; start += GradientChunkRows)
+			{
+				int count = global::System.Math.Min(GradientChunkRows, rows - start);
+				ref float firstRow = ref U.Add(ref tape, TapeHeaderLength + (nuint)(sequences + start) * TapeStride);
+				ref float previousHidden = ref U.Add(ref tape, TapeHeaderLength + (nuint)start * TapeStride + 384);
+				ref float chunkInput = ref U.Add(ref input, (nuint)start * InputSize);
+				{
+					// W_ih rows: row k is scaled by x[k].
+					for (nuint r = 0; r < InputSize;)
+					{
+						ref float gradient = ref U.Add(ref gradients, 0 + (r) * 256);
+						if (r + 4 <= InputSize)
+						{
+							GradientRows4x512(ref gradient, 256, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref chunkInput, r), InputSize, count);
+							r += 4;
+						}
+						else
+						{
+							GradientRows1x512(ref gradient, 256, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref chunkInput, r), InputSize, count);
+							r++;
+						}
+					}
+					// W_hh rows: row j is scaled by h_{t-1}[j].
+					for (nuint r = 0; r < HiddenSize;)
+					{
+						ref float gradient = ref U.Add(ref gradients, 0 + (InputSize + r) * 256);
+						if (r + 4 <= HiddenSize)
+						{
+							GradientRows4x512(ref gradient, 256, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref previousHidden, r), TapeStride, count);
+							r += 4;
+						}
+						else
+						{
+							GradientRows1x512(ref gradient, 256, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref previousHidden, r), TapeStride, count);
+							r++;
+						}
+					}
+				}
+				// Biases: ∂L/∂b_ih += Σ dz of the W_ih side, ∂L/∂b_hh += Σ dz of the W_hh side (the same for the LSTM), over every row.
+				GradientRows0x512(ref U.Add(ref gradients, BiasIhOffset), Columns, ref U.Add(ref firstRow, 0), TapeStride, ref firstRow, 0, count);
+				GradientRows0x512(ref U.Add(ref gradients, BiasHhOffset), Columns, ref U.Add(ref firstRow, 0), TapeStride, ref firstRow, 0, count);
+			}
+		}
+
+		/// <summary>Runs the sequence in blocks of up to 8 steps: the block's input projection, then the recurrent kernel per step (alternate steps read W_hh backwards).</summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void Forward512(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell)
+		{
+			// h_{t-1} is the previous output row (the initial state for t = 0): h is never copied between steps.
+			ref float hiddenIn = ref hidden;
+			global::System.Span<float> projections = stackalloc float[2048];
+			ref float projected = ref MM.GetReference(projections);
+			for (int first = 0; first < steps; first += 8)
+			{
+				int count = global::System.Math.Min(8, steps - first);
+				Project512(ref weights, ref U.Add(ref input, (nuint)first * InputSize), count, ref projected);
+				for (int s = 0; s < count; s++)
+				{
+					ref float hiddenOut = ref U.Add(ref output, (nuint)(first + s) * HiddenSize);
+					ref float step = ref U.Add(ref projected, (nuint)s * 256);
+					// Odd steps read W_hh last row first: each step starts with the rows the previous one left in L1.
+					if (((first + s) & 1) == 0)
+					{
+						StepRecurrent512<global::LstmGen.Kernels.NoTape, global::LstmGen.Kernels.RowsInOrder>(ref weights, ref step, ref hiddenIn, ref hiddenOut, ref cell, ref cell, ref hiddenOut);
+					}
+					else
+					{
+						StepRecurrent512<global::LstmGen.Kernels.NoTape, global::LstmGen.Kernels.RowsReversed>(ref weights, ref step, ref hiddenIn, ref hiddenOut, ref cell, ref cell, ref hiddenOut);
+					}
+					hiddenIn = ref hiddenOut;
+				}
+			}
+			MM.CreateReadOnlySpan(ref hiddenIn, HiddenSize).CopyTo(MM.CreateSpan(ref hidden, HiddenSize));
+		}
+
+		/// <summary>Records <paramref name="steps"/> steps into the tape (bit for bit the same as <c>Forward</c>); row -1 already holds the initial state.</summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void RecordSequence512(ref float weights, ref float input, int steps, ref float tape)
+		{
+			ref float previous = ref U.Add(ref tape, TapeHeaderLength);
+			global::System.Span<float> projections = stackalloc float[2048];
+			ref float projected = ref MM.GetReference(projections);
+			for (int first = 0; first < steps; first += 8)
+			{
+				int count = global::System.Math.Min(8, steps - first);
+				Project512(ref weights, ref U.Add(ref input, (nuint)first * InputSize), count, ref projected);
+				for (int s = 0; s < count; s++)
+				{
+					ref float row = ref U.Add(ref previous, TapeStride);
+					ref float step = ref U.Add(ref projected, (nuint)s * 256);
+					// Odd steps read W_hh last row first: each step starts with the rows the previous one left in L1.
+					if (((first + s) & 1) == 0)
+					{
+						StepRecurrent512<global::LstmGen.Kernels.WithTape, global::LstmGen.Kernels.RowsInOrder>(ref weights, ref step, ref U.Add(ref previous, 384), ref U.Add(ref row, 384), ref U.Add(ref previous, 256), ref U.Add(ref row, 256), ref row);
+					}
+					else
+					{
+						StepRecurrent512<global::LstmGen.Kernels.WithTape, global::LstmGen.Kernels.RowsReversed>(ref weights, ref step, ref U.Add(ref previous, 384), ref U.Add(ref row, 384), ref U.Add(ref previous, 256), ref U.Add(ref row, 256), ref row);
+					}
+					previous = ref row;
+				}
+			}
+		}
+
+		/// <summary>
+		/// Backpropagation through time over a recorded tape, last step first. Per step: the cell's backward pass turns
+		/// ∂L/∂h_t and ∂L/∂c_t into dz (stored over the gates in the tape row); W_hhᵀ·dz gives ∂L/∂h_{t-1}.
+		/// After the loop: ∂L/∂x for every step and the parameter gradients, from all steps' dz at once.
+		/// </summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void BackwardSequence512(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient, ref float cellGradient)
+		{
+			for (int t = steps - 1; t >= 0; t--)
+			{
+				ref float row = ref U.Add(ref tape, (nuint)(TapeHeaderLength + (t + 1) * TapeStride));
+				CellBackward512(ref row, ref U.Subtract(ref row, TapeStride), ref U.Add(ref outputGradient, (nuint)t * HiddenSize), ref hiddenGradient, ref cellGradient);
+				HiddenGradient512(ref weights, ref row, ref hiddenGradient, (t & 1) == 1);
+			}
+			InputGradients512(ref weights, ref U.Add(ref tape, TapeHeaderLength + TapeStride + 0), TapeStride, steps, ref inputGradient);
+			ParameterGradients512(ref gradients, ref input, steps, 1, ref tape);
+		}
+
+		/// <summary>B sequences of <paramref name="steps"/> steps: input [B, steps, I], output [B, steps, H], hidden (and cell) [B, H] in and out.</summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void ForwardBatch512(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell, int sequences)
+		{
+			nuint inputStride = (nuint)steps * InputSize, outputStride = (nuint)steps * HiddenSize;
+			for (int t = 0; t < steps; t++)
+			{
+				// h_{t-1}: the initial state for t = 0 (rows HiddenSize apart), then the previous output rows.
+				ref float hiddenIn = ref t == 0 ? ref hidden : ref U.Add(ref output, (nuint)(t - 1) * HiddenSize);
+				nuint hiddenInStride = t == 0 ? HiddenSize : outputStride;
+				ref float hiddenOut = ref U.Add(ref output, (nuint)t * HiddenSize);
+				StepBatch512<global::LstmGen.Kernels.NoTape>(ref weights, ref U.Add(ref input, (nuint)t * InputSize), inputStride, ref hiddenIn, hiddenInStride, ref hiddenOut, outputStride, ref cell, ref cell, HiddenSize, ref hiddenOut, 0, sequences);
+			}
+			for (int b = 0; b < sequences; b++)
+			{
+				MM.CreateReadOnlySpan(ref U.Add(ref output, (nuint)b * outputStride + (nuint)(steps - 1) * HiddenSize), HiddenSize).CopyTo(MM.CreateSpan(ref U.Add(ref hidden, (nuint)b * HiddenSize), HiddenSize));
+			}
+		}
+
+		/// <summary>
+		/// Records B sequences into the batch tape, rows interleaved by time: row (t, b) at TapeHeaderLength + ((t + 1)·B + b)·TapeStride
+		/// (rows (-1, b) already hold the initial states); the inputs, time-major ([steps, B, InputSize]), follow the rows.
+		/// </summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void RecordBatch512(ref float weights, int steps, ref float tape, int sequences)
+		{
+			nuint sequenceRows = (nuint)sequences * TapeStride;
+			ref float input = ref U.Add(ref tape, TapeHeaderLength + (nuint)(steps + 1) * sequenceRows);
+			for (int t = 0; t < steps; t++)
+			{
+				ref float previous = ref U.Add(ref tape, TapeHeaderLength + (nuint)t * sequenceRows);
+				ref float row = ref U.Add(ref previous, sequenceRows);
+				StepBatch512<global::LstmGen.Kernels.WithTape>(ref weights, ref U.Add(ref input, (nuint)t * (nuint)sequences * InputSize), InputSize, ref U.Add(ref previous, 384), TapeStride, ref U.Add(ref row, 384), TapeStride, ref U.Add(ref previous, 256), ref U.Add(ref row, 256), TapeStride, ref row, TapeStride, sequences);
+			}
+		}
+
+		/// <summary>Backpropagation through time over a batch tape; ∂L/∂h and ∂L/∂c [B, H] flow through the given buffers, parameter gradients are summed.</summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void BackwardBatch512(ref float weights, ref float gradients, int steps, ref float tape, ref float outputGradient, ref float hiddenGradient, ref float cellGradient, int sequences)
+		{
+			nuint sequenceRows = (nuint)sequences * TapeStride;
+			for (int t = steps - 1; t >= 0; t--)
+			{
+				ref float rows = ref U.Add(ref tape, TapeHeaderLength + (nuint)(t + 1) * sequenceRows);
+				for (int b = 0; b < sequences; b++)
+				{
+					nuint bb = (nuint)b;
+					ref float row = ref U.Add(ref rows, bb * TapeStride);
+					CellBackward512(ref row, ref U.Subtract(ref row, sequenceRows), ref U.Add(ref outputGradient, (bb * (nuint)steps + (nuint)t) * HiddenSize), ref U.Add(ref hiddenGradient, bb * HiddenSize), ref U.Add(ref cellGradient, bb * HiddenSize));
+				}
+				HiddenGradientBatch512(ref weights, ref rows, TapeStride, ref hiddenGradient, sequences, (t & 1) == 1);
+			}
+			// All rows at once: the parameter gradients from the time-major inputs after the rows, then ∂L/∂x over those inputs.
+			ref float inputs = ref U.Add(ref tape, TapeHeaderLength + (nuint)(steps + 1) * sequenceRows);
+			ParameterGradients512(ref gradients, ref inputs, steps * sequences, sequences, ref tape);
+			InputGradients512(ref weights, ref U.Add(ref tape, TapeHeaderLength + sequenceRows + 0), TapeStride, steps * sequences, ref inputs);
+		}
+
+		// ---- 256-bit vectors (AVX2) ----
+
+		/// <summary>
+		/// One time step with 8-float vectors: z = b + W_ih·x_t + W_hh·h_{t-1}, then the LSTM update.
+		/// Each pass keeps its units' slot accumulators (i, f, g, o) in registers while its panel's rows stream past once.
+		/// With <c>WithTape</c> it also records the activations in <paramref name="row"/>.
+		/// </summary>
+		[MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // a kernel: inlined into a loop, its own activations would exceed the JIT's inlining budget
+		[SkipLocalsInit]
+		public static void Step256<TTape>(ref float weights, ref float input, ref float hiddenIn, ref float hiddenOut, ref float cellIn, ref float cellOut, ref float row)
+		    where TTape : struct
+		{
+			ref float biasIh = ref U.Add(ref weights, BiasIhOffset);
+			ref float biasHh = ref U.Add(ref weights, BiasHhOffset);
+
+			// 4 identical passes over groups 0..3: `unit`, `column` and `image` are a pass's first unit, packed column and projected offset.
+			for (nuint pass = 0; pass < 4; pass++)
+			{
+				nuint group = pass;
+				nuint unit = group * 16;
+				nuint column = group * 64;
+				nuint image = pass * 64;
+				ref float panelWeights = ref U.Add(ref weights, group / 4 * 20480 + group % 4 * 64);
+				// Units unit..unit + 15: 2 vector column(s); z{column}{slot} accumulates one slot's pre-activations.
+				{
+					var z0i = V256.LoadUnsafe(ref biasIh, column) + V256.LoadUnsafe(ref biasHh, column);
+					var z0f = V256.LoadUnsafe(ref biasIh, column + 16) + V256.LoadUnsafe(ref biasHh, column + 16);
+					var z0g = V256.LoadUnsafe(ref biasIh, column + 32) + V256.LoadUnsafe(ref biasHh, column + 32);
+					var z0o = V256.LoadUnsafe(ref biasIh, column + 48) + V256.LoadUnsafe(ref biasHh, column + 48);
+					var z1i = V256.LoadUnsafe(ref biasIh, column + 8) + V256.LoadUnsafe(ref biasHh, column + 8);
+					var z1f = V256.LoadUnsafe(ref biasIh, column + 24) + V256.LoadUnsafe(ref biasHh, column + 24);
+					var z1g = V256.LoadUnsafe(ref biasIh, column + 40) + V256.LoadUnsafe(ref biasHh, column + 40);
+					var z1o = V256.LoadUnsafe(ref biasIh, column + 56) + V256.LoadUnsafe(ref biasHh, column + 56);
+
+					// z += W_ih·x_t: x_k broadcast over row k of the panel's W_ih rows (256 floats).
+					ref float w = ref panelWeights;
+					for (nuint k = 0; k < InputSize; k++)
+					{
+						var scale = V256.Create(U.Add(ref input, k));
+						z0i = MultiplyAdd(V256.LoadUnsafe(ref w), scale, z0i);
+						z0f = MultiplyAdd(V256.LoadUnsafe(ref w, 16), scale, z0f);
+						z0g = MultiplyAdd(V256.LoadUnsafe(ref w, 32), scale, z0g);
+						z0o = MultiplyAdd(V256.LoadUnsafe(ref w, 48), scale, z0o);
+						z1i = MultiplyAdd(V256.LoadUnsafe(ref w, 8), scale, z1i);
+						z1f = MultiplyAdd(V256.LoadUnsafe(ref w, 24), scale, z1f);
+						z1g = MultiplyAdd(V256.LoadUnsafe(ref w, 40), scale, z1g);
+						z1o = MultiplyAdd(V256.LoadUnsafe(ref w, 56), scale, z1o);
+						w = ref U.Add(ref w, 256);
+					}
+
+					// z += W_hh·h_{t-1}: the panel's W_hh rows follow its W_ih rows.
+					for (nuint j = 0; j < HiddenSize; j++)
+					{
+						var scale = V256.Create(U.Add(ref hiddenIn, j));
+						z0i = MultiplyAdd(V256.LoadUnsafe(ref w), scale, z0i);
+						z0f = MultiplyAdd(V256.LoadUnsafe(ref w, 16), scale, z0f);
+						z0g = MultiplyAdd(V256.LoadUnsafe(ref w, 32), scale, z0g);
+						z0o = MultiplyAdd(V256.LoadUnsafe(ref w, 48), scale, z0o);
+						z1i = MultiplyAdd(V256.LoadUnsafe(ref w, 8), scale, z1i);
+						z1f = MultiplyAdd(V256.LoadUnsafe(ref w, 24), scale, z1f);
+						z1g = MultiplyAdd(V256.LoadUnsafe(ref w, 40), scale, z1g);
+						z1o = MultiplyAdd(V256.LoadUnsafe(ref w, 56), scale, z1o);
+						w = ref U.Add(ref w, 256);
+					}
+
+					// The LSTM update of each vector column, straight from the registers (the update methods inline here).
+					if (typeof(TTape) == typeof(global::LstmGen.Kernels.WithTape))
+					{
+						CellRecord256(z0i, z0f, z0g, z0o, unit, column, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut, ref row);
+						CellRecord256(z1i, z1f, z1g, z1o, unit + 8, column + 8, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut, ref row);
+					}
+					else
+					{
+						CellStep256(z0i, z0f, z0g, z0o, unit, column, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut);
+						CellStep256(z1i, z1f, z1g, z1o, unit + 8, column + 8, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut);
+					}
+				}
+			}
+		}
+
+		/// <summary>
+		/// The LSTM update of the 8 units from <paramref name="unit"/>, from their slot pre-activations
+		/// (i, f, g, o).
+		/// </summary>
+		[MethodImpl(MethodImplOptions.AggressiveInlining)]
+		public static void CellStep256(F256 iPre, F256 fPre, F256 gPre, F256 oPre, nuint unit, nuint column, nuint gateStride, ref float hiddenIn, ref float hiddenOut, ref float cellIn, ref float cellOut)
+		{
+			// i, f, o = σ(z); g = tanh(z)
+			var i = Sigmoid(iPre);
+			var f = Sigmoid(fPre);
+			var g = Tanh(gPre);
+			var o = Sigmoid(oPre);
+			// c' = f ⊙ c + i ⊙ g
+			var c = MultiplyAdd(f, V256.LoadUnsafe(ref cellIn, unit), i * g);
+			V256.StoreUnsafe(c, ref cellOut, unit);
+			// h' = o ⊙ tanh(c')
+			var tanhC = Tanh(c);
+			V256.StoreUnsafe(o * tanhC, ref hiddenOut, unit);
+		}
+
+		/// <summary>
+		/// The LSTM update of the 8 units from <paramref name="unit"/>, from their slot pre-activations
+		/// (i, f, g, o); records the activations in the tape row.
+		/// </summary>
+		[MethodImpl(MethodImplOptions.AggressiveInlining)]
+		public static void CellRecord256(F256 iPre, F256 fPre, F256 gPre, F256 oPre, nuint unit, nuint column, nuint gateStride, ref float hiddenIn, ref float hiddenOut, ref float cellIn, ref float cellOut, ref float row)
+		{
+			ref float tanhCell = ref U.Add(ref row, 320);
+			// i, f, o = σ(z); g = tanh(z)
+			var i = Sigmoid(iPre);
+			var f = Sigmoid(fPre);
+			var g = Tanh(gPre);
+			var o = Sigmoid(oPre);
+			// c' = f ⊙ c + i ⊙ g
+			var c = MultiplyAdd(f, V256.LoadUnsafe(ref cellIn, unit), i * g);
+			V256.StoreUnsafe(c, ref cellOut, unit);
+			// h' = o ⊙ tanh(c')
+			var tanhC = Tanh(c);
+			V256.StoreUnsafe(o * tanhC, ref hiddenOut, unit);
+			// Recorded for the backward pass: the activated gates and tanh(c').
+			V256.StoreUnsafe(tanhC, ref tanhCell, unit);
+			V256.StoreUnsafe(i, ref row, column);
+			V256.StoreUnsafe(f, ref row, column + gateStride);
+			V256.StoreUnsafe(g, ref row, column + 2 * gateStride);
+			V256.StoreUnsafe(o, ref row, column + 3 * gateStride);
+		}
+
+		/// <summary>
+		/// One step of <paramref name="states"/> independent states (state s: x at s·inputStride, h_{t-1} at s·hiddenInStride, h_t at
+		/// s·hiddenOutStride, c at s·cellStride, tape row at s·rowStride). For each vector column, 2 states at a time share every
+		/// loaded weight vector; h_{t-1} must not share memory with h_t. With <c>WithTape</c> it records each state's row.
+		/// </summary>
+		[MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // a kernel
+		[SkipLocalsInit]
+		public static void StepBatch256<TTape>(ref float weights, ref float input, nuint inputStride, ref float hiddenIn, nuint hiddenInStride, ref float hiddenOut, nuint hiddenOutStride, ref float cellIn, ref float cellOut, nuint cellStride, ref float row, nuint rowStride, int states)
+		    where TTape : struct
+		{
+			ref float biasIh = ref U.Add(ref weights, BiasIhOffset);
+			ref float biasHh = ref U.Add(ref weights, BiasHhOffset);
+			// The states beyond the last full block of 2 run the step kernel one at a time (its passes have accumulators
+			// enough to hide the multiply-add latency; a block of one state would not).
+			int blocked = states / 2 * 2;
+			for (int s = blocked; s < states; s++)
+			{
+				nuint at = (nuint)s;
+				Step256<TTape>(ref weights, ref U.Add(ref input, at * inputStride), ref U.Add(ref hiddenIn, at * hiddenInStride), ref U.Add(ref hiddenOut, at * hiddenOutStride), ref U.Add(ref cellIn, at * cellStride), ref U.Add(ref cellOut, at * cellStride), ref U.Add(ref row, at * rowStride));
+			}
+
+			// 4 identical passes over groups 0..3: `unit`, `column` and `image` are a pass's first unit, packed column and projected offset.
+			for (nuint pass = 0; pass < 4; pass++)
+			{
+				nuint group = pass;
+				nuint unit = group * 16;
+				nuint column = group * 64;
+				nuint image = pass * 64;
+				ref float panelWeights = ref U.Add(ref weights, group / 4 * 20480 + group % 4 * 64);
+				// 2 columns alike, 8 units apart.
+				for (nuint c = 0; c < 2; c++)
+				{
+					nuint unitC = unit + c * 8;
+					nuint columnC = column + c * 8;
+					nuint imageC = image + c * 0;
+					ref float columnWeights = ref U.Add(ref panelWeights, 0 + c * 8);
+					// Units unitC..unitC + 7: 2 states at a time.
+					{
+						var biasi = V256.LoadUnsafe(ref biasIh, columnC) + V256.LoadUnsafe(ref biasHh, columnC);
+						var biasf = V256.LoadUnsafe(ref biasIh, columnC + 16) + V256.LoadUnsafe(ref biasHh, columnC + 16);
+						var biasg = V256.LoadUnsafe(ref biasIh, columnC + 32) + V256.LoadUnsafe(ref biasHh, columnC + 32);
+						var biaso = V256.LoadUnsafe(ref biasIh, columnC + 48) + V256.LoadUnsafe(ref biasHh, columnC + 48);
+						for (int s = 0; s + 2 <= states; s += 2)
+						{
+							// State s + n: x at x{n}, h_{t-1} at hIn{n}, h_t at hOut{n}, c at cIn{n} and cOut{n}, its tape row at row{n}.
+							ref float x0 = ref U.Add(ref input, (nuint)s * inputStride);
+							ref float hIn0 = ref U.Add(ref hiddenIn, (nuint)s * hiddenInStride);
+							ref float hOut0 = ref U.Add(ref hiddenOut, (nuint)s * hiddenOutStride);
+							ref float cIn0 = ref U.Add(ref cellIn, (nuint)s * cellStride);
+							ref float cOut0 = ref U.Add(ref cellOut, (nuint)s * cellStride);
+							ref float row0 = ref U.Add(ref row, (nuint)s * rowStride);
+							var a0i = biasi;
+							var a0f = biasf;
+							var a0g = biasg;
+							var a0o = biaso;
+							ref float x1 = ref U.Add(ref input, (nuint)(s + 1) * inputStride);
+							ref float hIn1 = ref U.Add(ref hiddenIn, (nuint)(s + 1) * hiddenInStride);
+							ref float hOut1 = ref U.Add(ref hiddenOut, (nuint)(s + 1) * hiddenOutStride);
+							ref float cIn1 = ref U.Add(ref cellIn, (nuint)(s + 1) * cellStride);
+							ref float cOut1 = ref U.Add(ref cellOut, (nuint)(s + 1) * cellStride);
+							ref float row1 = ref U.Add(ref row, (nuint)(s + 1) * rowStride);
+							var a1i = biasi;
+							var a1f = biasf;
+							var a1g = biasg;
+							var a1o = biaso;
+							ref float w = ref columnWeights;
+							// z += W_ih·x_t for each state.
+							for (nuint k = 0; k < InputSize; k++)
+							{
+								var wi = V256.LoadUnsafe(ref w);
+								var wf = V256.LoadUnsafe(ref w, 16);
+								var wg = V256.LoadUnsafe(ref w, 32);
+								var wo = V256.LoadUnsafe(ref w, 48);
+								var u0 = V256.Create(U.Add(ref x0, k));
+								a0i = MultiplyAdd(wi, u0, a0i);
+								a0f = MultiplyAdd(wf, u0, a0f);
+								a0g = MultiplyAdd(wg, u0, a0g);
+								a0o = MultiplyAdd(wo, u0, a0o);
+								var u1 = V256.Create(U.Add(ref x1, k));
+								a1i = MultiplyAdd(wi, u1, a1i);
+								a1f = MultiplyAdd(wf, u1, a1f);
+								a1g = MultiplyAdd(wg, u1, a1g);
+								a1o = MultiplyAdd(wo, u1, a1o);
+								w = ref U.Add(ref w, 256);
+							}
+							// z += W_hh·h_{t-1} for each state (the panel's W_hh rows follow its W_ih rows).
+							for (nuint k = 0; k < HiddenSize; k++)
+							{
+								var wi = V256.LoadUnsafe(ref w);
+								var wf = V256.LoadUnsafe(ref w, 16);
+								var wg = V256.LoadUnsafe(ref w, 32);
+								var wo = V256.LoadUnsafe(ref w, 48);
+								var u0 = V256.Create(U.Add(ref hIn0, k));
+								a0i = MultiplyAdd(wi, u0, a0i);
+								a0f = MultiplyAdd(wf, u0, a0f);
+								a0g = MultiplyAdd(wg, u0, a0g);
+								a0o = MultiplyAdd(wo, u0, a0o);
+								var u1 = V256.Create(U.Add(ref hIn1, k));
+								a1i = MultiplyAdd(wi, u1, a1i);
+								a1f = MultiplyAdd(wf, u1, a1f);
+								a1g = MultiplyAdd(wg, u1, a1g);
+								a1o = MultiplyAdd(wo, u1, a1o);
+								w = ref U.Add(ref w, 256);
+							}
+							if (typeof(TTape) == typeof(global::LstmGen.Kernels.WithTape))
+							{
+								CellRecord256(a0i, a0f, a0g, a0o, unitC, columnC, 16, ref hIn0, ref hOut0, ref cIn0, ref cOut0, ref row0);
+								CellRecord256(a1i, a1f, a1g, a1o, unitC, columnC, 16, ref hIn1, ref hOut1, ref cIn1, ref cOut1, ref row1);
+							}
+							else
+							{
+								CellStep256(a0i, a0f, a0g, a0o, unitC, columnC, 16, ref hIn0, ref hOut0, ref cIn0, ref cOut0);
+								CellStep256(a1i, a1f, a1g, a1o, unitC, columnC, 16, ref hIn1, ref hOut1, ref cIn1, ref cOut1);
+							}
+						}
+					}
+				}
+			}
+		}
+
+		/// <summary>
+		/// The input part of <paramref name="steps"/> steps before their recurrence: for every vector column and W_ih-fed slot,
+		/// b + W_ih·x_s into row s of <paramref name="projected"/> (256 floats per step, the layout the recurrent kernel loads).
+		/// 2 steps at a time share every loaded weight vector.
+		/// </summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void Project256(ref float weights, ref float input, int steps, ref float projected)
+		{
+			ref float biasIh = ref U.Add(ref weights, BiasIhOffset);
+			ref float biasHh = ref U.Add(ref weights, BiasHhOffset);
+
+			// 4 identical passes over groups 0..3: `unit`, `column` and `image` are a pass's first unit, packed column and projected offset.
+			for (nuint pass = 0; pass < 4; pass++)
+			{
+				nuint group = pass;
+				nuint unit = group * 16;
+				nuint column = group * 64;
+				nuint image = pass * 64;
+				ref float panelWeights = ref U.Add(ref weights, group / 4 * 20480 + group % 4 * 64);
+				// 2 columns alike, 8 units apart.
+				for (nuint c = 0; c < 2; c++)
+				{
+					nuint unitC = unit + c * 8;
+					nuint columnC = column + c * 8;
+					nuint imageC = image + c * 32;
+					ref float columnWeights = ref U.Add(ref panelWeights, 0 + c * 8);
+
+					// Units unitC..unitC + 7.
+					{
+						var biasi = V256.LoadUnsafe(ref biasIh, columnC) + V256.LoadUnsafe(ref biasHh, columnC);
+						var biasf = V256.LoadUnsafe(ref biasIh, columnC + 16) + V256.LoadUnsafe(ref biasHh, columnC + 16);
+						var biasg = V256.LoadUnsafe(ref biasIh, columnC + 32) + V256.LoadUnsafe(ref biasHh, columnC + 32);
+						var biaso = V256.LoadUnsafe(ref biasIh, columnC + 48) + V256.LoadUnsafe(ref biasHh, columnC + 48);
+						int s = 0;
+						for (; s + 2 <= steps; s += 2)
+						{
+							var a0i = biasi;
+							var a0f = biasf;
+							var a0g = biasg;
+							var a0o = biaso;
+							var a1i = biasi;
+							var a1f = biasf;
+							var a1g = biasg;
+							var a1o = biaso;
+							ref float x = ref U.Add(ref input, (nuint)s * InputSize);
+							ref float w = ref columnWeights;
+							for (nuint k = 0; k < InputSize; k++)
+							{
+								var wi = V256.LoadUnsafe(ref w);
+								var wf = V256.LoadUnsafe(ref w, 16);
+								var wg = V256.LoadUnsafe(ref w, 32);
+								var wo = V256.LoadUnsafe(ref w, 48);
+								var x0 = V256.Create(U.Add(ref x, k));
+								a0i = MultiplyAdd(wi, x0, a0i);
+								a0f = MultiplyAdd(wf, x0, a0f);
+								a0g = MultiplyAdd(wg, x0, a0g);
+								a0o = MultiplyAdd(wo, x0, a0o);
+								var x1 = V256.Create(U.Add(ref x, 1 * InputSize + k));
+								a1i = MultiplyAdd(wi, x1, a1i);
+								a1f = MultiplyAdd(wf, x1, a1f);
+								a1g = MultiplyAdd(wg, x1, a1g);
+								a1o = MultiplyAdd(wo, x1, a1o);
+								w = ref U.Add(ref w, 256);
+							}
+							ref float out0 = ref U.Add(ref projected, (nuint)s * 256);
+							V256.StoreUnsafe(a0i, ref out0, imageC);
+							V256.StoreUnsafe(a0f, ref out0, imageC + 8);
+							V256.StoreUnsafe(a0g, ref out0, imageC + 16);
+							V256.StoreUnsafe(a0o, ref out0, imageC + 24);
+							ref float out1 = ref U.Add(ref projected, (nuint)(s + 1) * 256);
+							V256.StoreUnsafe(a1i, ref out1, imageC);
+							V256.StoreUnsafe(a1f, ref out1, imageC + 8);
+							V256.StoreUnsafe(a1g, ref out1, imageC + 16);
+							V256.StoreUnsafe(a1o, ref out1, imageC + 24);
+						}
+						for (; s < steps; s++)
+						{
+							var a0i = biasi;
+							var a0f = biasf;
+							var a0g = biasg;
+							var a0o = biaso;
+							ref float x = ref U.Add(ref input, (nuint)s * InputSize);
+							ref float w = ref columnWeights;
+							for (nuint k = 0; k < InputSize; k++)
+							{
+								var wi = V256.LoadUnsafe(ref w);
+								var wf = V256.LoadUnsafe(ref w, 16);
+								var wg = V256.LoadUnsafe(ref w, 32);
+								var wo = V256.LoadUnsafe(ref w, 48);
+								var x0 = V256.Create(U.Add(ref x, k));
+								a0i = MultiplyAdd(wi, x0, a0i);
+								a0f = MultiplyAdd(wf, x0, a0f);
+								a0g = MultiplyAdd(wg, x0, a0g);
+								a0o = MultiplyAdd(wo, x0, a0o);
+								w = ref U.Add(ref w, 256);
+							}
+							ref float out0 = ref U.Add(ref projected, (nuint)s * 256);
+							V256.StoreUnsafe(a0i, ref out0, imageC);
+							V256.StoreUnsafe(a0f, ref out0, imageC + 8);
+							V256.StoreUnsafe(a0g, ref out0, imageC + 16);
+							V256.StoreUnsafe(a0o, ref out0, imageC + 24);
+						}
+					}
+				}
+			}
+		}
+
+		/// <summary>
+		/// One time step with 8-float vectors: z = (the projected W_ih·x_t + b) + W_hh·h_{t-1}, then the LSTM update.
+		/// Each pass keeps its units' slot accumulators (i, f, g, o) in registers while its panel's rows stream past once.
+		/// With <c>WithTape</c> it also records the activations in <paramref name="row"/>.
+		/// With <c>RowsReversed</c> it reads the passes and W_hh's rows last to first: run on alternate steps, each step starts
+		/// with the weights the previous step read last, still in the L1 cache.
+		/// </summary>
+		[MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // a kernel: inlined into a loop, its own activations would exceed the JIT's inlining budget
+		[SkipLocalsInit]
+		public static void StepRecurrent256<TTape, TOrder>(ref float weights, ref float projected, ref float hiddenIn, ref float hiddenOut, ref float cellIn, ref float cellOut, ref float row)
+		    where TTape : struct where TOrder : struct
+		{
+			bool reversed = typeof(TOrder) == typeof(global::LstmGen.Kernels.RowsReversed);
+
+			// 4 identical passes over groups 0..3 (last first when reversed): `unit`, `column` and `image` are a pass's first unit, packed column and projected offset.
+			for (nuint iteration = 0; iteration < 4; iteration++)
+			{
+				nuint pass = reversed ? 3 - iteration : iteration;
+				nuint group = pass;
+				nuint unit = group * 16;
+				nuint column = group * 64;
+				nuint image = pass * 64;
+				ref float panelWeights = ref U.Add(ref weights, group / 4 * 20480 + group % 4 * 64);
+				// Units unit..unit + 15: 2 vector column(s); z{column}{slot} accumulates one slot's pre-activations.
+				{
+					var z0i = V256.LoadUnsafe(ref projected, image);
+					var z0f = V256.LoadUnsafe(ref projected, image + 8);
+					var z0g = V256.LoadUnsafe(ref projected, image + 16);
+					var z0o = V256.LoadUnsafe(ref projected, image + 24);
+					var z1i = V256.LoadUnsafe(ref projected, image + 32);
+					var z1f = V256.LoadUnsafe(ref projected, image + 40);
+					var z1g = V256.LoadUnsafe(ref projected, image + 48);
+					var z1o = V256.LoadUnsafe(ref projected, image + 56);
+
+					// z += W_hh·h_{t-1}: h_j broadcast over row j of the panel's W_hh rows (256 floats), last row first when reversed.
+					ref float hiddenRows = ref U.Add(ref panelWeights, 4096);
+					for (nuint n = 0; n < HiddenSize; n++)
+					{
+						nuint j = reversed ? HiddenSize - 1 - n : n;
+						ref float w = ref U.Add(ref hiddenRows, j * 256);
+						var scale = V256.Create(U.Add(ref hiddenIn, j));
+						z0i = MultiplyAdd(V256.LoadUnsafe(ref w), scale, z0i);
+						z0f = MultiplyAdd(V256.LoadUnsafe(ref w, 16), scale, z0f);
+						z0g = MultiplyAdd(V256.LoadUnsafe(ref w, 32), scale, z0g);
+						z0o = MultiplyAdd(V256.LoadUnsafe(ref w, 48), scale, z0o);
+						z1i = MultiplyAdd(V256.LoadUnsafe(ref w, 8), scale, z1i);
+						z1f = MultiplyAdd(V256.LoadUnsafe(ref w, 24), scale, z1f);
+						z1g = MultiplyAdd(V256.LoadUnsafe(ref w, 40), scale, z1g);
+						z1o = MultiplyAdd(V256.LoadUnsafe(ref w, 56), scale, z1o);
+					}
+
+					// The LSTM update of each vector column, straight from the registers (the update methods inline here).
+					if (typeof(TTape) == typeof(global::LstmGen.Kernels.WithTape))
+					{
+						CellRecord256(z0i, z0f, z0g, z0o, unit, column, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut, ref row);
+						CellRecord256(z1i, z1f, z1g, z1o, unit + 8, column + 8, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut, ref row);
+					}
+					else
+					{
+						CellStep256(z0i, z0f, z0g, z0o, unit, column, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut);
+						CellStep256(z1i, z1f, z1g, z1o, unit + 8, column + 8, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut);
+					}
+				}
+			}
+		}
+
+		/// <summary>
+		/// The cell's backward pass for one step. In: ∂L/∂y_t, ∂L/∂h_t from step t+1, ∂L/∂c_t, the tape rows t and t−1.
+		/// Out: dz over the gate area (it is both sides' pre-activation gradient) and ∂L/∂c_{t-1} over ∂L/∂c_t.
+		/// </summary>
+		[MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // a kernel called once per step
+		[SkipLocalsInit]
+		public static void CellBackward256(ref float row, ref float previousRow, ref float outputGradient, ref float hiddenGradient, ref float cellGradient)
+		{
+			ref float gates = ref row;
+			ref float tanhCell = ref U.Add(ref row, 320);
+			ref float previousCell = ref U.Add(ref previousRow, 256);
+
+			// 4 identical passes over groups 0..3: `unit`, `column` and `image` are a pass's first unit, packed column and projected offset.
+			for (nuint pass = 0; pass < 4; pass++)
+			{
+				nuint group = pass;
+				nuint unit = group * 16;
+				nuint column = group * 64;
+				nuint image = pass * 64;
+				// 2 columns alike, 8 units apart.
+				for (nuint c = 0; c < 2; c++)
+				{
+					nuint unitC = unit + c * 8;
+					nuint columnC = column + c * 8;
+					nuint imageC = image + c * 0;
+					// Units unitC..unitC + 7.
+					{
+						// dh = ∂L/∂h_t: this step's output gradient plus what flows back from step t+1.
+						var dh = V256.LoadUnsafe(ref outputGradient, unitC) + V256.LoadUnsafe(ref hiddenGradient, unitC);
+						var i = V256.LoadUnsafe(ref gates, columnC);
+						var f = V256.LoadUnsafe(ref gates, columnC + 16);
+						var g = V256.LoadUnsafe(ref gates, columnC + 32);
+						var o = V256.LoadUnsafe(ref gates, columnC + 48);
+						var tanhC = V256.LoadUnsafe(ref tanhCell, unitC);
+						var previousC = V256.LoadUnsafe(ref previousCell, unitC);
+						// dc = dc_next + dh ⊙ o ⊙ (1 − tanh²(c))
+						var dc = MultiplyAdd(dh * o, V256.Create(1f) - tanhC * tanhC, V256.LoadUnsafe(ref cellGradient, unitC));
+						// σ' = σ(1 − σ), tanh' = 1 − tanh²:
+						// dz_i = dc ⊙ g ⊙ i(1 − i), dz_f = dc ⊙ c_{t-1} ⊙ f(1 − f), dz_g = dc ⊙ i ⊙ (1 − g²), dz_o = dh ⊙ tanh(c) ⊙ o(1 − o)
+						var dzi = dc * g * i * (V256.Create(1f) - i);
+						var dzf = dc * previousC * f * (V256.Create(1f) - f);
+						var dzg = dc * i * (V256.Create(1f) - g * g);
+						var dzo = dh * tanhC * o * (V256.Create(1f) - o);
+						// dc_{t-1} = dc ⊙ f
+						var previousDc = dc * f;
+						V256.StoreUnsafe(dzi, ref gates, columnC);
+						V256.StoreUnsafe(dzf, ref gates, columnC + 16);
+						V256.StoreUnsafe(dzg, ref gates, columnC + 32);
+						V256.StoreUnsafe(dzo, ref gates, columnC + 48);
+						V256.StoreUnsafe(previousDc, ref cellGradient, unitC);
+					}
+				}
+			}
+		}
+
+		/// <summary>
+		/// ∂L/∂h_{t-1} = W_hhᵀ·dz for <paramref name="sequences"/> sequences (dz <paramref name="dzStride"/> floats apart, ∂L/∂h HiddenSize apart): dot products of W_hh's rows (all panels) with dz.
+		/// 8 rows at a time share every dz load; one shuffle tree turns their 8 partial sums into 8 results. Each block of rows
+		/// serves every sequence while it is in L1. With <paramref name="reverse"/> the row blocks run last to first (alternate steps reuse what is in L1).
+		/// </summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void HiddenGradientBatch256(ref float weights, ref float dz, nuint dzStride, ref float hiddenGradient, int sequences, bool reverse)
+		{
+			for (nuint b = 0; b < 8; b++)
+			{
+				nuint j = (reverse ? 7 - b : b) * 8;
+				for (int s = 0; s < sequences; s++)
+				{
+					ref float dzS = ref U.Add(ref dz, (nuint)s * dzStride);
+					ref float gradientS = ref U.Add(ref hiddenGradient, (nuint)s * HiddenSize);
+					var sum0 = F256.Zero;
+					var sum1 = F256.Zero;
+					var sum2 = F256.Zero;
+					var sum3 = F256.Zero;
+					var sum4 = F256.Zero;
+					var sum5 = F256.Zero;
+					var sum6 = F256.Zero;
+					var sum7 = F256.Zero;
+					{
+						ref float panelRows = ref U.Add(ref weights, 0 + (16 + j) * 256);
+						ref float panelDz = ref U.Add(ref dzS, 0);
+						for (nuint c = 0; c < 256; c += 8)
+						{
+							var d = V256.LoadUnsafe(ref panelDz, c);
+							sum0 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, c), d, sum0);
+							sum1 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 256 + c), d, sum1);
+							sum2 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 512 + c), d, sum2);
+							sum3 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 768 + c), d, sum3);
+							sum4 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 1024 + c), d, sum4);
+							sum5 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 1280 + c), d, sum5);
+							sum6 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 1536 + c), d, sum6);
+							sum7 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 1792 + c), d, sum7);
+						}
+					}
+					V256.StoreUnsafe(SumEach(sum0, sum1, sum2, sum3, sum4, sum5, sum6, sum7), ref gradientS, j);
+				}
+			}
+		}
+
+		/// <summary>One sequence of <see cref="HiddenGradientBatch256"/>.</summary>
+		[MethodImpl(MethodImplOptions.AggressiveInlining)]
+		public static void HiddenGradient256(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)
+		    => HiddenGradientBatch256(ref weights, ref dz, 0, ref hiddenGradient, 1, reverse);
+
+		/// <summary>
+		/// ∂L/∂x_t = W_ihᵀ·dz_t for every step (dz_t <paramref name="dzStride"/> floats after dz_{t-1}), after the time loop, in chunks of
+		/// GradientChunkRows steps: a chunk's dz stays in the L1 cache while each block of 8 rows of W_ih passes over it.
+		/// </summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void InputGradients256(ref float weights, ref float firstDz, nuint dzStride, int steps, ref float inputGradient)
+		{
+			for (int start = 0; start < steps; start += GradientChunkRows)
+			{
+				int end = global::System.Math.Min(steps, start + GradientChunkRows);
+				for (nuint k = 0; k < 16; k += 8)
+				{
+					ref float dz = ref U.Add(ref firstDz, (nuint)start * dzStride);
+					for (int t = start; t < end; t++)
+					{
+						var sum0 = F256.Zero;
+						var sum1 = F256.Zero;
+						var sum2 = F256.Zero;
+						var sum3 = F256.Zero;
+						var sum4 = F256.Zero;
+						var sum5 = F256.Zero;
+						var sum6 = F256.Zero;
+						var sum7 = F256.Zero;
+						{
+							ref float panelRows = ref U.Add(ref weights, 0 + (k) * 256);
+							ref float panelDz = ref U.Add(ref dz, 0);
+							for (nuint c = 0; c < 256; c += 8)
+							{
+								var d = V256.LoadUnsafe(ref panelDz, c);
+								sum0 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, c), d, sum0);
+								sum1 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 256 + c), d, sum1);
+								sum2 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 512 + c), d, sum2);
+								sum3 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 768 + c), d, sum3);
+								sum4 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 1024 + c), d, sum4);
+								sum5 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 1280 + c), d, sum5);
+								sum6 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 1536 + c), d, sum6);
+								sum7 = MultiplyAdd(V256.LoadUnsafe(ref panelRows, 1792 + c), d, sum7);
+							}
+						}
+						V256.StoreUnsafe(SumEach(sum0, sum1, sum2, sum3, sum4, sum5, sum6, sum7), ref inputGradient, (nuint)t * InputSize + k);
+						dz = ref U.Add(ref dz, dzStride);
+					}
+				}
+			}
+		}
+
+		/// <summary>
+		/// Parameter gradients after the time loop: ∂L/∂W_ih[k] += Σ_t x_t[k]·dz_t, ∂L/∂W_hh[j] += Σ_t h_{t-1}[j]·dz_t,
+		/// ∂L/∂b_ih += Σ_t dz_t (W_ih side), ∂L/∂b_hh += Σ_t dz_t (W_hh side), in the parameters' panel layout (row blocks: LstmGen.Kernels.GradientKernels).
+		/// </summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void ParameterGradients256(ref float gradients, ref float input, int rows, int sequences, ref float tape)
+		{
+			// Rows are interleaved by time: row n = (t, b) of sequence b at step t is at TapeHeaderLength + (sequences + n)·TapeStride,
+			// its input x_n at input + n·InputSize (time-major), and row n - sequences (row -1 for t = 0) holds its h_{t-1}: every
+			// gradient row sums over all rows of all sequences, GradientChunkRows rows at a time so that their dz stays in L1.
+			for (int start = 0; start < rows; start += GradientChunkRows)
+			{
+				int count = global::System.Math.Min(GradientChunkRows, rows - start);
+				ref float firstRow = ref U.Add(ref tape, TapeHeaderLength + (nuint)(sequences + start) * TapeStride);
+				ref float previousHidden = ref U.Add(ref tape, TapeHeaderLength + (nuint)start * TapeStride + 384);
+				ref float chunkInput = ref U.Add(ref input, (nuint)start * InputSize);
+				{
+					// W_ih rows: row k is scaled by x[k].
+					for (nuint r = 0; r < InputSize;)
+					{
+						ref float gradient = ref U.Add(ref gradients, 0 + (r) * 256);
+						if (r + 2 <= InputSize)
+						{
+							GradientRows2x256(ref gradient, 256, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref chunkInput, r), InputSize, count);
+							r += 2;
+						}
+						else
+						{
+							GradientRows1x256(ref gradient, 256, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref chunkInput, r), InputSize, count);
+							r++;
+						}
+					}
+					// W_hh rows: row j is scaled by h_{t-1}[j].
+					for (nuint r = 0; r < HiddenSize;)
+					{
+						ref float gradient = ref U.Add(ref gradients, 0 + (InputSize + r) * 256);
+						if (r + 2 <= HiddenSize)
+						{
+							GradientRows2x256(ref gradient, 256, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref previousHidden, r), TapeStride, count);
+							r += 2;
+						}
+						else
+						{
+							GradientRows1x256(ref gradient, 256, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref previousHidden, r), TapeStride, count);
+							r++;
+						}
+					}
+				}
+				// Biases: ∂L/∂b_ih += Σ dz of the W_ih side, ∂L/∂b_hh += Σ dz of the W_hh side (the same for the LSTM), over every row.
+				GradientRows0x256(ref U.Add(ref gradients, BiasIhOffset), Columns, ref U.Add(ref firstRow, 0), TapeStride, ref firstRow, 0, count);
+				GradientRows0x256(ref U.Add(ref gradients, BiasHhOffset), Columns, ref U.Add(ref firstRow, 0), TapeStride, ref firstRow, 0, count);
+			}
+		}
+
+		/// <summary>Runs the sequence in blocks of up to 8 steps: the block's input projection, then the recurrent kernel per step (alternate steps read W_hh backwards).</summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void Forward256(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell)
+		{
+			// h_{t-1} is the previous output row (the initial state for t = 0): h is never copied between steps.
+			ref float hiddenIn = ref hidden;
+			global::System.Span<float> projections = stackalloc float[2048];
+			ref float projected = ref MM.GetReference(projections);
+			for (int first = 0; first < steps; first += 8)
+			{
+				int count = global::System.Math.Min(8, steps - first);
+				Project256(ref weights, ref U.Add(ref input, (nuint)first * InputSize), count, ref projected);
+				for (int s = 0; s < count; s++)
+				{
+					ref float hiddenOut = ref U.Add(ref output, (nuint)(first + s) * HiddenSize);
+					ref float step = ref U.Add(ref projected, (nuint)s * 256);
+					// Odd steps read W_hh last row first: each step starts with the rows the previous one left in L1.
+					if (((first + s) & 1) == 0)
+					{
+						StepRecurrent256<global::LstmGen.Kernels.NoTape, global::LstmGen.Kernels.RowsInOrder>(ref weights, ref step, ref hiddenIn, ref hiddenOut, ref cell, ref cell, ref hiddenOut);
+					}
+					else
+					{
+						StepRecurrent256<global::LstmGen.Kernels.NoTape, global::LstmGen.Kernels.RowsReversed>(ref weights, ref step, ref hiddenIn, ref hiddenOut, ref cell, ref cell, ref hiddenOut);
+					}
+					hiddenIn = ref hiddenOut;
+				}
+			}
+			MM.CreateReadOnlySpan(ref hiddenIn, HiddenSize).CopyTo(MM.CreateSpan(ref hidden, HiddenSize));
+		}
+
+		/// <summary>Records <paramref name="steps"/> steps into the tape (bit for bit the same as <c>Forward</c>); row -1 already holds the initial state.</summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void RecordSequence256(ref float weights, ref float input, int steps, ref float tape)
+		{
+			ref float previous = ref U.Add(ref tape, TapeHeaderLength);
+			global::System.Span<float> projections = stackalloc float[2048];
+			ref float projected = ref MM.GetReference(projections);
+			for (int first = 0; first < steps; first += 8)
+			{
+				int count = global::System.Math.Min(8, steps - first);
+				Project256(ref weights, ref U.Add(ref input, (nuint)first * InputSize), count, ref projected);
+				for (int s = 0; s < count; s++)
+				{
+					ref float row = ref U.Add(ref previous, TapeStride);
+					ref float step = ref U.Add(ref projected, (nuint)s * 256);
+					// Odd steps read W_hh last row first: each step starts with the rows the previous one left in L1.
+					if (((first + s) & 1) == 0)
+					{
+						StepRecurrent256<global::LstmGen.Kernels.WithTape, global::LstmGen.Kernels.RowsInOrder>(ref weights, ref step, ref U.Add(ref previous, 384), ref U.Add(ref row, 384), ref U.Add(ref previous, 256), ref U.Add(ref row, 256), ref row);
+					}
+					else
+					{
+						StepRecurrent256<global::LstmGen.Kernels.WithTape, global::LstmGen.Kernels.RowsReversed>(ref weights, ref step, ref U.Add(ref previous, 384), ref U.Add(ref row, 384), ref U.Add(ref previous, 256), ref U.Add(ref row, 256), ref row);
+					}
+					previous = ref row;
+				}
+			}
+		}
+
+		/// <summary>
+		/// Backpropagation through time over a recorded tape, last step first. Per step: the cell's backward pass turns
+		/// ∂L/∂h_t and ∂L/∂c_t into dz (stored over the gates in the tape row); W_hhᵀ·dz gives ∂L/∂h_{t-1}.
+		/// After the loop: ∂L/∂x for every step and the parameter gradients, from all steps' dz at once.
+		/// </summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void BackwardSequence256(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient, ref float cellGradient)
+		{
+			for (int t = steps - 1; t >= 0; t--)
+			{
+				ref float row = ref U.Add(ref tape, (nuint)(TapeHeaderLength + (t + 1) * TapeStride));
+				CellBackward256(ref row, ref U.Subtract(ref row, TapeStride), ref U.Add(ref outputGradient, (nuint)t * HiddenSize), ref hiddenGradient, ref cellGradient);
+				HiddenGradient256(ref weights, ref row, ref hiddenGradient, (t & 1) == 1);
+			}
+			InputGradients256(ref weights, ref U.Add(ref tape, TapeHeaderLength + TapeStride + 0), TapeStride, steps, ref inputGradient);
+			ParameterGradients256(ref gradients, ref input, steps, 1, ref tape);
+		}
+
+		/// <summary>B sequences of <paramref name="steps"/> steps: input [B, steps, I], output [B, steps, H], hidden (and cell) [B, H] in and out.</summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void ForwardBatch256(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell, int sequences)
+		{
+			nuint inputStride = (nuint)steps * InputSize, outputStride = (nuint)steps * HiddenSize;
+			for (int t = 0; t < steps; t++)
+			{
+				// h_{t-1}: the initial state for t = 0 (rows HiddenSize apart), then the previous output rows.
+				ref float hiddenIn = ref t == 0 ? ref hidden : ref U.Add(ref output, (nuint)(t - 1) * HiddenSize);
+				nuint hiddenInStride = t == 0 ? HiddenSize : outputStride;
+				ref float hiddenOut = ref U.Add(ref output, (nuint)t * HiddenSize);
+				StepBatch256<global::LstmGen.Kernels.NoTape>(ref weights, ref U.Add(ref input, (nuint)t * InputSize), inputStride, ref hiddenIn, hiddenInStride, ref hiddenOut, outputStride, ref cell, ref cell, HiddenSize, ref hiddenOut, 0, sequences);
+			}
+			for (int b = 0; b < sequences; b++)
+			{
+				MM.CreateReadOnlySpan(ref U.Add(ref output, (nuint)b * outputStride + (nuint)(steps - 1) * HiddenSize), HiddenSize).CopyTo(MM.CreateSpan(ref U.Add(ref hidden, (nuint)b * HiddenSize), HiddenSize));
+			}
+		}
+
+		/// <summary>
+		/// Records B sequences into the batch tape, rows interleaved by time: row (t, b) at TapeHeaderLength + ((t + 1)·B + b)·TapeStride
+		/// (rows (-1, b) already hold the initial states); the inputs, time-major ([steps, B, InputSize]), follow the rows.
+		/// </summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void RecordBatch256(ref float weights, int steps, ref float tape, int sequences)
+		{
+			nuint sequenceRows = (nuint)sequences * TapeStride;
+			ref float input = ref U.Add(ref tape, TapeHeaderLength + (nuint)(steps + 1) * sequenceRows);
+			for (int t = 0; t < steps; t++)
+			{
+				ref float previous = ref U.Add(ref tape, TapeHeaderLength + (nuint)t * sequenceRows);
+				ref float row = ref U.Add(ref previous, sequenceRows);
+				StepBatch256<global::LstmGen.Kernels.WithTape>(ref weights, ref U.Add(ref input, (nuint)t * (nuint)sequences * InputSize), InputSize, ref U.Add(ref previous, 384), TapeStride, ref U.Add(ref row, 384), TapeStride, ref U.Add(ref previous, 256), ref U.Add(ref row, 256), TapeStride, ref row, TapeStride, sequences);
+			}
+		}
+
+		/// <summary>Backpropagation through time over a batch tape; ∂L/∂h and ∂L/∂c [B, H] flow through the given buffers, parameter gradients are summed.</summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void BackwardBatch256(ref float weights, ref float gradients, int steps, ref float tape, ref float outputGradient, ref float hiddenGradient, ref float cellGradient, int sequences)
+		{
+			nuint sequenceRows = (nuint)sequences * TapeStride;
+			for (int t = steps - 1; t >= 0; t--)
+			{
+				ref float rows = ref U.Add(ref tape, TapeHeaderLength + (nuint)(t + 1) * sequenceRows);
+				for (int b = 0; b < sequences; b++)
+				{
+					nuint bb = (nuint)b;
+					ref float row = ref U.Add(ref rows, bb * TapeStride);
+					CellBackward256(ref row, ref U.Subtract(ref row, sequenceRows), ref U.Add(ref outputGradient, (bb * (nuint)steps + (nuint)t) * HiddenSize), ref U.Add(ref hiddenGradient, bb * HiddenSize), ref U.Add(ref cellGradient, bb * HiddenSize));
+				}
+				HiddenGradientBatch256(ref weights, ref rows, TapeStride, ref hiddenGradient, sequences, (t & 1) == 1);
+			}
+			// All rows at once: the parameter gradients from the time-major inputs after the rows, then ∂L/∂x over those inputs.
+			ref float inputs = ref U.Add(ref tape, TapeHeaderLength + (nuint)(steps + 1) * sequenceRows);
+			ParameterGradients256(ref gradients, ref inputs, steps * sequences, sequences, ref tape);
+			InputGradients256(ref weights, ref U.Add(ref tape, TapeHeaderLength + sequenceRows + 0), TapeStride, steps * sequences, ref inputs);
+		}
+
+		// ---- 128-bit vectors (SSE, AdvSimd) ----
+
+		/// <summary>
+		/// One time step with 4-float vectors: z = b + W_ih·x_t + W_hh·h_{t-1}, then the LSTM update.
+		/// Each pass keeps its units' slot accumulators (i, f, g, o) in registers while its panel's rows stream past once.
+		/// With <c>WithTape</c> it also records the activations in <paramref name="row"/>.
+		/// </summary>
+		[MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // a kernel: inlined into a loop, its own activations would exceed the JIT's inlining budget
+		[SkipLocalsInit]
+		public static void Step128<TTape>(ref float weights, ref float input, ref float hiddenIn, ref float hiddenOut, ref float cellIn, ref float cellOut, ref float row)
+		    where TTape : struct
+		{
+			ref float biasIh = ref U.Add(ref weights, BiasIhOffset);
+			ref float biasHh = ref U.Add(ref weights, BiasHhOffset);
+
+			// 8 identical passes over groups 0..3: `unit`, `column` and `image` are a pass's first unit, packed column and projected offset.
+			for (nuint pass = 0; pass < 8; pass++)
+			{
+				nuint group = pass / 2;
+				nuint sub = pass % 2 * 8;
+				nuint unit = group * 16 + sub;
+				nuint column = group * 64 + sub;
+				nuint image = pass * 32;
+				ref float panelWeights = ref U.Add(ref weights, group / 4 * 20480 + group % 4 * 64 + sub);
+				// Units unit..unit + 7: 2 vector column(s); z{column}{slot} accumulates one slot's pre-activations.
+				{
+					var z0i = V128.LoadUnsafe(ref biasIh, column) + V128.LoadUnsafe(ref biasHh, column);
+					var z0f = V128.LoadUnsafe(ref biasIh, column + 16) + V128.LoadUnsafe(ref biasHh, column + 16);
+					var z0g = V128.LoadUnsafe(ref biasIh, column + 32) + V128.LoadUnsafe(ref biasHh, column + 32);
+					var z0o = V128.LoadUnsafe(ref biasIh, column + 48) + V128.LoadUnsafe(ref biasHh, column + 48);
+					var z1i = V128.LoadUnsafe(ref biasIh, column + 4) + V128.LoadUnsafe(ref biasHh, column + 4);
+					var z1f = V128.LoadUnsafe(ref biasIh, column + 20) + V128.LoadUnsafe(ref biasHh, column + 20);
+					var z1g = V128.LoadUnsafe(ref biasIh, column + 36) + V128.LoadUnsafe(ref biasHh, column + 36);
+					var z1o = V128.LoadUnsafe(ref biasIh, column + 52) + V128.LoadUnsafe(ref biasHh, column + 52);
+
+					// z += W_ih·x_t: x_k broadcast over row k of the panel's W_ih rows (256 floats).
+					ref float w = ref panelWeights;
+					for (nuint k = 0; k < InputSize; k++)
+					{
+						var scale = V128.Create(U.Add(ref input, k));
+						z0i = MultiplyAdd(V128.LoadUnsafe(ref w), scale, z0i);
+						z0f = MultiplyAdd(V128.LoadUnsafe(ref w, 16), scale, z0f);
+						z0g = MultiplyAdd(V128.LoadUnsafe(ref w, 32), scale, z0g);
+						z0o = MultiplyAdd(V128.LoadUnsafe(ref w, 48), scale, z0o);
+						z1i = MultiplyAdd(V128.LoadUnsafe(ref w, 4), scale, z1i);
+						z1f = MultiplyAdd(V128.LoadUnsafe(ref w, 20), scale, z1f);
+						z1g = MultiplyAdd(V128.LoadUnsafe(ref w, 36), scale, z1g);
+						z1o = MultiplyAdd(V128.LoadUnsafe(ref w, 52), scale, z1o);
+						w = ref U.Add(ref w, 256);
+					}
+
+					// z += W_hh·h_{t-1}: the panel's W_hh rows follow its W_ih rows.
+					for (nuint j = 0; j < HiddenSize; j++)
+					{
+						var scale = V128.Create(U.Add(ref hiddenIn, j));
+						z0i = MultiplyAdd(V128.LoadUnsafe(ref w), scale, z0i);
+						z0f = MultiplyAdd(V128.LoadUnsafe(ref w, 16), scale, z0f);
+						z0g = MultiplyAdd(V128.LoadUnsafe(ref w, 32), scale, z0g);
+						z0o = MultiplyAdd(V128.LoadUnsafe(ref w, 48), scale, z0o);
+						z1i = MultiplyAdd(V128.LoadUnsafe(ref w, 4), scale, z1i);
+						z1f = MultiplyAdd(V128.LoadUnsafe(ref w, 20), scale, z1f);
+						z1g = MultiplyAdd(V128.LoadUnsafe(ref w, 36), scale, z1g);
+						z1o = MultiplyAdd(V128.LoadUnsafe(ref w, 52), scale, z1o);
+						w = ref U.Add(ref w, 256);
+					}
+
+					// The LSTM update of each vector column, straight from the registers (the update methods inline here).
+					if (typeof(TTape) == typeof(global::LstmGen.Kernels.WithTape))
+					{
+						CellRecord128(z0i, z0f, z0g, z0o, unit, column, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut, ref row);
+						CellRecord128(z1i, z1f, z1g, z1o, unit + 4, column + 4, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut, ref row);
+					}
+					else
+					{
+						CellStep128(z0i, z0f, z0g, z0o, unit, column, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut);
+						CellStep128(z1i, z1f, z1g, z1o, unit + 4, column + 4, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut);
+					}
+				}
+			}
+		}
+
+		/// <summary>
+		/// The LSTM update of the 4 units from <paramref name="unit"/>, from their slot pre-activations
+		/// (i, f, g, o).
+		/// </summary>
+		[MethodImpl(MethodImplOptions.AggressiveInlining)]
+		public static void CellStep128(F128 iPre, F128 fPre, F128 gPre, F128 oPre, nuint unit, nuint column, nuint gateStride, ref float hiddenIn, ref float hiddenOut, ref float cellIn, ref float cellOut)
+		{
+			// i, f, o = σ(z); g = tanh(z)
+			var i = Sigmoid(iPre);
+			var f = Sigmoid(fPre);
+			var g = Tanh(gPre);
+			var o = Sigmoid(oPre);
+			// c' = f ⊙ c + i ⊙ g
+			var c = MultiplyAdd(f, V128.LoadUnsafe(ref cellIn, unit), i * g);
+			V128.StoreUnsafe(c, ref cellOut, unit);
+			// h' = o ⊙ tanh(c')
+			var tanhC = Tanh(c);
+			V128.StoreUnsafe(o * tanhC, ref hiddenOut, unit);
+		}
+
+		/// <summary>
+		/// The LSTM update of the 4 units from <paramref name="unit"/>, from their slot pre-activations
+		/// (i, f, g, o); records the activations in the tape row.
+		/// </summary>
+		[MethodImpl(MethodImplOptions.AggressiveInlining)]
+		public static void CellRecord128(F128 iPre, F128 fPre, F128 gPre, F128 oPre, nuint unit, nuint column, nuint gateStride, ref float hiddenIn, ref float hiddenOut, ref float cellIn, ref float cellOut, ref float row)
+		{
+			ref float tanhCell = ref U.Add(ref row, 320);
+			// i, f, o = σ(z); g = tanh(z)
+			var i = Sigmoid(iPre);
+			var f = Sigmoid(fPre);
+			var g = Tanh(gPre);
+			var o = Sigmoid(oPre);
+			// c' = f ⊙ c + i ⊙ g
+			var c = MultiplyAdd(f, V128.LoadUnsafe(ref cellIn, unit), i * g);
+			V128.StoreUnsafe(c, ref cellOut, unit);
+			// h' = o ⊙ tanh(c')
+			var tanhC = Tanh(c);
+			V128.StoreUnsafe(o * tanhC, ref hiddenOut, unit);
+			// Recorded for the backward pass: the activated gates and tanh(c').
+			V128.StoreUnsafe(tanhC, ref tanhCell, unit);
+			V128.StoreUnsafe(i, ref row, column);
+			V128.StoreUnsafe(f, ref row, column + gateStride);
+			V128.StoreUnsafe(g, ref row, column + 2 * gateStride);
+			V128.StoreUnsafe(o, ref row, column + 3 * gateStride);
+		}
+
+		/// <summary>
+		/// One step of <paramref name="states"/> independent states (state s: x at s·inputStride, h_{t-1} at s·hiddenInStride, h_t at
+		/// s·hiddenOutStride, c at s·cellStride, tape row at s·rowStride). For each vector column, 2 states at a time share every
+		/// loaded weight vector; h_{t-1} must not share memory with h_t. With <c>WithTape</c> it records each state's row.
+		/// </summary>
+		[MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // a kernel
+		[SkipLocalsInit]
+		public static void StepBatch128<TTape>(ref float weights, ref float input, nuint inputStride, ref float hiddenIn, nuint hiddenInStride, ref float hiddenOut, nuint hiddenOutStride, ref float cellIn, ref float cellOut, nuint cellStride, ref float row, nuint rowStride, int states)
+		    where TTape : struct
+		{
+			ref float biasIh = ref U.Add(ref weights, BiasIhOffset);
+			ref float biasHh = ref U.Add(ref weights, BiasHhOffset);
+			// The states beyond the last full block of 2 run the step kernel one at a time (its passes have accumulators
+			// enough to hide the multiply-add latency; a block of one state would not).
+			int blocked = states / 2 * 2;
+			for (int s = blocked; s < states; s++)
+			{
+				nuint at = (nuint)s;
+				Step128<TTape>(ref weights, ref U.Add(ref input, at * inputStride), ref U.Add(ref hiddenIn, at * hiddenInStride), ref U.Add(ref hiddenOut, at * hiddenOutStride), ref U.Add(ref cellIn, at * cellStride), ref U.Add(ref cellOut, at * cellStride), ref U.Add(ref row, at * rowStride));
+			}
+
+			// 8 identical passes over groups 0..3: `unit`, `column` and `image` are a pass's first unit, packed column and projected offset.
+			for (nuint pass = 0; pass < 8; pass++)
+			{
+				nuint group = pass / 2;
+				nuint sub = pass % 2 * 8;
+				nuint unit = group * 16 + sub;
+				nuint column = group * 64 + sub;
+				nuint image = pass * 32;
+				ref float panelWeights = ref U.Add(ref weights, group / 4 * 20480 + group % 4 * 64 + sub);
+				// 2 columns alike, 4 units apart.
+				for (nuint c = 0; c < 2; c++)
+				{
+					nuint unitC = unit + c * 4;
+					nuint columnC = column + c * 4;
+					nuint imageC = image + c * 0;
+					ref float columnWeights = ref U.Add(ref panelWeights, 0 + c * 4);
+					// Units unitC..unitC + 3: 2 states at a time.
+					{
+						var biasi = V128.LoadUnsafe(ref biasIh, columnC) + V128.LoadUnsafe(ref biasHh, columnC);
+						var biasf = V128.LoadUnsafe(ref biasIh, columnC + 16) + V128.LoadUnsafe(ref biasHh, columnC + 16);
+						var biasg = V128.LoadUnsafe(ref biasIh, columnC + 32) + V128.LoadUnsafe(ref biasHh, columnC + 32);
+						var biaso = V128.LoadUnsafe(ref biasIh, columnC + 48) + V128.LoadUnsafe(ref biasHh, columnC + 48);
+						for (int s = 0; s + 2 <= states; s += 2)
+						{
+							// State s + n: x at x{n}, h_{t-1} at hIn{n}, h_t at hOut{n}, c at cIn{n} and cOut{n}, its tape row at row{n}.
+							ref float x0 = ref U.Add(ref input, (nuint)s * inputStride);
+							ref float hIn0 = ref U.Add(ref hiddenIn, (nuint)s * hiddenInStride);
+							ref float hOut0 = ref U.Add(ref hiddenOut, (nuint)s * hiddenOutStride);
+							ref float cIn0 = ref U.Add(ref cellIn, (nuint)s * cellStride);
+							ref float cOut0 = ref U.Add(ref cellOut, (nuint)s * cellStride);
+							ref float row0 = ref U.Add(ref row, (nuint)s * rowStride);
+							var a0i = biasi;
+							var a0f = biasf;
+							var a0g = biasg;
+							var a0o = biaso;
+							ref float x1 = ref U.Add(ref input, (nuint)(s + 1) * inputStride);
+							ref float hIn1 = ref U.Add(ref hiddenIn, (nuint)(s + 1) * hiddenInStride);
+							ref float hOut1 = ref U.Add(ref hiddenOut, (nuint)(s + 1) * hiddenOutStride);
+							ref float cIn1 = ref U.Add(ref cellIn, (nuint)(s + 1) * cellStride);
+							ref float cOut1 = ref U.Add(ref cellOut, (nuint)(s + 1) * cellStride);
+							ref float row1 = ref U.Add(ref row, (nuint)(s + 1) * rowStride);
+							var a1i = biasi;
+							var a1f = biasf;
+							var a1g = biasg;
+							var a1o = biaso;
+							ref float w = ref columnWeights;
+							// z += W_ih·x_t for each state.
+							for (nuint k = 0; k < InputSize; k++)
+							{
+								var wi = V128.LoadUnsafe(ref w);
+								var wf = V128.LoadUnsafe(ref w, 16);
+								var wg = V128.LoadUnsafe(ref w, 32);
+								var wo = V128.LoadUnsafe(ref w, 48);
+								var u0 = V128.Create(U.Add(ref x0, k));
+								a0i = MultiplyAdd(wi, u0, a0i);
+								a0f = MultiplyAdd(wf, u0, a0f);
+								a0g = MultiplyAdd(wg, u0, a0g);
+								a0o = MultiplyAdd(wo, u0, a0o);
+								var u1 = V128.Create(U.Add(ref x1, k));
+								a1i = MultiplyAdd(wi, u1, a1i);
+								a1f = MultiplyAdd(wf, u1, a1f);
+								a1g = MultiplyAdd(wg, u1, a1g);
+								a1o = MultiplyAdd(wo, u1, a1o);
+								w = ref U.Add(ref w, 256);
+							}
+							// z += W_hh·h_{t-1} for each state (the panel's W_hh rows follow its W_ih rows).
+							for (nuint k = 0; k < HiddenSize; k++)
+							{
+								var wi = V128.LoadUnsafe(ref w);
+								var wf = V128.LoadUnsafe(ref w, 16);
+								var wg = V128.LoadUnsafe(ref w, 32);
+								var wo = V128.LoadUnsafe(ref w, 48);
+								var u0 = V128.Create(U.Add(ref hIn0, k));
+								a0i = MultiplyAdd(wi, u0, a0i);
+								a0f = MultiplyAdd(wf, u0, a0f);
+								a0g = MultiplyAdd(wg, u0, a0g);
+								a0o = MultiplyAdd(wo, u0, a0o);
+								var u1 = V128.Create(U.Add(ref hIn1, k));
+								a1i = MultiplyAdd(wi, u1, a1i);
+								a1f = MultiplyAdd(wf, u1, a1f);
+								a1g = MultiplyAdd(wg, u1, a1g);
+								a1o = MultiplyAdd(wo, u1, a1o);
+								w = ref U.Add(ref w, 256);
+							}
+							if (typeof(TTape) == typeof(global::LstmGen.Kernels.WithTape))
+							{
+								CellRecord128(a0i, a0f, a0g, a0o, unitC, columnC, 16, ref hIn0, ref hOut0, ref cIn0, ref cOut0, ref row0);
+								CellRecord128(a1i, a1f, a1g, a1o, unitC, columnC, 16, ref hIn1, ref hOut1, ref cIn1, ref cOut1, ref row1);
+							}
+							else
+							{
+								CellStep128(a0i, a0f, a0g, a0o, unitC, columnC, 16, ref hIn0, ref hOut0, ref cIn0, ref cOut0);
+								CellStep128(a1i, a1f, a1g, a1o, unitC, columnC, 16, ref hIn1, ref hOut1, ref cIn1, ref cOut1);
+							}
+						}
+					}
+				}
+			}
+		}
+
+		/// <summary>
+		/// The input part of <paramref name="steps"/> steps before their recurrence: for every vector column and W_ih-fed slot,
+		/// b + W_ih·x_s into row s of <paramref name="projected"/> (256 floats per step, the layout the recurrent kernel loads).
+		/// 2 steps at a time share every loaded weight vector.
+		/// </summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void Project128(ref float weights, ref float input, int steps, ref float projected)
+		{
+			ref float biasIh = ref U.Add(ref weights, BiasIhOffset);
+			ref float biasHh = ref U.Add(ref weights, BiasHhOffset);
+
+			// 8 identical passes over groups 0..3: `unit`, `column` and `image` are a pass's first unit, packed column and projected offset.
+			for (nuint pass = 0; pass < 8; pass++)
+			{
+				nuint group = pass / 2;
+				nuint sub = pass % 2 * 8;
+				nuint unit = group * 16 + sub;
+				nuint column = group * 64 + sub;
+				nuint image = pass * 32;
+				ref float panelWeights = ref U.Add(ref weights, group / 4 * 20480 + group % 4 * 64 + sub);
+				// 2 columns alike, 4 units apart.
+				for (nuint c = 0; c < 2; c++)
+				{
+					nuint unitC = unit + c * 4;
+					nuint columnC = column + c * 4;
+					nuint imageC = image + c * 16;
+					ref float columnWeights = ref U.Add(ref panelWeights, 0 + c * 4);
+
+					// Units unitC..unitC + 3.
+					{
+						var biasi = V128.LoadUnsafe(ref biasIh, columnC) + V128.LoadUnsafe(ref biasHh, columnC);
+						var biasf = V128.LoadUnsafe(ref biasIh, columnC + 16) + V128.LoadUnsafe(ref biasHh, columnC + 16);
+						var biasg = V128.LoadUnsafe(ref biasIh, columnC + 32) + V128.LoadUnsafe(ref biasHh, columnC + 32);
+						var biaso = V128.LoadUnsafe(ref biasIh, columnC + 48) + V128.LoadUnsafe(ref biasHh, columnC + 48);
+						int s = 0;
+						for (; s + 2 <= steps; s += 2)
+						{
+							var a0i = biasi;
+							var a0f = biasf;
+							var a0g = biasg;
+							var a0o = biaso;
+							var a1i = biasi;
+							var a1f = biasf;
+							var a1g = biasg;
+							var a1o = biaso;
+							ref float x = ref U.Add(ref input, (nuint)s * InputSize);
+							ref float w = ref columnWeights;
+							for (nuint k = 0; k < InputSize; k++)
+							{
+								var wi = V128.LoadUnsafe(ref w);
+								var wf = V128.LoadUnsafe(ref w, 16);
+								var wg = V128.LoadUnsafe(ref w, 32);
+								var wo = V128.LoadUnsafe(ref w, 48);
+								var x0 = V128.Create(U.Add(ref x, k));
+								a0i = MultiplyAdd(wi, x0, a0i);
+								a0f = MultiplyAdd(wf, x0, a0f);
+								a0g = MultiplyAdd(wg, x0, a0g);
+								a0o = MultiplyAdd(wo, x0, a0o);
+								var x1 = V128.Create(U.Add(ref x, 1 * InputSize + k));
+								a1i = MultiplyAdd(wi, x1, a1i);
+								a1f = MultiplyAdd(wf, x1, a1f);
+								a1g = MultiplyAdd(wg, x1, a1g);
+								a1o = MultiplyAdd(wo, x1, a1o);
+								w = ref U.Add(ref w, 256);
+							}
+							ref float out0 = ref U.Add(ref projected, (nuint)s * 256);
+							V128.StoreUnsafe(a0i, ref out0, imageC);
+							V128.StoreUnsafe(a0f, ref out0, imageC + 4);
+							V128.StoreUnsafe(a0g, ref out0, imageC + 8);
+							V128.StoreUnsafe(a0o, ref out0, imageC + 12);
+							ref float out1 = ref U.Add(ref projected, (nuint)(s + 1) * 256);
+							V128.StoreUnsafe(a1i, ref out1, imageC);
+							V128.StoreUnsafe(a1f, ref out1, imageC + 4);
+							V128.StoreUnsafe(a1g, ref out1, imageC + 8);
+							V128.StoreUnsafe(a1o, ref out1, imageC + 12);
+						}
+						for (; s < steps; s++)
+						{
+							var a0i = biasi;
+							var a0f = biasf;
+							var a0g = biasg;
+							var a0o = biaso;
+							ref float x = ref U.Add(ref input, (nuint)s * InputSize);
+							ref float w = ref columnWeights;
+							for (nuint k = 0; k < InputSize; k++)
+							{
+								var wi = V128.LoadUnsafe(ref w);
+								var wf = V128.LoadUnsafe(ref w, 16);
+								var wg = V128.LoadUnsafe(ref w, 32);
+								var wo = V128.LoadUnsafe(ref w, 48);
+								var x0 = V128.Create(U.Add(ref x, k));
+								a0i = MultiplyAdd(wi, x0, a0i);
+								a0f = MultiplyAdd(wf, x0, a0f);
+								a0g = MultiplyAdd(wg, x0, a0g);
+								a0o = MultiplyAdd(wo, x0, a0o);
+								w = ref U.Add(ref w, 256);
+							}
+							ref float out0 = ref U.Add(ref projected, (nuint)s * 256);
+							V128.StoreUnsafe(a0i, ref out0, imageC);
+							V128.StoreUnsafe(a0f, ref out0, imageC + 4);
+							V128.StoreUnsafe(a0g, ref out0, imageC + 8);
+							V128.StoreUnsafe(a0o, ref out0, imageC + 12);
+						}
+					}
+				}
+			}
+		}
+
+		/// <summary>
+		/// One time step with 4-float vectors: z = (the projected W_ih·x_t + b) + W_hh·h_{t-1}, then the LSTM update.
+		/// Each pass keeps its units' slot accumulators (i, f, g, o) in registers while its panel's rows stream past once.
+		/// With <c>WithTape</c> it also records the activations in <paramref name="row"/>.
+		/// With <c>RowsReversed</c> it reads the passes and W_hh's rows last to first: run on alternate steps, each step starts
+		/// with the weights the previous step read last, still in the L1 cache.
+		/// </summary>
+		[MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // a kernel: inlined into a loop, its own activations would exceed the JIT's inlining budget
+		[SkipLocalsInit]
+		public static void StepRecurrent128<TTape, TOrder>(ref float weights, ref float projected, ref float hiddenIn, ref float hiddenOut, ref float cellIn, ref float cellOut, ref float row)
+		    where TTape : struct where TOrder : struct
+		{
+			bool reversed = typeof(TOrder) == typeof(global::LstmGen.Kernels.RowsReversed);
+
+			// 8 identical passes over groups 0..3 (last first when reversed): `unit`, `column` and `image` are a pass's first unit, packed column and projected offset.
+			for (nuint iteration = 0; iteration < 8; iteration++)
+			{
+				nuint pass = reversed ? 7 - iteration : iteration;
+				nuint group = pass / 2;
+				nuint sub = pass % 2 * 8;
+				nuint unit = group * 16 + sub;
+				nuint column = group * 64 + sub;
+				nuint image = pass * 32;
+				ref float panelWeights = ref U.Add(ref weights, group / 4 * 20480 + group % 4 * 64 + sub);
+				// Units unit..unit + 7: 2 vector column(s); z{column}{slot} accumulates one slot's pre-activations.
+				{
+					var z0i = V128.LoadUnsafe(ref projected, image);
+					var z0f = V128.LoadUnsafe(ref projected, image + 4);
+					var z0g = V128.LoadUnsafe(ref projected, image + 8);
+					var z0o = V128.LoadUnsafe(ref projected, image + 12);
+					var z1i = V128.LoadUnsafe(ref projected, image + 16);
+					var z1f = V128.LoadUnsafe(ref projected, image + 20);
+					var z1g = V128.LoadUnsafe(ref projected, image + 24);
+					var z1o = V128.LoadUnsafe(ref projected, image + 28);
+
+					// z += W_hh·h_{t-1}: h_j broadcast over row j of the panel's W_hh rows (256 floats), last row first when reversed.
+					ref float hiddenRows = ref U.Add(ref panelWeights, 4096);
+					for (nuint n = 0; n < HiddenSize; n++)
+					{
+						nuint j = reversed ? HiddenSize - 1 - n : n;
+						ref float w = ref U.Add(ref hiddenRows, j * 256);
+						var scale = V128.Create(U.Add(ref hiddenIn, j));
+						z0i = MultiplyAdd(V128.LoadUnsafe(ref w), scale, z0i);
+						z0f = MultiplyAdd(V128.LoadUnsafe(ref w, 16), scale, z0f);
+						z0g = MultiplyAdd(V128.LoadUnsafe(ref w, 32), scale, z0g);
+						z0o = MultiplyAdd(V128.LoadUnsafe(ref w, 48), scale, z0o);
+						z1i = MultiplyAdd(V128.LoadUnsafe(ref w, 4), scale, z1i);
+						z1f = MultiplyAdd(V128.LoadUnsafe(ref w, 20), scale, z1f);
+						z1g = MultiplyAdd(V128.LoadUnsafe(ref w, 36), scale, z1g);
+						z1o = MultiplyAdd(V128.LoadUnsafe(ref w, 52), scale, z1o);
+					}
+
+					// The LSTM update of each vector column, straight from the registers (the update methods inline here).
+					if (typeof(TTape) == typeof(global::LstmGen.Kernels.WithTape))
+					{
+						CellRecord128(z0i, z0f, z0g, z0o, unit, column, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut, ref row);
+						CellRecord128(z1i, z1f, z1g, z1o, unit + 4, column + 4, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut, ref row);
+					}
+					else
+					{
+						CellStep128(z0i, z0f, z0g, z0o, unit, column, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut);
+						CellStep128(z1i, z1f, z1g, z1o, unit + 4, column + 4, 16, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut);
+					}
+				}
+			}
+		}
+
+		/// <summary>
+		/// The cell's backward pass for one step. In: ∂L/∂y_t, ∂L/∂h_t from step t+1, ∂L/∂c_t, the tape rows t and t−1.
+		/// Out: dz over the gate area (it is both sides' pre-activation gradient) and ∂L/∂c_{t-1} over ∂L/∂c_t.
+		/// </summary>
+		[MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // a kernel called once per step
+		[SkipLocalsInit]
+		public static void CellBackward128(ref float row, ref float previousRow, ref float outputGradient, ref float hiddenGradient, ref float cellGradient)
+		{
+			ref float gates = ref row;
+			ref float tanhCell = ref U.Add(ref row, 320);
+			ref float previousCell = ref U.Add(ref previousRow, 256);
+
+			// 8 identical passes over groups 0..3: `unit`, `column` and `image` are a pass's first unit, packed column and projected offset.
+			for (nuint pass = 0; pass < 8; pass++)
+			{
+				nuint group = pass / 2;
+				nuint sub = pass % 2 * 8;
+				nuint unit = group * 16 + sub;
+				nuint column = group * 64 + sub;
+				nuint image = pass * 32;
+				// 2 columns alike, 4 units apart.
+				for (nuint c = 0; c < 2; c++)
+				{
+					nuint unitC = unit + c * 4;
+					nuint columnC = column + c * 4;
+					nuint imageC = image + c * 0;
+					// Units unitC..unitC + 3.
+					{
+						// dh = ∂L/∂h_t: this step's output gradient plus what flows back from step t+1.
+						var dh = V128.LoadUnsafe(ref outputGradient, unitC) + V128.LoadUnsafe(ref hiddenGradient, unitC);
+						var i = V128.LoadUnsafe(ref gates, columnC);
+						var f = V128.LoadUnsafe(ref gates, columnC + 16);
+						var g = V128.LoadUnsafe(ref gates, columnC + 32);
+						var o = V128.LoadUnsafe(ref gates, columnC + 48);
+						var tanhC = V128.LoadUnsafe(ref tanhCell, unitC);
+						var previousC = V128.LoadUnsafe(ref previousCell, unitC);
+						// dc = dc_next + dh ⊙ o ⊙ (1 − tanh²(c))
+						var dc = MultiplyAdd(dh * o, V128.Create(1f) - tanhC * tanhC, V128.LoadUnsafe(ref cellGradient, unitC));
+						// σ' = σ(1 − σ), tanh' = 1 − tanh²:
+						// dz_i = dc ⊙ g ⊙ i(1 − i), dz_f = dc ⊙ c_{t-1} ⊙ f(1 − f), dz_g = dc ⊙ i ⊙ (1 − g²), dz_o = dh ⊙ tanh(c) ⊙ o(1 − o)
+						var dzi = dc * g * i * (V128.Create(1f) - i);
+						var dzf = dc * previousC * f * (V128.Create(1f) - f);
+						var dzg = dc * i * (V128.Create(1f) - g * g);
+						var dzo = dh * tanhC * o * (V128.Create(1f) - o);
+						// dc_{t-1} = dc ⊙ f
+						var previousDc = dc * f;
+						V128.StoreUnsafe(dzi, ref gates, columnC);
+						V128.StoreUnsafe(dzf, ref gates, columnC + 16);
+						V128.StoreUnsafe(dzg, ref gates, columnC + 32);
+						V128.StoreUnsafe(dzo, ref gates, columnC + 48);
+						V128.StoreUnsafe(previousDc, ref cellGradient, unitC);
+					}
+				}
+			}
+		}
+
+		/// <summary>
+		/// ∂L/∂h_{t-1} = W_hhᵀ·dz for <paramref name="sequences"/> sequences (dz <paramref name="dzStride"/> floats apart, ∂L/∂h HiddenSize apart): dot products of W_hh's rows (all panels) with dz.
+		/// 4 rows at a time share every dz load; one shuffle tree turns their 4 partial sums into 4 results. Each block of rows
+		/// serves every sequence while it is in L1. With <paramref name="reverse"/> the row blocks run last to first (alternate steps reuse what is in L1).
+		/// </summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void HiddenGradientBatch128(ref float weights, ref float dz, nuint dzStride, ref float hiddenGradient, int sequences, bool reverse)
+		{
+			for (nuint b = 0; b < 16; b++)
+			{
+				nuint j = (reverse ? 15 - b : b) * 4;
+				for (int s = 0; s < sequences; s++)
+				{
+					ref float dzS = ref U.Add(ref dz, (nuint)s * dzStride);
+					ref float gradientS = ref U.Add(ref hiddenGradient, (nuint)s * HiddenSize);
+					var sum0 = F128.Zero;
+					var sum1 = F128.Zero;
+					var sum2 = F128.Zero;
+					var sum3 = F128.Zero;
+					{
+						ref float panelRows = ref U.Add(ref weights, 0 + (16 + j) * 256);
+						ref float panelDz = ref U.Add(ref dzS, 0);
+						for (nuint c = 0; c < 256; c += 4)
+						{
+							var d = V128.LoadUnsafe(ref panelDz, c);
+							sum0 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, c), d, sum0);
+							sum1 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, 256 + c), d, sum1);
+							sum2 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, 512 + c), d, sum2);
+							sum3 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, 768 + c), d, sum3);
+						}
+					}
+					V128.StoreUnsafe(SumEach(sum0, sum1, sum2, sum3), ref gradientS, j);
+				}
+			}
+		}
+
+		/// <summary>One sequence of <see cref="HiddenGradientBatch128"/>.</summary>
+		[MethodImpl(MethodImplOptions.AggressiveInlining)]
+		public static void HiddenGradient128(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)
+		    => HiddenGradientBatch128(ref weights, ref dz, 0, ref hiddenGradient, 1, reverse);
+
+		/// <summary>
+		/// ∂L/∂x_t = W_ihᵀ·dz_t for every step (dz_t <paramref name="dzStride"/> floats after dz_{t-1}), after the time loop, in chunks of
+		/// GradientChunkRows steps: a chunk's dz stays in the L1 cache while each block of 4 rows of W_ih passes over it.
+		/// </summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void InputGradients128(ref float weights, ref float firstDz, nuint dzStride, int steps, ref float inputGradient)
+		{
+			for (int start = 0; start < steps; start += GradientChunkRows)
+			{
+				int end = global::System.Math.Min(steps, start + GradientChunkRows);
+				for (nuint k = 0; k < 16; k += 4)
+				{
+					ref float dz = ref U.Add(ref firstDz, (nuint)start * dzStride);
+					for (int t = start; t < end; t++)
+					{
+						var sum0 = F128.Zero;
+						var sum1 = F128.Zero;
+						var sum2 = F128.Zero;
+						var sum3 = F128.Zero;
+						{
+							ref float panelRows = ref U.Add(ref weights, 0 + (k) * 256);
+							ref float panelDz = ref U.Add(ref dz, 0);
+							for (nuint c = 0; c < 256; c += 4)
+							{
+								var d = V128.LoadUnsafe(ref panelDz, c);
+								sum0 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, c), d, sum0);
+								sum1 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, 256 + c), d, sum1);
+								sum2 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, 512 + c), d, sum2);
+								sum3 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, 768 + c), d, sum3);
+							}
+						}
+						V128.StoreUnsafe(SumEach(sum0, sum1, sum2, sum3), ref inputGradient, (nuint)t * InputSize + k);
+						dz = ref U.Add(ref dz, dzStride);
+					}
+				}
+			}
+		}
+
+		/// <summary>
+		/// Parameter gradients after the time loop: ∂L/∂W_ih[k] += Σ_t x_t[k]·dz_t, ∂L/∂W_hh[j] += Σ_t h_{t-1}[j]·dz_t,
+		/// ∂L/∂b_ih += Σ_t dz_t (W_ih side), ∂L/∂b_hh += Σ_t dz_t (W_hh side), in the parameters' panel layout (row blocks: LstmGen.Kernels.GradientKernels).
+		/// </summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void ParameterGradients128(ref float gradients, ref float input, int rows, int sequences, ref float tape)
+		{
+			// Rows are interleaved by time: row n = (t, b) of sequence b at step t is at TapeHeaderLength + (sequences + n)·TapeStride,
+			// its input x_n at input + n·InputSize (time-major), and row n - sequences (row -1 for t = 0) holds its h_{t-1}: every
+			// gradient row sums over all rows of all sequences, GradientChunkRows rows at a time so that their dz stays in L1.
+			for (int start = 0; start < rows; start += GradientChunkRows)
+			{
+				int count = global::System.Math.Min(GradientChunkRows, rows - start);
+				ref float firstRow = ref U.Add(ref tape, TapeHeaderLength + (nuint)(sequences + start) * TapeStride);
+				ref float previousHidden = ref U.Add(ref tape, TapeHeaderLength + (nuint)start * TapeStride + 384);
+				ref float chunkInput = ref U.Add(ref input, (nuint)start * InputSize);
+				{
+					// W_ih rows: row k is scaled by x[k].
+					for (nuint r = 0; r < InputSize;)
+					{
+						ref float gradient = ref U.Add(ref gradients, 0 + (r) * 256);
+						if (r + 2 <= InputSize)
+						{
+							GradientRows2x128(ref gradient, 256, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref chunkInput, r), InputSize, count);
+							r += 2;
+						}
+						else
+						{
+							GradientRows1x128(ref gradient, 256, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref chunkInput, r), InputSize, count);
+							r++;
+						}
+					}
+					// W_hh rows: row j is scaled by h_{t-1}[j].
+					for (nuint r = 0; r < HiddenSize;)
+					{
+						ref float gradient = ref U.Add(ref gradients, 0 + (InputSize + r) * 256);
+						if (r + 2 <= HiddenSize)
+						{
+							GradientRows2x128(ref gradient, 256, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref previousHidden, r), TapeStride, count);
+							r += 2;
+						}
+						else
+						{
+							GradientRows1x128(ref gradient, 256, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref previousHidden, r), TapeStride, count);
+							r++;
+						}
+					}
+				}
+				// Biases: ∂L/∂b_ih += Σ dz of the W_ih side, ∂L/∂b_hh += Σ dz of the W_hh side (the same for the LSTM), over every row.
+				GradientRows0x128(ref U.Add(ref gradients, BiasIhOffset), Columns, ref U.Add(ref firstRow, 0), TapeStride, ref firstRow, 0, count);
+				GradientRows0x128(ref U.Add(ref gradients, BiasHhOffset), Columns, ref U.Add(ref firstRow, 0), TapeStride, ref firstRow, 0, count);
+			}
+		}
+
+		/// <summary>Runs the sequence in blocks of up to 8 steps: the block's input projection, then the recurrent kernel per step (alternate steps read W_hh backwards).</summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void Forward128(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell)
+		{
+			// h_{t-1} is the previous output row (the initial state for t = 0): h is never copied between steps.
+			ref float hiddenIn = ref hidden;
+			global::System.Span<float> projections = stackalloc float[2048];
+			ref float projected = ref MM.GetReference(projections);
+			for (int first = 0; first < steps; first += 8)
+			{
+				int count = global::System.Math.Min(8, steps - first);
+				Project128(ref weights, ref U.Add(ref input, (nuint)first * InputSize), count, ref projected);
+				for (int s = 0; s < count; s++)
+				{
+					ref float hiddenOut = ref U.Add(ref output, (nuint)(first + s) * HiddenSize);
+					ref float step = ref U.Add(ref projected, (nuint)s * 256);
+					// Odd steps read W_hh last row first: each step starts with the rows the previous one left in L1.
+					if (((first + s) & 1) == 0)
+					{
+						StepRecurrent128<global::LstmGen.Kernels.NoTape, global::LstmGen.Kernels.RowsInOrder>(ref weights, ref step, ref hiddenIn, ref hiddenOut, ref cell, ref cell, ref hiddenOut);
+					}
+					else
+					{
+						StepRecurrent128<global::LstmGen.Kernels.NoTape, global::LstmGen.Kernels.RowsReversed>(ref weights, ref step, ref hiddenIn, ref hiddenOut, ref cell, ref cell, ref hiddenOut);
+					}
+					hiddenIn = ref hiddenOut;
+				}
+			}
+			MM.CreateReadOnlySpan(ref hiddenIn, HiddenSize).CopyTo(MM.CreateSpan(ref hidden, HiddenSize));
+		}
+
+		/// <summary>Records <paramref name="steps"/> steps into the tape (bit for bit the same as <c>Forward</c>); row -1 already holds the initial state.</summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void RecordSequence128(ref float weights, ref float input, int steps, ref float tape)
+		{
+			ref float previous = ref U.Add(ref tape, TapeHeaderLength);
+			global::System.Span<float> projections = stackalloc float[2048];
+			ref float projected = ref MM.GetReference(projections);
+			for (int first = 0; first < steps; first += 8)
+			{
+				int count = global::System.Math.Min(8, steps - first);
+				Project128(ref weights, ref U.Add(ref input, (nuint)first * InputSize), count, ref projected);
+				for (int s = 0; s < count; s++)
+				{
+					ref float row = ref U.Add(ref previous, TapeStride);
+					ref float step = ref U.Add(ref projected, (nuint)s * 256);
+					// Odd steps read W_hh last row first: each step starts with the rows the previous one left in L1.
+					if (((first + s) & 1) == 0)
+					{
+						StepRecurrent128<global::LstmGen.Kernels.WithTape, global::LstmGen.Kernels.RowsInOrder>(ref weights, ref step, ref U.Add(ref previous, 384), ref U.Add(ref row, 384), ref U.Add(ref previous, 256), ref U.Add(ref row, 256), ref row);
+					}
+					else
+					{
+						StepRecurrent128<global::LstmGen.Kernels.WithTape, global::LstmGen.Kernels.RowsReversed>(ref weights, ref step, ref U.Add(ref previous, 384), ref U.Add(ref row, 384), ref U.Add(ref previous, 256), ref U.Add(ref row, 256), ref row);
+					}
+					previous = ref row;
+				}
+			}
+		}
+
+		/// <summary>
+		/// Backpropagation through time over a recorded tape, last step first. Per step: the cell's backward pass turns
+		/// ∂L/∂h_t and ∂L/∂c_t into dz (stored over the gates in the tape row); W_hhᵀ·dz gives ∂L/∂h_{t-1}.
+		/// After the loop: ∂L/∂x for every step and the parameter gradients, from all steps' dz at once.
+		/// </summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void BackwardSequence128(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient, ref float cellGradient)
+		{
+			for (int t = steps - 1; t >= 0; t--)
+			{
+				ref float row = ref U.Add(ref tape, (nuint)(TapeHeaderLength + (t + 1) * TapeStride));
+				CellBackward128(ref row, ref U.Subtract(ref row, TapeStride), ref U.Add(ref outputGradient, (nuint)t * HiddenSize), ref hiddenGradient, ref cellGradient);
+				HiddenGradient128(ref weights, ref row, ref hiddenGradient, (t & 1) == 1);
+			}
+			InputGradients128(ref weights, ref U.Add(ref tape, TapeHeaderLength + TapeStride + 0), TapeStride, steps, ref inputGradient);
+			ParameterGradients128(ref gradients, ref input, steps, 1, ref tape);
+		}
+
+		/// <summary>B sequences of <paramref name="steps"/> steps: input [B, steps, I], output [B, steps, H], hidden (and cell) [B, H] in and out.</summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void ForwardBatch128(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell, int sequences)
+		{
+			nuint inputStride = (nuint)steps * InputSize, outputStride = (nuint)steps * HiddenSize;
+			for (int t = 0; t < steps; t++)
+			{
+				// h_{t-1}: the initial state for t = 0 (rows HiddenSize apart), then the previous output rows.
+				ref float hiddenIn = ref t == 0 ? ref hidden : ref U.Add(ref output, (nuint)(t - 1) * HiddenSize);
+				nuint hiddenInStride = t == 0 ? HiddenSize : outputStride;
+				ref float hiddenOut = ref U.Add(ref output, (nuint)t * HiddenSize);
+				StepBatch128<global::LstmGen.Kernels.NoTape>(ref weights, ref U.Add(ref input, (nuint)t * InputSize), inputStride, ref hiddenIn, hiddenInStride, ref hiddenOut, outputStride, ref cell, ref cell, HiddenSize, ref hiddenOut, 0, sequences);
+			}
+			for (int b = 0; b < sequences; b++)
+			{
+				MM.CreateReadOnlySpan(ref U.Add(ref output, (nuint)b * outputStride + (nuint)(steps - 1) * HiddenSize), HiddenSize).CopyTo(MM.CreateSpan(ref U.Add(ref hidden, (nuint)b * HiddenSize), HiddenSize));
+			}
+		}
+
+		/// <summary>
+		/// Records B sequences into the batch tape, rows interleaved by time: row (t, b) at TapeHeaderLength + ((t + 1)·B + b)·TapeStride
+		/// (rows (-1, b) already hold the initial states); the inputs, time-major ([steps, B, InputSize]), follow the rows.
+		/// </summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void RecordBatch128(ref float weights, int steps, ref float tape, int sequences)
+		{
+			nuint sequenceRows = (nuint)sequences * TapeStride;
+			ref float input = ref U.Add(ref tape, TapeHeaderLength + (nuint)(steps + 1) * sequenceRows);
+			for (int t = 0; t < steps; t++)
+			{
+				ref float previous = ref U.Add(ref tape, TapeHeaderLength + (nuint)t * sequenceRows);
+				ref float row = ref U.Add(ref previous, sequenceRows);
+				StepBatch128<global::LstmGen.Kernels.WithTape>(ref weights, ref U.Add(ref input, (nuint)t * (nuint)sequences * InputSize), InputSize, ref U.Add(ref previous, 384), TapeStride, ref U.Add(ref row, 384), TapeStride, ref U.Add(ref previous, 256), ref U.Add(ref row, 256), TapeStride, ref row, TapeStride, sequences);
+			}
+		}
+
+		/// <summary>Backpropagation through time over a batch tape; ∂L/∂h and ∂L/∂c [B, H] flow through the given buffers, parameter gradients are summed.</summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void BackwardBatch128(ref float weights, ref float gradients, int steps, ref float tape, ref float outputGradient, ref float hiddenGradient, ref float cellGradient, int sequences)
+		{
+			nuint sequenceRows = (nuint)sequences * TapeStride;
+			for (int t = steps - 1; t >= 0; t--)
+			{
+				ref float rows = ref U.Add(ref tape, TapeHeaderLength + (nuint)(t + 1) * sequenceRows);
+				for (int b = 0; b < sequences; b++)
+				{
+					nuint bb = (nuint)b;
+					ref float row = ref U.Add(ref rows, bb * TapeStride);
+					CellBackward128(ref row, ref U.Subtract(ref row, sequenceRows), ref U.Add(ref outputGradient, (bb * (nuint)steps + (nuint)t) * HiddenSize), ref U.Add(ref hiddenGradient, bb * HiddenSize), ref U.Add(ref cellGradient, bb * HiddenSize));
+				}
+				HiddenGradientBatch128(ref weights, ref rows, TapeStride, ref hiddenGradient, sequences, (t & 1) == 1);
+			}
+			// All rows at once: the parameter gradients from the time-major inputs after the rows, then ∂L/∂x over those inputs.
+			ref float inputs = ref U.Add(ref tape, TapeHeaderLength + (nuint)(steps + 1) * sequenceRows);
+			ParameterGradients128(ref gradients, ref inputs, steps * sequences, sequences, ref tape);
+			InputGradients128(ref weights, ref U.Add(ref tape, TapeHeaderLength + sequenceRows + 0), TapeStride, steps * sequences, ref inputs);
+		}
+
+		// ---- scalar code ----
+
+		/// <summary>One step in scalar code: z_x = b_ih + W_ih·x and z_h = b_hh + W_hh·h over every packed column, then the update per unit (with <c>WithTape</c>, recorded in <paramref name="row"/>).</summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void StepScalar<TTape>(ref float weights, ref float input, ref float hiddenIn, ref float hiddenOut, ref float cellIn, ref float cellOut, ref float row)
+		    where TTape : struct
+		{
+			global::System.Span<float> preActivations = stackalloc float[2 * Columns];
+			ref float zx = ref MM.GetReference(preActivations);
+			ref float zh = ref U.Add(ref zx, Columns);
+			ref float biasIh = ref U.Add(ref weights, BiasIhOffset);
+			ref float biasHh = ref U.Add(ref weights, BiasHhOffset);
+			{
+				ref float px = ref U.Add(ref zx, 0);
+				ref float ph = ref U.Add(ref zh, 0);
+				for (nuint c = 0; c < 256; c++)
+				{
+					U.Add(ref px, c) = U.Add(ref biasIh, 0 + c);
+					U.Add(ref ph, c) = U.Add(ref biasHh, 0 + c);
+				}
+				ref float w = ref U.Add(ref weights, 0);
+				for (nuint k = 0; k < InputSize; k++)
+				{
+					float scale = U.Add(ref input, k);
+					for (nuint c = 0; c < 256; c++)
+					{
+						U.Add(ref px, c) += U.Add(ref w, c) * scale;
+					}
+					w = ref U.Add(ref w, 256);
+				}
+				for (nuint k = 0; k < HiddenSize; k++)
+				{
+					float scale = U.Add(ref hiddenIn, k);
+					for (nuint c = 0; c < 256; c++)
+					{
+						U.Add(ref ph, c) += U.Add(ref w, c) * scale;
+					}
+					w = ref U.Add(ref w, 256);
+				}
+			}
+			ref float tanhCell = ref U.Add(ref row, 320);
+			// Per unit, after every column is summed (so h may be updated in place).
+			for (nuint unit = 0; unit < HiddenSize; unit++)
+			{
+				nuint column = ColumnOf(unit);
+				nuint stride = GateStrideOf(unit);
+				if (typeof(TTape) == typeof(global::LstmGen.Kernels.WithTape))
+				{
+					// i, f, o = σ(z); g = tanh(z)
+					var i = Sigmoid(U.Add(ref zx, column) + U.Add(ref zh, column));
+					var f = Sigmoid(U.Add(ref zx, column + stride) + U.Add(ref zh, column + stride));
+					var g = Tanh(U.Add(ref zx, column + 2 * stride) + U.Add(ref zh, column + 2 * stride));
+					var o = Sigmoid(U.Add(ref zx, column + 3 * stride) + U.Add(ref zh, column + 3 * stride));
+					// c' = f ⊙ c + i ⊙ g
+					var c = MultiplyAdd(f, U.Add(ref cellIn, unit), i * g);
+					U.Add(ref cellOut, unit) = c;
+					// h' = o ⊙ tanh(c')
+					var tanhC = Tanh(c);
+					U.Add(ref hiddenOut, unit) = o * tanhC;
+					// Recorded for the backward pass: the activated gates and tanh(c').
+					U.Add(ref tanhCell, unit) = tanhC;
+					U.Add(ref row, column) = i;
+					U.Add(ref row, column + stride) = f;
+					U.Add(ref row, column + 2 * stride) = g;
+					U.Add(ref row, column + 3 * stride) = o;
+				}
+				else
+				{
+					// i, f, o = σ(z); g = tanh(z)
+					var i = Sigmoid(U.Add(ref zx, column) + U.Add(ref zh, column));
+					var f = Sigmoid(U.Add(ref zx, column + stride) + U.Add(ref zh, column + stride));
+					var g = Tanh(U.Add(ref zx, column + 2 * stride) + U.Add(ref zh, column + 2 * stride));
+					var o = Sigmoid(U.Add(ref zx, column + 3 * stride) + U.Add(ref zh, column + 3 * stride));
+					// c' = f ⊙ c + i ⊙ g
+					var c = MultiplyAdd(f, U.Add(ref cellIn, unit), i * g);
+					U.Add(ref cellOut, unit) = c;
+					// h' = o ⊙ tanh(c')
+					var tanhC = Tanh(c);
+					U.Add(ref hiddenOut, unit) = o * tanhC;
+				}
+			}
+		}
+
+		/// <summary>One step of <paramref name="states"/> independent states in scalar code (see the vector paths' <c>StepBatch</c> for the strides).</summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void StepBatchScalar<TTape>(ref float weights, ref float input, nuint inputStride, ref float hiddenIn, nuint hiddenInStride, ref float hiddenOut, nuint hiddenOutStride, ref float cellIn, ref float cellOut, nuint cellStride, ref float row, nuint rowStride, int states)
+		    where TTape : struct
+		{
+			for (int state = 0; state < states; state++)
+			{
+				nuint s = (nuint)state;
+				StepScalar<TTape>(ref weights, ref U.Add(ref input, s * inputStride), ref U.Add(ref hiddenIn, s * hiddenInStride), ref U.Add(ref hiddenOut, s * hiddenOutStride), ref U.Add(ref cellIn, s * cellStride), ref U.Add(ref cellOut, s * cellStride), ref U.Add(ref row, s * rowStride));
+			}
+		}
+
+		/// <summary>
+		/// The cell's backward pass for one step. In: ∂L/∂y_t, ∂L/∂h_t from step t+1, ∂L/∂c_t, the tape rows t and t−1.
+		/// Out: dz over the gate area (it is both sides' pre-activation gradient) and ∂L/∂c_{t-1} over ∂L/∂c_t.
+		/// </summary>
+		[MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // a kernel called once per step
+		[SkipLocalsInit]
+		public static void CellBackwardScalar(ref float row, ref float previousRow, ref float outputGradient, ref float hiddenGradient, ref float cellGradient)
+		{
+			ref float gates = ref row;
+			ref float tanhCell = ref U.Add(ref row, 320);
+			ref float previousCell = ref U.Add(ref previousRow, 256);
+			for (nuint unit = 0; unit < HiddenSize; unit++)
+			{
+				nuint column = ColumnOf(unit);
+				nuint stride = GateStrideOf(unit);
+				// dh = ∂L/∂h_t: this step's output gradient plus what flows back from step t+1.
+				var dh = U.Add(ref outputGradient, unit) + U.Add(ref hiddenGradient, unit);
+				var i = U.Add(ref gates, column);
+				var f = U.Add(ref gates, column + stride);
+				var g = U.Add(ref gates, column + 2 * stride);
+				var o = U.Add(ref gates, column + 3 * stride);
+				var tanhC = U.Add(ref tanhCell, unit);
+				var previousC = U.Add(ref previousCell, unit);
+				// dc = dc_next + dh ⊙ o ⊙ (1 − tanh²(c))
+				var dc = MultiplyAdd(dh * o, 1f - tanhC * tanhC, U.Add(ref cellGradient, unit));
+				// σ' = σ(1 − σ), tanh' = 1 − tanh²:
+				// dz_i = dc ⊙ g ⊙ i(1 − i), dz_f = dc ⊙ c_{t-1} ⊙ f(1 − f), dz_g = dc ⊙ i ⊙ (1 − g²), dz_o = dh ⊙ tanh(c) ⊙ o(1 − o)
+				var dzi = dc * g * i * (1f - i);
+				var dzf = dc * previousC * f * (1f - f);
+				var dzg = dc * i * (1f - g * g);
+				var dzo = dh * tanhC * o * (1f - o);
+				// dc_{t-1} = dc ⊙ f
+				var previousDc = dc * f;
+				U.Add(ref gates, column) = dzi;
+				U.Add(ref gates, column + stride) = dzf;
+				U.Add(ref gates, column + 2 * stride) = dzg;
+				U.Add(ref gates, column + 3 * stride) = dzo;
+				U.Add(ref cellGradient, unit) = previousDc;
+			}
+		}
+
+		/// <summary>∂L/∂h_{t-1} = W_hhᵀ·dz in scalar code for <paramref name="sequences"/> sequences: one dot product per row of W_hh (all panels).</summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void HiddenGradientBatchScalar(ref float weights, ref float dz, nuint dzStride, ref float hiddenGradient, int sequences, bool reverse)
+		{
+			for (int s = 0; s < sequences; s++)
+			{
+				ref float dzS = ref U.Add(ref dz, (nuint)s * dzStride);
+				ref float gradientS = ref U.Add(ref hiddenGradient, (nuint)s * HiddenSize);
+				for (nuint j = 0; j < HiddenSize; j++)
+				{
+					float sum = 0;
+					{
+						ref float weightRow = ref U.Add(ref weights, 0 + (InputSize + j) * 256);
+						ref float panelDz = ref U.Add(ref dzS, 0);
+						for (nuint c = 0; c < 256; c++)
+						{
+							sum += U.Add(ref weightRow, c) * U.Add(ref panelDz, c);
+						}
+					}
+					U.Add(ref gradientS, j) = sum;
+				}
+			}
+		}
+
+		/// <summary>One sequence of <see cref="HiddenGradientBatchScalar"/>.</summary>
+		public static void HiddenGradientScalar(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)
+		    => HiddenGradientBatchScalar(ref weights, ref dz, 0, ref hiddenGradient, 1, reverse);
+
+		/// <summary>∂L/∂x_t = W_ihᵀ·dz_t for every step, in scalar code.</summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void InputGradientsScalar(ref float weights, ref float firstDz, nuint dzStride, int steps, ref float inputGradient)
+		{
+			for (int t = 0; t < steps; t++)
+			{
+				ref float dz = ref U.Add(ref firstDz, (nuint)t * dzStride);
+				for (nuint k = 0; k < InputSize; k++)
+				{
+					float sum = 0;
+					{
+						ref float weightRow = ref U.Add(ref weights, 0 + (k) * 256);
+						ref float panelDz = ref U.Add(ref dz, 0);
+						for (nuint c = 0; c < 256; c++)
+						{
+							sum += U.Add(ref weightRow, c) * U.Add(ref panelDz, c);
+						}
+					}
+					U.Add(ref inputGradient, (nuint)t * InputSize + k) = sum;
+				}
+			}
+		}
+
+		/// <summary>Parameter gradients in scalar code: each element's sum over the steps is formed from zero, then added.</summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void ParameterGradientsScalar(ref float gradients, ref float input, int rows, int sequences, ref float tape)
+		{
+			// Row n (interleaved by time) at TapeHeaderLength + (sequences + n)·TapeStride, its input at input + n·InputSize,
+			// its h_{t-1} in row n - sequences.
+			nuint sequenceRows = (nuint)sequences * TapeStride;
+			ref float firstRow = ref U.Add(ref tape, TapeHeaderLength + sequenceRows);
+			{
+				for (nuint r = 0; r < InputSize; r++)
+				{
+					ref float gradient = ref U.Add(ref gradients, 0 + (0 + r) * 256);
+					for (nuint c = 0; c < 256; c++)
+					{
+						float sum = 0;
+						for (nuint n = 0; n < (nuint)rows; n++)
+						{
+							ref float tapeRow = ref U.Add(ref firstRow, n * TapeStride);
+							sum += U.Add(ref input, n * InputSize + r) * U.Add(ref tapeRow, 0 + 0 + c);
+						}
+						U.Add(ref gradient, c) += sum;
+					}
+				}
+				for (nuint r = 0; r < HiddenSize; r++)
+				{
+					ref float gradient = ref U.Add(ref gradients, 0 + (InputSize + r) * 256);
+					for (nuint c = 0; c < 256; c++)
+					{
+						float sum = 0;
+						for (nuint n = 0; n < (nuint)rows; n++)
+						{
+							ref float tapeRow = ref U.Add(ref firstRow, n * TapeStride);
+							sum += U.Add(ref U.Subtract(ref tapeRow, sequenceRows - 384), r) * U.Add(ref tapeRow, 0 + 0 + c);
+						}
+						U.Add(ref gradient, c) += sum;
+					}
+				}
+			}
+			for (nuint c = 0; c < Columns; c++)
+			{
+				float sum = 0;
+				for (nuint n = 0; n < (nuint)rows; n++)
+				{
+					sum += U.Add(ref firstRow, n * TapeStride + 0 + c);
+				}
+				U.Add(ref gradients, BiasIhOffset + c) += sum;
+			}
+			for (nuint c = 0; c < Columns; c++)
+			{
+				float sum = 0;
+				for (nuint n = 0; n < (nuint)rows; n++)
+				{
+					sum += U.Add(ref firstRow, n * TapeStride + 0 + c);
+				}
+				U.Add(ref gradients, BiasHhOffset + c) += sum;
+			}
+		}
+
+		/// <summary>Runs <see cref="StepScalar"/> over <paramref name="steps"/> steps; h_t goes into row t of <paramref name="output"/>.</summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void ForwardScalar(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell)
+		{
+			// h_{t-1} is the previous output row (the initial state for t = 0): h is never copied between steps.
+			ref float hiddenIn = ref hidden;
+			for (int t = 0; t < steps; t++)
+			{
+				ref float hiddenOut = ref U.Add(ref output, (nuint)t * HiddenSize);
+				StepScalar<global::LstmGen.Kernels.NoTape>(ref weights, ref U.Add(ref input, (nuint)t * InputSize), ref hiddenIn, ref hiddenOut, ref cell, ref cell, ref hiddenOut);
+				hiddenIn = ref hiddenOut;
+			}
+			MM.CreateReadOnlySpan(ref hiddenIn, HiddenSize).CopyTo(MM.CreateSpan(ref hidden, HiddenSize));
+		}
+
+		/// <summary>Records <paramref name="steps"/> steps into the tape (bit for bit the same as <c>Forward</c>); row -1 already holds the initial state.</summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void RecordSequenceScalar(ref float weights, ref float input, int steps, ref float tape)
+		{
+			ref float previous = ref U.Add(ref tape, TapeHeaderLength);
+			for (int t = 0; t < steps; t++)
+			{
+				ref float row = ref U.Add(ref previous, TapeStride);
+				StepScalar<global::LstmGen.Kernels.WithTape>(ref weights, ref U.Add(ref input, (nuint)t * InputSize), ref U.Add(ref previous, 384), ref U.Add(ref row, 384), ref U.Add(ref previous, 256), ref U.Add(ref row, 256), ref row);
+				previous = ref row;
+			}
+		}
+
+		/// <summary>
+		/// Backpropagation through time over a recorded tape, last step first. Per step: the cell's backward pass turns
+		/// ∂L/∂h_t and ∂L/∂c_t into dz (stored over the gates in the tape row); W_hhᵀ·dz gives ∂L/∂h_{t-1}.
+		/// After the loop: ∂L/∂x for every step and the parameter gradients, from all steps' dz at once.
+		/// </summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void BackwardSequenceScalar(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient, ref float cellGradient)
+		{
+			for (int t = steps - 1; t >= 0; t--)
+			{
+				ref float row = ref U.Add(ref tape, (nuint)(TapeHeaderLength + (t + 1) * TapeStride));
+				CellBackwardScalar(ref row, ref U.Subtract(ref row, TapeStride), ref U.Add(ref outputGradient, (nuint)t * HiddenSize), ref hiddenGradient, ref cellGradient);
+				HiddenGradientScalar(ref weights, ref row, ref hiddenGradient, false);
+			}
+			InputGradientsScalar(ref weights, ref U.Add(ref tape, TapeHeaderLength + TapeStride + 0), TapeStride, steps, ref inputGradient);
+			ParameterGradientsScalar(ref gradients, ref input, steps, 1, ref tape);
+		}
+
+		/// <summary>B sequences of <paramref name="steps"/> steps: input [B, steps, I], output [B, steps, H], hidden (and cell) [B, H] in and out.</summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void ForwardBatchScalar(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell, int sequences)
+		{
+			nuint inputStride = (nuint)steps * InputSize, outputStride = (nuint)steps * HiddenSize;
+			for (int t = 0; t < steps; t++)
+			{
+				// h_{t-1}: the initial state for t = 0 (rows HiddenSize apart), then the previous output rows.
+				ref float hiddenIn = ref t == 0 ? ref hidden : ref U.Add(ref output, (nuint)(t - 1) * HiddenSize);
+				nuint hiddenInStride = t == 0 ? HiddenSize : outputStride;
+				ref float hiddenOut = ref U.Add(ref output, (nuint)t * HiddenSize);
+				StepBatchScalar<global::LstmGen.Kernels.NoTape>(ref weights, ref U.Add(ref input, (nuint)t * InputSize), inputStride, ref hiddenIn, hiddenInStride, ref hiddenOut, outputStride, ref cell, ref cell, HiddenSize, ref hiddenOut, 0, sequences);
+			}
+			for (int b = 0; b < sequences; b++)
+			{
+				MM.CreateReadOnlySpan(ref U.Add(ref output, (nuint)b * outputStride + (nuint)(steps - 1) * HiddenSize), HiddenSize).CopyTo(MM.CreateSpan(ref U.Add(ref hidden, (nuint)b * HiddenSize), HiddenSize));
+			}
+		}
+
+		/// <summary>
+		/// Records B sequences into the batch tape, rows interleaved by time: row (t, b) at TapeHeaderLength + ((t + 1)·B + b)·TapeStride
+		/// (rows (-1, b) already hold the initial states); the inputs, time-major ([steps, B, InputSize]), follow the rows.
+		/// </summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void RecordBatchScalar(ref float weights, int steps, ref float tape, int sequences)
+		{
+			nuint sequenceRows = (nuint)sequences * TapeStride;
+			ref float input = ref U.Add(ref tape, TapeHeaderLength + (nuint)(steps + 1) * sequenceRows);
+			for (int t = 0; t < steps; t++)
+			{
+				ref float previous = ref U.Add(ref tape, TapeHeaderLength + (nuint)t * sequenceRows);
+				ref float row = ref U.Add(ref previous, sequenceRows);
+				StepBatchScalar<global::LstmGen.Kernels.WithTape>(ref weights, ref U.Add(ref input, (nuint)t * (nuint)sequences * InputSize), InputSize, ref U.Add(ref previous, 384), TapeStride, ref U.Add(ref row, 384), TapeStride, ref U.Add(ref previous, 256), ref U.Add(ref row, 256), TapeStride, ref row, TapeStride, sequences);
+			}
+		}
+
+		/// <summary>Backpropagation through time over a batch tape; ∂L/∂h and ∂L/∂c [B, H] flow through the given buffers, parameter gradients are summed.</summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
+		public static void BackwardBatchScalar(ref float weights, ref float gradients, int steps, ref float tape, ref float outputGradient, ref float hiddenGradient, ref float cellGradient, int sequences)
+		{
+			nuint sequenceRows = (nuint)sequences * TapeStride;
+			for (int t = steps - 1; t >= 0; t--)
+			{
+				ref float rows = ref U.Add(ref tape, TapeHeaderLength + (nuint)(t + 1) * sequenceRows);
+				for (int b = 0; b < sequences; b++)
+				{
+					nuint bb = (nuint)b;
+					ref float row = ref U.Add(ref rows, bb * TapeStride);
+					CellBackwardScalar(ref row, ref U.Subtract(ref row, sequenceRows), ref U.Add(ref outputGradient, (bb * (nuint)steps + (nuint)t) * HiddenSize), ref U.Add(ref hiddenGradient, bb * HiddenSize), ref U.Add(ref cellGradient, bb * HiddenSize));
+				}
+				HiddenGradientBatchScalar(ref weights, ref rows, TapeStride, ref hiddenGradient, sequences, false);
+			}
+			// All rows at once: the parameter gradients from the time-major inputs after the rows, then ∂L/∂x over those inputs.
+			ref float inputs = ref U.Add(ref tape, TapeHeaderLength + (nuint)(steps + 1) * sequenceRows);
+			ParameterGradientsScalar(ref gradients, ref inputs, steps * sequences, sequences, ref tape);
+			InputGradientsScalar(ref weights, ref U.Add(ref tape, TapeHeaderLength + sequenceRows + 0), TapeStride, steps * sequences, ref inputs);
+		}
+	}
 }

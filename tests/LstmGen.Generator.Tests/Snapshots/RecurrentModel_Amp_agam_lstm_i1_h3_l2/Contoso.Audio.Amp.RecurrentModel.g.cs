@@ -4,159 +4,159 @@
 
 namespace Contoso.Audio
 {
-    /// <summary>
-    /// The model compiled from <c>Models/agam_lstm_i1_h3_l2_skip0.json</c> (Automated-GuitarAmpModelling JSON): LSTM(1→3) → LSTM(3→3) → Linear(3→1).
-    /// 1 input(s) and 1 output(s) per sample, 172 parameters.
-    /// </summary>
-    /// <remarks>
-    /// <para>Each sample runs through the stages in order; a recurrent layer's input is the previous stage's output and its
-    /// state (h, and c for an LSTM) lives in the state buffer. The weights are embedded in the assembly in the kernels' panel
-    /// layout and copied once into an aligned buffer per instance; no file is read at run time.</para>
-    /// <para>Stages:
-    /// <list type="number">
-    /// <item><description><c>rec (layer 0)</c>: LSTM(1→3), kernels <c>LstmGen.Generated.Lstm_I1_H3</c></description></item>
-    /// <item><description><c>rec (layer 1)</c>: LSTM(3→3), kernels <c>LstmGen.Generated.Lstm_I3_H3</c></description></item>
-    /// <item><description><c>lin</c>: Linear(3→1)</description></item>
-    /// </list></para>
-    /// </remarks>
-    [global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
-    partial class Amp : global::LstmGen.IRecurrentModel
-    {
-        /// <summary>Features per sample.</summary>
-        public const int InputSize = 1;
+	/// <summary>
+	/// The model compiled from <c>Models/agam_lstm_i1_h3_l2_skip0.json</c> (Automated-GuitarAmpModelling JSON): LSTM(1→3) → LSTM(3→3) → Linear(3→1).
+	/// 1 input(s) and 1 output(s) per sample, 172 parameters.
+	/// </summary>
+	/// <remarks>
+	/// <para>Each sample runs through the stages in order; a recurrent layer's input is the previous stage's output and its
+	/// state (h, and c for an LSTM) lives in the state buffer. The weights are embedded in the assembly in the kernels' panel
+	/// layout and copied once into an aligned buffer per instance; no file is read at run time.</para>
+	/// <para>Stages:
+	/// <list type="number">
+	/// <item><description><c>rec (layer 0)</c>: LSTM(1→3), kernels <c>LstmGen.Generated.Lstm_I1_H3</c></description></item>
+	/// <item><description><c>rec (layer 1)</c>: LSTM(3→3), kernels <c>LstmGen.Generated.Lstm_I3_H3</c></description></item>
+	/// <item><description><c>lin</c>: Linear(3→1)</description></item>
+	/// </list></para>
+	/// </remarks>
+	[global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
+	partial class Amp : global::LstmGen.IRecurrentModel
+	{
+		/// <summary>Features per sample.</summary>
+		public const int InputSize = 1;
 
-        /// <summary>Outputs per sample.</summary>
-        public const int OutputSize = 1;
+		/// <summary>Outputs per sample.</summary>
+		public const int OutputSize = 1;
 
-        /// <summary>Floats of state: every recurrent layer's h (and c for an LSTM), in stage order.</summary>
-        public const int StateLength = 12;
+		/// <summary>Floats of state: every recurrent layer's h (and c for an LSTM), in stage order.</summary>
+		public const int StateLength = 12;
 
-        /// <summary>Trainable values in the model file.</summary>
-        public const int ParameterCount = 172;
+		/// <summary>Trainable values in the model file.</summary>
+		public const int ParameterCount = 172;
 
-        // Every stage's parameters in the layout its kernels read, stage after stage (each on a 16-float boundary):
-        //   stage 0 at 0: LSTM(1→3) in the panel layout of Lstm_I1_H3.
-        //   stage 1 at 80: LSTM(3→3) in the panel layout of Lstm_I3_H3.
-        //   stage 2 at 176: Linear(3→1), W [out, in] then b.
-        private static global::System.ReadOnlySpan<float> LstmGenWeights => new float[]
-        {
-            // stage 0
-            -0.320455939f, 0.30627656f, 0.101504214f, 0.465944111f, -0.197620288f, 0.221476793f, 0.327479243f, -0.249419332f, 0.190747023f, 0.1794478f, 0.443637222f, 0.377541244f,
-            0.318370461f, 0.196081623f, 0.216613576f, -0.0603919812f, -0.131658256f, 0.0605479367f, 0.31560573f, 0.0160329044f, 0.170465857f, 0.259384096f, 0.163135737f, 0.287687898f,
-            -0.21252802f, -0.41080752f, 0.132482097f, -0.422145158f, -0.38708356f, 0.0708174631f, -0.41387403f, 0.365865707f, 0.342229694f, 0.224383846f, 0.126526415f, -0.110423446f,
-            0.367724806f, -0.258572012f, -0.215761036f, -0.309949517f, 0.154959813f, 0.34444657f, -0.27573806f, -0.478404909f, -0.0439399965f, -0.149471462f, 0.00500561064f, -0.23506397f,
-            0.198445156f, 0.256047785f, 0.407892495f, 0.499373168f, -0.572632849f, 0.397201121f, 0.0123376613f, -0.132683754f, -0.0981840715f, -0.129070342f, 0.433003664f, -0.534450173f,
-            -0.0118791461f, -0.36094439f, -0.0642435253f, -0.442594796f, 0.159976229f, 0.314419597f, 0.386925548f, -0.167821035f, 0.129368424f, 0.253575295f, 0.410504133f, -0.427852631f,
-            0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f,
-            // stage 1
-            -0.270852208f, 0.110144429f, 0.501695454f, -0.192203715f, -0.506582141f, -0.31093049f, -0.314329505f, 0.451268733f, 0.0163236912f, 0.508465946f, -0.151446417f, 0.151515305f,
-            -0.490326256f, -0.566946208f, -0.27870816f, -0.233438313f, -0.447105765f, -0.448520929f, 0.118542798f, -0.190856114f, -0.0546881333f, 0.42307952f, -0.29248172f, 0.126729384f,
-            0.200591266f, -0.40805608f, -0.370018005f, 0.144254908f, -0.00919508841f, -0.0405671336f, -0.175448626f, 0.508603692f, 0.293954253f, -0.0295506474f, 0.067581147f, -0.0808951035f,
-            0.403956354f, -0.0124344304f, 0.525330007f, -0.372356147f, 0.531940341f, 0.0753169954f, 0.217707559f, -0.533320725f, 0.453682452f, 0.13234596f, -0.330087453f, 0.140485674f,
-            -0.0550755523f, 0.26834172f, -0.470009714f, -0.209056258f, -0.324408919f, 0.0901335478f, 0.184865817f, 0.358424962f, -0.0616748184f, -0.354666352f, -0.334276974f, -0.353188664f,
-            0.108530059f, 0.17016235f, -0.190944687f, 0.0627414063f, 0.0950131416f, 0.363314003f, 0.213912174f, -0.058312349f, -0.496164858f, -0.42528525f, 0.322898954f, 0.374135494f,
-            0.304843545f, 0.351655424f, 0.260672718f, 0.170152783f, 0.371821016f, -0.0113350805f, 0.179696396f, 0.477470666f, 0.533727586f, 0.311590999f, 0.0968120322f, 0.21140039f,
-            -0.479270458f, 0.22842066f, -0.311846763f, 0.514513433f, -0.324526966f, -0.0602409095f, -0.119813792f, -0.34952879f, -0.327455401f, 0.0502727032f, 0.0115178125f, -0.012619433f,
-            // stage 2
-            -0.566410363f, 0.00172965403f, 0.571719825f, 0.0350999124f,
-        };
+		// Every stage's parameters in the layout its kernels read, stage after stage (each on a 16-float boundary):
+		//   stage 0 at 0: LSTM(1→3) in the panel layout of Lstm_I1_H3.
+		//   stage 1 at 80: LSTM(3→3) in the panel layout of Lstm_I3_H3.
+		//   stage 2 at 176: Linear(3→1), W [out, in] then b.
+		private static global::System.ReadOnlySpan<float> LstmGenWeights => new float[]
+		{
+			// stage 0
+			-0.320455939f, 0.30627656f, 0.101504214f, 0.465944111f, -0.197620288f, 0.221476793f, 0.327479243f, -0.249419332f, 0.190747023f, 0.1794478f, 0.443637222f, 0.377541244f,
+			0.318370461f, 0.196081623f, 0.216613576f, -0.0603919812f, -0.131658256f, 0.0605479367f, 0.31560573f, 0.0160329044f, 0.170465857f, 0.259384096f, 0.163135737f, 0.287687898f,
+			-0.21252802f, -0.41080752f, 0.132482097f, -0.422145158f, -0.38708356f, 0.0708174631f, -0.41387403f, 0.365865707f, 0.342229694f, 0.224383846f, 0.126526415f, -0.110423446f,
+			0.367724806f, -0.258572012f, -0.215761036f, -0.309949517f, 0.154959813f, 0.34444657f, -0.27573806f, -0.478404909f, -0.0439399965f, -0.149471462f, 0.00500561064f, -0.23506397f,
+			0.198445156f, 0.256047785f, 0.407892495f, 0.499373168f, -0.572632849f, 0.397201121f, 0.0123376613f, -0.132683754f, -0.0981840715f, -0.129070342f, 0.433003664f, -0.534450173f,
+			-0.0118791461f, -0.36094439f, -0.0642435253f, -0.442594796f, 0.159976229f, 0.314419597f, 0.386925548f, -0.167821035f, 0.129368424f, 0.253575295f, 0.410504133f, -0.427852631f,
+			0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f,
+			// stage 1
+			-0.270852208f, 0.110144429f, 0.501695454f, -0.192203715f, -0.506582141f, -0.31093049f, -0.314329505f, 0.451268733f, 0.0163236912f, 0.508465946f, -0.151446417f, 0.151515305f,
+			-0.490326256f, -0.566946208f, -0.27870816f, -0.233438313f, -0.447105765f, -0.448520929f, 0.118542798f, -0.190856114f, -0.0546881333f, 0.42307952f, -0.29248172f, 0.126729384f,
+			0.200591266f, -0.40805608f, -0.370018005f, 0.144254908f, -0.00919508841f, -0.0405671336f, -0.175448626f, 0.508603692f, 0.293954253f, -0.0295506474f, 0.067581147f, -0.0808951035f,
+			0.403956354f, -0.0124344304f, 0.525330007f, -0.372356147f, 0.531940341f, 0.0753169954f, 0.217707559f, -0.533320725f, 0.453682452f, 0.13234596f, -0.330087453f, 0.140485674f,
+			-0.0550755523f, 0.26834172f, -0.470009714f, -0.209056258f, -0.324408919f, 0.0901335478f, 0.184865817f, 0.358424962f, -0.0616748184f, -0.354666352f, -0.334276974f, -0.353188664f,
+			0.108530059f, 0.17016235f, -0.190944687f, 0.0627414063f, 0.0950131416f, 0.363314003f, 0.213912174f, -0.058312349f, -0.496164858f, -0.42528525f, 0.322898954f, 0.374135494f,
+			0.304843545f, 0.351655424f, 0.260672718f, 0.170152783f, 0.371821016f, -0.0113350805f, 0.179696396f, 0.477470666f, 0.533727586f, 0.311590999f, 0.0968120322f, 0.21140039f,
+			-0.479270458f, 0.22842066f, -0.311846763f, 0.514513433f, -0.324526966f, -0.0602409095f, -0.119813792f, -0.34952879f, -0.327455401f, 0.0502727032f, 0.0115178125f, -0.012619433f,
+			// stage 2
+			-0.566410363f, 0.00172965403f, 0.571719825f, 0.0350999124f,
+		};
 
-        // Copied once per instance into a 64-byte-aligned buffer the GC never moves.
-        private readonly global::LstmGen.Kernels.AlignedBuffer _lstmGenParameters = LstmGenLoadParameters();
+		// Copied once per instance into a 64-byte-aligned buffer the GC never moves.
+		private readonly global::LstmGen.Kernels.AlignedBuffer _lstmGenParameters = LstmGenLoadParameters();
 
-        // The instance's state; a new instance starts in the model's initial state.
-        private readonly float[] _lstmGenState = LstmGenCreateState();
+		// The instance's state; a new instance starts in the model's initial state.
+		private readonly float[] _lstmGenState = LstmGenCreateState();
 
-        private static global::LstmGen.Kernels.AlignedBuffer LstmGenLoadParameters()
-        {
-            var buffer = new global::LstmGen.Kernels.AlignedBuffer(192);
-            LstmGenWeights.CopyTo(buffer.Span);
-            return buffer;
-        }
+		private static global::LstmGen.Kernels.AlignedBuffer LstmGenLoadParameters()
+		{
+			var buffer = new global::LstmGen.Kernels.AlignedBuffer(192);
+			LstmGenWeights.CopyTo(buffer.Span);
+			return buffer;
+		}
 
-        private static float[] LstmGenCreateState()
-        {
-            float[] state = new float[12];
-            return state;
-        }
+		private static float[] LstmGenCreateState()
+		{
+			float[] state = new float[12];
+			return state;
+		}
 
-        /// <summary>Sets the instance's state to the model's initial state (zeros).</summary>
-        public void Reset() => Reset(_lstmGenState);
+		/// <summary>Sets the instance's state to the model's initial state (zeros).</summary>
+		public void Reset() => Reset(_lstmGenState);
 
-        /// <summary>Sets a caller-held state to the model's initial state.</summary>
-        /// <param name="state"><see cref="StateLength"/> floats.</param>
-        /// <exception cref="global::System.ArgumentException">The length is not <see cref="StateLength"/>.</exception>
-        public void Reset(global::System.Span<float> state)
-        {
-            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(state), state.Length, StateLength, "StateLength");
-            state.Clear();
-        }
+		/// <summary>Sets a caller-held state to the model's initial state.</summary>
+		/// <param name="state"><see cref="StateLength"/> floats.</param>
+		/// <exception cref="global::System.ArgumentException">The length is not <see cref="StateLength"/>.</exception>
+		public void Reset(global::System.Span<float> state)
+		{
+			global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(state), state.Length, StateLength, "StateLength");
+			state.Clear();
+		}
 
-        /// <summary>
-        /// Runs <c>n = input.Length / InputSize</c> samples (time-major) through the model: output t is the model's output after
-        /// consuming input t. Uses and updates the instance's state. Allocation-free. Blocks of any size give identical results.
-        /// </summary>
-        /// <param name="input">n·InputSize floats, n ≥ 1.</param>
-        /// <param name="output">Receives n·OutputSize floats; must not overlap <paramref name="input"/>.</param>
-        /// <exception cref="global::System.ArgumentException">A length is wrong (the message names it and both lengths), or the spans overlap.</exception>
-        public void Process(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Process(input, output, _lstmGenState);
+		/// <summary>
+		/// Runs <c>n = input.Length / InputSize</c> samples (time-major) through the model: output t is the model's output after
+		/// consuming input t. Uses and updates the instance's state. Allocation-free. Blocks of any size give identical results.
+		/// </summary>
+		/// <param name="input">n·InputSize floats, n ≥ 1.</param>
+		/// <param name="output">Receives n·OutputSize floats; must not overlap <paramref name="input"/>.</param>
+		/// <exception cref="global::System.ArgumentException">A length is wrong (the message names it and both lengths), or the spans overlap.</exception>
+		public void Process(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Process(input, output, _lstmGenState);
 
-        /// <summary>
-        /// <see cref="Process(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> with caller-held state, so one instance
-        /// serves many voices or threads (the parameters are only read).
-        /// </summary>
-        /// <param name="input">n·InputSize floats, n ≥ 1.</param>
-        /// <param name="output">Receives n·OutputSize floats.</param>
-        /// <param name="state"><see cref="StateLength"/> floats, read and updated (see <see cref="Reset(global::System.Span{float})"/>).</param>
-        /// <exception cref="global::System.ArgumentException">A length is wrong, or two spans overlap.</exception>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public void Process(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> state)
-        {
-            int samples = input.Length / InputSize;
-            if (samples < 1 || samples * InputSize != input.Length)
-            {
-                global::LstmGen.Kernels.LstmThrow.WrongLength(nameof(input), input.Length, global::System.Math.Max(1, samples) * InputSize, "a whole number n ≥ 1 of samples of InputSize floats");
-            }
-            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(output), output.Length, samples * OutputSize, "samples · OutputSize");
-            global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(state), state.Length, StateLength, "StateLength");
-            global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(output), output, "input, state", input, state);
-            global::LstmGen.Kernels.LstmThrow.IfOverlapping(nameof(state), state, nameof(input), input);
-            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-            ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-            ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state);
-            for (int t = 0; t < samples; t++)
-            {
-                LstmGenSample(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, t * OutputSize), ref s);
-            }
-        }
+		/// <summary>
+		/// <see cref="Process(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> with caller-held state, so one instance
+		/// serves many voices or threads (the parameters are only read).
+		/// </summary>
+		/// <param name="input">n·InputSize floats, n ≥ 1.</param>
+		/// <param name="output">Receives n·OutputSize floats.</param>
+		/// <param name="state"><see cref="StateLength"/> floats, read and updated (see <see cref="Reset(global::System.Span{float})"/>).</param>
+		/// <exception cref="global::System.ArgumentException">A length is wrong, or two spans overlap.</exception>
+		[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+		public void Process(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> state)
+		{
+			int samples = input.Length / InputSize;
+			if (samples < 1 || samples * InputSize != input.Length)
+			{
+				global::LstmGen.Kernels.LstmThrow.WrongLength(nameof(input), input.Length, global::System.Math.Max(1, samples) * InputSize, "a whole number n ≥ 1 of samples of InputSize floats");
+			}
+			global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(output), output.Length, samples * OutputSize, "samples · OutputSize");
+			global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(state), state.Length, StateLength, "StateLength");
+			global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(output), output, "input, state", input, state);
+			global::LstmGen.Kernels.LstmThrow.IfOverlapping(nameof(state), state, nameof(input), input);
+			ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+			ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+			ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(state);
+			for (int t = 0; t < samples; t++)
+			{
+				LstmGenSample(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, t * OutputSize), ref s);
+			}
+		}
 
-        /// <summary>One sample through the model with the instance's state: the sample-by-sample form for audio callbacks.</summary>
-        /// <param name="input">The input sample.</param>
-        /// <returns>The output sample.</returns>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public float Process(float input)
-        {
-            float output = 0;
-            LstmGenSample(ref input, ref output, ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_lstmGenState));
-            return output;
-        }
+		/// <summary>One sample through the model with the instance's state: the sample-by-sample form for audio callbacks.</summary>
+		/// <param name="input">The input sample.</param>
+		/// <returns>The output sample.</returns>
+		[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+		public float Process(float input)
+		{
+			float output = 0;
+			LstmGenSample(ref input, ref output, ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_lstmGenState));
+			return output;
+		}
 
-        // One sample: every stage in order, then the skip. Inlined into the loops above.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void LstmGenSample(ref float x, ref float y, ref float s)
-        {
-            ref float weights = ref _lstmGenParameters.Reference;
-            // Stage 0: LSTM(1→3).
-            global::LstmGen.Generated.Lstm_I1_H3.Step(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0), ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 3));
-            // Stage 1: LSTM(3→3).
-            global::LstmGen.Generated.Lstm_I3_H3.Step(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 80), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 6), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 9));
-            // Stage 2: Linear(3→1).
-            global::LstmGen.Kernels.DenseKernel.Forward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 176), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 6), 3, 1, 0, ref y);
-        }
+		// One sample: every stage in order, then the skip. Inlined into the loops above.
+		[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+		private void LstmGenSample(ref float x, ref float y, ref float s)
+		{
+			ref float weights = ref _lstmGenParameters.Reference;
+			// Stage 0: LSTM(1→3).
+			global::LstmGen.Generated.Lstm_I1_H3.Step(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0), ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 3));
+			// Stage 1: LSTM(3→3).
+			global::LstmGen.Generated.Lstm_I3_H3.Step(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 80), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 6), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 9));
+			// Stage 2: Linear(3→1).
+			global::LstmGen.Kernels.DenseKernel.Forward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 176), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 6), 3, 1, 0, ref y);
+		}
 
-        int global::LstmGen.IRecurrentModel.InputSize => InputSize;
-        int global::LstmGen.IRecurrentModel.OutputSize => OutputSize;
-        int global::LstmGen.IRecurrentModel.StateLength => StateLength;
-        int global::LstmGen.IRecurrentModel.ParameterCount => ParameterCount;
-    }
+		int global::LstmGen.IRecurrentModel.InputSize => InputSize;
+		int global::LstmGen.IRecurrentModel.OutputSize => OutputSize;
+		int global::LstmGen.IRecurrentModel.StateLength => StateLength;
+		int global::LstmGen.IRecurrentModel.ParameterCount => ParameterCount;
+	}
 }
