@@ -28,6 +28,29 @@ public sealed class ConcurrencyTests
     }
 
     /// <summary>
+    /// <see cref="ILstm.Gradients"/> is created on first use: threads that race for it, started together on fresh
+    /// instances, must all get the same buffer (one created, none lost), so gradients one thread adds are seen by all.
+    /// </summary>
+    [Fact]
+    public unsafe void Threads_racing_for_Gradients_on_first_use_all_get_one_buffer()
+    {
+        const int Threads = 4;
+        for (int round = 0; round < 200; round++)
+        {
+            var model = new Lstm_I4_H17_T6();
+            var addresses = new IntPtr[Threads];
+            using var start = new Barrier(Threads);
+            Parallel.For(0, Threads, new ParallelOptions { MaxDegreeOfParallelism = Threads }, t =>
+            {
+                start.SignalAndWait();
+                addresses[t] = (IntPtr)System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(model.Gradients));
+            });
+            Assert.All(addresses, a => Assert.Equal(addresses[0], a));
+            Assert.Equal(addresses[0], (IntPtr)System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(model.Gradients)));
+        }
+    }
+
+    /// <summary>
     /// Four threads, started together, each stream their own inputs through <c>Step</c> on one shared instance with
     /// their own state, many times over; every h_t and c_t must be bit-identical to a single-threaded run. Shapes
     /// whose step runs in several chunks (H = 128) or one (H = 17) cover both ways a step handles h_{t-1}.
