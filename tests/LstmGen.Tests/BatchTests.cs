@@ -243,6 +243,16 @@ public sealed class BatchArgumentTests
         e = Assert.Throws<ArgumentException>(() => other.BackwardBatchFromTape(seq, tape, new float[2 * 3 * 64], new float[128], new float[128], new float[seq.Length], new float[128], new float[128]));
         Assert.Contains("another instance", e.Message);
         e = Assert.Throws<ArgumentException>(() => model.BackwardFromTape(seq.AsSpan(0, 48), tape, new float[3 * 64], new float[64], new float[64], new float[48], new float[64], new float[64]));
-        Assert.Contains("sequence", e.Message);
+        Assert.Contains("batch tape", e.Message);
+
+        // A one-sequence tape of Forward (which does not store the input) is no batch tape of B = 1, nor the reverse.
+        float[] one = seq.AsSpan(0, 48).ToArray(), singleTape = new float[Lstm_I16_H64_T8.BatchTapeLength(1)];
+        model.Forward(one, new float[3 * 64], new float[64], new float[64], singleTape);
+        e = Assert.Throws<ArgumentException>(() => model.BackwardBatchFromTape(one, singleTape, new float[3 * 64], new float[64], new float[64], new float[48], new float[64], new float[64]));
+        Assert.Equal("tape", e.ParamName);
+        Assert.Contains("recorded by Forward(…, tape)", e.Message);
+        model.ForwardBatch(one, new float[3 * 64], new float[64], new float[64], singleTape);
+        e = Assert.Throws<ArgumentException>(() => model.BackwardFromTape(one, singleTape, new float[3 * 64], new float[64], new float[64], new float[48], new float[64], new float[64]));
+        Assert.Contains("recorded by ForwardBatch(…, tape)", e.Message);
     }
 }

@@ -660,11 +660,11 @@ internal static class LayerTypeEmitter
             var spans = new List<SpanArgument>
             {
                 new("input", SpanUse.Read, string.Empty, string.Empty),
-                new("hidden", SpanUse.ReadWrite, "states * HiddenSize", "states · HiddenSize"),
+                new("hidden", SpanUse.ReadWrite, "(long)states * HiddenSize", "states · HiddenSize"),
             };
             if (_c)
             {
-                spans.Add(new SpanArgument("cell", SpanUse.ReadWrite, "states * HiddenSize", "states · HiddenSize"));
+                spans.Add(new SpanArgument("cell", SpanUse.ReadWrite, "(long)states * HiddenSize", "states · HiddenSize"));
             }
 
             W.Line($"public void {M.StepBatch}({string.Join(", ", spans.Select(x => x.Declaration))})");
@@ -718,7 +718,7 @@ internal static class LayerTypeEmitter
 
                 if (tape)
                 {
-                    batch.Add(new SpanArgument("tape", SpanUse.Write, $"global::LstmGen.Kernels.TapeHeader.Length + (long)sequences * ((steps + 1) * {M.TapeStride} + steps * InputSize)", "16 + sequences · ((steps + 1) · TapeStride + steps · InputSize)", AtLeast: true));
+                    batch.Add(new SpanArgument("tape", SpanUse.Write, $"global::LstmGen.Kernels.TapeHeader.BatchFloats(sequences, steps, {M.TapeStride}, InputSize)", $"{TapeGeometry.HeaderLength} + sequences · ((steps + 1) · {_plan.TapeStride} + steps · InputSize)", AtLeast: true));
                 }
 
                 W.Line($"public void {M.ForwardBatch}({string.Join(", ", batch.Select(x => x.Declaration))})");
@@ -734,7 +734,7 @@ internal static class LayerTypeEmitter
                     }
 
                     TapeRowLayout t = Layer.TapeRow;
-                    W.Line($"global::LstmGen.Kernels.TapeHeader.Write(tape, InputSize, HiddenSize, steps, {M.InstanceField}, input, sequences);");
+                    W.Line($"global::LstmGen.Kernels.TapeHeader.Write(tape, InputSize, HiddenSize, steps, {M.InstanceField}, input, sequences, batch: true);");
                     W.Line("// Rows interleaved by time: row (t, b) at TapeHeader.Length + ((t + 1)·B + b)·TapeStride; rows (-1, b) hold the initial states.");
                     W.Line("int first = global::LstmGen.Kernels.TapeHeader.Length;");
                     W.Line("for (int b = 0; b < sequences; b++)");
@@ -807,7 +807,7 @@ internal static class LayerTypeEmitter
             var back = new List<SpanArgument>
             {
                 new("input", SpanUse.Read, string.Empty, string.Empty),
-                new("tape", SpanUse.ReadWrite, $"global::LstmGen.Kernels.TapeHeader.Length + (long)sequences * ((steps + 1) * {M.TapeStride} + steps * InputSize)", "16 + sequences · ((steps + 1) · TapeStride + steps · InputSize)", AtLeast: true),
+                new("tape", SpanUse.ReadWrite, $"global::LstmGen.Kernels.TapeHeader.BatchFloats(sequences, steps, {M.TapeStride}, InputSize)", $"{TapeGeometry.HeaderLength} + sequences · ((steps + 1) · {_plan.TapeStride} + steps · InputSize)", AtLeast: true),
                 new("outputGradient", SpanUse.Read, "(long)sequences * steps * HiddenSize", "sequences · steps · HiddenSize"),
                 new("finalHiddenGradient", SpanUse.Read, string.Empty, string.Empty),
             };
@@ -829,7 +829,7 @@ internal static class LayerTypeEmitter
                 W.Line($"int sequences = {Throw}.CountOf(nameof(finalHiddenGradient), finalHiddenGradient.Length, HiddenSize, \"states\");");
                 W.Line($"int steps = {Throw}.StepsOfBatch(nameof(input), input.Length, sequences, InputSize, SequenceLength);");
                 SpanChecks.Emit(W, back);
-                W.Line($"{Throw}.IfTapeDoesNotMatch(nameof(tape), tape, InputSize, HiddenSize, steps, {M.InstanceField}, global::LstmGen.Kernels.TapeHeader.Fingerprint(input), \"ForwardBatch(…, tape)\", sequences);");
+                W.Line($"{Throw}.IfTapeDoesNotMatch(nameof(tape), tape, InputSize, HiddenSize, steps, {M.InstanceField}, global::LstmGen.Kernels.TapeHeader.Fingerprint(input), \"ForwardBatch(…, tape)\", sequences, batch: true);");
                 W.Line("global::LstmGen.Kernels.TapeHeader.MarkConsumed(tape);");
                 W.Line("// The gradients flowing back through the state start from the final ones and end as those of the initial state.");
                 W.Line("finalHiddenGradient.CopyTo(initialHiddenGradient);");

@@ -291,7 +291,7 @@ internal static class ModelTypeEmitter
                 w.Line($"{Throw}.WrongLength(nameof(input), input.Length, global::System.Math.Max(1, samples) * InputSize, \"a whole number n ≥ 1 of samples of InputSize floats\");");
             }
 
-            w.Line($"{Throw}.IfLengthIsNot(nameof(output), output.Length, samples * OutputSize, \"samples · OutputSize\");");
+            w.Line($"{Throw}.IfLengthIsNot(nameof(output), output.Length, (long)samples * OutputSize, \"samples · OutputSize\");");
             w.Line($"{Throw}.IfLengthIsNot(nameof(state), state.Length, StateLength, \"StateLength\");");
             w.Line($"{Throw}.IfOverlapsAny(nameof(output), output, \"input, state\", input, state);");
             w.Line($"{Throw}.IfOverlapping(nameof(state), state, nameof(input), input);");

@@ -99,7 +99,25 @@ internal sealed record PathPlan(Isa Isa, int Lanes, int AccumulatorBudget, Equat
     /// </summary>
     public bool UpdateInRegisters => Passes.Count == 1;
 
-    public int VectorBits => Lanes * 32;
+    /// <summary>32 vector registers (AVX-512), so a register block may be twice as large as with 16.</summary>
+    public bool HasManyRegisters => AccumulatorBudget >= LayerPlanner.Accumulators32Registers;
+
+    /// <summary>States whose accumulators share each loaded weight vector in the batched step.</summary>
+    public int StatesPerBlock => HasManyRegisters ? 4 : 2;
+
+    /// <summary>Steps whose input projections share each loaded weight vector.</summary>
+    public int ProjectionStepsAtOnce => HasManyRegisters ? 4 : 2;
+
+    /// <summary>
+    /// The runtime's gradient row-block helpers for this vector width (<c>LstmGen.Kernels.GradientKernels</c>): their name
+    /// suffix and how many rows one call takes. Keyed by the lanes, not the path: a path may run narrower vectors.
+    /// </summary>
+    public (string Suffix, int Rows) GradientKernels => Lanes switch
+    {
+        16 => ("512", 4),
+        8 => ("256", 2),
+        _ => ("128", 2),
+    };
 
     /// <summary>The suffix of this path's kernel names: <c>512</c>, <c>256</c>, <c>128</c>, <c>Scalar</c>.</summary>
     public string Suffix => Lanes == 1 ? "Scalar" : Isa switch

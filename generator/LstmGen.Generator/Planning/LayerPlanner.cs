@@ -36,7 +36,8 @@ internal static class LayerPlanner
             PathPlan path = PlanPath(layout, descriptor, isa);
             foreach (PathPlan earlier in planned)
             {
-                if (earlier.Lanes == path.Lanes && earlier.Passes.Equals(path.Passes))
+                // Same vectors, passes and register blocks (scalar loops do not depend on the registers).
+                if (earlier.Lanes == path.Lanes && earlier.Passes.Equals(path.Passes) && (path.IsScalar || earlier.AccumulatorBudget == path.AccumulatorBudget))
                 {
                     path = path with { SharesKernelWith = earlier.SharesKernelWith ?? earlier.Isa };
                     break;

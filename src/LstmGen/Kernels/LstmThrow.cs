@@ -195,10 +195,12 @@ public static class LstmThrow
     /// <param name="inputFingerprint">The fingerprint of the input given to the backward pass.</param>
     /// <param name="recorder">How the tape is recorded, for the message.</param>
     /// <param name="sequences">The sequences the backward pass expects (a batch tape holds several).</param>
+    /// <param name="batch">Whether the backward pass expects a batch tape (<c>BackwardBatchFromTape</c>).</param>
     /// <exception cref="ArgumentException">The tape does not belong to this call.</exception>
-    public static void IfTapeDoesNotMatch(string parameterName, ReadOnlySpan<float> tape, int inputSize, int hiddenSize, int steps, int instance, int inputFingerprint, string recorder, int sequences = 1)
+    public static void IfTapeDoesNotMatch(string parameterName, ReadOnlySpan<float> tape, int inputSize, int hiddenSize, int steps, int instance, int inputFingerprint, string recorder, int sequences = 1, bool batch = false)
     {
         ReadOnlySpan<int> header = System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(tape);
+        string consumer = batch ? "BackwardBatchFromTape" : "BackwardFromTape";
         if (header[TapeHeader.Magic] != TapeHeader.MagicValue || header[TapeHeader.InputSize] != inputSize || header[TapeHeader.HiddenSize] != hiddenSize)
         {
             throw new ArgumentException(
@@ -209,7 +211,7 @@ public static class LstmThrow
         if (header[TapeHeader.Steps] == 0)
         {
             throw new ArgumentException(
-                $"'{parameterName}' was already consumed by BackwardFromTape; record it again with {recorder}.",
+                $"'{parameterName}' was already consumed by a backward pass; record it again with {recorder}.",
                 parameterName);
         }
 
@@ -217,6 +219,15 @@ public static class LstmThrow
         {
             throw new ArgumentException(
                 $"'{parameterName}' was recorded by another instance of this model; its activations do not belong to this instance's parameters.",
+                parameterName);
+        }
+
+        if (header[TapeHeader.Layout] != (batch ? TapeHeader.BatchLayout : TapeHeader.SequenceLayout))
+        {
+            throw new ArgumentException(
+                batch
+                    ? $"'{parameterName}' was recorded by Forward(…, tape), one sequence without its input; {consumer} needs a tape recorded by {recorder}."
+                    : $"'{parameterName}' was recorded by ForwardBatch(…, tape), a batch tape; {consumer} needs a tape recorded by {recorder}.",
                 parameterName);
         }
 
@@ -237,7 +248,7 @@ public static class LstmThrow
         if (header[TapeHeader.InputFingerprint] != inputFingerprint)
         {
             throw new ArgumentException(
-                $"'{parameterName}' was recorded with a different input than the one given to BackwardFromTape.",
+                $"'{parameterName}' was recorded with a different input than the one given to {consumer}.",
                 parameterName);
         }
     }

@@ -35,6 +35,15 @@ public static class TapeHeader
     /// <summary>Field index: the sequences recorded (1 for <c>Forward</c>'s tape, B for <c>ForwardBatch</c>'s).</summary>
     public const int Sequences = 6;
 
+    /// <summary>Field index: the row layout, <see cref="SequenceLayout"/> or <see cref="BatchLayout"/>.</summary>
+    public const int Layout = 7;
+
+    /// <summary><see cref="Layout"/> of a tape recorded by <c>Forward(…, tape)</c>: one sequence's rows, the input not stored.</summary>
+    public const int SequenceLayout = 0;
+
+    /// <summary><see cref="Layout"/> of a tape recorded by <c>ForwardBatch(…, tape)</c>: rows interleaved by time, then the inputs.</summary>
+    public const int BatchLayout = 1;
+
     /// <summary>Marks a tape written by LstmGen ("LGtp").</summary>
     public const int MagicValue = 0x7074474C;
 
@@ -88,7 +97,8 @@ public static class TapeHeader
     /// <param name="instance">The recording instance.</param>
     /// <param name="input">The recorded input.</param>
     /// <param name="sequences">Sequences in the tape (a batch tape holds several).</param>
-    public static void Write(Span<float> tape, int inputSize, int hiddenSize, int steps, int instance, ReadOnlySpan<float> input, int sequences = 1)
+    /// <param name="batch">Whether it is a batch tape (<see cref="BatchLayout"/>), even of one sequence.</param>
+    public static void Write(Span<float> tape, int inputSize, int hiddenSize, int steps, int instance, ReadOnlySpan<float> input, int sequences = 1, bool batch = false)
     {
         Span<int> header = MemoryMarshal.Cast<float, int>(tape.Slice(0, Length));
         header.Clear();
@@ -99,6 +109,7 @@ public static class TapeHeader
         header[Instance] = instance;
         header[InputFingerprint] = Fingerprint(input);
         header[Sequences] = sequences;
+        header[Layout] = batch ? BatchLayout : SequenceLayout;
     }
 
     /// <summary>
@@ -113,7 +124,7 @@ public static class TapeHeader
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="sequences"/> is less than 1, or the tape would exceed <see cref="int.MaxValue"/> floats.</exception>
     public static int BatchLength(int sequences, int steps, int tapeStride, int inputSize)
     {
-        long length = Length + (long)sequences * (((long)steps + 1) * tapeStride + (long)steps * inputSize);
+        long length = BatchFloats(sequences, steps, tapeStride, inputSize);
         if (sequences < 1 || length > int.MaxValue)
         {
             throw new ArgumentOutOfRangeException(
@@ -124,6 +135,18 @@ public static class TapeHeader
 
         return (int)length;
     }
+
+    /// <summary>
+    /// <see cref="BatchLength"/> in 64-bit arithmetic, without checks: what the generated length checks compare a tape with
+    /// (no product can wrap around).
+    /// </summary>
+    /// <param name="sequences">Sequences in the batch.</param>
+    /// <param name="steps">Time steps per sequence.</param>
+    /// <param name="tapeStride">Floats per tape row.</param>
+    /// <param name="inputSize">Input features per time step.</param>
+    /// <returns>The length.</returns>
+    public static long BatchFloats(long sequences, long steps, int tapeStride, int inputSize) =>
+        Length + sequences * ((steps + 1) * tapeStride + steps * inputSize);
 
     /// <summary>Marks a tape consumed (its gate rows now hold gradients).</summary>
     /// <param name="tape">The tape.</param>

@@ -12,7 +12,7 @@ namespace LstmGen.Generator.Emit.Kernels;
 internal static class BatchKernelEmitter
 {
     /// <summary>States whose accumulators share each loaded weight vector: 4 with 32 vector registers, 2 with 16.</summary>
-    public static int StatesPerBlock(PathPlan path) => path.Isa == Isa.Vector512 ? 4 : 2;
+    public static int StatesPerBlock(PathPlan path) => path.StatesPerBlock;
 
     /// <summary>Bytes of weights a step streams.</summary>
     public static long WeightBytes(KernelContext ctx) => (long)ctx.Layout.ColumnCount * (ctx.Layout.InputSize + ctx.Layout.HiddenSize) * sizeof(float);

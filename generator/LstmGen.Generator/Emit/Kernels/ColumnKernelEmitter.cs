@@ -228,10 +228,8 @@ internal static class ColumnKernelEmitter
     public static void EmitParameterGradients(KernelContext ctx, PathPlan path)
     {
         SourceWriter w = ctx.W;
-        var v = new VectorSyntax(path.Lanes);
-        bool wide = path.Isa == Isa.Vector512;
-        // The row-block helpers are the runtime's (LstmGen.Kernels.GradientKernels): 4 rows at a time with 32 vector registers, 2 with 16.
-        int rowsPerBlock = wide ? 4 : 2;
+        // The row-block helpers are the runtime's (LstmGen.Kernels.GradientKernels), chosen by the vector width.
+        (string helper, int rowsPerBlock) = path.GradientKernels;
         LstmGen.Generator.Cells.TapeRowLayout t = ctx.Tape;
         string s = path.Suffix;
         w.Line("/// <summary>");
@@ -268,14 +266,14 @@ internal static class ColumnKernelEmitter
                         w.Line($"if (r + {rowsPerBlock} <= {count})");
                         using (w.Braces())
                         {
-                            w.Line($"GradientRows{rowsPerBlock}x{s}(ref gradient, {width}, {dz}, TapeStride, {scale}, {stride}, count);");
+                            w.Line($"GradientRows{rowsPerBlock}x{helper}(ref gradient, {width}, {dz}, TapeStride, {scale}, {stride}, count);");
                             w.Line($"r += {rowsPerBlock};");
                         }
 
                         w.Line("else");
                         using (w.Braces())
                         {
-                            w.Line($"GradientRows1x{s}(ref gradient, {width}, {dz}, TapeStride, {scale}, {stride}, count);");
+                            w.Line($"GradientRows1x{helper}(ref gradient, {width}, {dz}, TapeStride, {scale}, {stride}, count);");
                             w.Line("r++;");
                         }
                     }
@@ -283,8 +281,8 @@ internal static class ColumnKernelEmitter
             });
 
             w.Line("// Biases: ∂L/∂b_ih += Σ dz of the W_ih side, ∂L/∂b_hh += Σ dz of the W_hh side (the same for the LSTM), over every row.");
-            w.Line($"GradientRows0x{s}(ref U.Add(ref gradients, BiasIhOffset), Columns, ref U.Add(ref firstRow, {t.InputSideGradient}), TapeStride, ref firstRow, 0, count);");
-            w.Line($"GradientRows0x{s}(ref U.Add(ref gradients, BiasHhOffset), Columns, ref U.Add(ref firstRow, {t.HiddenSideGradient}), TapeStride, ref firstRow, 0, count);");
+            w.Line($"GradientRows0x{helper}(ref U.Add(ref gradients, BiasIhOffset), Columns, ref U.Add(ref firstRow, {t.InputSideGradient}), TapeStride, ref firstRow, 0, count);");
+            w.Line($"GradientRows0x{helper}(ref U.Add(ref gradients, BiasHhOffset), Columns, ref U.Add(ref firstRow, {t.HiddenSideGradient}), TapeStride, ref firstRow, 0, count);");
             chunk.Dispose();
         }
     }

@@ -527,7 +527,7 @@ internal static class StepKernelEmitter
         SourceWriter w = ctx.W;
         CellDescriptor cell = ctx.Cell;
         var v = new VectorSyntax(path.Lanes);
-        int stepsAtOnce = path.Isa == Isa.Vector512 ? 4 : 2;
+        int stepsAtOnce = path.ProjectionStepsAtOnce;
         int rowFloats = LayerPlanner.ProjectionRowFloats(path, cell);
         w.Line("/// <summary>");
         w.Line("/// The input part of <paramref name=\"steps\"/> steps before their recurrence: for every vector column and W_ih-fed slot,");

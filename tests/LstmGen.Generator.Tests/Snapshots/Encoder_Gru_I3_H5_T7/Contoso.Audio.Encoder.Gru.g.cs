@@ -358,7 +358,7 @@ namespace Contoso.Audio
 		public void StepBatch(global::System.ReadOnlySpan<float> input, global::System.Span<float> hidden)
 		{
 			int states = global::LstmGen.Kernels.LstmThrow.CountOf(nameof(input), input.Length, InputSize, "states");
-			global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(hidden), hidden.Length, states * HiddenSize, "states · HiddenSize");
+			global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(hidden), hidden.Length, (long)states * HiddenSize, "states · HiddenSize");
 			global::LstmGen.Kernels.LstmThrow.IfOverlapping(nameof(hidden), hidden, nameof(input), input);
 			global::LstmGen.Generated.Gru_I3_H5.StepBatch(ref _lstmGenParameters.Reference, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hidden), states);
 		}
@@ -399,11 +399,11 @@ namespace Contoso.Audio
 			int sequences = global::LstmGen.Kernels.LstmThrow.CountOf(nameof(hidden), hidden.Length, HiddenSize, "states");
 			int steps = global::LstmGen.Kernels.LstmThrow.StepsOfBatch(nameof(input), input.Length, sequences, InputSize, SequenceLength);
 			global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(output), output.Length, (long)sequences * steps * HiddenSize, "sequences · steps · HiddenSize");
-			global::LstmGen.Kernels.LstmThrow.IfShorterThan(nameof(tape), tape.Length, global::LstmGen.Kernels.TapeHeader.Length + (long)sequences * ((steps + 1) * LstmGenTapeStride + steps * InputSize), "16 + sequences · ((steps + 1) · TapeStride + steps · InputSize)");
+			global::LstmGen.Kernels.LstmThrow.IfShorterThan(nameof(tape), tape.Length, global::LstmGen.Kernels.TapeHeader.BatchFloats(sequences, steps, LstmGenTapeStride, InputSize), "16 + sequences · ((steps + 1) · 35 + steps · InputSize)");
 			global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(output), output, "input, hidden, tape", input, hidden, tape);
 			global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(hidden), hidden, "input, tape", input, tape);
 			global::LstmGen.Kernels.LstmThrow.IfOverlapping(nameof(tape), tape, nameof(input), input);
-			global::LstmGen.Kernels.TapeHeader.Write(tape, InputSize, HiddenSize, steps, _lstmGenInstance, input, sequences);
+			global::LstmGen.Kernels.TapeHeader.Write(tape, InputSize, HiddenSize, steps, _lstmGenInstance, input, sequences, batch: true);
 			// Rows interleaved by time: row (t, b) at TapeHeader.Length + ((t + 1)·B + b)·TapeStride; rows (-1, b) hold the initial states.
 			int first = global::LstmGen.Kernels.TapeHeader.Length;
 			for (int b = 0; b < sequences; b++)
@@ -447,14 +447,14 @@ namespace Contoso.Audio
 		{
 			int sequences = global::LstmGen.Kernels.LstmThrow.CountOf(nameof(finalHiddenGradient), finalHiddenGradient.Length, HiddenSize, "states");
 			int steps = global::LstmGen.Kernels.LstmThrow.StepsOfBatch(nameof(input), input.Length, sequences, InputSize, SequenceLength);
-			global::LstmGen.Kernels.LstmThrow.IfShorterThan(nameof(tape), tape.Length, global::LstmGen.Kernels.TapeHeader.Length + (long)sequences * ((steps + 1) * LstmGenTapeStride + steps * InputSize), "16 + sequences · ((steps + 1) · TapeStride + steps · InputSize)");
+			global::LstmGen.Kernels.LstmThrow.IfShorterThan(nameof(tape), tape.Length, global::LstmGen.Kernels.TapeHeader.BatchFloats(sequences, steps, LstmGenTapeStride, InputSize), "16 + sequences · ((steps + 1) · 35 + steps · InputSize)");
 			global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(outputGradient), outputGradient.Length, (long)sequences * steps * HiddenSize, "sequences · steps · HiddenSize");
 			global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(inputGradient), inputGradient.Length, (long)sequences * steps * InputSize, "sequences · steps · InputSize");
 			global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(initialHiddenGradient), initialHiddenGradient.Length, (long)sequences * HiddenSize, "sequences · HiddenSize");
 			global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(tape), tape, "input, outputGradient, finalHiddenGradient, inputGradient, initialHiddenGradient", input, outputGradient, finalHiddenGradient, inputGradient, initialHiddenGradient);
 			global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(inputGradient), inputGradient, "input, outputGradient, finalHiddenGradient, initialHiddenGradient", input, outputGradient, finalHiddenGradient, initialHiddenGradient);
 			global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(initialHiddenGradient), initialHiddenGradient, "input, outputGradient, finalHiddenGradient", input, outputGradient, finalHiddenGradient);
-			global::LstmGen.Kernels.LstmThrow.IfTapeDoesNotMatch(nameof(tape), tape, InputSize, HiddenSize, steps, _lstmGenInstance, global::LstmGen.Kernels.TapeHeader.Fingerprint(input), "ForwardBatch(…, tape)", sequences);
+			global::LstmGen.Kernels.LstmThrow.IfTapeDoesNotMatch(nameof(tape), tape, InputSize, HiddenSize, steps, _lstmGenInstance, global::LstmGen.Kernels.TapeHeader.Fingerprint(input), "ForwardBatch(…, tape)", sequences, batch: true);
 			global::LstmGen.Kernels.TapeHeader.MarkConsumed(tape);
 			// The gradients flowing back through the state start from the final ones and end as those of the initial state.
 			finalHiddenGradient.CopyTo(initialHiddenGradient);

@@ -52,11 +52,11 @@ namespace LstmGen.Generated
 			}
 			else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
 			{
-				Step512<global::LstmGen.Kernels.NoTape>(ref weights, ref input, ref hidden, ref hidden, ref cell, ref cell, ref hidden);
+				Step256<global::LstmGen.Kernels.NoTape>(ref weights, ref input, ref hidden, ref hidden, ref cell, ref cell, ref hidden);
 			}
 			else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
 			{
-				Step512<global::LstmGen.Kernels.NoTape>(ref weights, ref input, ref hidden, ref hidden, ref cell, ref cell, ref hidden);
+				Step256<global::LstmGen.Kernels.NoTape>(ref weights, ref input, ref hidden, ref hidden, ref cell, ref cell, ref hidden);
 			}
 			else
 			{
@@ -74,11 +74,11 @@ namespace LstmGen.Generated
 			}
 			else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
 			{
-				Forward512(ref weights, ref input, steps, ref output, ref hidden, ref cell);
+				Forward256(ref weights, ref input, steps, ref output, ref hidden, ref cell);
 			}
 			else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
 			{
-				Forward512(ref weights, ref input, steps, ref output, ref hidden, ref cell);
+				Forward256(ref weights, ref input, steps, ref output, ref hidden, ref cell);
 			}
 			else
 			{
@@ -96,11 +96,11 @@ namespace LstmGen.Generated
 			}
 			else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
 			{
-				RecordSequence512(ref weights, ref input, steps, ref tape);
+				RecordSequence256(ref weights, ref input, steps, ref tape);
 			}
 			else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
 			{
-				RecordSequence512(ref weights, ref input, steps, ref tape);
+				RecordSequence256(ref weights, ref input, steps, ref tape);
 			}
 			else
 			{
@@ -129,11 +129,11 @@ namespace LstmGen.Generated
 			}
 			else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
 			{
-				ForwardBatch512(ref weights, ref input, steps, ref output, ref hidden, ref cell, sequences);
+				ForwardBatch256(ref weights, ref input, steps, ref output, ref hidden, ref cell, sequences);
 			}
 			else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
 			{
-				ForwardBatch512(ref weights, ref input, steps, ref output, ref hidden, ref cell, sequences);
+				ForwardBatch256(ref weights, ref input, steps, ref output, ref hidden, ref cell, sequences);
 			}
 			else
 			{
@@ -151,11 +151,11 @@ namespace LstmGen.Generated
 			}
 			else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
 			{
-				RecordBatch512(ref weights, steps, ref tape, sequences);
+				RecordBatch256(ref weights, steps, ref tape, sequences);
 			}
 			else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
 			{
-				RecordBatch512(ref weights, steps, ref tape, sequences);
+				RecordBatch256(ref weights, steps, ref tape, sequences);
 			}
 			else
 			{
@@ -173,11 +173,11 @@ namespace LstmGen.Generated
 			}
 			else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
 			{
-				BackwardBatch512(ref weights, ref gradients, steps, ref tape, ref outputGradient, ref hiddenGradient, ref cellGradient, sequences);
+				BackwardBatch256(ref weights, ref gradients, steps, ref tape, ref outputGradient, ref hiddenGradient, ref cellGradient, sequences);
 			}
 			else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
 			{
-				BackwardBatch512(ref weights, ref gradients, steps, ref tape, ref outputGradient, ref hiddenGradient, ref cellGradient, sequences);
+				BackwardBatch256(ref weights, ref gradients, steps, ref tape, ref outputGradient, ref hiddenGradient, ref cellGradient, sequences);
 			}
 			else
 			{
@@ -195,11 +195,11 @@ namespace LstmGen.Generated
 			}
 			else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
 			{
-				BackwardSequence512(ref weights, ref gradients, ref input, steps, ref tape, ref outputGradient, ref inputGradient, ref hiddenGradient, ref cellGradient);
+				BackwardSequence256(ref weights, ref gradients, ref input, steps, ref tape, ref outputGradient, ref inputGradient, ref hiddenGradient, ref cellGradient);
 			}
 			else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
 			{
-				BackwardSequence512(ref weights, ref gradients, ref input, steps, ref tape, ref outputGradient, ref inputGradient, ref hiddenGradient, ref cellGradient);
+				BackwardSequence256(ref weights, ref gradients, ref input, steps, ref tape, ref outputGradient, ref inputGradient, ref hiddenGradient, ref cellGradient);
 			}
 			else
 			{
@@ -640,14 +640,14 @@ namespace LstmGen.Generated
 					for (nuint r = 0; r < InputSize;)
 					{
 						ref float gradient = ref U.Add(ref gradients, 0 + (r) * 20);
-						if (r + 4 <= InputSize)
+						if (r + 2 <= InputSize)
 						{
-							GradientRows4x512(ref gradient, 20, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref chunkInput, r), InputSize, count);
-							r += 4;
+							GradientRows2x128(ref gradient, 20, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref chunkInput, r), InputSize, count);
+							r += 2;
 						}
 						else
 						{
-							GradientRows1x512(ref gradient, 20, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref chunkInput, r), InputSize, count);
+							GradientRows1x128(ref gradient, 20, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref chunkInput, r), InputSize, count);
 							r++;
 						}
 					}
@@ -655,21 +655,21 @@ namespace LstmGen.Generated
 					for (nuint r = 0; r < HiddenSize;)
 					{
 						ref float gradient = ref U.Add(ref gradients, 0 + (InputSize + r) * 20);
-						if (r + 4 <= HiddenSize)
+						if (r + 2 <= HiddenSize)
 						{
-							GradientRows4x512(ref gradient, 20, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref previousHidden, r), TapeStride, count);
-							r += 4;
+							GradientRows2x128(ref gradient, 20, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref previousHidden, r), TapeStride, count);
+							r += 2;
 						}
 						else
 						{
-							GradientRows1x512(ref gradient, 20, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref previousHidden, r), TapeStride, count);
+							GradientRows1x128(ref gradient, 20, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref previousHidden, r), TapeStride, count);
 							r++;
 						}
 					}
 				}
 				// Biases: ∂L/∂b_ih += Σ dz of the W_ih side, ∂L/∂b_hh += Σ dz of the W_hh side (the same for the LSTM), over every row.
-				GradientRows0x512(ref U.Add(ref gradients, BiasIhOffset), Columns, ref U.Add(ref firstRow, 0), TapeStride, ref firstRow, 0, count);
-				GradientRows0x512(ref U.Add(ref gradients, BiasHhOffset), Columns, ref U.Add(ref firstRow, 0), TapeStride, ref firstRow, 0, count);
+				GradientRows0x128(ref U.Add(ref gradients, BiasIhOffset), Columns, ref U.Add(ref firstRow, 0), TapeStride, ref firstRow, 0, count);
+				GradientRows0x128(ref U.Add(ref gradients, BiasHhOffset), Columns, ref U.Add(ref firstRow, 0), TapeStride, ref firstRow, 0, count);
 			}
 		}
 
@@ -775,6 +775,576 @@ namespace LstmGen.Generated
 			ref float inputs = ref U.Add(ref tape, TapeHeaderLength + (nuint)(steps + 1) * sequenceRows);
 			ParameterGradients512(ref gradients, ref inputs, steps * sequences, sequences, ref tape);
 			InputGradients512(ref weights, ref U.Add(ref tape, TapeHeaderLength + sequenceRows + 0), TapeStride, steps * sequences, ref inputs);
+		}
+
+		// ---- 256-bit vectors (AVX2) ----
+
+		/// <summary>
+		/// One time step with 4-float vectors: z = b + W_ih·x_t + W_hh·h_{t-1}, then the LSTM update.
+		/// Each pass keeps its units' slot accumulators (i, f, g, o) in registers while its panel's rows stream past once.
+		/// With <c>WithTape</c> it also records the activations in <paramref name="row"/>.
+		/// </summary>
+		[MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // a kernel: inlined into a loop, its own activations would exceed the JIT's inlining budget
+		public static void Step256<TTape>(ref float weights, ref float input, ref float hiddenIn, ref float hiddenOut, ref float cellIn, ref float cellOut, ref float row)
+		    where TTape : struct
+		{
+			ref float biasIh = ref U.Add(ref weights, BiasIhOffset);
+			ref float biasHh = ref U.Add(ref weights, BiasHhOffset);
+
+			// Panel 0: units 0..4.
+			{
+				ref float panelWeights = ref U.Add(ref weights, 0);
+				// Units 0..4: 2 vector column(s); z{column}{slot} accumulates one slot's pre-activations.
+				{
+					var z0i = V128.LoadUnsafe(ref biasIh) + V128.LoadUnsafe(ref biasHh);
+					var z0f = V128.LoadUnsafe(ref biasIh, 4) + V128.LoadUnsafe(ref biasHh, 4);
+					var z0g = V128.LoadUnsafe(ref biasIh, 8) + V128.LoadUnsafe(ref biasHh, 8);
+					var z0o = V128.LoadUnsafe(ref biasIh, 12) + V128.LoadUnsafe(ref biasHh, 12);
+					var z1i = V128.LoadUnsafe(ref biasIh, 13) + V128.LoadUnsafe(ref biasHh, 13);
+					var z1f = V128.LoadUnsafe(ref biasIh, 14) + V128.LoadUnsafe(ref biasHh, 14);
+					var z1g = V128.LoadUnsafe(ref biasIh, 15) + V128.LoadUnsafe(ref biasHh, 15);
+					var z1o = V128.LoadUnsafe(ref biasIh, 16) + V128.LoadUnsafe(ref biasHh, 16);
+					// Small kernel, bound by latency: alternate rows go to a second set of sums (…b), halving every chain of
+					// dependent multiply-adds.
+					var z0ib = F128.Zero;
+					var z0fb = F128.Zero;
+					var z0gb = F128.Zero;
+					var z0ob = F128.Zero;
+					var z1ib = F128.Zero;
+					var z1fb = F128.Zero;
+					var z1gb = F128.Zero;
+					var z1ob = F128.Zero;
+
+					// z += W_ih·x_t: x_k broadcast over row k of the panel's W_ih rows (20 floats).
+					ref float w = ref panelWeights;
+					for (nuint k = 0; k < 2; k += 2)
+					{
+						var scale = V128.Create(U.Add(ref input, k));
+						var scaleB = V128.Create(U.Add(ref input, k + 1));
+						z0i = MultiplyAdd(V128.LoadUnsafe(ref w), scale, z0i);
+						z0f = MultiplyAdd(V128.LoadUnsafe(ref w, 4), scale, z0f);
+						z0g = MultiplyAdd(V128.LoadUnsafe(ref w, 8), scale, z0g);
+						z0o = MultiplyAdd(V128.LoadUnsafe(ref w, 12), scale, z0o);
+						z1i = MultiplyAdd(V128.LoadUnsafe(ref w, 13), scale, z1i);
+						z1f = MultiplyAdd(V128.LoadUnsafe(ref w, 14), scale, z1f);
+						z1g = MultiplyAdd(V128.LoadUnsafe(ref w, 15), scale, z1g);
+						z1o = MultiplyAdd(V128.LoadUnsafe(ref w, 16), scale, z1o);
+						z0ib = MultiplyAdd(V128.LoadUnsafe(ref w, 20), scaleB, z0ib);
+						z0fb = MultiplyAdd(V128.LoadUnsafe(ref w, 24), scaleB, z0fb);
+						z0gb = MultiplyAdd(V128.LoadUnsafe(ref w, 28), scaleB, z0gb);
+						z0ob = MultiplyAdd(V128.LoadUnsafe(ref w, 32), scaleB, z0ob);
+						z1ib = MultiplyAdd(V128.LoadUnsafe(ref w, 33), scaleB, z1ib);
+						z1fb = MultiplyAdd(V128.LoadUnsafe(ref w, 34), scaleB, z1fb);
+						z1gb = MultiplyAdd(V128.LoadUnsafe(ref w, 35), scaleB, z1gb);
+						z1ob = MultiplyAdd(V128.LoadUnsafe(ref w, 36), scaleB, z1ob);
+						w = ref U.Add(ref w, 40);
+					}
+					// The last row of an odd count.
+					{
+						var scale = V128.Create(U.Add(ref input, 2));
+						z0i = MultiplyAdd(V128.LoadUnsafe(ref w), scale, z0i);
+						z0f = MultiplyAdd(V128.LoadUnsafe(ref w, 4), scale, z0f);
+						z0g = MultiplyAdd(V128.LoadUnsafe(ref w, 8), scale, z0g);
+						z0o = MultiplyAdd(V128.LoadUnsafe(ref w, 12), scale, z0o);
+						z1i = MultiplyAdd(V128.LoadUnsafe(ref w, 13), scale, z1i);
+						z1f = MultiplyAdd(V128.LoadUnsafe(ref w, 14), scale, z1f);
+						z1g = MultiplyAdd(V128.LoadUnsafe(ref w, 15), scale, z1g);
+						z1o = MultiplyAdd(V128.LoadUnsafe(ref w, 16), scale, z1o);
+						w = ref U.Add(ref w, 20);
+					}
+
+					// z += W_hh·h_{t-1}: the panel's W_hh rows follow its W_ih rows.
+					for (nuint j = 0; j < 4; j += 2)
+					{
+						var scale = V128.Create(U.Add(ref hiddenIn, j));
+						var scaleB = V128.Create(U.Add(ref hiddenIn, j + 1));
+						z0i = MultiplyAdd(V128.LoadUnsafe(ref w), scale, z0i);
+						z0f = MultiplyAdd(V128.LoadUnsafe(ref w, 4), scale, z0f);
+						z0g = MultiplyAdd(V128.LoadUnsafe(ref w, 8), scale, z0g);
+						z0o = MultiplyAdd(V128.LoadUnsafe(ref w, 12), scale, z0o);
+						z1i = MultiplyAdd(V128.LoadUnsafe(ref w, 13), scale, z1i);
+						z1f = MultiplyAdd(V128.LoadUnsafe(ref w, 14), scale, z1f);
+						z1g = MultiplyAdd(V128.LoadUnsafe(ref w, 15), scale, z1g);
+						z1o = MultiplyAdd(V128.LoadUnsafe(ref w, 16), scale, z1o);
+						z0ib = MultiplyAdd(V128.LoadUnsafe(ref w, 20), scaleB, z0ib);
+						z0fb = MultiplyAdd(V128.LoadUnsafe(ref w, 24), scaleB, z0fb);
+						z0gb = MultiplyAdd(V128.LoadUnsafe(ref w, 28), scaleB, z0gb);
+						z0ob = MultiplyAdd(V128.LoadUnsafe(ref w, 32), scaleB, z0ob);
+						z1ib = MultiplyAdd(V128.LoadUnsafe(ref w, 33), scaleB, z1ib);
+						z1fb = MultiplyAdd(V128.LoadUnsafe(ref w, 34), scaleB, z1fb);
+						z1gb = MultiplyAdd(V128.LoadUnsafe(ref w, 35), scaleB, z1gb);
+						z1ob = MultiplyAdd(V128.LoadUnsafe(ref w, 36), scaleB, z1ob);
+						w = ref U.Add(ref w, 40);
+					}
+					// The last row of an odd count.
+					{
+						var scale = V128.Create(U.Add(ref hiddenIn, 4));
+						z0i = MultiplyAdd(V128.LoadUnsafe(ref w), scale, z0i);
+						z0f = MultiplyAdd(V128.LoadUnsafe(ref w, 4), scale, z0f);
+						z0g = MultiplyAdd(V128.LoadUnsafe(ref w, 8), scale, z0g);
+						z0o = MultiplyAdd(V128.LoadUnsafe(ref w, 12), scale, z0o);
+						z1i = MultiplyAdd(V128.LoadUnsafe(ref w, 13), scale, z1i);
+						z1f = MultiplyAdd(V128.LoadUnsafe(ref w, 14), scale, z1f);
+						z1g = MultiplyAdd(V128.LoadUnsafe(ref w, 15), scale, z1g);
+						z1o = MultiplyAdd(V128.LoadUnsafe(ref w, 16), scale, z1o);
+						w = ref U.Add(ref w, 20);
+					}
+					z0i += z0ib;
+					z0f += z0fb;
+					z0g += z0gb;
+					z0o += z0ob;
+					z1i += z1ib;
+					z1f += z1fb;
+					z1g += z1gb;
+					z1o += z1ob;
+
+					// The LSTM update of each vector column, straight from the registers (the update methods inline here).
+					if (typeof(TTape) == typeof(global::LstmGen.Kernels.WithTape))
+					{
+						CellRecord256(z0i, z0f, z0g, z0o, 0, 0, 4, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut, ref row);
+						CellRecord256Shifted(z1i, z1f, z1g, z1o, 1, 13, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut, ref row);
+					}
+					else
+					{
+						CellStep256(z0i, z0f, z0g, z0o, 0, 0, 4, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut);
+						CellStep256Shifted(z1i, z1f, z1g, z1o, 1, 13, ref hiddenIn, ref hiddenOut, ref cellIn, ref cellOut);
+					}
+				}
+			}
+		}
+
+		/// <summary>
+		/// The LSTM update of the 4 units from <paramref name="unit"/>, from their slot pre-activations
+		/// (i, f, g, o).
+		/// </summary>
+		[MethodImpl(MethodImplOptions.AggressiveInlining)]
+		public static void CellStep256(F128 iPre, F128 fPre, F128 gPre, F128 oPre, nuint unit, nuint column, nuint gateStride, ref float hiddenIn, ref float hiddenOut, ref float cellIn, ref float cellOut)
+		{
+			// i, f, o = σ(z); g = tanh(z)
+			var i = Sigmoid(iPre);
+			var f = Sigmoid(fPre);
+			var g = Tanh(gPre);
+			var o = Sigmoid(oPre);
+			// c' = f ⊙ c + i ⊙ g
+			var c = MultiplyAdd(f, V128.LoadUnsafe(ref cellIn, unit), i * g);
+			V128.StoreUnsafe(c, ref cellOut, unit);
+			// h' = o ⊙ tanh(c')
+			var tanhC = Tanh(c);
+			V128.StoreUnsafe(o * tanhC, ref hiddenOut, unit);
+		}
+
+		/// <summary>
+		/// The LSTM update of the 4 units from <paramref name="unit"/>, from their slot pre-activations
+		/// (i, f, g, o).
+		/// The shifted last vector: only lanes 3..3 are stored.
+		/// </summary>
+		[MethodImpl(MethodImplOptions.AggressiveInlining)]
+		public static void CellStep256Shifted(F128 iPre, F128 fPre, F128 gPre, F128 oPre, nuint unit, nuint column, ref float hiddenIn, ref float hiddenOut, ref float cellIn, ref float cellOut)
+		{
+			// i, f, o = σ(z); g = tanh(z)
+			var i = Sigmoid(iPre);
+			var f = Sigmoid(fPre);
+			var g = Tanh(gPre);
+			var o = Sigmoid(oPre);
+			// c' = f ⊙ c + i ⊙ g
+			var c = MultiplyAdd(f, V128.LoadUnsafe(ref cellIn, unit), i * g);
+			V128.StoreUnsafe(V128.ConditionalSelect(LanesFrom128(3), c, V128.LoadUnsafe(ref cellOut, unit)), ref cellOut, unit);
+			// h' = o ⊙ tanh(c')
+			var tanhC = Tanh(c);
+			V128.StoreUnsafe(V128.ConditionalSelect(LanesFrom128(3), o * tanhC, V128.LoadUnsafe(ref hiddenOut, unit)), ref hiddenOut, unit);
+		}
+
+		/// <summary>
+		/// The LSTM update of the 4 units from <paramref name="unit"/>, from their slot pre-activations
+		/// (i, f, g, o); records the activations in the tape row.
+		/// </summary>
+		[MethodImpl(MethodImplOptions.AggressiveInlining)]
+		public static void CellRecord256(F128 iPre, F128 fPre, F128 gPre, F128 oPre, nuint unit, nuint column, nuint gateStride, ref float hiddenIn, ref float hiddenOut, ref float cellIn, ref float cellOut, ref float row)
+		{
+			ref float tanhCell = ref U.Add(ref row, 25);
+			// i, f, o = σ(z); g = tanh(z)
+			var i = Sigmoid(iPre);
+			var f = Sigmoid(fPre);
+			var g = Tanh(gPre);
+			var o = Sigmoid(oPre);
+			// c' = f ⊙ c + i ⊙ g
+			var c = MultiplyAdd(f, V128.LoadUnsafe(ref cellIn, unit), i * g);
+			V128.StoreUnsafe(c, ref cellOut, unit);
+			// h' = o ⊙ tanh(c')
+			var tanhC = Tanh(c);
+			V128.StoreUnsafe(o * tanhC, ref hiddenOut, unit);
+			// Recorded for the backward pass: the activated gates and tanh(c').
+			V128.StoreUnsafe(tanhC, ref tanhCell, unit);
+			V128.StoreUnsafe(i, ref row, column);
+			V128.StoreUnsafe(f, ref row, column + gateStride);
+			V128.StoreUnsafe(g, ref row, column + 2 * gateStride);
+			V128.StoreUnsafe(o, ref row, column + 3 * gateStride);
+		}
+
+		/// <summary>
+		/// The LSTM update of the 4 units from <paramref name="unit"/>, from their slot pre-activations
+		/// (i, f, g, o); records the activations in the tape row.
+		/// The shifted last vector: only lanes 3..3 are stored.
+		/// </summary>
+		[MethodImpl(MethodImplOptions.AggressiveInlining)]
+		public static void CellRecord256Shifted(F128 iPre, F128 fPre, F128 gPre, F128 oPre, nuint unit, nuint column, ref float hiddenIn, ref float hiddenOut, ref float cellIn, ref float cellOut, ref float row)
+		{
+			ref float tanhCell = ref U.Add(ref row, 25);
+			// i, f, o = σ(z); g = tanh(z)
+			var i = Sigmoid(iPre);
+			var f = Sigmoid(fPre);
+			var g = Tanh(gPre);
+			var o = Sigmoid(oPre);
+			// c' = f ⊙ c + i ⊙ g
+			var c = MultiplyAdd(f, V128.LoadUnsafe(ref cellIn, unit), i * g);
+			V128.StoreUnsafe(V128.ConditionalSelect(LanesFrom128(3), c, V128.LoadUnsafe(ref cellOut, unit)), ref cellOut, unit);
+			// h' = o ⊙ tanh(c')
+			var tanhC = Tanh(c);
+			V128.StoreUnsafe(V128.ConditionalSelect(LanesFrom128(3), o * tanhC, V128.LoadUnsafe(ref hiddenOut, unit)), ref hiddenOut, unit);
+			// Recorded for the backward pass: the activated gates and tanh(c').
+			V128.StoreUnsafe(V128.ConditionalSelect(LanesFrom128(3), tanhC, V128.LoadUnsafe(ref tanhCell, unit)), ref tanhCell, unit);
+			V128.StoreUnsafe(V128.ConditionalSelect(LanesFrom128(3), i, V128.LoadUnsafe(ref row, column)), ref row, column);
+			V128.StoreUnsafe(V128.ConditionalSelect(LanesFrom128(3), f, V128.LoadUnsafe(ref row, column + 1)), ref row, column + 1);
+			V128.StoreUnsafe(V128.ConditionalSelect(LanesFrom128(3), g, V128.LoadUnsafe(ref row, column + 2 * 1)), ref row, column + 2 * 1);
+			V128.StoreUnsafe(V128.ConditionalSelect(LanesFrom128(3), o, V128.LoadUnsafe(ref row, column + 3 * 1)), ref row, column + 3 * 1);
+		}
+
+		/// <summary>
+		/// One step of <paramref name="states"/> independent states (state s: x at s·inputStride, h_{t-1} at s·hiddenInStride, h_t at
+		/// s·hiddenOutStride, c at s·cellStride, tape row at s·rowStride). For each vector column, 2 states at a time share every
+		/// loaded weight vector; h_{t-1} must not share memory with h_t. With <c>WithTape</c> it records each state's row.
+		/// </summary>
+		[MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // a kernel
+		public static void StepBatch256<TTape>(ref float weights, ref float input, nuint inputStride, ref float hiddenIn, nuint hiddenInStride, ref float hiddenOut, nuint hiddenOutStride, ref float cellIn, ref float cellOut, nuint cellStride, ref float row, nuint rowStride, int states)
+		    where TTape : struct
+		{
+			ref float biasIh = ref U.Add(ref weights, BiasIhOffset);
+			ref float biasHh = ref U.Add(ref weights, BiasHhOffset);
+			// 0 KiB of weights stay in L1: blocks of states would save no memory traffic, so each state runs the step kernel.
+			int blocked = 0;
+			for (int s = blocked; s < states; s++)
+			{
+				nuint at = (nuint)s;
+				Step256<TTape>(ref weights, ref U.Add(ref input, at * inputStride), ref U.Add(ref hiddenIn, at * hiddenInStride), ref U.Add(ref hiddenOut, at * hiddenOutStride), ref U.Add(ref cellIn, at * cellStride), ref U.Add(ref cellOut, at * cellStride), ref U.Add(ref row, at * rowStride));
+			}
+		}
+
+		/// <summary>
+		/// The cell's backward pass for one step. In: ∂L/∂y_t, ∂L/∂h_t from step t+1, ∂L/∂c_t, the tape rows t and t−1.
+		/// Out: dz over the gate area (it is both sides' pre-activation gradient) and ∂L/∂c_{t-1} over ∂L/∂c_t.
+		/// </summary>
+		[MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // a kernel called once per step
+		public static void CellBackward256(ref float row, ref float previousRow, ref float outputGradient, ref float hiddenGradient, ref float cellGradient)
+		{
+			ref float gates = ref row;
+			ref float tanhCell = ref U.Add(ref row, 25);
+			ref float previousCell = ref U.Add(ref previousRow, 20);
+
+			// Panel 0: units 0..4.
+			{
+				// Units 0..3.
+				{
+					// dh = ∂L/∂h_t: this step's output gradient plus what flows back from step t+1.
+					var dh = V128.LoadUnsafe(ref outputGradient) + V128.LoadUnsafe(ref hiddenGradient);
+					var i = V128.LoadUnsafe(ref gates);
+					var f = V128.LoadUnsafe(ref gates, 4);
+					var g = V128.LoadUnsafe(ref gates, 8);
+					var o = V128.LoadUnsafe(ref gates, 12);
+					var tanhC = V128.LoadUnsafe(ref tanhCell);
+					var previousC = V128.LoadUnsafe(ref previousCell);
+					// dc = dc_next + dh ⊙ o ⊙ (1 − tanh²(c))
+					var dc = MultiplyAdd(dh * o, V128.Create(1f) - tanhC * tanhC, V128.LoadUnsafe(ref cellGradient));
+					// σ' = σ(1 − σ), tanh' = 1 − tanh²:
+					// dz_i = dc ⊙ g ⊙ i(1 − i), dz_f = dc ⊙ c_{t-1} ⊙ f(1 − f), dz_g = dc ⊙ i ⊙ (1 − g²), dz_o = dh ⊙ tanh(c) ⊙ o(1 − o)
+					var dzi = dc * g * i * (V128.Create(1f) - i);
+					var dzf = dc * previousC * f * (V128.Create(1f) - f);
+					var dzg = dc * i * (V128.Create(1f) - g * g);
+					var dzo = dh * tanhC * o * (V128.Create(1f) - o);
+					// dc_{t-1} = dc ⊙ f
+					var previousDc = dc * f;
+					V128.StoreUnsafe(dzi, ref gates);
+					V128.StoreUnsafe(dzf, ref gates, 4);
+					V128.StoreUnsafe(dzg, ref gates, 8);
+					V128.StoreUnsafe(dzo, ref gates, 12);
+					V128.StoreUnsafe(previousDc, ref cellGradient);
+				}
+				// Units 1..4 (shifted: lanes 0..2 are not stored).
+				{
+					// dh = ∂L/∂h_t: this step's output gradient plus what flows back from step t+1.
+					var dh = V128.LoadUnsafe(ref outputGradient, 1) + V128.LoadUnsafe(ref hiddenGradient, 1);
+					var i = V128.LoadUnsafe(ref gates, 13);
+					var f = V128.LoadUnsafe(ref gates, 14);
+					var g = V128.LoadUnsafe(ref gates, 15);
+					var o = V128.LoadUnsafe(ref gates, 16);
+					var tanhC = V128.LoadUnsafe(ref tanhCell, 1);
+					var previousC = V128.LoadUnsafe(ref previousCell, 1);
+					// dc = dc_next + dh ⊙ o ⊙ (1 − tanh²(c))
+					var dc = MultiplyAdd(dh * o, V128.Create(1f) - tanhC * tanhC, V128.LoadUnsafe(ref cellGradient, 1));
+					// σ' = σ(1 − σ), tanh' = 1 − tanh²:
+					// dz_i = dc ⊙ g ⊙ i(1 − i), dz_f = dc ⊙ c_{t-1} ⊙ f(1 − f), dz_g = dc ⊙ i ⊙ (1 − g²), dz_o = dh ⊙ tanh(c) ⊙ o(1 − o)
+					var dzi = dc * g * i * (V128.Create(1f) - i);
+					var dzf = dc * previousC * f * (V128.Create(1f) - f);
+					var dzg = dc * i * (V128.Create(1f) - g * g);
+					var dzo = dh * tanhC * o * (V128.Create(1f) - o);
+					// dc_{t-1} = dc ⊙ f
+					var previousDc = dc * f;
+					V128.StoreUnsafe(V128.ConditionalSelect(LanesFrom128(3), dzi, V128.LoadUnsafe(ref gates, 13)), ref gates, 13);
+					V128.StoreUnsafe(V128.ConditionalSelect(LanesFrom128(3), dzf, V128.LoadUnsafe(ref gates, 14)), ref gates, 14);
+					V128.StoreUnsafe(V128.ConditionalSelect(LanesFrom128(3), dzg, V128.LoadUnsafe(ref gates, 15)), ref gates, 15);
+					V128.StoreUnsafe(V128.ConditionalSelect(LanesFrom128(3), dzo, V128.LoadUnsafe(ref gates, 16)), ref gates, 16);
+					V128.StoreUnsafe(V128.ConditionalSelect(LanesFrom128(3), previousDc, V128.LoadUnsafe(ref cellGradient, 1)), ref cellGradient, 1);
+				}
+			}
+		}
+
+		/// <summary>
+		/// ∂L/∂h_{t-1} = W_hhᵀ·dz for <paramref name="sequences"/> sequences (dz <paramref name="dzStride"/> floats apart, ∂L/∂h HiddenSize apart): dot products of W_hh's rows (all panels) with dz.
+		/// 4 rows at a time share every dz load; one shuffle tree turns their 4 partial sums into 4 results. Each block of rows
+		/// serves every sequence while it is in L1. With <paramref name="reverse"/> the row blocks run last to first (alternate steps reuse what is in L1).
+		/// </summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		public static void HiddenGradientBatch256(ref float weights, ref float dz, nuint dzStride, ref float hiddenGradient, int sequences, bool reverse)
+		{
+			for (nuint b = 0; b < 1; b++)
+			{
+				nuint j = (reverse ? 0 - b : b) * 4;
+				for (int s = 0; s < sequences; s++)
+				{
+					ref float dzS = ref U.Add(ref dz, (nuint)s * dzStride);
+					ref float gradientS = ref U.Add(ref hiddenGradient, (nuint)s * HiddenSize);
+					var sum0 = F128.Zero;
+					var sum1 = F128.Zero;
+					var sum2 = F128.Zero;
+					var sum3 = F128.Zero;
+					{
+						ref float panelRows = ref U.Add(ref weights, 0 + (3 + j) * 20);
+						ref float panelDz = ref U.Add(ref dzS, 0);
+						for (nuint c = 0; c < 20; c += 4)
+						{
+							var d = V128.LoadUnsafe(ref panelDz, c);
+							sum0 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, c), d, sum0);
+							sum1 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, 20 + c), d, sum1);
+							sum2 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, 40 + c), d, sum2);
+							sum3 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, 60 + c), d, sum3);
+						}
+					}
+					V128.StoreUnsafe(SumEach(sum0, sum1, sum2, sum3), ref gradientS, j);
+				}
+			}
+			for (nuint j = 4; j < HiddenSize; j++)
+			{
+				for (int s = 0; s < sequences; s++)
+				{
+					ref float dzS = ref U.Add(ref dz, (nuint)s * dzStride);
+					ref float gradientS = ref U.Add(ref hiddenGradient, (nuint)s * HiddenSize);
+					var sum0 = F128.Zero;
+					{
+						ref float panelRows = ref U.Add(ref weights, 0 + (3 + j) * 20);
+						ref float panelDz = ref U.Add(ref dzS, 0);
+						for (nuint c = 0; c < 20; c += 4)
+						{
+							var d = V128.LoadUnsafe(ref panelDz, c);
+							sum0 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, c), d, sum0);
+						}
+					}
+					U.Add(ref gradientS, j) = V128.Sum(sum0);
+				}
+			}
+		}
+
+		/// <summary>One sequence of <see cref="HiddenGradientBatch256"/>.</summary>
+		[MethodImpl(MethodImplOptions.AggressiveInlining)]
+		public static void HiddenGradient256(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)
+		    => HiddenGradientBatch256(ref weights, ref dz, 0, ref hiddenGradient, 1, reverse);
+
+		/// <summary>
+		/// ∂L/∂x_t = W_ihᵀ·dz_t for every step (dz_t <paramref name="dzStride"/> floats after dz_{t-1}), after the time loop, in chunks of
+		/// GradientChunkRows steps: a chunk's dz stays in the L1 cache while each block of 4 rows of W_ih passes over it.
+		/// </summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		public static void InputGradients256(ref float weights, ref float firstDz, nuint dzStride, int steps, ref float inputGradient)
+		{
+			for (int start = 0; start < steps; start += GradientChunkRows)
+			{
+				int end = global::System.Math.Min(steps, start + GradientChunkRows);
+				for (nuint k = 0; k < InputSize; k++)
+				{
+					ref float dz = ref U.Add(ref firstDz, (nuint)start * dzStride);
+					for (int t = start; t < end; t++)
+					{
+						var sum0 = F128.Zero;
+						{
+							ref float panelRows = ref U.Add(ref weights, 0 + (k) * 20);
+							ref float panelDz = ref U.Add(ref dz, 0);
+							for (nuint c = 0; c < 20; c += 4)
+							{
+								var d = V128.LoadUnsafe(ref panelDz, c);
+								sum0 = MultiplyAdd(V128.LoadUnsafe(ref panelRows, c), d, sum0);
+							}
+						}
+						U.Add(ref inputGradient, (nuint)t * InputSize + k) = V128.Sum(sum0);
+						dz = ref U.Add(ref dz, dzStride);
+					}
+				}
+			}
+		}
+
+		/// <summary>
+		/// Parameter gradients after the time loop: ∂L/∂W_ih[k] += Σ_t x_t[k]·dz_t, ∂L/∂W_hh[j] += Σ_t h_{t-1}[j]·dz_t,
+		/// ∂L/∂b_ih += Σ_t dz_t (W_ih side), ∂L/∂b_hh += Σ_t dz_t (W_hh side), in the parameters' panel layout (row blocks: LstmGen.Kernels.GradientKernels).
+		/// </summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		public static void ParameterGradients256(ref float gradients, ref float input, int rows, int sequences, ref float tape)
+		{
+			// Rows are interleaved by time: row n = (t, b) of sequence b at step t is at TapeHeaderLength + (sequences + n)·TapeStride,
+			// its input x_n at input + n·InputSize (time-major), and row n - sequences (row -1 for t = 0) holds its h_{t-1}: every
+			// gradient row sums over all rows of all sequences, GradientChunkRows rows at a time so that their dz stays in L1.
+			for (int start = 0; start < rows; start += GradientChunkRows)
+			{
+				int count = global::System.Math.Min(GradientChunkRows, rows - start);
+				ref float firstRow = ref U.Add(ref tape, TapeHeaderLength + (nuint)(sequences + start) * TapeStride);
+				ref float previousHidden = ref U.Add(ref tape, TapeHeaderLength + (nuint)start * TapeStride + 30);
+				ref float chunkInput = ref U.Add(ref input, (nuint)start * InputSize);
+				{
+					// W_ih rows: row k is scaled by x[k].
+					for (nuint r = 0; r < InputSize;)
+					{
+						ref float gradient = ref U.Add(ref gradients, 0 + (r) * 20);
+						if (r + 2 <= InputSize)
+						{
+							GradientRows2x128(ref gradient, 20, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref chunkInput, r), InputSize, count);
+							r += 2;
+						}
+						else
+						{
+							GradientRows1x128(ref gradient, 20, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref chunkInput, r), InputSize, count);
+							r++;
+						}
+					}
+					// W_hh rows: row j is scaled by h_{t-1}[j].
+					for (nuint r = 0; r < HiddenSize;)
+					{
+						ref float gradient = ref U.Add(ref gradients, 0 + (InputSize + r) * 20);
+						if (r + 2 <= HiddenSize)
+						{
+							GradientRows2x128(ref gradient, 20, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref previousHidden, r), TapeStride, count);
+							r += 2;
+						}
+						else
+						{
+							GradientRows1x128(ref gradient, 20, ref U.Add(ref firstRow, 0), TapeStride, ref U.Add(ref previousHidden, r), TapeStride, count);
+							r++;
+						}
+					}
+				}
+				// Biases: ∂L/∂b_ih += Σ dz of the W_ih side, ∂L/∂b_hh += Σ dz of the W_hh side (the same for the LSTM), over every row.
+				GradientRows0x128(ref U.Add(ref gradients, BiasIhOffset), Columns, ref U.Add(ref firstRow, 0), TapeStride, ref firstRow, 0, count);
+				GradientRows0x128(ref U.Add(ref gradients, BiasHhOffset), Columns, ref U.Add(ref firstRow, 0), TapeStride, ref firstRow, 0, count);
+			}
+		}
+
+		/// <summary>Runs <see cref="Step256"/> over <paramref name="steps"/> steps; h_t goes into row t of <paramref name="output"/>.</summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		public static void Forward256(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell)
+		{
+			// h_{t-1} is the previous output row (the initial state for t = 0): h is never copied between steps.
+			ref float hiddenIn = ref hidden;
+			for (int t = 0; t < steps; t++)
+			{
+				ref float hiddenOut = ref U.Add(ref output, (nuint)t * HiddenSize);
+				Step256<global::LstmGen.Kernels.NoTape>(ref weights, ref U.Add(ref input, (nuint)t * InputSize), ref hiddenIn, ref hiddenOut, ref cell, ref cell, ref hiddenOut);
+				hiddenIn = ref hiddenOut;
+			}
+			MM.CreateReadOnlySpan(ref hiddenIn, HiddenSize).CopyTo(MM.CreateSpan(ref hidden, HiddenSize));
+		}
+
+		/// <summary>Records <paramref name="steps"/> steps into the tape (bit for bit the same as <c>Forward</c>); row -1 already holds the initial state.</summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		public static void RecordSequence256(ref float weights, ref float input, int steps, ref float tape)
+		{
+			ref float previous = ref U.Add(ref tape, TapeHeaderLength);
+			for (int t = 0; t < steps; t++)
+			{
+				ref float row = ref U.Add(ref previous, TapeStride);
+				Step256<global::LstmGen.Kernels.WithTape>(ref weights, ref U.Add(ref input, (nuint)t * InputSize), ref U.Add(ref previous, 30), ref U.Add(ref row, 30), ref U.Add(ref previous, 20), ref U.Add(ref row, 20), ref row);
+				previous = ref row;
+			}
+		}
+
+		/// <summary>
+		/// Backpropagation through time over a recorded tape, last step first. Per step: the cell's backward pass turns
+		/// ∂L/∂h_t and ∂L/∂c_t into dz (stored over the gates in the tape row); W_hhᵀ·dz gives ∂L/∂h_{t-1}.
+		/// After the loop: ∂L/∂x for every step and the parameter gradients, from all steps' dz at once.
+		/// </summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		public static void BackwardSequence256(ref float weights, ref float gradients, ref float input, int steps, ref float tape, ref float outputGradient, ref float inputGradient, ref float hiddenGradient, ref float cellGradient)
+		{
+			for (int t = steps - 1; t >= 0; t--)
+			{
+				ref float row = ref U.Add(ref tape, (nuint)(TapeHeaderLength + (t + 1) * TapeStride));
+				CellBackward256(ref row, ref U.Subtract(ref row, TapeStride), ref U.Add(ref outputGradient, (nuint)t * HiddenSize), ref hiddenGradient, ref cellGradient);
+				HiddenGradient256(ref weights, ref row, ref hiddenGradient, (t & 1) == 1);
+			}
+			InputGradients256(ref weights, ref U.Add(ref tape, TapeHeaderLength + TapeStride + 0), TapeStride, steps, ref inputGradient);
+			ParameterGradients256(ref gradients, ref input, steps, 1, ref tape);
+		}
+
+		/// <summary>B sequences of <paramref name="steps"/> steps: input [B, steps, I], output [B, steps, H], hidden (and cell) [B, H] in and out.</summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		public static void ForwardBatch256(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell, int sequences)
+		{
+			nuint inputStride = (nuint)steps * InputSize, outputStride = (nuint)steps * HiddenSize;
+			for (int t = 0; t < steps; t++)
+			{
+				// h_{t-1}: the initial state for t = 0 (rows HiddenSize apart), then the previous output rows.
+				ref float hiddenIn = ref t == 0 ? ref hidden : ref U.Add(ref output, (nuint)(t - 1) * HiddenSize);
+				nuint hiddenInStride = t == 0 ? HiddenSize : outputStride;
+				ref float hiddenOut = ref U.Add(ref output, (nuint)t * HiddenSize);
+				StepBatch256<global::LstmGen.Kernels.NoTape>(ref weights, ref U.Add(ref input, (nuint)t * InputSize), inputStride, ref hiddenIn, hiddenInStride, ref hiddenOut, outputStride, ref cell, ref cell, HiddenSize, ref hiddenOut, 0, sequences);
+			}
+			for (int b = 0; b < sequences; b++)
+			{
+				MM.CreateReadOnlySpan(ref U.Add(ref output, (nuint)b * outputStride + (nuint)(steps - 1) * HiddenSize), HiddenSize).CopyTo(MM.CreateSpan(ref U.Add(ref hidden, (nuint)b * HiddenSize), HiddenSize));
+			}
+		}
+
+		/// <summary>
+		/// Records B sequences into the batch tape, rows interleaved by time: row (t, b) at TapeHeaderLength + ((t + 1)·B + b)·TapeStride
+		/// (rows (-1, b) already hold the initial states); the inputs, time-major ([steps, B, InputSize]), follow the rows.
+		/// </summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		public static void RecordBatch256(ref float weights, int steps, ref float tape, int sequences)
+		{
+			nuint sequenceRows = (nuint)sequences * TapeStride;
+			ref float input = ref U.Add(ref tape, TapeHeaderLength + (nuint)(steps + 1) * sequenceRows);
+			for (int t = 0; t < steps; t++)
+			{
+				ref float previous = ref U.Add(ref tape, TapeHeaderLength + (nuint)t * sequenceRows);
+				ref float row = ref U.Add(ref previous, sequenceRows);
+				StepBatch256<global::LstmGen.Kernels.WithTape>(ref weights, ref U.Add(ref input, (nuint)t * (nuint)sequences * InputSize), InputSize, ref U.Add(ref previous, 30), TapeStride, ref U.Add(ref row, 30), TapeStride, ref U.Add(ref previous, 20), ref U.Add(ref row, 20), TapeStride, ref row, TapeStride, sequences);
+			}
+		}
+
+		/// <summary>Backpropagation through time over a batch tape; ∂L/∂h and ∂L/∂c [B, H] flow through the given buffers, parameter gradients are summed.</summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		public static void BackwardBatch256(ref float weights, ref float gradients, int steps, ref float tape, ref float outputGradient, ref float hiddenGradient, ref float cellGradient, int sequences)
+		{
+			nuint sequenceRows = (nuint)sequences * TapeStride;
+			for (int t = steps - 1; t >= 0; t--)
+			{
+				ref float rows = ref U.Add(ref tape, TapeHeaderLength + (nuint)(t + 1) * sequenceRows);
+				for (int b = 0; b < sequences; b++)
+				{
+					nuint bb = (nuint)b;
+					ref float row = ref U.Add(ref rows, bb * TapeStride);
+					CellBackward256(ref row, ref U.Subtract(ref row, sequenceRows), ref U.Add(ref outputGradient, (bb * (nuint)steps + (nuint)t) * HiddenSize), ref U.Add(ref hiddenGradient, bb * HiddenSize), ref U.Add(ref cellGradient, bb * HiddenSize));
+				}
+				HiddenGradientBatch256(ref weights, ref rows, TapeStride, ref hiddenGradient, sequences, (t & 1) == 1);
+			}
+			// All rows at once: the parameter gradients from the time-major inputs after the rows, then ∂L/∂x over those inputs.
+			ref float inputs = ref U.Add(ref tape, TapeHeaderLength + (nuint)(steps + 1) * sequenceRows);
+			ParameterGradients256(ref gradients, ref inputs, steps * sequences, sequences, ref tape);
+			InputGradients256(ref weights, ref U.Add(ref tape, TapeHeaderLength + sequenceRows + 0), TapeStride, steps * sequences, ref inputs);
 		}
 
 		// ---- scalar code ----

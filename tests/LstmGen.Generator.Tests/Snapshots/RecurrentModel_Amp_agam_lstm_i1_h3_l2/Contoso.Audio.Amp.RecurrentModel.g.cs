@@ -117,7 +117,7 @@ namespace Contoso.Audio
 			{
 				global::LstmGen.Kernels.LstmThrow.WrongLength(nameof(input), input.Length, global::System.Math.Max(1, samples) * InputSize, "a whole number n ≥ 1 of samples of InputSize floats");
 			}
-			global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(output), output.Length, samples * OutputSize, "samples · OutputSize");
+			global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(output), output.Length, (long)samples * OutputSize, "samples · OutputSize");
 			global::LstmGen.Kernels.LstmThrow.IfLengthIsNot(nameof(state), state.Length, StateLength, "StateLength");
 			global::LstmGen.Kernels.LstmThrow.IfOverlapsAny(nameof(output), output, "input, state", input, state);
 			global::LstmGen.Kernels.LstmThrow.IfOverlapping(nameof(state), state, nameof(input), input);
