@@ -126,6 +126,30 @@ public static class GuitarSignal
         return output;
     }
 
+    /// <summary>One plucked note, left to ring: a clean test signal for looking at waveforms.</summary>
+    /// <param name="note">MIDI note number, e.g. 40 for the low E string (82.4 Hz).</param>
+    /// <param name="velocity">Pluck strength in (0, 1].</param>
+    /// <param name="samples">Length of the signal; at least 1.</param>
+    /// <param name="seed">Seed of the pluck noise.</param>
+    /// <returns>The note.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
+    public static float[] Pluck(int note, float velocity, int samples, int seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(note, 20);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(note, 100);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(velocity);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(velocity, 1f);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(samples);
+        var voice = new StringVoice(note, velocity, releaseAt: int.MaxValue, new Random(seed));
+        float[] output = new float[samples];
+        for (int n = 0; n < samples; n++)
+        {
+            output[n] = OutputGain * voice.Next(n);
+        }
+
+        return output;
+    }
+
     private static int Seconds(Random random, double min, double max) => (int)((min + (max - min) * random.NextDouble()) * SampleRate);
 
     /// <summary>One plucked string: y[n] = pluck[n] + g·(y[n − D] + y[n − D − 1])/2, D fractional.</summary>
@@ -149,9 +173,9 @@ public static class GuitarSignal
             // Loop gain per round trip, a little random per string: from about 2 s to 8 s of ringing.
             _loopGain = (float)(0.9965 + 0.0025 * random.NextDouble());
 
-            // The pluck: one period of noise, one-pole low-passed (a soft pluck is darker), without DC.
+            // The pluck: one period of noise through a one-pole low-pass from about 0.8 kHz (soft) to 4 kHz (hard), without DC.
             _pluck = new float[(int)Math.Round(SampleRate / frequency)];
-            double brightness = 0.25 + 0.7 * Math.Sqrt(velocity), state = 0, mean = 0;
+            double brightness = 0.08 + 0.35 * velocity, state = 0, mean = 0;
             for (int k = 0; k < _pluck.Length; k++)
             {
                 state += brightness * (2 * random.NextDouble() - 1 - state);

@@ -35,12 +35,12 @@ public sealed class OverdriveDevice
     private double _previousInput, _highPassed, _clipperVoltage, _tone;
 
     /// <summary>Creates the device in its rest state.</summary>
-    /// <param name="drive">Gain before the clipper (10 = 20 dB); positive.</param>
+    /// <param name="drive">Gain before the clipper (30 ≈ 30 dB, a medium overdrive); positive.</param>
     /// <param name="toneHz">Corner of the tone low-pass, in Hz; positive and below half the sample rate.</param>
     /// <param name="level">Output gain; positive.</param>
     /// <param name="highPassHz">Corner of the DC-blocking high-pass, in Hz; positive and below half the sample rate.</param>
     /// <exception cref="ArgumentOutOfRangeException">A parameter is out of range.</exception>
-    public OverdriveDevice(double drive = 10, double toneHz = 3_000, double level = 0.5, double highPassHz = 40)
+    public OverdriveDevice(double drive = 30, double toneHz = 3_000, double level = 0.5, double highPassHz = 40)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(drive);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(toneHz);
