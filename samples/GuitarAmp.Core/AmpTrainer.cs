@@ -62,14 +62,14 @@ public sealed record AmpProgress(int Step, int Steps, double TrainLoss, float Le
 /// </summary>
 public sealed class AmpTrainer
 {
-    private const float LossEpsilon = 1e-5f; // added to the mean signal power: a silent chunk must not divide by 0
+    private const float LossEpsilon = 1e-5f; // added to the mean signal power (as CoreAudioML does): a silent chunk must not divide by 0
 
     private readonly AmpTrainingOptions _options;
     private readonly int _hidden, _length, _batch;
     private readonly Adam _lstmOptimizer, _headOptimizer;
     private readonly float[] _input, _target, _output, _outputGradient, _tape;
     private readonly float[] _state, _cell, _zeros, _inputGradient, _initialGradient;
-    private readonly float[] _prediction = new float[1], _predictionGradient = new float[1], _error;
+    private readonly float[] _prediction = new float[1], _predictions, _predictionGradients;
     private readonly int[] _windowStarts;
 
     /// <summary>Prepares training of <paramref name="lstm"/> (input size 1) and a new head.</summary>
@@ -117,7 +117,8 @@ public sealed class AmpTrainer
         int rows = _batch * _length;
         _input = new float[rows];
         _target = new float[rows];
-        _error = new float[rows];
+        _predictions = new float[rows];
+        _predictionGradients = new float[rows];
         _output = new float[rows * _hidden];
         _outputGradient = new float[rows * _hidden];
         _tape = new float[lstm.BatchTapeLength(_batch)];
@@ -275,51 +276,24 @@ public sealed class AmpTrainer
         }
     }
 
-    // The loss of the chunk in _output (hidden states [B, T, H]) and its gradients: ∂L/∂h_t into _outputGradient,
-    // ∂L/∂W and ∂L/∂b into the head. With e_t = ŷ_t − y_t and pre-emphasis a:
-    //   E_t = e_t − a·e_{t−1},  Y_t = y_t − a·y_{t−1}  (t ≥ 1 within each sequence's chunk),
-    //   L = Σ E_t² / (Σ Y_t² + ε·n),   ∂L/∂ŷ_t = 2·(E_t − a·E_{t+1}) / D,   ∂L/∂h_t = ∂L/∂ŷ_t · W.
+    // The chunk's loss from the hidden states in _output [B, T, H]: ŷ_t = W·h_t + b + x_t for every row, the loss and
+    // ∂L/∂ŷ_t (Losses.ErrorToSignalRatio, pre-emphasis within each sequence), then through the head: ∂L/∂h_t = ∂L/∂ŷ_t·W
+    // into _outputGradient, ∂L/∂W and ∂L/∂b into the head's gradients. (The skip adds x_t, which has no parameters.)
     private double LossAndGradient()
     {
-        float a = _options.PreEmphasis;
-        int first = a == 0 ? 0 : 1;
-        double errorPower = 0, signalPower = 0;
-        int count = 0;
-        for (int b = 0; b < _batch; b++)
+        int rows = _batch * _length;
+        for (int r = 0; r < rows; r++)
         {
-            int row = b * _length;
-            for (int t = 0; t < _length; t++)
-            {
-                Head.Forward(_output.AsSpan((row + t) * _hidden, _hidden), _prediction);
-                _error[row + t] = _prediction[0] + _input[row + t] - _target[row + t];
-            }
-
-            for (int t = first; t < _length; t++)
-            {
-                double e = _error[row + t] - (t == 0 ? 0 : a * _error[row + t - 1]);
-                double y = _target[row + t] - (t == 0 ? 0 : a * _target[row + t - 1]);
-                errorPower += e * e;
-                signalPower += y * y;
-                count++;
-            }
+            Head.Forward(_output.AsSpan(r * _hidden, _hidden), _predictions.AsSpan(r, 1));
+            _predictions[r] += _input[r];
         }
 
-        double denominator = signalPower + LossEpsilon * count;
-        float scale = (float)(2 / denominator);
-        for (int b = 0; b < _batch; b++)
+        float loss = Losses.ErrorToSignalRatio(_predictions, _target, _predictionGradients, _batch, _options.PreEmphasis, LossEpsilon);
+        for (int r = 0; r < rows; r++)
         {
-            int row = b * _length;
-            for (int t = 0; t < _length; t++)
-            {
-                // E_t exists for t ≥ first; E_{t+1} for t + 1 < T.
-                float here = t >= first ? _error[row + t] - (t == 0 ? 0 : a * _error[row + t - 1]) : 0;
-                float next = t + 1 < _length ? _error[row + t + 1] - a * _error[row + t] : 0;
-                _predictionGradient[0] = scale * (here - a * next);
-                Span<float> state = _output.AsSpan((row + t) * _hidden, _hidden);
-                Head.Backward(state, _predictionGradient, _outputGradient.AsSpan((row + t) * _hidden, _hidden));
-            }
+            Head.Backward(_output.AsSpan(r * _hidden, _hidden), _predictionGradients.AsSpan(r, 1), _outputGradient.AsSpan(r * _hidden, _hidden));
         }
 
-        return errorPower / denominator;
+        return loss;
     }
 }
