@@ -8,6 +8,7 @@ internal static class AmpFigure
     private const int WindowMilliseconds = 25;
     private const int LowE = 40;
     private const int SpectrumSize = 8192;
+    private const int BandsPerOctave = 24;
 
     /// <summary>Draws the figure and saves it as a PNG.</summary>
     /// <param name="path">The PNG to write.</param>
@@ -66,7 +67,8 @@ internal static class AmpFigure
         // Frequencies on a log axis: plot log10(f) and label the ticks as Hz.
         foreach (var (signal, label, color, width) in new[] { (device, "target device", Colors.Black, 3f), (model, "LSTM model", Colors.OrangeRed, 1.5f), (error, "error (target − model)", Colors.SteelBlue, 1f) })
         {
-            var (frequencies, decibels) = Spectrum.Welch(signal, SpectrumSize, sampleRate);
+            var (bins, binDecibels) = Spectrum.Welch(signal, SpectrumSize, sampleRate);
+            var (frequencies, decibels) = Spectrum.Smooth(bins, binDecibels, BandsPerOctave);
             var line = plot.Add.ScatterLine(frequencies.Select(Math.Log10).ToArray(), decibels);
             line.LegendText = label;
             line.Color = color;
@@ -81,7 +83,7 @@ internal static class AmpFigure
         };
         plot.Axes.Bottom.TickGenerator = ticks;
         plot.Axes.SetLimitsX(Math.Log10(20), Math.Log10(sampleRate / 2.0));
-        plot.Title($"Spectra of the held-out audio (Welch, {SpectrumSize}-point Hann frames): ESR {esr:F4}");
+        plot.Title($"Spectra of the {device.Length / (double)sampleRate:0.#} s of held-out audio (1/{BandsPerOctave} octave): ESR {esr:F4}");
         plot.XLabel("frequency");
         plot.YLabel("power (dB)");
         plot.ShowLegend(Edge.Right);

@@ -52,6 +52,42 @@ internal static class Spectrum
         return (frequencies, decibels);
     }
 
+    /// <summary>
+    /// Averages a spectrum's power over bands of 1/<paramref name="bandsPerOctave"/> octave from 20 Hz up (the way audio
+    /// analysers display spectra): one point per band that holds at least one bin.
+    /// </summary>
+    /// <param name="frequencies">Bin frequencies in Hz, increasing.</param>
+    /// <param name="decibels">Bin powers in dB.</param>
+    /// <param name="bandsPerOctave">Bands per octave, e.g. 24.</param>
+    /// <returns>Band centres in Hz and mean powers in dB.</returns>
+    public static (double[] Frequencies, double[] Decibels) Smooth(double[] frequencies, double[] decibels, int bandsPerOctave)
+    {
+        var centres = new List<double>();
+        var powers = new List<double>();
+        double ratio = Math.Pow(2, 1.0 / bandsPerOctave), top = frequencies[^1];
+        for (double centre = 20; centre * Math.Sqrt(ratio) <= top * ratio; centre *= ratio)
+        {
+            double lo = centre / Math.Sqrt(ratio), hi = centre * Math.Sqrt(ratio), sum = 0;
+            int count = 0;
+            for (int k = 0; k < frequencies.Length; k++)
+            {
+                if (frequencies[k] >= lo && frequencies[k] < hi)
+                {
+                    sum += Math.Pow(10, decibels[k] / 10);
+                    count++;
+                }
+            }
+
+            if (count > 0)
+            {
+                centres.Add(centre);
+                powers.Add(10 * Math.Log10(sum / count));
+            }
+        }
+
+        return (centres.ToArray(), powers.ToArray());
+    }
+
     // In-place iterative radix-2 FFT.
     private static void Fft(double[] re, double[] im)
     {
