@@ -38,7 +38,23 @@ if (synthesized)
 else
 {
     inputPath = args[0];
-    (input, int fileRate) = WavFile.Read(inputPath, SampleRate);
+    if (!File.Exists(inputPath))
+    {
+        Console.Error.WriteLine($"No such file: {inputPath}\n\n{Help}");
+        return 2;
+    }
+
+    int fileRate;
+    try
+    {
+        (input, fileRate) = WavFile.Read(inputPath, SampleRate);
+    }
+    catch (Exception e) when (e is FormatException or InvalidDataException or ArgumentException or NotSupportedException)
+    {
+        Console.Error.WriteLine($"{inputPath} is not a WAV file this program reads: {e.Message}");
+        return 2;
+    }
+
     Console.WriteLine($"Read {inputPath}: {input.Length / (double)SampleRate:F2} s{(fileRate != SampleRate ? $" (resampled from {fileRate} Hz to {SampleRate} Hz)" : string.Empty)}");
 }
 
