@@ -6,9 +6,10 @@ namespace GuitarAmp;
 /// from E2 to E5 at random velocities, with silence gaps. Deterministic for a seed.
 /// </summary>
 /// <remarks>
-/// A string is a delay line one period long, filled with a noise burst (the pluck: darker for softer velocities),
-/// fed back through a two-point average (the loss of high harmonics per round trip) and a loop gain slightly below 1
-/// (the decay); a released note gets a much lower loop gain and dies out in a few tens of milliseconds.
+/// A string is a delay line one period long, excited by a noise burst (the pluck: darker for softer velocities), fed
+/// back through a two-point average (the loss of high harmonics per round trip) and a loop gain slightly below 1 (the
+/// decay). A released note (its length is over, or a seventh note needs its string) gets a loop gain of 0.85 and is
+/// dropped 60 periods later, 85 dB down.
 /// </remarks>
 public static class GuitarSignal
 {
@@ -21,13 +22,13 @@ public static class GuitarSignal
     /// <summary>MIDI note of the highest note played (E5, 659 Hz).</summary>
     public const int HighestNote = 76;
 
-    private const int MaxVoices = 8;
+    private const int Strings = 6;
     private const float OutputGain = 0.5f;
 
     /// <summary>Generates <paramref name="samples"/> samples of playing.</summary>
     /// <param name="samples">Length of the signal; at least 1.</param>
     /// <param name="seed">Seed of the notes, velocities, timing and pluck noise.</param>
-    /// <returns>The signal, within ±1 (its peak is typically 0.5–0.8).</returns>
+    /// <returns>The signal, within ±0.95.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="samples"/> is less than 1.</exception>
     public static float[] Generate(int samples, int seed)
     {
@@ -86,9 +87,10 @@ public static class GuitarSignal
             while (next < events.Count && events[next].Start == n)
             {
                 var (_, note, velocity, length) = events[next++];
-                if (voices.Count == MaxVoices)
+                int ringing = voices.Count(v => !v.IsReleased(n));
+                if (ringing == Strings)
                 {
-                    voices.RemoveAt(0); // the oldest string has long decayed
+                    voices.First(v => !v.IsReleased(n)).Release(n); // six strings: the oldest ringing one is damped
                 }
 
                 voices.Add(new StringVoice(note, velocity, n + length, random));
@@ -157,7 +159,7 @@ public static class GuitarSignal
     {
         private readonly float[] _line, _pluck;
         private readonly double _delay;
-        private readonly int _releaseAt;
+        private int _releaseAt;
         private float _loopGain;
         private int _write, _plucked, _releasedFor;
 
@@ -190,7 +192,11 @@ public static class GuitarSignal
             }
         }
 
-        public bool IsSilent => _releasedFor > SampleRate / 4;
+        public bool IsSilent => _releasedFor > 60 * _pluck.Length;
+
+        public bool IsReleased(int time) => time >= _releaseAt;
+
+        public void Release(int time) => _releaseAt = Math.Min(_releaseAt, time);
 
         public float Next(int time)
         {
