@@ -13,7 +13,7 @@ public static class ParameterInitializer
     /// <remarks>
     /// Values are drawn in the order of <paramref name="parameters"/>. A generated model's
     /// <c>InitializeParameters</c> calls this on a temporary array (its one allocation) holding the PyTorch
-    /// tensors in order — <c>weight_ih [4H, I]</c> and <c>weight_hh [4H, H]</c> row-major, then <c>bias_ih</c>,
+    /// tensors in order — <c>weight_ih [G·H, I]</c> and <c>weight_hh [G·H, H]</c> (G = 4 gates for the LSTM, 3 for the GRU) row-major, then <c>bias_ih</c>,
     /// <c>bias_hh</c> — and imports that, so a seed gives the same weights whatever the generated layout.
     /// <c>tests/fixtures/make_initializer_fixture.py</c> is an independent implementation of this contract.
     /// </remarks>

@@ -73,8 +73,8 @@ internal static class LayerTypeEmitter
 
         w.Line("/// </list></para>");
         w.Line($"/// <para>Training: a tape holds {plan.TapeStride} floats per step; <c>Backward</c> keeps its workspace on the stack for up to");
-        w.Line($"/// {plan.BackwardStackSteps} steps and rents a pooled array beyond. Nothing is allocated on the heap after construction and the");
-        w.Line("/// first use of <see cref=\"Gradients\"/>.</para>");
+        w.Line($"/// {plan.BackwardStackSteps} steps and rents a pooled array beyond. Nothing is allocated on the heap after construction, the");
+        w.Line("/// first use of <see cref=\"Gradients\"/> and the array pool's first rent of each size.</para>");
         w.Line("/// </remarks>");
     }
 
@@ -311,11 +311,22 @@ internal static class LayerTypeEmitter
             W.Line($"private void {M.StepFromCopy}({ReadOnlySpan} input, {Span} hidden{(_c ? $", {Span} cell" : string.Empty)})");
             using (W.Braces())
             {
-                W.Line(Layer.InputSize <= 4096
-                    ? $"{Span} copy = stackalloc float[InputSize];"
-                    : $"float[] copy = new float[InputSize]; // above 16 KiB: a heap copy, only in this aliased case");
-                W.Line("input.CopyTo(copy);");
-                W.Line($"{_kernels}.Step(ref {M.ParametersField}.Reference, ref {MemoryMarshal}.GetReference({(Layer.InputSize <= 4096 ? "copy" : "global::System.MemoryExtensions.AsSpan(copy)")}), ref {MemoryMarshal}.GetReference(hidden){(_c ? $", ref {MemoryMarshal}.GetReference(cell)" : string.Empty)});");
+                string step = $"{_kernels}.Step(ref {M.ParametersField}.Reference, ref {MemoryMarshal}.GetReference(copy), ref {MemoryMarshal}.GetReference(hidden){(_c ? $", ref {MemoryMarshal}.GetReference(cell)" : string.Empty)});";
+                if (Layer.InputSize <= 4096)
+                {
+                    W.Line($"{Span} copy = stackalloc float[InputSize];");
+                    W.Line("input.CopyTo(copy);");
+                    W.Line(step);
+                }
+                else
+                {
+                    W.Line("// Above 16 KiB the copy is a pooled array (allocated once, by the pool's first rent).");
+                    W.Line("float[] rented = global::System.Buffers.ArrayPool<float>.Shared.Rent(InputSize);");
+                    W.Line($"{Span} copy = global::System.MemoryExtensions.AsSpan(rented, 0, InputSize);");
+                    W.Line("input.CopyTo(copy);");
+                    W.Line(step);
+                    W.Line("global::System.Buffers.ArrayPool<float>.Shared.Return(rented);");
+                }
             }
 
             W.Line();

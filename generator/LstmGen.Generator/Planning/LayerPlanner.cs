@@ -166,7 +166,7 @@ internal static class LayerPlanner
 
         int fullGroups = layout.LastGroupWidth == atom ? layout.Groups : layout.Groups - 1;
         int lastPanel = layout.PanelCount - 1;
-        bool lastPanelFull = layout.GroupCount(lastPanel) == layout.GroupsPerPanel && layout.LastGroupWidth == atom;
+        bool lastPanelFull = layout.PanelsUniform;
         int fullPanelGroups = (lastPanelFull ? layout.PanelCount : lastPanel) * layout.GroupsPerPanel;
         AddLoop(passes, template, 0, fullPanelGroups, groupsPerPass, subPasses, columnsPerPass * lanes, inFullPanels: true, panel: 0);
 

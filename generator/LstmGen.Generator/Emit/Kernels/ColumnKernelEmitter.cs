@@ -60,7 +60,7 @@ internal static class ColumnKernelEmitter
     /// <summary>
     /// ∂L/∂h_{t-1} = W_hhᵀ·dz (added to what the cell's backward pass left there when <c>accumulate</c>): dot products
     /// of <c>Lanes</c> rows at a time with dz, summed by one shuffle tree; for a batch of sequences, each block of rows
-    /// serves every sequence while it is in L1.
+    /// serves every sequence before the next block is loaded (in L1 while a block, Lanes rows of G·H floats, fits it).
     /// </summary>
     public static void EmitHiddenGradient(KernelContext ctx, PathPlan path, bool accumulate)
     {
@@ -74,7 +74,7 @@ internal static class ColumnKernelEmitter
             ? "/// ∂L/∂h_{t-1} += W_hhᵀ·dz for <paramref name=\"sequences\"/> sequences (dz <paramref name=\"dzStride\"/> floats apart, ∂L/∂h HiddenSize apart): dot products of W_hh's rows (all panels) with dz, added to the direct term already there."
             : "/// ∂L/∂h_{t-1} = W_hhᵀ·dz for <paramref name=\"sequences\"/> sequences (dz <paramref name=\"dzStride\"/> floats apart, ∂L/∂h HiddenSize apart): dot products of W_hh's rows (all panels) with dz.");
         w.Line($"/// {rows} rows at a time share every dz load; one shuffle tree turns their {rows} partial sums into {rows} results. Each block of rows");
-        w.Line("/// serves every sequence while it is in L1. With <paramref name=\"reverse\"/> the row blocks run last to first (alternate steps reuse what is in L1).");
+        w.Line("/// serves every sequence before the next block is loaded. With <paramref name=\"reverse\"/> the row blocks run last to first (alternate steps reuse what is in L1).");
         w.Line("/// </summary>");
         ctx.MethodAttributes();
         w.Line($"public static void HiddenGradientBatch{path.Suffix}(ref float weights, ref float dz, nuint dzStride, ref float hiddenGradient, int sequences, bool reverse)");

@@ -46,37 +46,18 @@ internal sealed class KernelContext
         }
     }
 
-    /// <summary>The vector columns of a path in pass order, with each column's index in that order.</summary>
-    public static IEnumerable<(KernelPass Pass, VectorColumn Column, int Index)> Columns(PathPlan path)
-    {
-        int index = 0;
-        foreach (KernelPass pass in path.Passes)
-        {
-            foreach (VectorColumn column in pass.Columns)
-            {
-                yield return (pass, column, index++);
-            }
-        }
-    }
-
     /// <summary>
     /// Full panels (every group full width) are identical up to a translation: when there are at least two,
     /// kernels loop over them. Returns how many leading panels the loop covers (0: no loop).
     /// </summary>
     public int LoopPanels(PathPlan path)
     {
-        int full = Layout.LastGroupWidth == Layout.Atom && Layout.GroupCount(Layout.PanelCount - 1) == Layout.GroupsPerPanel
-            ? Layout.PanelCount
-            : Layout.PanelCount - 1;
+        int full = Layout.PanelsUniform ? Layout.PanelCount : Layout.PanelCount - 1;
         return full >= 2 ? full : 0;
     }
 
-    public List<KernelPass> PassesOf(PathPlan path, int panel) => path.Passes.Where(p => p.Panel == panel).ToList();
-
     /// <summary>Floats between the starts of two consecutive full panels in the parameter buffer.</summary>
     public int FullPanelStride => Layout.PanelWidth(0) * (Layout.InputSize + Layout.HiddenSize);
-
-    public int UnitsPerPanel => Layout.Atom * Layout.GroupsPerPanel;
 }
 
 /// <summary>
@@ -110,8 +91,6 @@ internal sealed class PanelPosition
     public int ColumnBase { get; }
 
     public int ProjectedBase { get; }
-
-    public bool InLoop => UnitVariable is not null;
 
     public static PanelPosition Fixed(PanelLayout layout, int panel, int projectedBase)
         => new(null, null, null, panel, 0, layout.ColumnStart(panel), projectedBase);

@@ -208,9 +208,9 @@ internal static class SequenceEmitter
 
     /// <summary>
     /// The batched drivers: <c>ForwardBatch</c> (B sequences, time-major per sequence, one batched step kernel per time
-    /// step), its recording (the batch tape: a header, then each sequence's rows -1..steps-1, sequence after sequence), and
-    /// backpropagation through it (per step: each sequence's cell backward, then W_hhᵀ·dz for all sequences while each
-    /// block of W_hh's rows is in L1; after the loop each sequence's input and parameter gradients, summed).
+    /// step), its recording (the batch tape: a header, the rows interleaved by time, row (t, b) at (t + 1)·B + b, then the
+    /// inputs time-major), and backpropagation through it (per step: each sequence's cell backward, then W_hhᵀ·dz for all
+    /// sequences, a block of W_hh's rows at a time; after the loop the input and parameter gradients over all B·steps rows).
     /// </summary>
     public static void EmitBatchSequences(KernelContext ctx, PathPlan path)
     {

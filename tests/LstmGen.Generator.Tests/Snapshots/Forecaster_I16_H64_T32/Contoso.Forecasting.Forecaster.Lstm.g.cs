@@ -23,8 +23,8 @@ namespace Contoso.Forecasting
 	/// <item><description>scalar code: scalar loops</description></item>
 	/// </list></para>
 	/// <para>Training: a tape holds 448 floats per step; <c>Backward</c> keeps its workspace on the stack for up to
-	/// 32 steps and rents a pooled array beyond. Nothing is allocated on the heap after construction and the
-	/// first use of <see cref="Gradients"/>.</para>
+	/// 32 steps and rents a pooled array beyond. Nothing is allocated on the heap after construction, the
+	/// first use of <see cref="Gradients"/> and the array pool's first rent of each size.</para>
 	/// </remarks>
 	[global::System.CodeDom.Compiler.GeneratedCode("LstmGen.Generator", "0.1.0")]
 	partial class Forecaster : global::LstmGen.ILstm

@@ -530,7 +530,7 @@ namespace LstmGen.Generated
 		/// <summary>
 		/// ∂L/∂h_{t-1} = W_hhᵀ·dz for <paramref name="sequences"/> sequences (dz <paramref name="dzStride"/> floats apart, ∂L/∂h HiddenSize apart): dot products of W_hh's rows (all panels) with dz.
 		/// 4 rows at a time share every dz load; one shuffle tree turns their 4 partial sums into 4 results. Each block of rows
-		/// serves every sequence while it is in L1. With <paramref name="reverse"/> the row blocks run last to first (alternate steps reuse what is in L1).
+		/// serves every sequence before the next block is loaded. With <paramref name="reverse"/> the row blocks run last to first (alternate steps reuse what is in L1).
 		/// </summary>
 		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
 		public static void HiddenGradientBatch512(ref float weights, ref float dz, nuint dzStride, ref float hiddenGradient, int sequences, bool reverse)
@@ -1100,7 +1100,7 @@ namespace LstmGen.Generated
 		/// <summary>
 		/// ∂L/∂h_{t-1} = W_hhᵀ·dz for <paramref name="sequences"/> sequences (dz <paramref name="dzStride"/> floats apart, ∂L/∂h HiddenSize apart): dot products of W_hh's rows (all panels) with dz.
 		/// 4 rows at a time share every dz load; one shuffle tree turns their 4 partial sums into 4 results. Each block of rows
-		/// serves every sequence while it is in L1. With <paramref name="reverse"/> the row blocks run last to first (alternate steps reuse what is in L1).
+		/// serves every sequence before the next block is loaded. With <paramref name="reverse"/> the row blocks run last to first (alternate steps reuse what is in L1).
 		/// </summary>
 		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
 		public static void HiddenGradientBatch256(ref float weights, ref float dz, nuint dzStride, ref float hiddenGradient, int sequences, bool reverse)
