@@ -1,7 +1,7 @@
 // The gradient row-block kernels every generated layer shares: they depend on the vector width only, not on the
 // layer's sizes (a row's width, the strides and the step count are arguments), so they live here once instead of in
-// every generated kernel file. Written as the generator used to emit them; the parameter-gradient parity tests
-// (PyTorch fixtures, every ISA path) cover them through the generated kernels.
+// every generated kernel file. Written by tests/LstmGen.Generator.Tests/GradientKernelsFileTests.cs (which fails when
+// this file differs from what it writes); the parameter-gradient parity tests cover them through the generated kernels.
 using System.Runtime.CompilerServices;
 using U = System.Runtime.CompilerServices.Unsafe;
 using V512 = System.Runtime.Intrinsics.Vector512;
@@ -18,7 +18,8 @@ namespace LstmGen.Kernels;
 /// Outer-product accumulation over many steps, for the parameter gradients after a backward pass's time loop:
 /// <c>gradient[r·width + c] += Σ_t scale_t[r]·dz_t[c]</c> for a few rows r at a time (<c>GradientRows{R}x{bits}</c>), and
 /// <c>gradient[c] += Σ_t dz_t[c]</c> for a bias (<c>GradientRows0x{bits}</c>). Called by generated kernels; offsets and
-/// lengths are not checked (the generated public members validate every span first).
+/// lengths are not checked (the generated public members validate every span first, and a row is at least one
+/// vector wide or has a previous panel before it in the same buffer).
 /// </summary>
 public static class GradientKernels
 {
@@ -248,7 +249,6 @@ public static class GradientKernels
             var sum02 = F512.Zero;
             var sum03 = F512.Zero;
             ref float dzT = ref dz;
-            ref float scaleT = ref scale;
             for (int t = 0; t < steps; t++)
             {
                 var d0 = V512.LoadUnsafe(ref dzT, c);
@@ -270,7 +270,6 @@ public static class GradientKernels
         {
             var sum00 = F512.Zero;
             ref float dzT = ref dz;
-            ref float scaleT = ref scale;
             for (int t = 0; t < steps; t++)
             {
                 var d0 = V512.LoadUnsafe(ref dzT, c);
@@ -287,7 +286,6 @@ public static class GradientKernels
             nint start = (nint)width - 16;
             var sum00 = F512.Zero;
             ref float dzT = ref dz;
-            ref float scaleT = ref scale;
             for (int t = 0; t < steps; t++)
             {
                 var d0 = V512.LoadUnsafe(ref U.Add(ref dzT, start));
@@ -471,7 +469,6 @@ public static class GradientKernels
             var sum01 = F256.Zero;
             var sum02 = F256.Zero;
             ref float dzT = ref dz;
-            ref float scaleT = ref scale;
             for (int t = 0; t < steps; t++)
             {
                 var d0 = V256.LoadUnsafe(ref dzT, c);
@@ -490,7 +487,6 @@ public static class GradientKernels
         {
             var sum00 = F256.Zero;
             ref float dzT = ref dz;
-            ref float scaleT = ref scale;
             for (int t = 0; t < steps; t++)
             {
                 var d0 = V256.LoadUnsafe(ref dzT, c);
@@ -507,7 +503,6 @@ public static class GradientKernels
             nint start = (nint)width - 8;
             var sum00 = F256.Zero;
             ref float dzT = ref dz;
-            ref float scaleT = ref scale;
             for (int t = 0; t < steps; t++)
             {
                 var d0 = V256.LoadUnsafe(ref U.Add(ref dzT, start));
@@ -691,7 +686,6 @@ public static class GradientKernels
             var sum01 = F128.Zero;
             var sum02 = F128.Zero;
             ref float dzT = ref dz;
-            ref float scaleT = ref scale;
             for (int t = 0; t < steps; t++)
             {
                 var d0 = V128.LoadUnsafe(ref dzT, c);
@@ -710,7 +704,6 @@ public static class GradientKernels
         {
             var sum00 = F128.Zero;
             ref float dzT = ref dz;
-            ref float scaleT = ref scale;
             for (int t = 0; t < steps; t++)
             {
                 var d0 = V128.LoadUnsafe(ref dzT, c);
@@ -727,7 +720,6 @@ public static class GradientKernels
             nint start = (nint)width - 4;
             var sum00 = F128.Zero;
             ref float dzT = ref dz;
-            ref float scaleT = ref scale;
             for (int t = 0; t < steps; t++)
             {
                 var d0 = V128.LoadUnsafe(ref U.Add(ref dzT, start));
