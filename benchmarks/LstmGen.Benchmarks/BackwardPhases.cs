@@ -91,9 +91,10 @@ public abstract class BackwardPhases
     /// <summary>
     /// T steps of the recurrent part of <c>Forward</c> alone (<c>StepRecurrent512</c>: W_hh·h_{t-1} plus a precomputed input
     /// projection, alternate steps reading W_hh backwards, as <c>Forward512</c> runs them); false where <c>Forward</c> has no
-    /// separate input projection (I = 1: its step is the whole step).
+    /// separate input projection (I = 1: its step is the whole step). With <paramref name="alternate"/> false every step reads
+    /// the rows in order.
     /// </summary>
-    public abstract bool Recurrent();
+    public abstract bool Recurrent(bool alternate);
 
     /// <summary>The kernel's <c>Record</c> (forward into the tape) over T steps from the zero state.</summary>
     public abstract void Record();
@@ -128,7 +129,7 @@ public abstract class BackwardPhases
     {
         public override void Forward() => Lstm_I1_H8.Forward(ref Weights0, ref Input0, ContestantSet.SequenceLength, ref Output0, ref Hidden0, ref Cell0);
 
-        public override bool Recurrent() => false;
+        public override bool Recurrent(bool alternate) => false;
 
         public override void Record() => Lstm_I1_H8.Record(ref Weights0, ref Input0, ContestantSet.SequenceLength, ref Tape0);
 
@@ -153,7 +154,7 @@ public abstract class BackwardPhases
     {
         public override void Forward() => Lstm_I1_H40.Forward(ref Weights0, ref Input0, ContestantSet.SequenceLength, ref Output0, ref Hidden0, ref Cell0);
 
-        public override bool Recurrent() => false;
+        public override bool Recurrent(bool alternate) => false;
 
         public override void Record() => Lstm_I1_H40.Record(ref Weights0, ref Input0, ContestantSet.SequenceLength, ref Tape0);
 
@@ -178,13 +179,13 @@ public abstract class BackwardPhases
     {
         public override void Forward() => Lstm_I16_H64.Forward(ref Weights0, ref Input0, ContestantSet.SequenceLength, ref Output0, ref Hidden0, ref Cell0);
 
-        public override bool Recurrent()
+        public override bool Recurrent(bool alternate)
         {
             ref float previous = ref Hidden0;
             for (int t = 0; t < ContestantSet.SequenceLength; t++)
             {
                 ref float next = ref Unsafe.Add(ref Output0, t * Lstm_I16_H64.HiddenSize);
-                if ((t & 1) == 0)
+                if ((t & 1) == 0 || !alternate)
                 {
                     Lstm_I16_H64.StepRecurrent512<NoTape, RowsInOrder>(ref Weights0, ref Projected0, ref previous, ref next, ref Cell0, ref Cell0, ref next);
                 }
@@ -222,13 +223,13 @@ public abstract class BackwardPhases
     {
         public override void Forward() => Lstm_I64_H128.Forward(ref Weights0, ref Input0, ContestantSet.SequenceLength, ref Output0, ref Hidden0, ref Cell0);
 
-        public override bool Recurrent()
+        public override bool Recurrent(bool alternate)
         {
             ref float previous = ref Hidden0;
             for (int t = 0; t < ContestantSet.SequenceLength; t++)
             {
                 ref float next = ref Unsafe.Add(ref Output0, t * Lstm_I64_H128.HiddenSize);
-                if ((t & 1) == 0)
+                if ((t & 1) == 0 || !alternate)
                 {
                     Lstm_I64_H128.StepRecurrent512<NoTape, RowsInOrder>(ref Weights0, ref Projected0, ref previous, ref next, ref Cell0, ref Cell0, ref next);
                 }
@@ -266,13 +267,13 @@ public abstract class BackwardPhases
     {
         public override void Forward() => Lstm_I32_H256.Forward(ref Weights0, ref Input0, ContestantSet.SequenceLength, ref Output0, ref Hidden0, ref Cell0);
 
-        public override bool Recurrent()
+        public override bool Recurrent(bool alternate)
         {
             ref float previous = ref Hidden0;
             for (int t = 0; t < ContestantSet.SequenceLength; t++)
             {
                 ref float next = ref Unsafe.Add(ref Output0, t * Lstm_I32_H256.HiddenSize);
-                if ((t & 1) == 0)
+                if ((t & 1) == 0 || !alternate)
                 {
                     Lstm_I32_H256.StepRecurrent512<NoTape, RowsInOrder>(ref Weights0, ref Projected0, ref previous, ref next, ref Cell0, ref Cell0, ref next);
                 }

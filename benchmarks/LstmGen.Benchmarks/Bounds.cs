@@ -165,7 +165,7 @@ public static class Bounds
     /// </summary>
     private static void RunBackward(int rounds, (int InputSize, int HiddenSize)[] shapes)
     {
-        const int PerShape = 10;
+        const int PerShape = 11;
         var cases = new List<Action>();
         foreach (var (i, h) in shapes)
         {
@@ -175,25 +175,26 @@ public static class Bounds
             nuint blocks = (nuint)(4 * h * h / 128);
             cases.AddRange(new Action[]
             {
-                phases.Forward, phases.PublicForward, () => phases.Recurrent(), () => GC.KeepAlive(SequentialRead(ref recurrentWeights.Reference, blocks)),
+                phases.Forward, phases.PublicForward, () => phases.Recurrent(alternate: true), () => GC.KeepAlive(SequentialRead(ref recurrentWeights.Reference, blocks)),
                 phases.PublicBackward, phases.Record, phases.RecordAndBackward, phases.HiddenGradients, phases.InputGradients, phases.ParameterGradients,
+                () => phases.Recurrent(alternate: false),
             });
         }
 
         double[] m = QuickComparison.Medians(cases.ToArray(), rounds);
         Console.WriteLine();
-        Console.WriteLine($"Forward, ns per step (T = {Steps}): the kernel's Forward, the public Forward, the recurrent steps alone (StepRecurrent512 × T; none for I = 1), a plain read of W_hh's bytes");
-        Console.WriteLine("| (I, H) | Forward | public Forward | recurrent | projection (Forward − recurrent) | W_hh bytes | read W_hh | read B/ns | recurrent B/ns (W_hh) | recurrent / read | Forward zmm FMA/ns |");
-        Console.WriteLine("|---|" + string.Concat(Enumerable.Repeat("---:|", 10)));
+        Console.WriteLine($"Forward, ns per step (T = {Steps}): the kernel's Forward, the public Forward, the recurrent steps alone (StepRecurrent512 × T, odd steps reading W_hh backwards as Forward does, and every step in order; none for I = 1), a plain read of W_hh's bytes");
+        Console.WriteLine("| (I, H) | Forward | public Forward | recurrent | recurrent, rows in order | projection (Forward − recurrent) | W_hh bytes | read W_hh | read B/ns | recurrent B/ns (W_hh) | recurrent / read | Forward zmm FMA/ns |");
+        Console.WriteLine("|---|" + string.Concat(Enumerable.Repeat("---:|", 11)));
         for (int k = 0; k < shapes.Length; k++)
         {
             var (i, h) = shapes[k];
             double[] p = m.Skip(PerShape * k).Take(PerShape).ToArray();
-            double forward = p[0] / Steps, publicForward = p[1] / Steps, recurrent = p[2] / Steps, read = p[3];
+            double forward = p[0] / Steps, publicForward = p[1] / Steps, recurrent = p[2] / Steps, read = p[3], inOrder = p[10] / Steps;
             double whhBytes = 4.0 * h * h * sizeof(float);
             double forwardFmas = (i + h) * 4.0 * h / 16;
             bool split = i > 1;
-            Console.WriteLine($"| ({i}, {h}) | {F(forward)} | {F(publicForward)} | {(split ? F(recurrent) : "–")} | {(split ? F(forward - recurrent) : "–")} | {whhBytes:N0} | {F(read)} | {F(whhBytes / read, "F0")} | " +
+            Console.WriteLine($"| ({i}, {h}) | {F(forward)} | {F(publicForward)} | {(split ? F(recurrent) : "–")} | {(split ? F(inOrder) : "–")} | {(split ? F(forward - recurrent) : "–")} | {whhBytes:N0} | {F(read)} | {F(whhBytes / read, "F0")} | " +
                 $"{(split ? F(whhBytes / recurrent, "F0") : "–")} | {(split ? F(recurrent / read, "F2") : "–")} | {F(forwardFmas / forward, "F2")} |");
         }
 
