@@ -6,6 +6,7 @@ using LstmGen.Benchmarks;
 //   --quick           a Stopwatch comparison for development (not the published numbers)
 //   --first-call      first-call latency of Step in fresh processes
 //   --rtneural-compare <dir> [rounds]   generated Step + Linear against an RTNeural build outside the repository
+//   --bounds [rounds] what bounds each size: clock and FMA rates, Step against a sequential read, latency, backward phases
 //   (the generator's own cost is measured by benchmarks/GeneratorCost)
 if (args.Length > 0 && args[0] == "--verify")
 {
@@ -65,6 +66,11 @@ if (args.Length > 0 && args[0] == "--loop")
 if (args.Length > 0 && args[0] == "--rtneural-compare")
 {
     return RtNeuralComparison.Run(args.Skip(1).ToArray());
+}
+
+if (args.Length > 0 && args[0] == "--bounds")
+{
+    return Bounds.Run(args.Skip(1).ToArray());
 }
 
 if (args.Length > 0 && args[0] == "--first-call")
