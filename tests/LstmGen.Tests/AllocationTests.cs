@@ -35,13 +35,13 @@ public sealed class AllocationTests
             action();
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < repetitions; i++)
+        return Allocations.Measure(() =>
         {
-            action();
-        }
-
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+            for (int i = 0; i < repetitions; i++)
+            {
+                action();
+            }
+        });
     }
 
     [Theory]

@@ -19,13 +19,13 @@ public sealed class BackwardAllocationTests
             action();
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 200; i++)
+        return Allocations.Measure(() =>
         {
-            action();
-        }
-
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+            for (int i = 0; i < 200; i++)
+            {
+                action();
+            }
+        });
     }
 
     [Theory]

@@ -212,12 +212,12 @@ public sealed class TrainingTests
             Work();
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++)
+        Assert.Equal(0, Allocations.Measure(() =>
         {
-            Work();
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            for (int i = 0; i < 100; i++)
+            {
+                Work();
+            }
+        }));
     }
 }
