@@ -18,11 +18,14 @@ dotnet pack "$ROOT/LstmGen.sln" -c Release -o "$WORK/packages" -nologo -v quiet
 PACKED="$(cd "$WORK/packages" && ls -A)"
 [[ "$PACKED" == "LstmGen.$VERSION.nupkg" ]] || fail "the pack output should hold exactly LstmGen.$VERSION.nupkg, it holds: ${PACKED:-nothing}"
 PACKAGE="$WORK/packages/LstmGen.$VERSION.nupkg"
-unzip -l "$PACKAGE" | grep -q "analyzers/dotnet/cs/LstmGen.Generator.dll" || fail "generator not in analyzers/dotnet/cs"
-unzip -l "$PACKAGE" | grep -q "analyzers/dotnet/cs/LstmGen.CodeFixes.dll" || fail "code fixes not in analyzers/dotnet/cs"
-unzip -l "$PACKAGE" | grep -q "lib/net8.0/LstmGen.dll" || fail "no lib/net8.0"
-unzip -l "$PACKAGE" | grep -q "lib/net10.0/LstmGen.dll" || fail "no lib/net10.0"
-if unzip -l "$PACKAGE" | grep -E "lib/.*LstmGen\.(Generator|CodeFixes)\.dll"; then fail "analyzer assemblies packed as lib references"; fi
+# The listing is read into a variable first: with pipefail, 'unzip -l | grep -q' fails whenever grep exits at its match
+# before unzip has written everything (unzip then dies of SIGPIPE).
+LISTING="$(unzip -l "$PACKAGE")"
+grep -q "analyzers/dotnet/cs/LstmGen.Generator.dll" <<< "$LISTING" || fail "generator not in analyzers/dotnet/cs"
+grep -q "analyzers/dotnet/cs/LstmGen.CodeFixes.dll" <<< "$LISTING" || fail "code fixes not in analyzers/dotnet/cs"
+grep -q "lib/net8.0/LstmGen.dll" <<< "$LISTING" || fail "no lib/net8.0"
+grep -q "lib/net10.0/LstmGen.dll" <<< "$LISTING" || fail "no lib/net10.0"
+if grep -E "lib/.*LstmGen\.(Generator|CodeFixes)\.dll" <<< "$LISTING"; then fail "analyzer assemblies packed as lib references"; fi
 say "packed $(basename "$PACKAGE"), the only package"
 
 # A per-run NuGet packages folder, so the consumer restores the LstmGen just packed and never one an earlier run left
@@ -71,7 +74,8 @@ if grep -E "error CS" invalid.log; then fail "compiler errors cascaded from the 
 # net8.0 build runs on .NET 10, not that it runs on .NET 8 - so running on .NET 8 is reported as SKIPPED.
 say "net8.0: build"
 dotnet build -c Release -nologo -v quiet -p:ConsumerFramework=net8.0 > net8.log 2>&1 || { cat net8.log; fail "net8.0 build"; }
-if dotnet --list-runtimes | grep -q "^Microsoft.NETCore.App 8\."; then
+RUNTIMES="$(dotnet --list-runtimes)"
+if grep -q "^Microsoft.NETCore.App 8\." <<< "$RUNTIMES"; then
   dotnet bin/Release/net8.0/Consumer.dll > net8.txt
   diff jit.txt net8.txt || fail "net8.0 output differs"
   say "net8.0: ran on .NET 8, same output"
