@@ -18,9 +18,9 @@ namespace LstmGen.Generator.Emit.Kernels;
 internal static class ColumnKernelEmitter
 {
     /// <summary>The panels of a layer as (loop count or 1, first explicit panel): full panels run in a loop.</summary>
-    private static IEnumerable<(bool Loop, int Panel, int Count)> PanelRuns(KernelContext ctx, PathPlan path)
+    private static IEnumerable<(bool Loop, int Panel, int Count)> PanelRuns(KernelContext ctx)
     {
-        int loop = ctx.LoopPanels(path);
+        int loop = ctx.LoopPanels();
         if (loop > 0)
         {
             yield return (true, 0, loop);
@@ -33,10 +33,10 @@ internal static class ColumnKernelEmitter
     }
 
     /// <summary>Emits <paramref name="body"/> once per panel run, with C# expressions for the panel's parameter start and packed column start.</summary>
-    public static void ForEachPanel(KernelContext ctx, PathPlan path, Action<int, string, string> body)
+    public static void ForEachPanel(KernelContext ctx, Action<int, string, string> body)
     {
         SourceWriter w = ctx.W;
-        foreach ((bool loop, int panel, int count) in PanelRuns(ctx, path))
+        foreach ((bool loop, int panel, int count) in PanelRuns(ctx))
         {
             int width = ctx.Layout.PanelWidth(panel);
             if (loop)
@@ -178,7 +178,7 @@ internal static class ColumnKernelEmitter
             w.Line($"var sum{r} = {v.Zero};");
         }
 
-        ForEachPanel(ctx, path, (width, panelStart, columnStart) =>
+        ForEachPanel(ctx, (width, panelStart, columnStart) =>
         {
             int full = width / path.Lanes * path.Lanes;
             w.Line($"ref float panelRows = ref U.Add(ref weights, {panelStart} + ({firstRow}) * {width});");
@@ -249,7 +249,7 @@ internal static class ColumnKernelEmitter
             w.Line("ref float firstRow = ref U.Add(ref tape, TapeHeaderLength + (nuint)(sequences + start) * TapeStride);");
             w.Line($"ref float previousHidden = ref U.Add(ref tape, TapeHeaderLength + (nuint)start * TapeStride + {t.Hidden});");
             w.Line("ref float chunkInput = ref U.Add(ref input, (nuint)start * InputSize);");
-            ForEachPanel(ctx, path, (width, panelStart, columnStart) =>
+            ForEachPanel(ctx, (width, panelStart, columnStart) =>
             {
                 foreach ((string count, string rowBase, string scale, string stride, int dzOffset, string comment) in new[]
                 {

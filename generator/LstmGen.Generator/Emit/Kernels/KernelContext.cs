@@ -50,7 +50,7 @@ internal sealed class KernelContext
     /// Full panels (every group full width) are identical up to a translation: when there are at least two,
     /// kernels loop over them. Returns how many leading panels the loop covers (0: no loop).
     /// </summary>
-    public int LoopPanels(PathPlan path)
+    public int LoopPanels()
     {
         int full = Layout.PanelsUniform ? Layout.PanelCount : Layout.PanelCount - 1;
         return full >= 2 ? full : 0;

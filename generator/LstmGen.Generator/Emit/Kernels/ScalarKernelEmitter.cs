@@ -42,7 +42,7 @@ internal static class ScalarKernelEmitter
             w.Line("ref float zh = ref U.Add(ref zx, Columns);");
             w.Line("ref float biasIh = ref U.Add(ref weights, BiasIhOffset);");
             w.Line("ref float biasHh = ref U.Add(ref weights, BiasHhOffset);");
-            ColumnKernelEmitter.ForEachPanel(ctx, new PathPlan(Isa.Scalar, 1, 0, EquatableArray<KernelPass>.Empty, null), (width, panelStart, columnStart) =>
+            ColumnKernelEmitter.ForEachPanel(ctx, (width, panelStart, columnStart) =>
             {
                 w.Line($"ref float px = ref U.Add(ref zx, {columnStart});");
                 w.Line($"ref float ph = ref U.Add(ref zh, {columnStart});");
@@ -179,7 +179,7 @@ internal static class ScalarKernelEmitter
     private static void EmitDot(KernelContext ctx, string row, string dz)
     {
         SourceWriter w = ctx.W;
-        ColumnKernelEmitter.ForEachPanel(ctx, new PathPlan(Isa.Scalar, 1, 0, EquatableArray<KernelPass>.Empty, null), (width, panelStart, columnStart) =>
+        ColumnKernelEmitter.ForEachPanel(ctx, (width, panelStart, columnStart) =>
         {
             w.Line($"ref float weightRow = ref U.Add(ref weights, {panelStart} + ({row}) * {width});");
             w.Line($"ref float panelDz = ref U.Add(ref {dz}, {columnStart});");
@@ -204,7 +204,7 @@ internal static class ScalarKernelEmitter
             w.Line("// its h_{t-1} in row n - sequences.");
             w.Line("nuint sequenceRows = (nuint)sequences * TapeStride;");
             w.Line("ref float firstRow = ref U.Add(ref tape, TapeHeaderLength + sequenceRows);");
-            ColumnKernelEmitter.ForEachPanel(ctx, new PathPlan(Isa.Scalar, 1, 0, EquatableArray<KernelPass>.Empty, null), (width, panelStart, columnStart) =>
+            ColumnKernelEmitter.ForEachPanel(ctx, (width, panelStart, columnStart) =>
             {
                 foreach ((string count, string rowBase, string scale, int dzOffset) in new[]
                 {
