@@ -760,15 +760,7 @@ internal static class LayerTypeEmitter
 
                     W.Line("// Then the inputs, time-major ([steps, B, InputSize]), so that the parameter gradients take every row in one pass.");
                     W.Line($"int inputs = first + (steps + 1) * sequences * {M.TapeStride};");
-                    W.Line("for (int b = 0; b < sequences; b++)");
-                    using (W.Braces())
-                    {
-                        W.Line("for (int s = 0; s < steps; s++)");
-                        using (W.Braces())
-                        {
-                            W.Line("input.Slice((b * steps + s) * InputSize, InputSize).CopyTo(tape.Slice(inputs + (s * sequences + b) * InputSize, InputSize));");
-                        }
-                    }
+                    W.Line("global::LstmGen.Kernels.BatchOrder.Transpose(input, tape.Slice(inputs), sequences, steps, InputSize);");
 
                     W.Line($"{_kernels}.RecordBatch(ref {M.ParametersField}.Reference, steps, {Ref("tape")}, sequences);");
                     W.Line("for (int b = 0; b < sequences; b++)");
@@ -853,15 +845,7 @@ internal static class LayerTypeEmitter
                 W.Line($"{_kernels}.BackwardBatch(ref {M.ParametersField}.Reference, ref gradients, steps, {Ref("tape")}, {Ref("outputGradient")}, {Ref("initialHiddenGradient")}{(_c ? ", " + Ref("initialCellGradient") : string.Empty)}, sequences);");
                 W.Line("// ∂L/∂x came back time-major in the tape's input block.");
                 W.Line($"int inputs = global::LstmGen.Kernels.TapeHeader.Length + (steps + 1) * sequences * {M.TapeStride};");
-                W.Line("for (int b = 0; b < sequences; b++)");
-                using (W.Braces())
-                {
-                    W.Line("for (int s = 0; s < steps; s++)");
-                    using (W.Braces())
-                    {
-                        W.Line("tape.Slice(inputs + (s * sequences + b) * InputSize, InputSize).CopyTo(inputGradient.Slice((b * steps + s) * InputSize, InputSize));");
-                    }
-                }
+                W.Line("global::LstmGen.Kernels.BatchOrder.Transpose(tape.Slice(inputs), inputGradient, steps, sequences, InputSize);");
             }
 
             W.Line();

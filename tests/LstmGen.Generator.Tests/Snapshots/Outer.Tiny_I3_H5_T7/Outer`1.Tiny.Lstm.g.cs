@@ -454,13 +454,7 @@ partial class Outer<T>
 			}
 			// Then the inputs, time-major ([steps, B, InputSize]), so that the parameter gradients take every row in one pass.
 			int inputs = first + (steps + 1) * sequences * LstmGenTapeStride;
-			for (int b = 0; b < sequences; b++)
-			{
-				for (int s = 0; s < steps; s++)
-				{
-					input.Slice((b * steps + s) * InputSize, InputSize).CopyTo(tape.Slice(inputs + (s * sequences + b) * InputSize, InputSize));
-				}
-			}
+			global::LstmGen.Kernels.BatchOrder.Transpose(input, tape.Slice(inputs), sequences, steps, InputSize);
 			global::LstmGen.Generated.Lstm_I3_H5.RecordBatch(ref _lstmGenParameters.Reference, steps, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tape), sequences);
 			for (int b = 0; b < sequences; b++)
 			{
@@ -511,13 +505,7 @@ partial class Outer<T>
 			global::LstmGen.Generated.Lstm_I3_H5.BackwardBatch(ref _lstmGenParameters.Reference, ref gradients, steps, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tape), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputGradient), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(initialHiddenGradient), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(initialCellGradient), sequences);
 			// ∂L/∂x came back time-major in the tape's input block.
 			int inputs = global::LstmGen.Kernels.TapeHeader.Length + (steps + 1) * sequences * LstmGenTapeStride;
-			for (int b = 0; b < sequences; b++)
-			{
-				for (int s = 0; s < steps; s++)
-				{
-					tape.Slice(inputs + (s * sequences + b) * InputSize, InputSize).CopyTo(inputGradient.Slice((b * steps + s) * InputSize, InputSize));
-				}
-			}
+			global::LstmGen.Kernels.BatchOrder.Transpose(tape.Slice(inputs), inputGradient, steps, sequences, InputSize);
 		}
 
 		// ILstm exposes the constants as properties, for code that handles models of several sizes.
