@@ -39,6 +39,23 @@ public sealed class SimdTests
     }
 
     [Fact]
+    public void SumEach_of_8_Vector512_puts_each_vectors_sum_in_its_lane()
+    {
+        for (int seed = 0; seed < 20; seed++)
+        {
+            float[] v = Random(seed, 128);
+            Vector512<float> V(int i) => Vector512.Create(v, 16 * i);
+            var actual = new float[8];
+            Simd.SumEach(V(0), V(1), V(2), V(3), V(4), V(5), V(6), V(7)).CopyTo(actual);
+            for (int r = 0; r < 8; r++)
+            {
+                double expected = v.Skip(16 * r).Take(16).Sum(x => (double)x);
+                Assert.True(Math.Abs(actual[r] - expected) <= 1e-5, $"row {r}: {actual[r]} vs {expected}");
+            }
+        }
+    }
+
+    [Fact]
     public void SumEach_of_8_Vector256_puts_each_vectors_sum_in_its_lane()
     {
         for (int seed = 0; seed < 20; seed++)

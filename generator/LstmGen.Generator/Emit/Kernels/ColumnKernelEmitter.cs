@@ -113,10 +113,111 @@ internal static class ColumnKernelEmitter
         }
 
         w.Line();
+        if (ReadsRowsInOrder(ctx, path))
+        {
+            EmitHiddenGradientByRows(ctx, path, accumulate);
+            return;
+        }
+
         w.Line("/// <summary>One sequence of <see cref=\"HiddenGradientBatch" + path.Suffix + "\"/>.</summary>");
         w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
         w.Line($"public static void HiddenGradient{path.Suffix}(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)");
         w.Line($"    => HiddenGradientBatch{path.Suffix}(ref weights, ref dz, 0, ref hiddenGradient, 1, reverse);");
+    }
+
+    /// <summary>Rows per block of the one-sequence W_hhᵀ·dz that reads rows in order.</summary>
+    private const int RowsInOrder = 8;
+
+    /// <summary>
+    /// Whether one sequence's W_hhᵀ·dz keeps a panel's dz in registers and reads the rows one after another (one
+    /// stream): 32 registers (a panel's ≤ 16 dz vectors, 8 sums, 2 chains) and 16 lanes (the 8-row shuffle tree).
+    /// </summary>
+    private static bool ReadsRowsInOrder(KernelContext ctx, PathPlan path)
+        => path.Lanes == 16 && path.HasManyRegisters && ctx.Layout.HiddenSize >= RowsInOrder
+            && Enumerable.Range(0, ctx.Layout.PanelCount).All(p => (ctx.Layout.PanelWidth(p) + 15) / 16 <= 16);
+
+    /// <summary>
+    /// One sequence's ∂L/∂h_{t-1} = W_hhᵀ·dz with a panel's dz held in registers: each of 8 rows is read front to back
+    /// (two FMA chains), so the rows stream in memory order instead of 16 rows side by side; one shuffle tree per block.
+    /// </summary>
+    private static void EmitHiddenGradientByRows(KernelContext ctx, PathPlan path, bool accumulate)
+    {
+        SourceWriter w = ctx.W;
+        var v = new VectorSyntax(path.Lanes);
+        int rows = RowsInOrder;
+        int h = ctx.Layout.HiddenSize;
+        int blocks = h / rows;
+        w.Line("/// <summary>");
+        w.Line("/// One sequence of <see cref=\"HiddenGradientBatch" + path.Suffix + "\"/>, reading W_hh's rows in memory order: a panel's dz stays in");
+        w.Line($"/// registers while each of {rows} rows is read front to back (two FMA chains per row); one shuffle tree per {rows} rows.");
+        w.Line("/// </summary>");
+        ctx.MethodAttributes();
+        w.Line($"public static void HiddenGradient{path.Suffix}(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)");
+        using (w.Braces())
+        {
+            w.Line($"for (nuint b = 0; b < {blocks}; b++)");
+            using (w.Braces())
+            {
+                w.Line($"nuint j = (reverse ? {blocks - 1} - b : b) * {rows};");
+                for (int r = 0; r < rows; r++)
+                {
+                    w.Line($"var sum{r} = {v.Zero};");
+                }
+
+                ForEachPanel(ctx, (width, panelStart, columnStart) =>
+                {
+                    int full = width / path.Lanes;
+                    bool tail = full * path.Lanes < width;
+                    w.Line($"ref float panelRows = ref U.Add(ref weights, {panelStart} + ({ctx.Layout.InputSize} + j) * {width});");
+                    w.Line($"ref float panelDz = ref U.Add(ref dz, {columnStart});");
+                    var offsets = new List<int>();
+                    for (int c = 0; c < full; c++)
+                    {
+                        w.Line($"var d{c} = {v.Load("panelDz", c * path.Lanes)};");
+                        offsets.Add(c * path.Lanes);
+                    }
+
+                    if (tail)
+                    {
+                        int last = width - path.Lanes;
+                        w.Line($"// The last vector ends at column {width} and overlaps the previous one: only its last {width - full * path.Lanes} lanes count.");
+                        w.Line($"var d{full} = {v.Load("panelDz", last)} & {v.LanesFrom(path.Lanes - (width - full * path.Lanes))};");
+                        offsets.Add(last);
+                    }
+
+                    for (int r = 0; r < rows; r++)
+                    {
+                        string Row(int c) => v.Load("panelRows", r * width + offsets[c]);
+                        w.Line($"sum{r} = {v.Fma(Row(0), "d0", $"sum{r}")};");
+                        if (offsets.Count > 1)
+                        {
+                            w.Line($"var odd{r} = {Row(1)} * d1;");
+                            for (int c = 2; c < offsets.Count; c++)
+                            {
+                                string chain = c % 2 == 0 ? $"sum{r}" : $"odd{r}";
+                                w.Line($"{chain} = {v.Fma(Row(c), $"d{c}", chain)};");
+                            }
+
+                            w.Line($"sum{r} += odd{r};");
+                        }
+                    }
+                });
+
+                string result = $"SumEach({string.Join(", ", Enumerable.Range(0, rows).Select(r => $"sum{r}"))})";
+                w.Line(accumulate
+                    ? $"V256.StoreUnsafe(V256.LoadUnsafe(ref hiddenGradient, j) + {result}, ref hiddenGradient, j);"
+                    : $"V256.StoreUnsafe({result}, ref hiddenGradient, j);");
+            }
+
+            if (h % rows != 0)
+            {
+                w.Line($"for (nuint j = {blocks * rows}; j < HiddenSize; j++)");
+                using (w.Braces())
+                {
+                    EmitDotBlock(ctx, path, v, 1, $"{ctx.Layout.InputSize} + j", accumulate, "hiddenGradient", "j", "dz");
+                }
+            }
+        }
     }
 
     /// <summary>∂L/∂x_t = W_ihᵀ·dz_t for every step, after the time loop: each block of rows stays in L1 while every step's dz streams past.</summary>

@@ -885,10 +885,184 @@ namespace LstmGen.Generated
 			}
 		}
 
-		/// <summary>One sequence of <see cref="HiddenGradientBatch512"/>.</summary>
-		[MethodImpl(MethodImplOptions.AggressiveInlining)]
+		/// <summary>
+		/// One sequence of <see cref="HiddenGradientBatch512"/>, reading W_hh's rows in memory order: a panel's dz stays in
+		/// registers while each of 8 rows is read front to back (two FMA chains per row); one shuffle tree per 8 rows.
+		/// </summary>
+		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+		[SkipLocalsInit]
 		public static void HiddenGradient512(ref float weights, ref float dz, ref float hiddenGradient, bool reverse)
-		    => HiddenGradientBatch512(ref weights, ref dz, 0, ref hiddenGradient, 1, reverse);
+		{
+			for (nuint b = 0; b < 8; b++)
+			{
+				nuint j = (reverse ? 7 - b : b) * 8;
+				var sum0 = F512.Zero;
+				var sum1 = F512.Zero;
+				var sum2 = F512.Zero;
+				var sum3 = F512.Zero;
+				var sum4 = F512.Zero;
+				var sum5 = F512.Zero;
+				var sum6 = F512.Zero;
+				var sum7 = F512.Zero;
+				{
+					ref float panelRows = ref U.Add(ref weights, 0 + (16 + j) * 256);
+					ref float panelDz = ref U.Add(ref dz, 0);
+					var d0 = V512.LoadUnsafe(ref panelDz);
+					var d1 = V512.LoadUnsafe(ref panelDz, 16);
+					var d2 = V512.LoadUnsafe(ref panelDz, 32);
+					var d3 = V512.LoadUnsafe(ref panelDz, 48);
+					var d4 = V512.LoadUnsafe(ref panelDz, 64);
+					var d5 = V512.LoadUnsafe(ref panelDz, 80);
+					var d6 = V512.LoadUnsafe(ref panelDz, 96);
+					var d7 = V512.LoadUnsafe(ref panelDz, 112);
+					var d8 = V512.LoadUnsafe(ref panelDz, 128);
+					var d9 = V512.LoadUnsafe(ref panelDz, 144);
+					var d10 = V512.LoadUnsafe(ref panelDz, 160);
+					var d11 = V512.LoadUnsafe(ref panelDz, 176);
+					var d12 = V512.LoadUnsafe(ref panelDz, 192);
+					var d13 = V512.LoadUnsafe(ref panelDz, 208);
+					var d14 = V512.LoadUnsafe(ref panelDz, 224);
+					var d15 = V512.LoadUnsafe(ref panelDz, 240);
+					sum0 = MultiplyAdd(V512.LoadUnsafe(ref panelRows), d0, sum0);
+					var odd0 = V512.LoadUnsafe(ref panelRows, 16) * d1;
+					sum0 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 32), d2, sum0);
+					odd0 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 48), d3, odd0);
+					sum0 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 64), d4, sum0);
+					odd0 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 80), d5, odd0);
+					sum0 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 96), d6, sum0);
+					odd0 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 112), d7, odd0);
+					sum0 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 128), d8, sum0);
+					odd0 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 144), d9, odd0);
+					sum0 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 160), d10, sum0);
+					odd0 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 176), d11, odd0);
+					sum0 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 192), d12, sum0);
+					odd0 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 208), d13, odd0);
+					sum0 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 224), d14, sum0);
+					odd0 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 240), d15, odd0);
+					sum0 += odd0;
+					sum1 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 256), d0, sum1);
+					var odd1 = V512.LoadUnsafe(ref panelRows, 272) * d1;
+					sum1 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 288), d2, sum1);
+					odd1 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 304), d3, odd1);
+					sum1 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 320), d4, sum1);
+					odd1 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 336), d5, odd1);
+					sum1 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 352), d6, sum1);
+					odd1 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 368), d7, odd1);
+					sum1 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 384), d8, sum1);
+					odd1 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 400), d9, odd1);
+					sum1 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 416), d10, sum1);
+					odd1 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 432), d11, odd1);
+					sum1 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 448), d12, sum1);
+					odd1 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 464), d13, odd1);
+					sum1 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 480), d14, sum1);
+					odd1 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 496), d15, odd1);
+					sum1 += odd1;
+					sum2 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 512), d0, sum2);
+					var odd2 = V512.LoadUnsafe(ref panelRows, 528) * d1;
+					sum2 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 544), d2, sum2);
+					odd2 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 560), d3, odd2);
+					sum2 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 576), d4, sum2);
+					odd2 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 592), d5, odd2);
+					sum2 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 608), d6, sum2);
+					odd2 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 624), d7, odd2);
+					sum2 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 640), d8, sum2);
+					odd2 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 656), d9, odd2);
+					sum2 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 672), d10, sum2);
+					odd2 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 688), d11, odd2);
+					sum2 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 704), d12, sum2);
+					odd2 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 720), d13, odd2);
+					sum2 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 736), d14, sum2);
+					odd2 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 752), d15, odd2);
+					sum2 += odd2;
+					sum3 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 768), d0, sum3);
+					var odd3 = V512.LoadUnsafe(ref panelRows, 784) * d1;
+					sum3 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 800), d2, sum3);
+					odd3 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 816), d3, odd3);
+					sum3 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 832), d4, sum3);
+					odd3 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 848), d5, odd3);
+					sum3 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 864), d6, sum3);
+					odd3 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 880), d7, odd3);
+					sum3 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 896), d8, sum3);
+					odd3 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 912), d9, odd3);
+					sum3 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 928), d10, sum3);
+					odd3 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 944), d11, odd3);
+					sum3 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 960), d12, sum3);
+					odd3 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 976), d13, odd3);
+					sum3 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 992), d14, sum3);
+					odd3 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1008), d15, odd3);
+					sum3 += odd3;
+					sum4 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1024), d0, sum4);
+					var odd4 = V512.LoadUnsafe(ref panelRows, 1040) * d1;
+					sum4 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1056), d2, sum4);
+					odd4 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1072), d3, odd4);
+					sum4 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1088), d4, sum4);
+					odd4 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1104), d5, odd4);
+					sum4 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1120), d6, sum4);
+					odd4 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1136), d7, odd4);
+					sum4 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1152), d8, sum4);
+					odd4 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1168), d9, odd4);
+					sum4 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1184), d10, sum4);
+					odd4 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1200), d11, odd4);
+					sum4 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1216), d12, sum4);
+					odd4 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1232), d13, odd4);
+					sum4 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1248), d14, sum4);
+					odd4 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1264), d15, odd4);
+					sum4 += odd4;
+					sum5 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1280), d0, sum5);
+					var odd5 = V512.LoadUnsafe(ref panelRows, 1296) * d1;
+					sum5 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1312), d2, sum5);
+					odd5 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1328), d3, odd5);
+					sum5 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1344), d4, sum5);
+					odd5 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1360), d5, odd5);
+					sum5 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1376), d6, sum5);
+					odd5 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1392), d7, odd5);
+					sum5 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1408), d8, sum5);
+					odd5 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1424), d9, odd5);
+					sum5 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1440), d10, sum5);
+					odd5 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1456), d11, odd5);
+					sum5 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1472), d12, sum5);
+					odd5 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1488), d13, odd5);
+					sum5 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1504), d14, sum5);
+					odd5 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1520), d15, odd5);
+					sum5 += odd5;
+					sum6 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1536), d0, sum6);
+					var odd6 = V512.LoadUnsafe(ref panelRows, 1552) * d1;
+					sum6 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1568), d2, sum6);
+					odd6 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1584), d3, odd6);
+					sum6 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1600), d4, sum6);
+					odd6 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1616), d5, odd6);
+					sum6 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1632), d6, sum6);
+					odd6 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1648), d7, odd6);
+					sum6 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1664), d8, sum6);
+					odd6 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1680), d9, odd6);
+					sum6 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1696), d10, sum6);
+					odd6 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1712), d11, odd6);
+					sum6 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1728), d12, sum6);
+					odd6 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1744), d13, odd6);
+					sum6 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1760), d14, sum6);
+					odd6 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1776), d15, odd6);
+					sum6 += odd6;
+					sum7 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1792), d0, sum7);
+					var odd7 = V512.LoadUnsafe(ref panelRows, 1808) * d1;
+					sum7 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1824), d2, sum7);
+					odd7 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1840), d3, odd7);
+					sum7 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1856), d4, sum7);
+					odd7 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1872), d5, odd7);
+					sum7 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1888), d6, sum7);
+					odd7 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1904), d7, odd7);
+					sum7 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1920), d8, sum7);
+					odd7 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1936), d9, odd7);
+					sum7 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1952), d10, sum7);
+					odd7 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1968), d11, odd7);
+					sum7 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 1984), d12, sum7);
+					odd7 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 2000), d13, odd7);
+					sum7 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 2016), d14, sum7);
+					odd7 = MultiplyAdd(V512.LoadUnsafe(ref panelRows, 2032), d15, odd7);
+					sum7 += odd7;
+				}
+				V256.StoreUnsafe(SumEach(sum0, sum1, sum2, sum3, sum4, sum5, sum6, sum7), ref hiddenGradient, j);
+			}
+		}
 
 		/// <summary>
 		/// ∂L/∂x_t = W_ihᵀ·dz_t for every step (dz_t <paramref name="dzStride"/> floats after dz_{t-1}), after the time loop, in chunks of
