@@ -14,7 +14,7 @@ public sealed class BatchTests
     public static TheoryData<int, int, int, int> LstmCases()
     {
         var data = new TheoryData<int, int, int, int>();
-        foreach ((int i, int h, int t) in new[] { (16, 64, 8), (7, 33, 9), (8, 128, 5), (3, 65, 4), (1, 40, 6), (3, 20, 5), (16, 40, 5), (5, 72, 4), (1, 8, 6), (3, 5, 7), (1, 1, 4) })
+        foreach ((int i, int h, int t) in new[] { (16, 64, 8), (7, 33, 9), (8, 128, 5), (3, 65, 4), (1, 40, 6), (3, 20, 5), (16, 40, 5), (5, 72, 4), (19, 96, 24), (1, 8, 6), (3, 5, 7), (1, 1, 4) })
         {
             foreach (int b in new[] { 1, 3, 8, 17 })
             {
@@ -28,7 +28,7 @@ public sealed class BatchTests
     public static TheoryData<int, int, int, int> GruCases()
     {
         var data = new TheoryData<int, int, int, int>();
-        foreach ((int i, int h, int t) in new[] { (16, 64, 8), (7, 33, 9), (2, 129, 3), (2, 8, 10), (1, 1, 4) })
+        foreach ((int i, int h, int t) in new[] { (16, 64, 8), (7, 33, 9), (2, 129, 3), (18, 100, 21), (2, 8, 10), (1, 1, 4) })
         {
             foreach (int b in new[] { 1, 3, 8, 17 })
             {

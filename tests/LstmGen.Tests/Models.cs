@@ -19,6 +19,7 @@ namespace LstmGen.Tests;
 [Lstm(inputSize: 3, hiddenSize: 20, sequenceLength: 5)] public partial class Lstm_I3_H20_T5 { }
 [Lstm(inputSize: 16, hiddenSize: 40, sequenceLength: 5)] public partial class Lstm_I16_H40_T5 { }
 [Lstm(inputSize: 5, hiddenSize: 72, sequenceLength: 4)] public partial class Lstm_I5_H72_T4 { }
+[Lstm(inputSize: 19, hiddenSize: 96, sequenceLength: 24)] public partial class Lstm_I19_H96_T24 { }
 
 /// <summary>Creates the generated model for a fixture shape.</summary>
 public static class Models
@@ -40,6 +41,7 @@ public static class Models
         (3, 20, 5) => new Lstm_I3_H20_T5(),
         (16, 40, 5) => new Lstm_I16_H40_T5(),
         (5, 72, 4) => new Lstm_I5_H72_T4(),
+        (19, 96, 24) => new Lstm_I19_H96_T24(),
         _ => throw new ArgumentException($"No generated model for I={inputSize}, H={hiddenSize}, T={sequenceLength}."),
     };
 }

@@ -191,6 +191,22 @@ internal sealed record LayerPlan(
         }
     }
 
+    /// <summary>
+    /// Whether the sequence loops read W_hh last row first on odd steps, so that each step starts with the rows the
+    /// previous one left in the cache: when W_hh is at most 96 KiB (much of it stays in a 32–48 KiB L1) or at least
+    /// 512 KiB (with the other parameters it spills out of a 1 MiB L2, and what stays there is reused). In between, W_hh
+    /// is read from L2 either way and backwards it only loses the prefetcher (measured at (64, 128): 1,600 ns per step
+    /// against 1,487 ns in order).
+    /// </summary>
+    public bool AlternatesRecurrentRows
+    {
+        get
+        {
+            long bytes = (long)ColumnCount * HiddenSize * sizeof(float);
+            return bytes <= 96 * 1024 || bytes >= 512 * 1024;
+        }
+    }
+
     /// <summary>The shared kernel class: <c>Lstm_I16_H64</c>.</summary>
     public string KernelClassName => $"{Descriptor.AttributeName}_I{InputSize}_H{HiddenSize}";
 }

@@ -14,6 +14,7 @@ namespace LstmGen.Tests.Gru;
 [Gru(inputSize: 8, hiddenSize: 128, sequenceLength: 5)] public partial class Gru_I8_H128_T5 { }
 [Gru(inputSize: 5, hiddenSize: 96, sequenceLength: 4)] public partial class Gru_I5_H96_T4 { }
 [Gru(inputSize: 2, hiddenSize: 129, sequenceLength: 3)] public partial class Gru_I2_H129_T3 { }
+[Gru(inputSize: 18, hiddenSize: 100, sequenceLength: 21)] public partial class Gru_I18_H100_T21 { }
 
 /// <summary>Creates the generated GRU for a fixture shape.</summary>
 public static class GruModels
@@ -31,6 +32,7 @@ public static class GruModels
         (8, 128, 5) => new Gru_I8_H128_T5(),
         (5, 96, 4) => new Gru_I5_H96_T4(),
         (2, 129, 3) => new Gru_I2_H129_T3(),
+        (18, 100, 21) => new Gru_I18_H100_T21(),
         _ => throw new System.ArgumentException($"No generated GRU for I={inputSize}, H={hiddenSize}, T={sequenceLength}."),
     };
 }

@@ -236,32 +236,60 @@ internal static class ColumnKernelEmitter
         w.Line($"public static void InputGradients{path.Suffix}(ref float weights, ref float firstDz, nuint dzStride, int steps, ref float inputGradient)");
         using (w.Braces())
         {
+            bool byPanel = ctx.Layout.PanelCount > 1;
+            if (byPanel)
+            {
+                w.Line("MM.CreateSpan(ref inputGradient, steps * InputSize).Clear();");
+            }
+
             w.Line("for (int start = 0; start < steps; start += GradientChunkRows)");
             using (w.Braces())
             {
                 w.Line("int end = global::System.Math.Min(steps, start + GradientChunkRows);");
-                foreach ((int count, string? loop) in new (int, string?)[]
+                if (byPanel)
                 {
-                    (rows, blocks > 0 ? $"for (nuint k = 0; k < {blocks * rows}; k += {rows})" : null),
-                    (1, i % rows != 0 ? $"for (nuint k = {blocks * rows}; k < InputSize; k++)" : null),
-                })
-                {
-                    if (loop is null)
+                    w.Line("// Panel by panel, so a block of rows is the panel's part of them (it stays in L1 while the chunk's dz pass); each adds its share.");
+                    ForEachPanel(ctx, (width, panelStart, columnStart) => EmitInputGradientBlocks(ctx, path, blocks, (count, index) =>
                     {
-                        continue;
-                    }
+                        EmitZeroSums(ctx, v, count);
+                        EmitDotPanel(ctx, path, v, count, "k", "dz", width, panelStart, columnStart);
+                        EmitStoreSums(ctx, v, count, accumulate: true, "inputGradient", index);
+                    }));
+                }
+                else
+                {
+                    EmitInputGradientBlocks(ctx, path, blocks, (count, index) =>
+                        EmitDotBlock(ctx, path, v, count, "k", accumulate: false, "inputGradient", index, "dz"));
+                }
+            }
+        }
+    }
 
-                    w.Line(loop);
-                    using (w.Braces())
-                    {
-                        w.Line("ref float dz = ref U.Add(ref firstDz, (nuint)start * dzStride);");
-                        w.Line("for (int t = start; t < end; t++)");
-                        using (w.Braces())
-                        {
-                            EmitDotBlock(ctx, path, v, count, "k", accumulate: false, "inputGradient", "(nuint)t * InputSize + k", "dz");
-                            w.Line("dz = ref U.Add(ref dz, dzStride);");
-                        }
-                    }
+    /// <summary>The loops of <c>InputGradients</c> over blocks of W_ih's rows (then the rows left), each over a chunk's steps.</summary>
+    private static void EmitInputGradientBlocks(KernelContext ctx, PathPlan path, int blocks, Action<int, string> dot)
+    {
+        SourceWriter w = ctx.W;
+        int rows = path.Lanes;
+        foreach ((int count, string? loop) in new (int, string?)[]
+        {
+            (rows, blocks > 0 ? $"for (nuint k = 0; k < {blocks * rows}; k += {rows})" : null),
+            (1, ctx.Layout.InputSize % rows != 0 ? $"for (nuint k = {blocks * rows}; k < InputSize; k++)" : null),
+        })
+        {
+            if (loop is null)
+            {
+                continue;
+            }
+
+            w.Line(loop);
+            using (w.Braces())
+            {
+                w.Line("ref float dz = ref U.Add(ref firstDz, (nuint)start * dzStride);");
+                w.Line("for (int t = start; t < end; t++)");
+                using (w.Braces())
+                {
+                    dot(count, "(nuint)t * InputSize + k");
+                    w.Line("dz = ref U.Add(ref dz, dzStride);");
                 }
             }
         }
@@ -273,42 +301,55 @@ internal static class ColumnKernelEmitter
     /// </summary>
     private static void EmitDotBlock(KernelContext ctx, PathPlan path, VectorSyntax v, int rows, string firstRow, bool accumulate, string target, string index, string dz)
     {
-        SourceWriter w = ctx.W;
+        EmitZeroSums(ctx, v, rows);
+        ForEachPanel(ctx, (width, panelStart, columnStart) => EmitDotPanel(ctx, path, v, rows, firstRow, dz, width, panelStart, columnStart));
+        EmitStoreSums(ctx, v, rows, accumulate, target, index);
+    }
+
+    private static void EmitZeroSums(KernelContext ctx, VectorSyntax v, int rows)
+    {
         for (int r = 0; r < rows; r++)
         {
-            w.Line($"var sum{r} = {v.Zero};");
+            ctx.W.Line($"var sum{r} = {v.Zero};");
         }
+    }
 
-        ForEachPanel(ctx, (width, panelStart, columnStart) =>
+    /// <summary>One panel's share of <see cref="EmitDotBlock"/>: sum{r} += the panel's part of row r · dz.</summary>
+    private static void EmitDotPanel(KernelContext ctx, PathPlan path, VectorSyntax v, int rows, string firstRow, string dz, int width, string panelStart, string columnStart)
+    {
+        SourceWriter w = ctx.W;
+        int full = width / path.Lanes * path.Lanes;
+        w.Line($"ref float panelRows = ref U.Add(ref weights, {panelStart} + ({firstRow}) * {width});");
+        w.Line($"ref float panelDz = ref U.Add(ref {dz}, {columnStart});");
+        if (full > 0)
         {
-            int full = width / path.Lanes * path.Lanes;
-            w.Line($"ref float panelRows = ref U.Add(ref weights, {panelStart} + ({firstRow}) * {width});");
-            w.Line($"ref float panelDz = ref U.Add(ref {dz}, {columnStart});");
-            if (full > 0)
+            w.Line($"for (nuint c = 0; c < {full}; c += {path.Lanes})");
+            using (w.Braces())
             {
-                w.Line($"for (nuint c = 0; c < {full}; c += {path.Lanes})");
-                using (w.Braces())
-                {
-                    w.Line($"var d = {v.Load("panelDz", "c")};");
-                    for (int r = 0; r < rows; r++)
-                    {
-                        w.Line($"sum{r} = {v.Fma(v.Load("panelRows", r == 0 ? "c" : $"{r * width} + c"), "d", $"sum{r}")};");
-                    }
-                }
-            }
-
-            if (full < width)
-            {
-                int tail = width - path.Lanes;
-                w.Line($"// The last vector ends at column {width} and overlaps the previous one: only its last {width - full} lanes count.");
-                w.Line($"var dTail = {v.Load("panelDz", tail)} & {v.LanesFrom(path.Lanes - (width - full))};");
+                w.Line($"var d = {v.Load("panelDz", "c")};");
                 for (int r = 0; r < rows; r++)
                 {
-                    w.Line($"sum{r} = {v.Fma(v.Load("panelRows", r * width + tail), "dTail", $"sum{r}")};");
+                    w.Line($"sum{r} = {v.Fma(v.Load("panelRows", r == 0 ? "c" : $"{r * width} + c"), "d", $"sum{r}")};");
                 }
             }
-        });
+        }
 
+        if (full < width)
+        {
+            int tail = width - path.Lanes;
+            w.Line($"// The last vector ends at column {width} and overlaps the previous one: only its last {width - full} lanes count.");
+            w.Line($"var dTail = {v.Load("panelDz", tail)} & {v.LanesFrom(path.Lanes - (width - full))};");
+            for (int r = 0; r < rows; r++)
+            {
+                w.Line($"sum{r} = {v.Fma(v.Load("panelRows", r * width + tail), "dTail", $"sum{r}")};");
+            }
+        }
+    }
+
+    /// <summary>Reduces sum0…sum{rows-1} and stores (or adds) the results at <paramref name="target"/>[<paramref name="index"/>].</summary>
+    private static void EmitStoreSums(KernelContext ctx, VectorSyntax v, int rows, bool accumulate, string target, string index)
+    {
+        SourceWriter w = ctx.W;
         string result = rows == 1 ? $"{v.Class}.Sum(sum0)" : $"SumEach({string.Join(", ", Enumerable.Range(0, rows).Select(r => $"sum{r}"))})";
         if (rows == 1)
         {

@@ -157,17 +157,24 @@ internal static class SequenceEmitter
             {
                 w.Line(rowLine);
                 w.Line($"ref float step = ref U.Add(ref projected, (nuint)s * {rowFloats});");
-                w.Line("// Odd steps read W_hh last row first: each step starts with the rows the previous one left in L1.");
-                w.Line("if (((first + s) & 1) == 0)");
-                using (w.Braces())
+                if (ctx.Plan.AlternatesRecurrentRows)
+                {
+                    w.Line("// Odd steps read W_hh last row first: each step starts with the rows the previous one left in the cache.");
+                    w.Line("if (((first + s) & 1) == 0)");
+                    using (w.Braces())
+                    {
+                        w.Line($"StepRecurrent{path.Suffix}<{tape}, {StepKernelEmitter.RowsInOrder}>(ref weights, ref step, {stateArguments});");
+                    }
+
+                    w.Line("else");
+                    using (w.Braces())
+                    {
+                        w.Line($"StepRecurrent{path.Suffix}<{tape}, {StepKernelEmitter.RowsReversed}>(ref weights, ref step, {stateArguments});");
+                    }
+                }
+                else
                 {
                     w.Line($"StepRecurrent{path.Suffix}<{tape}, {StepKernelEmitter.RowsInOrder}>(ref weights, ref step, {stateArguments});");
-                }
-
-                w.Line("else");
-                using (w.Braces())
-                {
-                    w.Line($"StepRecurrent{path.Suffix}<{tape}, {StepKernelEmitter.RowsReversed}>(ref weights, ref step, {stateArguments});");
                 }
 
                 w.Line(advance);

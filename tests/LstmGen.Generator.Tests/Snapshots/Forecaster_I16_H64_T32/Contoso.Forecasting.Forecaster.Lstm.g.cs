@@ -17,9 +17,9 @@ namespace Contoso.Forecasting
 	/// so optimizers can treat both as flat vectors.</para>
 	/// <para>Kernels (<c>LstmGen.Generated.Lstm_I16_H64</c>, shared by every type of this cell and sizes), chosen when the JIT compiles a call:
 	/// <list type="bullet">
-	/// <item><description>512-bit vectors (AVX-512): 16-float vectors, 4 vector column(s) in 1 pass(es) of up to 16 accumulators; sequences project the inputs of 8 steps at a time</description></item>
-	/// <item><description>256-bit vectors (AVX2): 8-float vectors, 2 vector column(s) in 1 pass(es) of up to 8 accumulators; sequences project the inputs of 8 steps at a time</description></item>
-	/// <item><description>128-bit vectors (SSE, AdvSimd): 4-float vectors, 2 vector column(s) in 1 pass(es) of up to 8 accumulators; sequences project the inputs of 8 steps at a time</description></item>
+	/// <item><description>512-bit vectors (AVX-512): 16-float vectors, 4 vector column(s) in 1 pass(es) of up to 16 accumulators; sequences project the inputs of 32 steps at a time</description></item>
+	/// <item><description>256-bit vectors (AVX2): 8-float vectors, 2 vector column(s) in 1 pass(es) of up to 8 accumulators; sequences project the inputs of 32 steps at a time</description></item>
+	/// <item><description>128-bit vectors (SSE, AdvSimd): 4-float vectors, 2 vector column(s) in 1 pass(es) of up to 8 accumulators; sequences project the inputs of 32 steps at a time</description></item>
 	/// <item><description>scalar code: scalar loops</description></item>
 	/// </list></para>
 	/// <para>Training: a tape holds 448 floats per step; <c>Backward</c> keeps its workspace on the stack for up to

@@ -1182,24 +1182,24 @@ namespace LstmGen.Generated
 			}
 		}
 
-		/// <summary>Runs the sequence in blocks of up to 8 steps: the block's input projection, then the recurrent kernel per step (alternate steps read W_hh backwards).</summary>
+		/// <summary>Runs the sequence in blocks of up to 32 steps: the block's input projection, then the recurrent kernel per step (alternate steps read W_hh backwards).</summary>
 		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
 		[SkipLocalsInit]
 		public static void Forward512(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell)
 		{
 			// h_{t-1} is the previous output row (the initial state for t = 0): h is never copied between steps.
 			ref float hiddenIn = ref hidden;
-			global::System.Span<float> projections = stackalloc float[2048];
+			global::System.Span<float> projections = stackalloc float[8192];
 			ref float projected = ref MM.GetReference(projections);
-			for (int first = 0; first < steps; first += 8)
+			for (int first = 0; first < steps; first += 32)
 			{
-				int count = global::System.Math.Min(8, steps - first);
+				int count = global::System.Math.Min(32, steps - first);
 				Project512(ref weights, ref U.Add(ref input, (nuint)first * InputSize), count, ref projected);
 				for (int s = 0; s < count; s++)
 				{
 					ref float hiddenOut = ref U.Add(ref output, (nuint)(first + s) * HiddenSize);
 					ref float step = ref U.Add(ref projected, (nuint)s * 256);
-					// Odd steps read W_hh last row first: each step starts with the rows the previous one left in L1.
+					// Odd steps read W_hh last row first: each step starts with the rows the previous one left in the cache.
 					if (((first + s) & 1) == 0)
 					{
 						StepRecurrent512<global::LstmGen.Kernels.NoTape, global::LstmGen.Kernels.RowsInOrder>(ref weights, ref step, ref hiddenIn, ref hiddenOut, ref cell, ref cell, ref hiddenOut);
@@ -1220,17 +1220,17 @@ namespace LstmGen.Generated
 		public static void RecordSequence512(ref float weights, ref float input, int steps, ref float tape)
 		{
 			ref float previous = ref U.Add(ref tape, TapeHeaderLength);
-			global::System.Span<float> projections = stackalloc float[2048];
+			global::System.Span<float> projections = stackalloc float[8192];
 			ref float projected = ref MM.GetReference(projections);
-			for (int first = 0; first < steps; first += 8)
+			for (int first = 0; first < steps; first += 32)
 			{
-				int count = global::System.Math.Min(8, steps - first);
+				int count = global::System.Math.Min(32, steps - first);
 				Project512(ref weights, ref U.Add(ref input, (nuint)first * InputSize), count, ref projected);
 				for (int s = 0; s < count; s++)
 				{
 					ref float row = ref U.Add(ref previous, TapeStride);
 					ref float step = ref U.Add(ref projected, (nuint)s * 256);
-					// Odd steps read W_hh last row first: each step starts with the rows the previous one left in L1.
+					// Odd steps read W_hh last row first: each step starts with the rows the previous one left in the cache.
 					if (((first + s) & 1) == 0)
 					{
 						StepRecurrent512<global::LstmGen.Kernels.WithTape, global::LstmGen.Kernels.RowsInOrder>(ref weights, ref step, ref U.Add(ref previous, 384), ref U.Add(ref row, 384), ref U.Add(ref previous, 256), ref U.Add(ref row, 256), ref row);
@@ -1952,24 +1952,24 @@ namespace LstmGen.Generated
 			}
 		}
 
-		/// <summary>Runs the sequence in blocks of up to 8 steps: the block's input projection, then the recurrent kernel per step (alternate steps read W_hh backwards).</summary>
+		/// <summary>Runs the sequence in blocks of up to 32 steps: the block's input projection, then the recurrent kernel per step (alternate steps read W_hh backwards).</summary>
 		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
 		[SkipLocalsInit]
 		public static void Forward256(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell)
 		{
 			// h_{t-1} is the previous output row (the initial state for t = 0): h is never copied between steps.
 			ref float hiddenIn = ref hidden;
-			global::System.Span<float> projections = stackalloc float[2048];
+			global::System.Span<float> projections = stackalloc float[8192];
 			ref float projected = ref MM.GetReference(projections);
-			for (int first = 0; first < steps; first += 8)
+			for (int first = 0; first < steps; first += 32)
 			{
-				int count = global::System.Math.Min(8, steps - first);
+				int count = global::System.Math.Min(32, steps - first);
 				Project256(ref weights, ref U.Add(ref input, (nuint)first * InputSize), count, ref projected);
 				for (int s = 0; s < count; s++)
 				{
 					ref float hiddenOut = ref U.Add(ref output, (nuint)(first + s) * HiddenSize);
 					ref float step = ref U.Add(ref projected, (nuint)s * 256);
-					// Odd steps read W_hh last row first: each step starts with the rows the previous one left in L1.
+					// Odd steps read W_hh last row first: each step starts with the rows the previous one left in the cache.
 					if (((first + s) & 1) == 0)
 					{
 						StepRecurrent256<global::LstmGen.Kernels.NoTape, global::LstmGen.Kernels.RowsInOrder>(ref weights, ref step, ref hiddenIn, ref hiddenOut, ref cell, ref cell, ref hiddenOut);
@@ -1990,17 +1990,17 @@ namespace LstmGen.Generated
 		public static void RecordSequence256(ref float weights, ref float input, int steps, ref float tape)
 		{
 			ref float previous = ref U.Add(ref tape, TapeHeaderLength);
-			global::System.Span<float> projections = stackalloc float[2048];
+			global::System.Span<float> projections = stackalloc float[8192];
 			ref float projected = ref MM.GetReference(projections);
-			for (int first = 0; first < steps; first += 8)
+			for (int first = 0; first < steps; first += 32)
 			{
-				int count = global::System.Math.Min(8, steps - first);
+				int count = global::System.Math.Min(32, steps - first);
 				Project256(ref weights, ref U.Add(ref input, (nuint)first * InputSize), count, ref projected);
 				for (int s = 0; s < count; s++)
 				{
 					ref float row = ref U.Add(ref previous, TapeStride);
 					ref float step = ref U.Add(ref projected, (nuint)s * 256);
-					// Odd steps read W_hh last row first: each step starts with the rows the previous one left in L1.
+					// Odd steps read W_hh last row first: each step starts with the rows the previous one left in the cache.
 					if (((first + s) & 1) == 0)
 					{
 						StepRecurrent256<global::LstmGen.Kernels.WithTape, global::LstmGen.Kernels.RowsInOrder>(ref weights, ref step, ref U.Add(ref previous, 384), ref U.Add(ref row, 384), ref U.Add(ref previous, 256), ref U.Add(ref row, 256), ref row);
@@ -2711,24 +2711,24 @@ namespace LstmGen.Generated
 			}
 		}
 
-		/// <summary>Runs the sequence in blocks of up to 8 steps: the block's input projection, then the recurrent kernel per step (alternate steps read W_hh backwards).</summary>
+		/// <summary>Runs the sequence in blocks of up to 32 steps: the block's input projection, then the recurrent kernel per step (alternate steps read W_hh backwards).</summary>
 		[MethodImpl(MethodImplOptions.AggressiveOptimization)]
 		[SkipLocalsInit]
 		public static void Forward128(ref float weights, ref float input, int steps, ref float output, ref float hidden, ref float cell)
 		{
 			// h_{t-1} is the previous output row (the initial state for t = 0): h is never copied between steps.
 			ref float hiddenIn = ref hidden;
-			global::System.Span<float> projections = stackalloc float[2048];
+			global::System.Span<float> projections = stackalloc float[8192];
 			ref float projected = ref MM.GetReference(projections);
-			for (int first = 0; first < steps; first += 8)
+			for (int first = 0; first < steps; first += 32)
 			{
-				int count = global::System.Math.Min(8, steps - first);
+				int count = global::System.Math.Min(32, steps - first);
 				Project128(ref weights, ref U.Add(ref input, (nuint)first * InputSize), count, ref projected);
 				for (int s = 0; s < count; s++)
 				{
 					ref float hiddenOut = ref U.Add(ref output, (nuint)(first + s) * HiddenSize);
 					ref float step = ref U.Add(ref projected, (nuint)s * 256);
-					// Odd steps read W_hh last row first: each step starts with the rows the previous one left in L1.
+					// Odd steps read W_hh last row first: each step starts with the rows the previous one left in the cache.
 					if (((first + s) & 1) == 0)
 					{
 						StepRecurrent128<global::LstmGen.Kernels.NoTape, global::LstmGen.Kernels.RowsInOrder>(ref weights, ref step, ref hiddenIn, ref hiddenOut, ref cell, ref cell, ref hiddenOut);
@@ -2749,17 +2749,17 @@ namespace LstmGen.Generated
 		public static void RecordSequence128(ref float weights, ref float input, int steps, ref float tape)
 		{
 			ref float previous = ref U.Add(ref tape, TapeHeaderLength);
-			global::System.Span<float> projections = stackalloc float[2048];
+			global::System.Span<float> projections = stackalloc float[8192];
 			ref float projected = ref MM.GetReference(projections);
-			for (int first = 0; first < steps; first += 8)
+			for (int first = 0; first < steps; first += 32)
 			{
-				int count = global::System.Math.Min(8, steps - first);
+				int count = global::System.Math.Min(32, steps - first);
 				Project128(ref weights, ref U.Add(ref input, (nuint)first * InputSize), count, ref projected);
 				for (int s = 0; s < count; s++)
 				{
 					ref float row = ref U.Add(ref previous, TapeStride);
 					ref float step = ref U.Add(ref projected, (nuint)s * 256);
-					// Odd steps read W_hh last row first: each step starts with the rows the previous one left in L1.
+					// Odd steps read W_hh last row first: each step starts with the rows the previous one left in the cache.
 					if (((first + s) & 1) == 0)
 					{
 						StepRecurrent128<global::LstmGen.Kernels.WithTape, global::LstmGen.Kernels.RowsInOrder>(ref weights, ref step, ref U.Add(ref previous, 384), ref U.Add(ref row, 384), ref U.Add(ref previous, 256), ref U.Add(ref row, 256), ref row);
