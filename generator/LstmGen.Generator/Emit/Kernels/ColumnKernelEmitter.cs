@@ -130,11 +130,16 @@ internal static class ColumnKernelEmitter
 
     /// <summary>
     /// Whether one sequence's W_hhᵀ·dz keeps a panel's dz in registers and reads the rows one after another (one
-    /// stream): 32 registers (a panel's ≤ 16 dz vectors, 8 sums, 2 chains) and 16 lanes (the 8-row shuffle tree).
+    /// stream): 32 registers (a panel's ≤ 16 dz vectors, 8 sums, 2 chains) and 16 lanes (the 8-row shuffle tree). It
+    /// pays where W_hh streams from L2 on every step (over 96 KiB: at (64, 128) 1.07× a plain read of W_hh against
+    /// 1.33× for 16 rows side by side), and where H % 16 ≥ 8 would leave 8 or more rows to one-row dot products (LSTM
+    /// (1, 40): Backward 7.9–8.3 µs against 8.3–9.1). Where W_hh about fits L1, 16 rows side by side in alternating
+    /// directions reuse it better (GRU (16, 64), 48 KiB: Backward 15.9–16.3 µs against 16.5–17.4).
     /// </summary>
     private static bool ReadsRowsInOrder(KernelContext ctx, PathPlan path)
         => path.Lanes == 16 && path.HasManyRegisters && ctx.Layout.HiddenSize >= RowsInOrder
-            && Enumerable.Range(0, ctx.Layout.PanelCount).All(p => (ctx.Layout.PanelWidth(p) + 15) / 16 <= 16);
+            && Enumerable.Range(0, ctx.Layout.PanelCount).All(p => (ctx.Layout.PanelWidth(p) + 15) / 16 <= 16)
+            && ((long)ctx.Layout.ColumnCount * ctx.Layout.HiddenSize * sizeof(float) > 96 * 1024 || ctx.Layout.HiddenSize % 16 >= RowsInOrder);
 
     /// <summary>
     /// One sequence's ∂L/∂h_{t-1} = W_hhᵀ·dz with a panel's dz held in registers: each of 8 rows is read front to back
