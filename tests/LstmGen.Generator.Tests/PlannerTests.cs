@@ -534,4 +534,23 @@ public sealed class PlannerTests
             }
         }
     }
+
+    [Theory]
+    [InlineData(false, 1, 8, false, true)]      // the AVX-512 path runs 8-lane vectors at H = 8: the side-by-side walk
+    [InlineData(false, 1, 40, true, true)]      // H % 16 = 8: 8-row blocks instead of 8 one-row dot products
+    [InlineData(false, 16, 64, false, true)]    // W_hh 64 KiB, about L1
+    [InlineData(true, 16, 64, false, true)]     // W_hh 48 KiB
+    [InlineData(false, 19, 96, true, false)]    // W_hh 144 KiB, from L2: rows in order both ways
+    [InlineData(false, 64, 128, true, false)]   // 256 KiB
+    [InlineData(true, 64, 128, true, false)]    // 192 KiB
+    [InlineData(false, 32, 256, true, true)]    // 1 MiB, beyond L2: alternating reuses what L2 kept
+    public void How_W_hh_is_read_follows_where_it_lives(bool gru, int input, int hidden, bool backwardInRowOrder, bool forwardAlternates)
+    {
+        LayerPlan plan = LayerPlanner.Plan(gru ? CellKind.Gru : CellKind.Lstm, input, hidden, LayerPlanner.AllPaths, true, false);
+        PathPlan avx512 = plan.Paths.Single(p => p.Isa == Isa.Vector512);
+        Assert.Equal(backwardInRowOrder, plan.ReadsHiddenRowsInOrder(avx512));
+        Assert.Equal(forwardAlternates, plan.AlternatesRecurrentRows);
+        // The narrower paths keep the side-by-side walk: 16 registers, or no 8-row shuffle tree.
+        Assert.All(plan.Paths.Where(p => p.Isa != Isa.Vector512), p => Assert.False(plan.ReadsHiddenRowsInOrder(p)));
+    }
 }

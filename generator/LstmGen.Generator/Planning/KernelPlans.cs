@@ -1,3 +1,4 @@
+using System.Linq;
 using LstmGen.Generator.Cells;
 
 namespace LstmGen.Generator.Planning;
@@ -206,6 +207,28 @@ internal sealed record LayerPlan(
             return bytes <= 96 * 1024 || bytes >= 512 * 1024;
         }
     }
+
+    /// <summary>Rows per block of the one-sequence W_hhᵀ·dz that reads W_hh's rows in order.</summary>
+    public const int HiddenRowsInOrderBlock = 8;
+
+    /// <summary>
+    /// Whether one sequence's W_hhᵀ·dz keeps a panel's dz in registers and reads the rows one after another (one
+    /// stream): 32 registers (a panel's ≤ 16 dz vectors, 8 sums, 2 chains) and 16 lanes (the 8-row shuffle tree). It
+    /// pays where W_hh streams from L2 on every step (over 96 KiB: at (64, 128) 1.08× a plain read of W_hh against
+    /// 1.33× for 16 rows side by side), and where H % 16 ≥ 8 would leave 8 or more rows to one-row dot products (LSTM
+    /// (1, 40): Backward 7.9–8.3 µs against 8.3–9.1). Where W_hh about fits L1, 16 rows side by side in alternating
+    /// directions reuse it better (GRU (16, 64), 48 KiB: Backward 15.9–16.3 µs against 16.5–17.4).
+    /// </summary>
+    public bool ReadsHiddenRowsInOrder(PathPlan path)
+        => path.Lanes == 16 && path.HasManyRegisters && HiddenSize >= HiddenRowsInOrderBlock
+            && Enumerable.Range(0, Layout.PanelCount).All(p => (Layout.PanelWidth(p) + 15) / 16 <= 16)
+            && ((long)ColumnCount * HiddenSize * sizeof(float) > 96 * 1024 || HiddenSize % 16 >= HiddenRowsInOrderBlock);
+
+    /// <summary>
+    /// Whether ∂L/∂x runs panel by panel (each panel adding its share): with several panels, a block of W_ih's rows is
+    /// then one panel's part of them and stays in L1 while a chunk's dz pass ((32, 256): 954 → 347 ns per step).
+    /// </summary>
+    public bool InputGradientsByPanel => Layout.PanelCount > 1;
 
     /// <summary>The shared kernel class: <c>Lstm_I16_H64</c>.</summary>
     public string KernelClassName => $"{Descriptor.AttributeName}_I{InputSize}_H{HiddenSize}";

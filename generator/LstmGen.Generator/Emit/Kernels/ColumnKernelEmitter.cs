@@ -113,7 +113,7 @@ internal static class ColumnKernelEmitter
         }
 
         w.Line();
-        if (ReadsRowsInOrder(ctx, path))
+        if (ctx.Plan.ReadsHiddenRowsInOrder(path))
         {
             EmitHiddenGradientByRows(ctx, path, accumulate);
             return;
@@ -125,22 +125,6 @@ internal static class ColumnKernelEmitter
         w.Line($"    => HiddenGradientBatch{path.Suffix}(ref weights, ref dz, 0, ref hiddenGradient, 1, reverse);");
     }
 
-    /// <summary>Rows per block of the one-sequence W_hhᵀ·dz that reads rows in order.</summary>
-    private const int RowsInOrder = 8;
-
-    /// <summary>
-    /// Whether one sequence's W_hhᵀ·dz keeps a panel's dz in registers and reads the rows one after another (one
-    /// stream): 32 registers (a panel's ≤ 16 dz vectors, 8 sums, 2 chains) and 16 lanes (the 8-row shuffle tree). It
-    /// pays where W_hh streams from L2 on every step (over 96 KiB: at (64, 128) 1.07× a plain read of W_hh against
-    /// 1.33× for 16 rows side by side), and where H % 16 ≥ 8 would leave 8 or more rows to one-row dot products (LSTM
-    /// (1, 40): Backward 7.9–8.3 µs against 8.3–9.1). Where W_hh about fits L1, 16 rows side by side in alternating
-    /// directions reuse it better (GRU (16, 64), 48 KiB: Backward 15.9–16.3 µs against 16.5–17.4).
-    /// </summary>
-    private static bool ReadsRowsInOrder(KernelContext ctx, PathPlan path)
-        => path.Lanes == 16 && path.HasManyRegisters && ctx.Layout.HiddenSize >= RowsInOrder
-            && Enumerable.Range(0, ctx.Layout.PanelCount).All(p => (ctx.Layout.PanelWidth(p) + 15) / 16 <= 16)
-            && ((long)ctx.Layout.ColumnCount * ctx.Layout.HiddenSize * sizeof(float) > 96 * 1024 || ctx.Layout.HiddenSize % 16 >= RowsInOrder);
-
     /// <summary>
     /// One sequence's ∂L/∂h_{t-1} = W_hhᵀ·dz with a panel's dz held in registers: each of 8 rows is read front to back
     /// (two FMA chains), so the rows stream in memory order instead of 16 rows side by side; one shuffle tree per block.
@@ -149,7 +133,7 @@ internal static class ColumnKernelEmitter
     {
         SourceWriter w = ctx.W;
         var v = new VectorSyntax(path.Lanes);
-        int rows = RowsInOrder;
+        int rows = LayerPlan.HiddenRowsInOrderBlock;
         int h = ctx.Layout.HiddenSize;
         int blocks = h / rows;
         w.Line("/// <summary>");
@@ -241,7 +225,7 @@ internal static class ColumnKernelEmitter
         w.Line($"public static void InputGradients{path.Suffix}(ref float weights, ref float firstDz, nuint dzStride, int steps, ref float inputGradient)");
         using (w.Braces())
         {
-            bool byPanel = ctx.Layout.PanelCount > 1;
+            bool byPanel = ctx.Plan.InputGradientsByPanel;
             if (byPanel)
             {
                 w.Line("MM.CreateSpan(ref inputGradient, steps * InputSize).Clear();");
