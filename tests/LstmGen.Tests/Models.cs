@@ -20,6 +20,7 @@ namespace LstmGen.Tests;
 [Lstm(inputSize: 16, hiddenSize: 40, sequenceLength: 5)] public partial class Lstm_I16_H40_T5 { }
 [Lstm(inputSize: 5, hiddenSize: 72, sequenceLength: 4)] public partial class Lstm_I5_H72_T4 { }
 [Lstm(inputSize: 19, hiddenSize: 96, sequenceLength: 24)] public partial class Lstm_I19_H96_T24 { }
+[Lstm(inputSize: 9, hiddenSize: 65, sequenceLength: 5)] public partial class Lstm_I9_H65_T5 { }
 
 /// <summary>Creates the generated model for a fixture shape.</summary>
 public static class Models
@@ -42,6 +43,7 @@ public static class Models
         (16, 40, 5) => new Lstm_I16_H40_T5(),
         (5, 72, 4) => new Lstm_I5_H72_T4(),
         (19, 96, 24) => new Lstm_I19_H96_T24(),
+        (9, 65, 5) => new Lstm_I9_H65_T5(),
         _ => throw new ArgumentException($"No generated model for I={inputSize}, H={hiddenSize}, T={sequenceLength}."),
     };
 }
