@@ -217,9 +217,12 @@ internal static class ColumnKernelEmitter
         int rows = path.Lanes;
         int i = ctx.Layout.InputSize;
         int blocks = i / rows;
+        bool pairs = ctx.Plan.InputGradientsByPanel && path.Lanes == 16 && path.HasManyRegisters;
         w.Line("/// <summary>");
         w.Line("/// ∂L/∂x_t = W_ihᵀ·dz_t for every step (dz_t <paramref name=\"dzStride\"/> floats after dz_{t-1}), after the time loop, in chunks of");
-        w.Line($"/// GradientChunkRows steps: a chunk's dz stays in the L1 cache while each block of {rows} rows of W_ih passes over it.");
+        w.Line(pairs
+            ? "/// GradientChunkRows steps, panel by panel: blocks of 8 rows of W_ih × 2 steps, each loaded weight vector serving both steps."
+            : $"/// GradientChunkRows steps: a chunk's dz stays in the L1 cache while each block of {rows} rows of W_ih passes over it.");
         w.Line("/// </summary>");
         ctx.MethodAttributes();
         w.Line($"public static void InputGradients{path.Suffix}(ref float weights, ref float firstDz, nuint dzStride, int steps, ref float inputGradient)");
@@ -235,7 +238,7 @@ internal static class ColumnKernelEmitter
             using (w.Braces())
             {
                 w.Line("int end = global::System.Math.Min(steps, start + GradientChunkRows);");
-                if (byPanel && path.Lanes == 16 && path.HasManyRegisters)
+                if (pairs)
                 {
                     w.Line("// Panel by panel, so a block of rows is the panel's part of them (it stays in L1 while the chunk's dz pass); each adds its share.");
                     ForEachPanel(ctx, (width, panelStart, columnStart) => EmitInputGradientPairs(ctx, path, v, width, panelStart, columnStart));
