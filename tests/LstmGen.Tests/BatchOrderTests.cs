@@ -48,6 +48,8 @@ public sealed class BatchOrderTests
         float[] shared = new float[12];
         e = Assert.Throws<ArgumentException>(() => BatchOrder.Transpose(shared.AsSpan(0, 6), shared.AsSpan(3, 6), 2, 3, 1));
         Assert.Contains("overlap", e.Message);
-        Assert.Throws<ArgumentException>(() => BatchOrder.Transpose(new float[6], new float[6], -2, 3, 1));
+        Assert.Equal("outer", Assert.Throws<ArgumentOutOfRangeException>(() => BatchOrder.Transpose(new float[6], new float[6], -2, 3, 1)).ParamName);
+        Assert.Equal("inner", Assert.Throws<ArgumentOutOfRangeException>(() => BatchOrder.Transpose(new float[6], new float[6], 2, -3, 1)).ParamName);
+        Assert.Equal("item", Assert.Throws<ArgumentOutOfRangeException>(() => BatchOrder.Transpose(new float[6], new float[6], 2, 3, -1)).ParamName);
     }
 }

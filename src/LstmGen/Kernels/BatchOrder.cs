@@ -19,13 +19,13 @@ public static class BatchOrder
     /// <param name="outer">The first dimension of the source.</param>
     /// <param name="inner">The second dimension of the source.</param>
     /// <param name="item">Floats per element.</param>
-    /// <exception cref="ArgumentException">A span is too short, a dimension negative, or the spans overlap.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension is negative (the exception names it).</exception>
+    /// <exception cref="ArgumentException">A span is too short (the message names it and both lengths), or the spans overlap.</exception>
     public static void Transpose(ReadOnlySpan<float> source, Span<float> destination, int outer, int inner, int item)
     {
-        if (outer < 0 || inner < 0 || item < 0)
-        {
-            throw new ArgumentException($"The dimensions must not be negative, but they are {outer}, {inner} and {item}.");
-        }
+        ArgumentOutOfRangeException.ThrowIfNegative(outer);
+        ArgumentOutOfRangeException.ThrowIfNegative(inner);
+        ArgumentOutOfRangeException.ThrowIfNegative(item);
 
         long count = (long)outer * inner * item;
         LstmThrow.IfShorterThan(nameof(source), source.Length, count, "outer · inner · item");
