@@ -61,6 +61,8 @@ internal static class ColumnKernelEmitter
     /// ∂L/∂h_{t-1} = W_hhᵀ·dz (added to what the cell's backward pass left there when <c>accumulate</c>): dot products
     /// of <c>Lanes</c> rows at a time with dz, summed by one shuffle tree; for a batch of sequences, each block of rows
     /// serves every sequence before the next block is loaded (in L1 while a block, Lanes rows of G·H floats, fits it).
+    /// The one-sequence form forwards to it, or reads W_hh's rows in memory order where the plan says so
+    /// (<see cref="LayerPlan.ReadsHiddenRowsInOrder"/>).
     /// </summary>
     public static void EmitHiddenGradient(KernelContext ctx, PathPlan path, bool accumulate)
     {
