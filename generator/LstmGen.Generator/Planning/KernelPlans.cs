@@ -199,14 +199,13 @@ internal sealed record LayerPlan(
     /// is read from L2 either way and backwards it only loses the prefetcher (measured at (64, 128): 1,600 ns per step
     /// against 1,487 ns in order).
     /// </summary>
-    public bool AlternatesRecurrentRows
-    {
-        get
-        {
-            long bytes = (long)ColumnCount * HiddenSize * sizeof(float);
-            return bytes <= 96 * 1024 || bytes >= 512 * 1024;
-        }
-    }
+    public bool AlternatesRecurrentRows => RecurrentWeightBytes <= NearL1Bytes || RecurrentWeightBytes >= 512 * 1024;
+
+    /// <summary>W_hh's bytes, which every recurrent step (forward and backward) reads.</summary>
+    public long RecurrentWeightBytes => (long)ColumnCount * HiddenSize * sizeof(float);
+
+    /// <summary>Up to this size W_hh about fits L1 (32–48 KiB): much of it is still there when the next step starts.</summary>
+    public const long NearL1Bytes = 96 * 1024;
 
     /// <summary>Rows per block of the one-sequence W_hhᵀ·dz that reads W_hh's rows in order.</summary>
     public const int HiddenRowsInOrderBlock = 8;
@@ -222,7 +221,7 @@ internal sealed record LayerPlan(
     public bool ReadsHiddenRowsInOrder(PathPlan path)
         => path.Lanes == 16 && path.HasManyRegisters && HiddenSize >= HiddenRowsInOrderBlock
             && Enumerable.Range(0, Layout.PanelCount).All(p => (Layout.PanelWidth(p) + 15) / 16 <= 16)
-            && ((long)ColumnCount * HiddenSize * sizeof(float) > 96 * 1024 || HiddenSize % 16 >= HiddenRowsInOrderBlock);
+            && (RecurrentWeightBytes > NearL1Bytes || HiddenSize % 16 >= HiddenRowsInOrderBlock);
 
     /// <summary>
     /// Whether ∂L/∂x runs panel by panel (each panel adding its share): with several panels, a block of W_ih's rows is

@@ -360,48 +360,43 @@ internal static class ColumnKernelEmitter
 
         if (ctx.Layout.InputSize % rows != 0)
         {
-            w.Line($"for (nuint k = {blocks * rows}; k < InputSize; k++)");
-            using (w.Braces())
+            EmitInputRowLoop(ctx, $"for (nuint k = {blocks * rows}; k < InputSize; k++)", index =>
             {
-                w.Line("ref float dz = ref U.Add(ref firstDz, (nuint)start * dzStride);");
-                w.Line("for (int t = start; t < end; t++)");
-                using (w.Braces())
-                {
-                    EmitZeroSums(ctx, v, 1);
-                    EmitDotPanel(ctx, path, v, 1, "k", "dz", width, panelStart, columnStart);
-                    EmitStoreSums(ctx, v, 1, accumulate: true, "inputGradient", "(nuint)t * InputSize + k");
-                    w.Line("dz = ref U.Add(ref dz, dzStride);");
-                }
-            }
+                EmitZeroSums(ctx, v, 1);
+                EmitDotPanel(ctx, path, v, 1, "k", "dz", width, panelStart, columnStart);
+                EmitStoreSums(ctx, v, 1, accumulate: true, "inputGradient", index);
+            });
         }
     }
 
     /// <summary>The loops of <c>InputGradients</c> over blocks of W_ih's rows (then the rows left), each over a chunk's steps.</summary>
     private static void EmitInputGradientBlocks(KernelContext ctx, PathPlan path, int blocks, Action<int, string> dot)
     {
-        SourceWriter w = ctx.W;
         int rows = path.Lanes;
-        foreach ((int count, string? loop) in new (int, string?)[]
+        if (blocks > 0)
         {
-            (rows, blocks > 0 ? $"for (nuint k = 0; k < {blocks * rows}; k += {rows})" : null),
-            (1, ctx.Layout.InputSize % rows != 0 ? $"for (nuint k = {blocks * rows}; k < InputSize; k++)" : null),
-        })
-        {
-            if (loop is null)
-            {
-                continue;
-            }
+            EmitInputRowLoop(ctx, $"for (nuint k = 0; k < {blocks * rows}; k += {rows})", index => dot(rows, index));
+        }
 
-            w.Line(loop);
+        if (ctx.Layout.InputSize % rows != 0)
+        {
+            EmitInputRowLoop(ctx, $"for (nuint k = {blocks * rows}; k < InputSize; k++)", index => dot(1, index));
+        }
+    }
+
+    /// <summary>A loop over W_ih's rows (<paramref name="loop"/>, variable <c>k</c>), each over a chunk's steps with dz advancing; <paramref name="dot"/> gets the ∂L/∂x index of (t, k).</summary>
+    private static void EmitInputRowLoop(KernelContext ctx, string loop, Action<string> dot)
+    {
+        SourceWriter w = ctx.W;
+        w.Line(loop);
+        using (w.Braces())
+        {
+            w.Line("ref float dz = ref U.Add(ref firstDz, (nuint)start * dzStride);");
+            w.Line("for (int t = start; t < end; t++)");
             using (w.Braces())
             {
-                w.Line("ref float dz = ref U.Add(ref firstDz, (nuint)start * dzStride);");
-                w.Line("for (int t = start; t < end; t++)");
-                using (w.Braces())
-                {
-                    dot(count, "(nuint)t * InputSize + k");
-                    w.Line("dz = ref U.Add(ref dz, dzStride);");
-                }
+                dot("(nuint)t * InputSize + k");
+                w.Line("dz = ref U.Add(ref dz, dzStride);");
             }
         }
     }
